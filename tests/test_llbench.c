@@ -1,0 +1,136 @@
+/* Tests of bench/llbench.h's statistics and tuning, driven by a fake clock. */
+#define LLBENCH_IMPLEMENTATION
+#include "llbench.h"
+#include "lltest.h"
+
+#include <stdlib.h>
+
+/* A clock that advances by `step` ns per reading, or by a programmed amount per call of the workload. */
+typedef struct fake_clock {
+    uint64_t now, step;
+} fake_clock;
+
+static uint64_t fake_now(void *ctx) {
+    fake_clock *c = (fake_clock *)ctx;
+    c->now += c->step;
+    return c->now;
+}
+
+/* Workload whose cost is exactly `ns_per_iter` fake nanoseconds per iteration. */
+typedef struct fake_work {
+    fake_clock *clock;
+    double ns_per_iter;
+    uint64_t calls, last_iters;
+    double noise; /* every third call costs (1+noise) times more */
+} fake_work;
+
+static void fake_fn(void *ctx, uint64_t iters) {
+    fake_work *w = (fake_work *)ctx;
+    double f = (w->calls % 3 == 2) ? 1.0 + w->noise : 1.0;
+    w->calls++;
+    w->last_iters = iters;
+    w->clock->now += (uint64_t)((double)iters * w->ns_per_iter * f);
+}
+
+static void median_and_mdape(void) {
+    double a[] = {5, 1, 4, 2, 3};
+    double b[] = {10, 10, 10, 10};
+    double c[] = {100, 110, 90, 100, 100, 200, 100};
+    double even[] = {4, 1, 3, 2};
+    LLT_CHECK(llb_median(a, 5) == 3.0);
+    LLT_CHECK(llb_median(even, 4) == 2.5);
+    LLT_CHECK(llb_median(b, 4) == 10.0);
+    LLT_CHECK(llb_mdape(b, 4, 10.0) == 0.0);
+    /* deviations |x-100|/x: 0, 10/110, 10/90, 0, 0, 100/200, 0 -> median 0 */
+    LLT_CHECK(llb_mdape(c, 7, 100.0) == 0.0);
+    {
+        double d[] = {100, 120, 80, 125, 100};
+        /* deviations 0, .1667, .25, .2, 0 -> median .1667 */
+        double m = llb_mdape(d, 5, 100.0);
+        LLT_CHECKF(m > 16.6 && m < 16.7, "mdape %f", m);
+    }
+}
+
+static void percentiles(void) {
+    uint64_t v[1000];
+    double p50, p99, p999, mx;
+    int i;
+    for (i = 0; i < 1000; i++) v[i] = (uint64_t)(1000 - i); /* 1..1000 reversed */
+    llb_percentiles(v, 1000, &p50, &p99, &p999, &mx);
+    LLT_CHECK(p50 == 500.0);
+    LLT_CHECK(p99 == 990.0);
+    LLT_CHECK(p999 == 999.0);
+    LLT_CHECK(mx == 1000.0);
+    llb_percentiles(v, 0, &p50, &p99, &p999, &mx);
+    LLT_CHECK(p50 == 0 && mx == 0);
+}
+
+static void clock_resolution_and_epoch(void) {
+    fake_clock c = {0, 250};
+    llb_set_clock(fake_now, &c);
+    LLT_EQ_U64(llb_clock_resolution_ns(), 250);
+    /* 1000 x 250 ns = 250 us, clamped up to 1 ms */
+    LLT_EQ_U64(llb_epoch_target_ns(), 1000000);
+    c.step = 500000; /* a coarse clock: 1000 x 0.5 ms = 500 ms, clamped to 100 ms */
+    llb_set_clock(fake_now, &c);
+    LLT_EQ_U64(llb_epoch_target_ns(), 100000000);
+    llb_set_clock(NULL, NULL);
+    LLT_CHECK(llb_clock_resolution_ns() < 1000000); /* the real clock is finer than 1 ms */
+}
+
+static void iteration_scaling(void) {
+    uint64_t fin = 0;
+    /* far too short: grow tenfold */
+    LLT_EQ_U64(llb_next_iters(1, 10, 1000000, &fin), 10);
+    LLT_EQ_U64(fin, 0);
+    /* a quarter of the target: predict from the rate, one more epoch */
+    LLT_EQ_U64(llb_next_iters(1000, 250000, 1000000, &fin), 4000);
+    LLT_EQ_U64(fin, 0);
+    /* close enough: settle on the rate-derived count */
+    LLT_EQ_U64(llb_next_iters(1000, 800000, 1000000, &fin), 0);
+    LLT_EQ_U64(fin, 1250);
+}
+
+static void run_with_fake_clock(void) {
+    fake_clock c = {0, 1};
+    fake_work w;
+    llb_table *t;
+    double ns;
+    w.clock = &c;
+    w.ns_per_iter = 37.0;
+    w.calls = 0;
+    w.noise = 0;
+    llb_set_clock(fake_now, &c);
+    t = llb_table_new("fake");
+    LLT_REQUIRE(t != NULL);
+    ns = llb_run(t, "steady", fake_fn, &w);
+    /* the clock's own step (1 ns per reading) adds a hair; the figure must be 37 ns within 0.1 % */
+    LLT_CHECKF(ns > 36.99 && ns < 37.04, "ns %f", ns);
+    LLT_CHECKF(llb_err(t, "steady") < 0.1, "err %f", llb_err(t, "steady"));
+    /* epochs are ~1 ms of fake time: iterations were scaled to about 1e6/37 */
+    LLT_CHECKF(w.last_iters >= 20000 && w.last_iters <= 40000, "iters %llu", (unsigned long long)w.last_iters);
+    /* a workload with every third epoch 50 % slower: median stays, err% reports the spread */
+    w.noise = 0.5;
+    w.calls = 0;
+    w.ns_per_iter = 74.0;
+    ns = llb_run(t, "noisy", fake_fn, &w);
+    LLT_CHECKF(ns > 73.9 && ns < 74.1 * 1.5, "ns %f", ns);
+    /* baseline relative figures */
+    LLT_CHECKF(llb_ns(t, "steady") > 36.9, "steady %f", llb_ns(t, "steady"));
+    llb_add(t, "external", 18.5, 1.0);
+    llb_note(t, "p99 %d ns", 40);
+    LLT_CHECK(llb_ns(t, "external") == 18.5);
+    LLT_CHECK(llb_ns(t, "missing") == 0);
+    llb_table_free(t);
+    llb_set_clock(NULL, NULL);
+}
+
+int main(int argc, char **argv) {
+    LLT_INIT("llbench", argc, argv);
+    LLT_RUN(median_and_mdape);
+    LLT_RUN(percentiles);
+    LLT_RUN(clock_resolution_and_epoch);
+    LLT_RUN(iteration_scaling);
+    LLT_RUN(run_with_fake_clock);
+    return LLT_FINISH();
+}
