@@ -1,0 +1,67 @@
+/* The OS-free parts of ll in one freestanding unit for a Cortex-M4: checksums, an SPSC ring, an arena and
+   a fixed-size pool, linked with no C library. tests/freestanding.sh builds it; it is never run. */
+#define LLCRC_IMPLEMENTATION
+#define LLQ_IMPLEMENTATION
+#define LLMEM_IMPLEMENTATION
+#include "llcrc.h"
+#include "llq.h"
+#include "llmem.h"
+
+/* what the compiler may call on its own in a freestanding build */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+void *memcpy(void *dst, const void *src, size_t n) {
+    unsigned char *d = (unsigned char *)dst;
+    const unsigned char *s = (const unsigned char *)src;
+    while (n--) *d++ = *s++;
+    return dst;
+}
+void *memmove(void *dst, const void *src, size_t n) {
+    unsigned char *d = (unsigned char *)dst;
+    const unsigned char *s = (const unsigned char *)src;
+    if (d < s) while (n--) *d++ = *s++;
+    else while (n--) d[n] = s[n];
+    return dst;
+}
+void *memset(void *dst, int c, size_t n) {
+    unsigned char *d = (unsigned char *)dst;
+    while (n--) *d++ = (unsigned char)c;
+    return dst;
+}
+int memcmp(const void *a, const void *b, size_t n) {
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    for (; n; n--, x++, y++)
+        if (*x != *y) return *x - *y;
+    return 0;
+}
+
+static unsigned char ring_mem[4096] __attribute__((aligned(128)));
+static unsigned char arena_mem[2048] __attribute__((aligned(64)));
+static unsigned char pool_mem[2048] __attribute__((aligned(64)));
+volatile uint32_t ll_freestanding_result;
+
+void ll_freestanding_entry(void);
+void ll_freestanding_entry(void) {
+    static const char msg[] = "123456789";
+    llq_spsc *q = (llq_spsc *)(void *)ring_mem;
+    llmem_arena arena;
+    llmem_pool pool;
+    uint32_t v = 0, out = 0;
+    void *obj;
+
+    v ^= llcrc_crc32c(0, msg, 9) ^ llcrc_crc32(0, msg, 9) ^ llcrc_adler32(1, msg, 9);
+    v ^= (uint32_t)llcrc_xxh3_64(msg, 9, 0) ^ llcrc_xxh32(msg, 9, 0) ^ llcrc_fletcher32(msg, 9);
+    if (llq_spsc_init(q, sizeof ring_mem, 16, sizeof(uint32_t)) == 0 && llq_spsc_push(q, &v)) llq_spsc_pop(q, &out);
+    llmem_arena_init(&arena, arena_mem, sizeof arena_mem);
+    out ^= (uint32_t)(uintptr_t)llmem_arena_alloc(&arena, 100, 16);
+    if (llmem_pool_init(&pool, 32, 8) == 0 && llmem_pool_add_memory(&pool, pool_mem, sizeof pool_mem) == 0) {
+        obj = llmem_pool_alloc(&pool);
+        out ^= (uint32_t)(uintptr_t)obj;
+        llmem_pool_free(&pool, obj);
+    }
+    ll_freestanding_result = out;
+    for (;;) {
+    }
+}
