@@ -1,0 +1,2011 @@
+/* llpmem.h - persistent-memory mapping, flushing and persistent copies in one header, with a crash
+   simulator for testing recovery code.                                      public domain or MIT; see end
+
+   WHAT IT IS
+   Persistent memory (Optane DIMMs, CXL memory, battery-backed DRAM exposed as DAX) makes a store durable
+   once its cache line is written back: no system call, no page cache. llpmem.h maps a file or a device
+   DAX node, tells you whether the mapping really is persistent memory, and makes ranges durable with the
+   best cache-line write-back instruction of the CPU (clwb > clflushopt > clflush on x86, DC CVAP > DC CVAC
+   on aarch64) or, for a mapping that is not persistent memory, with msync of the page-aligned range.
+   Persistent copies use non-temporal stores (AVX-512, movdir64b, AVX2, SSE2) above a threshold and
+   cached stores + write-back below it. Every flush checks that the range lies in a mapping this header
+   made (or was given with llpmem_attach): a foreign address is an error, never a silent no-op.
+
+   USAGE
+       #define LLPMEM_IMPLEMENTATION      // in exactly one .c/.cc file, before the #include
+       #include "llpmem.h"
+
+       llpmem_region *r;
+       int rc = llpmem_open("/mnt/pmem/log", 1 << 20, LLPMEM_CREATE | LLPMEM_PREWARM, 0644, &r);
+       if (rc) { fprintf(stderr, "%s\n", llpmem_strerror(rc)); return 1; }
+       char *p = (char *)llpmem_addr(r);
+       llpmem_memcpy_persist(p, "hello", 5);           // copy + write back + fence
+       p[100] = 1; llpmem_persist(p + 100, 1);          // store, then make durable
+       llpmem_close(r);
+
+   Include this header before system headers in the implementation unit, or build with -D_GNU_SOURCE
+   (the implementation defines _GNU_SOURCE itself on Linux when it comes first).
+
+   OPTIONS (macros)
+     LLPMEM_IMPLEMENTATION  compile the implementation (one unit).   LL_IMPLEMENTATION does the same.
+     LLPMEM_STATIC          every API function static (all units).    LL_STATIC does the same.
+     LLPMEM_ASSERT(x)       assertion used by the implementation (default: assert.h assert).
+     LLPMEM_MALLOC(ctx,sz) / LLPMEM_FREE(ctx,p)  allocation (implementation unit; define both or none;
+                            ctx is always NULL).
+     LLPMEM_MAX_REGIONS     size of the registry of live mappings (default 64; implementation unit).
+     LLPMEM_NO_AVX512, LLPMEM_NO_AVX2, LLPMEM_NO_SSE2, LLPMEM_NO_MOVDIR64B   compile out a copy path
+                            (implementation unit).
+     LLPMEM_CRASH_SIM       debug build with the crash simulator (llpmem_sim_*): define it in EVERY unit
+                            that includes the header (it adds declarations). Slow; for tests only.
+
+   ENVIRONMENT (read once, at the first call; the llpmem_set_* functions override it afterwards)
+     LLPMEM_FORCE_FLUSH=clwb|clflushopt|clflush|cvap|cvac|none   flush instruction (ignored when the CPU
+                            lacks it)
+     LLPMEM_FORCE_NT=avx512|movdir64b|avx2|sse2|none             non-temporal copy path (same rule)
+     LLPMEM_NO_NT=1         no non-temporal stores (cached stores + write-back always)
+     LLPMEM_NO_AVX512=1, LLPMEM_NO_AVX2=1, LLPMEM_NO_MOVDIR64B=1   skip that path in automatic selection
+     LLPMEM_NT_THRESHOLD=n  copies of n bytes or more use non-temporal stores
+     LLPMEM_FORCE_PMEM=1|0  treat every mapping as persistent memory (1) or as ordinary memory (0)
+     LLPMEM_FORCE_EADR=1|0  the CPU caches are (1) or are not (0) in the persistence domain
+
+   API AT A GLANCE (ints are 0 or a negative LLPMEM_E* / -errno code)
+     mapping   llpmem_open(path, len, flags, mode, &r)   llpmem_attach(addr, len, flags, &r)
+               llpmem_close(r)  llpmem_addr(r)  llpmem_len(r)  llpmem_region_is_pmem(r)
+               llpmem_region_kind(r)  llpmem_region_eadr(r)  llpmem_prewarm(r, lock)  llpmem_find(addr)
+               llpmem_is_pmem(addr, len)
+     flushing  llpmem_persist(addr, len)  llpmem_flush(addr, len)  llpmem_drain()  llpmem_msync(addr, len)
+               llpmem_pmem_persist / llpmem_pmem_flush (no registry lookup: caller knows it is pmem)
+     copies    llpmem_memcpy_persist  llpmem_memmove_persist  llpmem_memset_persist
+               llpmem_memcpy_nodrain  llpmem_memmove_nodrain  llpmem_memset_nodrain
+               llpmem_pmem_memmove(dst, src, n, flags)  llpmem_pmem_memset(dst, c, n, flags)
+     tuning    llpmem_set_flush/get_flush  llpmem_set_nt/get_nt  llpmem_set_nt_threshold/get_nt_threshold
+               llpmem_force_pmem  llpmem_force_eadr  llpmem_cpu_features  llpmem_flush_name  llpmem_nt_name
+     stats     llpmem_stats_enable(r, on)  llpmem_stats_get(r, &s)  llpmem_stats_reset(r)
+               llpmem_hist_record  llpmem_hist_percentile
+     crash sim llpmem_sim_set_hook  llpmem_sim_events  llpmem_sim_crash_image  llpmem_sim_crash
+               llpmem_sim_unflushed                                     (LLPMEM_CRASH_SIM builds only)
+     misc      llpmem_strerror(rc)  llpmem_version()
+
+   THREADS
+   Flushing, copies and statistics may be used from any number of threads. llpmem_open/attach/close are
+   serialised internally; closing a region while another thread still flushes into it is a bug of the
+   caller (as with munmap). The crash simulator serialises everything behind one lock.
+*/
+#if (defined(LLPMEM_IMPLEMENTATION) || defined(LL_IMPLEMENTATION)) && defined(__linux__) &&               \
+    !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#ifndef LLPMEM_H
+#define LLPMEM_H
+
+#define LLPMEM_VERSION_MAJOR 0
+#define LLPMEM_VERSION_MINOR 1
+#define LLPMEM_VERSION_PATCH 0
+#define LLPMEM_VERSION_STRING "0.1.0"
+
+#if defined(LL_STATIC) && !defined(LLPMEM_STATIC)
+#define LLPMEM_STATIC
+#endif
+#ifdef LLPMEM_STATIC
+#if defined(__GNUC__)
+#define LLPMEMDEF static __attribute__((unused))
+#else
+#define LLPMEMDEF static
+#endif
+#else
+#define LLPMEMDEF extern
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+#ifndef __cplusplus
+#include <stdbool.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- error codes (negative; system errors are returned as -errno) ---- */
+#define LLPMEM_OK 0
+#define LLPMEM_ENOMEM (-12)   /* out of memory */
+#define LLPMEM_EFAULT (-14)   /* address range not inside any mapping made or attached by llpmem */
+#define LLPMEM_EINVAL (-22)   /* bad argument */
+#define LLPMEM_ENOSPC (-28)   /* registry full (raise LLPMEM_MAX_REGIONS) */
+#define LLPMEM_ENOTSUP (-95)  /* not supported by this CPU / platform / build */
+
+/* ---- llpmem_open / llpmem_attach flags ---- */
+#define LLPMEM_CREATE 0x01u     /* create the file if missing and grow it to len */
+#define LLPMEM_EXCL 0x02u       /* with LLPMEM_CREATE: fail if the file exists */
+#define LLPMEM_PREWARM 0x04u    /* prefault every page for writing */
+#define LLPMEM_LOCK 0x08u       /* mlock the mapping (implies prewarm) */
+#define LLPMEM_STATS 0x10u      /* start with latency statistics enabled */
+#define LLPMEM_NO_SYNC 0x20u    /* do not try MAP_SYNC (never pmem unless forced) */
+#define LLPMEM_FORCE 0x40u      /* treat this region as persistent memory whatever it is */
+#define LLPMEM_READONLY 0x80u   /* map read-only (flushing it is pointless but allowed) */
+#define LLPMEM_PMEM 0x100u      /* llpmem_attach: the memory is persistent memory */
+
+/* ---- what a region is ---- */
+#define LLPMEM_KIND_FILE 0      /* page-cache file (tmpfs, ext4 without DAX): durable with msync */
+#define LLPMEM_KIND_FSDAX 1     /* file on a DAX filesystem, MAP_SYNC accepted */
+#define LLPMEM_KIND_DEVDAX 2    /* device DAX character device */
+#define LLPMEM_KIND_FORCED 3    /* treated as pmem because forced (LLPMEM_FORCE, env, llpmem_force_pmem) */
+#define LLPMEM_KIND_MEMORY 4    /* attached memory that is not pmem (anonymous etc.) */
+
+/* ---- flush instructions ---- */
+#define LLPMEM_FLUSH_AUTO 0
+#define LLPMEM_FLUSH_CLWB 1
+#define LLPMEM_FLUSH_CLFLUSHOPT 2
+#define LLPMEM_FLUSH_CLFLUSH 3
+#define LLPMEM_FLUSH_CVAP 4     /* aarch64 DC CVAP */
+#define LLPMEM_FLUSH_CVAC 5     /* aarch64 DC CVAC */
+#define LLPMEM_FLUSH_NONE 6     /* no write-back (eADR or tests); drain still fences */
+
+/* ---- non-temporal copy paths ---- */
+#define LLPMEM_NT_AUTO 0
+#define LLPMEM_NT_AVX512 1
+#define LLPMEM_NT_MOVDIR64B 2
+#define LLPMEM_NT_AVX2 3
+#define LLPMEM_NT_SSE2 4
+#define LLPMEM_NT_NONE 5        /* cached stores + write-back at every size */
+
+/* ---- llpmem_cpu_features bits ---- */
+#define LLPMEM_CPU_CLFLUSH 0x01u
+#define LLPMEM_CPU_CLFLUSHOPT 0x02u
+#define LLPMEM_CPU_CLWB 0x04u
+#define LLPMEM_CPU_SSE2 0x08u
+#define LLPMEM_CPU_AVX2 0x10u
+#define LLPMEM_CPU_AVX512 0x20u
+#define LLPMEM_CPU_MOVDIR64B 0x40u
+#define LLPMEM_CPU_DCPOP 0x80u  /* aarch64 DC CVAP */
+#define LLPMEM_CPU_DC 0x100u    /* aarch64 DC CVAC */
+
+/* ---- llpmem_pmem_memmove / llpmem_pmem_memset flags ---- */
+#define LLPMEM_F_NODRAIN 0x01u  /* no fence at the end (call llpmem_drain later) */
+#define LLPMEM_F_NT 0x02u       /* non-temporal stores whatever the size (if a path exists) */
+#define LLPMEM_F_TEMPORAL 0x04u /* cached stores + write-back whatever the size */
+
+typedef struct llpmem_region llpmem_region;   /* opaque */
+
+/* Log-linear latency histogram: exact below 16, then 16 sub-buckets per power of two (<= 3.2 % error). */
+#define LLPMEM_HIST_BUCKETS 976
+typedef struct llpmem_hist {
+    uint64_t count, sum, max;
+    uint64_t bucket[LLPMEM_HIST_BUCKETS];
+} llpmem_hist;
+
+typedef struct llpmem_stats {
+    uint64_t persists;       /* calls that end durable: persist, msync fallbacks, *_persist copies */
+    uint64_t flushes;        /* flush and *_nodrain calls */
+    uint64_t msyncs;         /* msync system calls issued for this region */
+    uint64_t lines;          /* cache lines written back (flush instructions issued) */
+    uint64_t copies;         /* copy / set calls */
+    uint64_t bytes_copied;   /* bytes written by copy / set calls */
+    uint64_t errors;         /* failed msync calls */
+    uint64_t lat_count;      /* timed durable operations (only while statistics are enabled) */
+    uint64_t lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_max_ns;
+    double lat_mean_ns;
+} llpmem_stats;
+
+/* ---- mapping ---- */
+/* Map path read/write. len 0 = the whole file (or device). With LLPMEM_CREATE a missing file is created
+   with mode and a shorter one is grown to len. Tries MAP_SHARED_VALIDATE|MAP_SYNC first; the region is
+   persistent memory when MAP_SYNC is accepted or path is a device DAX node. */
+LLPMEMDEF int llpmem_open(const char *path, size_t len, unsigned flags, unsigned mode, llpmem_region **out);
+/* Register memory mapped by someone else (flags: LLPMEM_PMEM, LLPMEM_STATS, LLPMEM_PREWARM, ...). */
+LLPMEMDEF int llpmem_attach(void *addr, size_t len, unsigned flags, llpmem_region **out);
+/* Unmap (or, for attached memory, unregister) and free the region. */
+LLPMEMDEF int llpmem_close(llpmem_region *r);
+LLPMEMDEF void *llpmem_addr(const llpmem_region *r);
+LLPMEMDEF size_t llpmem_len(const llpmem_region *r);
+LLPMEMDEF bool llpmem_region_is_pmem(const llpmem_region *r);
+LLPMEMDEF int llpmem_region_kind(const llpmem_region *r);       /* LLPMEM_KIND_* */
+LLPMEMDEF bool llpmem_region_eadr(const llpmem_region *r);      /* only a fence needed */
+LLPMEMDEF const char *llpmem_kind_name(int kind);
+/* Prefault every page for writing (MADV_POPULATE_WRITE or touching); lock = also mlock. */
+LLPMEMDEF int llpmem_prewarm(llpmem_region *r, bool lock);
+/* Region containing [addr, addr+1), or NULL. */
+LLPMEMDEF llpmem_region *llpmem_find(const void *addr);
+/* 1 if [addr, addr+len) is inside one persistent-memory region, 0 if inside an ordinary one,
+   LLPMEM_EFAULT if not inside any region. */
+LLPMEMDEF int llpmem_is_pmem(const void *addr, size_t len);
+
+/* ---- flushing ---- */
+/* Make [addr, addr+len) durable: write back + fence on pmem, msync of the page-aligned range otherwise.
+   0, LLPMEM_EFAULT (range not inside one region) or -errno from msync. */
+LLPMEMDEF int llpmem_persist(const void *addr, size_t len);
+/* Write back without the fence (pmem) - call llpmem_drain once after a batch. On ordinary memory this
+   already msyncs. Same return values. */
+LLPMEMDEF int llpmem_flush(const void *addr, size_t len);
+/* Wait for earlier write-backs and non-temporal stores (sfence / dsb). */
+LLPMEMDEF void llpmem_drain(void);
+/* msync(MS_SYNC) of the page-aligned range around [addr, addr+len); any shared mapping. 0 or -errno. */
+LLPMEMDEF int llpmem_msync(const void *addr, size_t len);
+/* No registry lookup, no checks: the caller knows the range is persistent memory. */
+LLPMEMDEF void llpmem_pmem_persist(const void *addr, size_t len);
+LLPMEMDEF void llpmem_pmem_flush(const void *addr, size_t len);
+
+/* ---- persistent copies (0, LLPMEM_EFAULT when dst range is not inside one region - nothing written -,
+   or -errno from msync) ---- */
+LLPMEMDEF int llpmem_memcpy_persist(void *dst, const void *src, size_t n);
+LLPMEMDEF int llpmem_memmove_persist(void *dst, const void *src, size_t n);
+LLPMEMDEF int llpmem_memset_persist(void *dst, int c, size_t n);
+LLPMEMDEF int llpmem_memcpy_nodrain(void *dst, const void *src, size_t n);
+LLPMEMDEF int llpmem_memmove_nodrain(void *dst, const void *src, size_t n);
+LLPMEMDEF int llpmem_memset_nodrain(void *dst, int c, size_t n);
+/* No lookup: dst is persistent memory. flags LLPMEM_F_*. Overlap allowed. Returns dst. */
+LLPMEMDEF void *llpmem_pmem_memmove(void *dst, const void *src, size_t n, unsigned flags);
+LLPMEMDEF void *llpmem_pmem_memset(void *dst, int c, size_t n, unsigned flags);
+
+/* ---- tuning and overrides (process-wide) ---- */
+LLPMEMDEF int llpmem_set_flush(int kind);         /* LLPMEM_FLUSH_*; LLPMEM_ENOTSUP if CPU lacks it */
+LLPMEMDEF int llpmem_get_flush(void);             /* the instruction in use (never AUTO) */
+LLPMEMDEF int llpmem_set_nt(int kind);            /* LLPMEM_NT_*; LLPMEM_ENOTSUP if unavailable */
+LLPMEMDEF int llpmem_get_nt(void);
+LLPMEMDEF void llpmem_set_nt_threshold(size_t bytes);
+LLPMEMDEF size_t llpmem_get_nt_threshold(void);
+LLPMEMDEF void llpmem_force_pmem(int v);          /* -1 detect, 0 never pmem, 1 always pmem (new maps) */
+LLPMEMDEF void llpmem_force_eadr(int v);          /* -1 detect, 0 no, 1 yes (all regions, now) */
+LLPMEMDEF unsigned llpmem_cpu_features(void);     /* LLPMEM_CPU_* */
+LLPMEMDEF const char *llpmem_flush_name(int kind);
+LLPMEMDEF const char *llpmem_nt_name(int kind);
+
+/* ---- statistics ---- */
+LLPMEMDEF int llpmem_stats_enable(llpmem_region *r, bool on);    /* 0 or LLPMEM_ENOMEM */
+LLPMEMDEF int llpmem_stats_get(const llpmem_region *r, llpmem_stats *out);
+LLPMEMDEF void llpmem_stats_reset(llpmem_region *r);
+LLPMEMDEF void llpmem_hist_record(llpmem_hist *h, uint64_t value);
+LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q);   /* q in [0,1] */
+
+/* ---- crash simulator (LLPMEM_CRASH_SIM builds) ----
+   Each region keeps a durable image that only written-back-and-drained cache lines reach (the file's
+   content at open is durable). Every flush call and every drain is one numbered event; the hook runs after
+   each one (outside the simulator lock; it must not flush). A crash image is what the medium would hold
+   if power failed at that moment. */
+#ifdef LLPMEM_CRASH_SIM
+#define LLPMEM_SIM_DURABLE 0    /* only drained lines */
+#define LLPMEM_SIM_RANDOM 1     /* each dirty line: durable, written-back snapshot or current (seeded) */
+#define LLPMEM_SIM_ALL 2        /* every store reached the medium (caches evicted) */
+typedef void (*llpmem_sim_hook)(void *ctx, uint64_t event);
+LLPMEMDEF void llpmem_sim_set_hook(llpmem_sim_hook fn, void *ctx);
+LLPMEMDEF uint64_t llpmem_sim_events(void);
+/* Copy the crash image of r (llpmem_len(r) bytes) into out. 0 or LLPMEM_EINVAL. */
+LLPMEMDEF int llpmem_sim_crash_image(llpmem_region *r, void *out, unsigned mode, uint64_t seed);
+/* Crash and reboot in place: the mapping's memory becomes the crash image, nothing is pending. */
+LLPMEMDEF int llpmem_sim_crash(llpmem_region *r, unsigned mode, uint64_t seed);
+/* Cache lines whose current content was never written back (differs from the durable image and from any
+   pending write-back). Fills up to max offsets (of the 64-byte lines, ascending); returns the count. */
+LLPMEMDEF size_t llpmem_sim_unflushed(llpmem_region *r, size_t *offsets, size_t max);
+#endif
+
+/* ---- misc ---- */
+LLPMEMDEF const char *llpmem_strerror(int rc);
+LLPMEMDEF const char *llpmem_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LLPMEM_H */
+
+/* ======================================================================================================
+   IMPLEMENTATION
+   ====================================================================================================== */
+#if defined(LL_IMPLEMENTATION) && !defined(LLPMEM_IMPLEMENTATION)
+#define LLPMEM_IMPLEMENTATION
+#endif
+
+#if defined(LLPMEM_IMPLEMENTATION) && !defined(LLPMEM_IMPLEMENTATION_DONE)
+#define LLPMEM_IMPLEMENTATION_DONE
+
+#if defined(LLPMEM_MALLOC) && defined(LLPMEM_FREE)
+#elif !defined(LLPMEM_MALLOC) && !defined(LLPMEM_FREE)
+#include <stdlib.h>
+#define LLPMEM_MALLOC(ctx, sz) ((void)(ctx), malloc(sz))
+#define LLPMEM_FREE(ctx, p) ((void)(ctx), free(p))
+#else
+#error "llpmem.h: define both LLPMEM_MALLOC and LLPMEM_FREE, or neither"
+#endif
+
+#ifndef LLPMEM_ASSERT
+#include <assert.h>
+#define LLPMEM_ASSERT(x) assert(x)
+#endif
+
+#ifndef LLPMEM_MAX_REGIONS
+#define LLPMEM_MAX_REGIONS 64
+#endif
+
+#include <string.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#if defined(__linux__)
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#endif
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
+
+#if defined(__x86_64__) || defined(__i386__)
+#define LLPMEM_I_X86 1
+#include <immintrin.h>
+#if !defined(LLPMEM_NO_AVX512) && (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 5))
+#define LLPMEM_I_HAVE_AVX512 1
+#endif
+#if !defined(LLPMEM_NO_AVX2)
+#define LLPMEM_I_HAVE_AVX2 1
+#endif
+#if !defined(LLPMEM_NO_SSE2)
+#define LLPMEM_I_HAVE_SSE2 1
+#endif
+#if !defined(LLPMEM_NO_MOVDIR64B) && defined(__x86_64__)
+#define LLPMEM_I_HAVE_MOVDIR64B 1
+#endif
+#endif
+#if defined(__aarch64__)
+#define LLPMEM_I_ARM64 1
+#endif
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE 0
+#endif
+#ifndef MAP_ANONYMOUS
+#define MAP_ANONYMOUS MAP_ANON
+#endif
+
+#ifdef __cplusplus
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+extern "C" {
+#endif
+
+#define LLPMEM_I_LINE 64u
+#define LLPMEM_I_DEFAULT_NT_THRESHOLD 64u
+#define LLPMEM_I_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define LLPMEM_I_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define LLPMEM_I_ADD(p, v) ((void)__atomic_fetch_add((p), (v), __ATOMIC_RELAXED))
+#if defined(__GNUC__)
+#define LLPMEM_I_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LLPMEM_I_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LLPMEM_I_LIKELY(x) (x)
+#define LLPMEM_I_UNLIKELY(x) (x)
+#endif
+
+typedef struct llpmem_i_stats {
+    uint64_t persists, flushes, msyncs, lines, copies, bytes_copied, errors;
+    llpmem_hist hist;
+} llpmem_i_stats;
+
+struct llpmem_region {
+    char *addr;
+    size_t len;
+    int fd;
+    int kind;
+    int slot;
+    bool is_pmem;
+    bool eadr_detected;
+    bool owned;           /* we mapped it (munmap at close) */
+    bool locked;
+    llpmem_i_stats *stats; /* atomic pointer; NULL = statistics off */
+#ifdef LLPMEM_CRASH_SIM
+    unsigned char *sim_durable;
+    unsigned char *sim_pending;
+    unsigned char *sim_pbits;
+    size_t *sim_plist;
+    size_t sim_pn, sim_pcap;
+#endif
+};
+
+typedef struct llpmem_i_slot {
+    uintptr_t lo, hi;
+    llpmem_region *r;
+} llpmem_i_slot;
+
+typedef struct llpmem_i_global {
+    int state;            /* 0 uninit, 1 initialising, 2 ready */
+    int flush;            /* LLPMEM_FLUSH_* in use */
+    int nt;               /* LLPMEM_NT_* in use */
+    int force_pmem;       /* -1, 0, 1 */
+    int force_eadr;       /* -1, 0, 1 */
+    int eadr_all;         /* flushes skipped for llpmem_pmem_* calls */
+    size_t nt_threshold;
+    unsigned cpu;
+    unsigned no_auto;     /* LLPMEM_CPU_* bits excluded from automatic choice */
+    size_t page;
+    size_t dline;         /* data cache line (write-back stride) */
+    int lock;             /* registry spin lock */
+    int nslots;           /* high-water mark of used slots */
+    int last;             /* last slot hit */
+    uint64_t tick_mult;   /* ns = ticks * tick_mult >> 32 */
+    llpmem_i_slot slots[LLPMEM_MAX_REGIONS];
+#ifdef LLPMEM_CRASH_SIM
+    int sim_lock;
+    uint64_t sim_events;
+    llpmem_sim_hook sim_hook;
+    void *sim_ctx;
+#endif
+} llpmem_i_global;
+
+static llpmem_i_global llpmem_i_g;
+
+/* ------------------------------------------------------------------------------------------------------
+   CPU detection
+   ------------------------------------------------------------------------------------------------------ */
+#ifdef LLPMEM_I_X86
+static void llpmem_i_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) {
+    uint32_t a, b, c, d;
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf), "c"(sub));
+    r[0] = a; r[1] = b; r[2] = c; r[3] = d;
+}
+static uint64_t llpmem_i_xgetbv(void) {
+    uint32_t lo, hi;
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0u));
+    return ((uint64_t)hi << 32) | lo;
+}
+#endif
+
+static unsigned llpmem_i_detect_cpu(void) {
+    unsigned f = 0;
+#ifdef LLPMEM_I_X86
+    uint32_t r[4], maxleaf;
+    uint64_t xcr0 = 0;
+    llpmem_i_cpuid(0, 0, r);
+    maxleaf = r[0];
+    llpmem_i_cpuid(1, 0, r);
+    if (r[3] & (1u << 19)) f |= LLPMEM_CPU_CLFLUSH;
+    if (r[3] & (1u << 26)) f |= LLPMEM_CPU_SSE2;
+    if (r[2] & (1u << 27)) xcr0 = llpmem_i_xgetbv(); /* OSXSAVE */
+    if (maxleaf >= 7) {
+        uint32_t ecx1 = r[2];
+        llpmem_i_cpuid(7, 0, r);
+        if (r[1] & (1u << 23)) f |= LLPMEM_CPU_CLFLUSHOPT;
+        if (r[1] & (1u << 24)) f |= LLPMEM_CPU_CLWB;
+        if ((r[1] & (1u << 5)) && (ecx1 & (1u << 28)) && (xcr0 & 6u) == 6u) f |= LLPMEM_CPU_AVX2;
+        if ((r[1] & (1u << 16)) && (xcr0 & 0xe6u) == 0xe6u) f |= LLPMEM_CPU_AVX512;
+        if (r[2] & (1u << 28)) f |= LLPMEM_CPU_MOVDIR64B;
+    }
+#elif defined(LLPMEM_I_ARM64)
+    f |= LLPMEM_CPU_DC;
+#if defined(__linux__)
+    {
+        unsigned long hw = getauxval(AT_HWCAP);
+        if (hw & (1ul << 16)) f |= LLPMEM_CPU_DCPOP; /* HWCAP_DCPOP */
+    }
+#endif
+#endif
+    return f;
+}
+
+static int llpmem_i_flush_supported(int kind) {
+    unsigned c = llpmem_i_g.cpu;
+    switch (kind) {
+    case LLPMEM_FLUSH_CLWB: return (c & LLPMEM_CPU_CLWB) != 0;
+    case LLPMEM_FLUSH_CLFLUSHOPT: return (c & LLPMEM_CPU_CLFLUSHOPT) != 0;
+    case LLPMEM_FLUSH_CLFLUSH: return (c & LLPMEM_CPU_CLFLUSH) != 0;
+    case LLPMEM_FLUSH_CVAP: return (c & LLPMEM_CPU_DCPOP) != 0;
+    case LLPMEM_FLUSH_CVAC: return (c & LLPMEM_CPU_DC) != 0;
+    case LLPMEM_FLUSH_NONE: return 1;
+    default: return 0;
+    }
+}
+
+static int llpmem_i_nt_supported(int kind) {
+    unsigned c = llpmem_i_g.cpu;
+    switch (kind) {
+#ifdef LLPMEM_I_HAVE_AVX512
+    case LLPMEM_NT_AVX512: return (c & LLPMEM_CPU_AVX512) != 0;
+#endif
+#ifdef LLPMEM_I_HAVE_MOVDIR64B
+    case LLPMEM_NT_MOVDIR64B: return (c & LLPMEM_CPU_MOVDIR64B) != 0;
+#endif
+#ifdef LLPMEM_I_HAVE_AVX2
+    case LLPMEM_NT_AVX2: return (c & LLPMEM_CPU_AVX2) != 0;
+#endif
+#ifdef LLPMEM_I_HAVE_SSE2
+    case LLPMEM_NT_SSE2: return (c & LLPMEM_CPU_SSE2) != 0;
+#endif
+    case LLPMEM_NT_NONE: return 1;
+    default: (void)c; return 0;
+    }
+}
+
+static int llpmem_i_auto_flush(void) {
+    static const int order[] = {LLPMEM_FLUSH_CLWB, LLPMEM_FLUSH_CLFLUSHOPT, LLPMEM_FLUSH_CLFLUSH,
+                                LLPMEM_FLUSH_CVAP, LLPMEM_FLUSH_CVAC};
+    size_t i;
+    for (i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (llpmem_i_flush_supported(order[i])) return order[i];
+    return LLPMEM_FLUSH_NONE;
+}
+
+static int llpmem_i_auto_nt(void) {
+    unsigned no = llpmem_i_g.no_auto;
+    if (!(no & LLPMEM_CPU_AVX512) && llpmem_i_nt_supported(LLPMEM_NT_AVX512)) return LLPMEM_NT_AVX512;
+    if (!(no & LLPMEM_CPU_MOVDIR64B) && llpmem_i_nt_supported(LLPMEM_NT_MOVDIR64B)) return LLPMEM_NT_MOVDIR64B;
+    if (!(no & LLPMEM_CPU_AVX2) && llpmem_i_nt_supported(LLPMEM_NT_AVX2)) return LLPMEM_NT_AVX2;
+    if (llpmem_i_nt_supported(LLPMEM_NT_SSE2)) return LLPMEM_NT_SSE2;
+    return LLPMEM_NT_NONE;
+}
+
+__attribute__((unused)) static uint64_t llpmem_i_clock_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t llpmem_i_ticks(void) {
+#if defined(LLPMEM_I_X86)
+    return __builtin_ia32_rdtsc();
+#elif defined(LLPMEM_I_ARM64)
+    uint64_t v;
+    __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+#else
+    return llpmem_i_clock_ns();
+#endif
+}
+
+static uint64_t llpmem_i_calibrate(void) {
+#if defined(LLPMEM_I_X86)
+    uint64_t t0 = llpmem_i_clock_ns(), c0 = llpmem_i_ticks(), t1, c1;
+    do { t1 = llpmem_i_clock_ns(); } while (t1 - t0 < 2000000u);
+    c1 = llpmem_i_ticks();
+    if (c1 <= c0) return (uint64_t)1 << 32;
+    return (uint64_t)(((double)(t1 - t0) / (double)(c1 - c0)) * 4294967296.0);
+#elif defined(LLPMEM_I_ARM64)
+    uint64_t f;
+    __asm__ __volatile__("mrs %0, cntfrq_el0" : "=r"(f));
+    if (!f) return (uint64_t)1 << 32;
+    return (uint64_t)(1e9 / (double)f * 4294967296.0);
+#else
+    return (uint64_t)1 << 32;
+#endif
+}
+
+static uint64_t llpmem_i_ticks_to_ns(uint64_t t) {
+    uint64_t m = LLPMEM_I_LOAD(&llpmem_i_g.tick_mult);
+    if (t < ((uint64_t)1 << 31)) return (t * m) >> 32;
+    return ((t >> 16) * m) >> 16;
+}
+
+static int llpmem_i_streq(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
+
+static int llpmem_i_flush_from_name(const char *s) {
+    if (llpmem_i_streq(s, "clwb")) return LLPMEM_FLUSH_CLWB;
+    if (llpmem_i_streq(s, "clflushopt")) return LLPMEM_FLUSH_CLFLUSHOPT;
+    if (llpmem_i_streq(s, "clflush")) return LLPMEM_FLUSH_CLFLUSH;
+    if (llpmem_i_streq(s, "cvap")) return LLPMEM_FLUSH_CVAP;
+    if (llpmem_i_streq(s, "cvac")) return LLPMEM_FLUSH_CVAC;
+    if (llpmem_i_streq(s, "none")) return LLPMEM_FLUSH_NONE;
+    return LLPMEM_FLUSH_AUTO;
+}
+
+static int llpmem_i_nt_from_name(const char *s) {
+    if (llpmem_i_streq(s, "avx512")) return LLPMEM_NT_AVX512;
+    if (llpmem_i_streq(s, "movdir64b")) return LLPMEM_NT_MOVDIR64B;
+    if (llpmem_i_streq(s, "avx2")) return LLPMEM_NT_AVX2;
+    if (llpmem_i_streq(s, "sse2")) return LLPMEM_NT_SSE2;
+    if (llpmem_i_streq(s, "none")) return LLPMEM_NT_NONE;
+    return LLPMEM_NT_AUTO;
+}
+
+static int llpmem_i_env_flag(const char *name) {
+    const char *s = getenv(name);
+    if (!s || !*s) return -1;
+    return (s[0] == '0' || s[0] == 'n' || s[0] == 'N') ? 0 : 1;
+}
+
+static void llpmem_i_spin_lock(int *l) {
+    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+#if defined(LLPMEM_I_X86)
+            __asm__ __volatile__("pause");
+#elif defined(LLPMEM_I_ARM64)
+            __asm__ __volatile__("yield");
+#endif
+        }
+    }
+}
+static void llpmem_i_spin_unlock(int *l) { __atomic_store_n(l, 0, __ATOMIC_RELEASE); }
+
+static void llpmem_i_init_slow(void) {
+    llpmem_i_global *g = &llpmem_i_g;
+    const char *s;
+    int v, expect = 0;
+    if (!__atomic_compare_exchange_n(&g->state, &expect, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&g->state, __ATOMIC_ACQUIRE) != 2) {
+        }
+        return;
+    }
+    g->cpu = llpmem_i_detect_cpu();
+    {
+        long p = sysconf(_SC_PAGESIZE);
+        g->page = p > 0 ? (size_t)p : 4096u;
+    }
+    g->dline = LLPMEM_I_LINE;
+#if defined(LLPMEM_I_ARM64)
+    {
+        uint64_t ctr;
+        __asm__ __volatile__("mrs %0, ctr_el0" : "=r"(ctr));
+        g->dline = (size_t)4u << ((ctr >> 16) & 15u);
+        if (g->dline < 16u) g->dline = 16u;
+    }
+#endif
+    g->no_auto = 0;
+    if (llpmem_i_env_flag("LLPMEM_NO_AVX512") == 1) g->no_auto |= LLPMEM_CPU_AVX512;
+    if (llpmem_i_env_flag("LLPMEM_NO_AVX2") == 1) g->no_auto |= LLPMEM_CPU_AVX2;
+    if (llpmem_i_env_flag("LLPMEM_NO_MOVDIR64B") == 1) g->no_auto |= LLPMEM_CPU_MOVDIR64B;
+    g->flush = llpmem_i_auto_flush();
+    v = llpmem_i_flush_from_name(getenv("LLPMEM_FORCE_FLUSH"));
+    if (v != LLPMEM_FLUSH_AUTO && llpmem_i_flush_supported(v)) g->flush = v;
+    g->nt = llpmem_i_auto_nt();
+    v = llpmem_i_nt_from_name(getenv("LLPMEM_FORCE_NT"));
+    if (v != LLPMEM_NT_AUTO && llpmem_i_nt_supported(v)) g->nt = v;
+    if (llpmem_i_env_flag("LLPMEM_NO_NT") == 1) g->nt = LLPMEM_NT_NONE;
+    g->nt_threshold = LLPMEM_I_DEFAULT_NT_THRESHOLD;
+    s = getenv("LLPMEM_NT_THRESHOLD");
+    if (s && *s) g->nt_threshold = (size_t)strtoull(s, NULL, 0);
+    g->force_pmem = llpmem_i_env_flag("LLPMEM_FORCE_PMEM");
+    g->force_eadr = llpmem_i_env_flag("LLPMEM_FORCE_EADR");
+    g->eadr_all = g->force_eadr == 1;
+    g->tick_mult = 0;
+    __atomic_store_n(&g->state, 2, __ATOMIC_RELEASE);
+}
+
+static inline void llpmem_i_init(void) {
+    if (LLPMEM_I_UNLIKELY(__atomic_load_n(&llpmem_i_g.state, __ATOMIC_ACQUIRE) != 2)) llpmem_i_init_slow();
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Write-back and fence primitives
+   ------------------------------------------------------------------------------------------------------ */
+static inline void llpmem_i_fence(void) {
+#if defined(LLPMEM_I_X86)
+    __asm__ __volatile__("sfence" ::: "memory");
+#elif defined(LLPMEM_I_ARM64)
+    __asm__ __volatile__("dsb sy" ::: "memory");
+#else
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
+/* Issue write-backs of every line touching [a, a+n) with instruction kind; returns lines issued. */
+static inline size_t llpmem_i_wb(uintptr_t a, size_t n, int kind) {
+    uintptr_t p, end = a + n;
+    size_t cnt = 0;
+    if (!n) return 0;
+    switch (kind) {
+#if defined(LLPMEM_I_X86)
+    case LLPMEM_FLUSH_CLWB:
+        for (p = a & ~(uintptr_t)63; p < end; p += 64, cnt++)
+            __asm__ __volatile__("clwb %0" : "+m"(*(volatile char *)p));
+        break;
+    case LLPMEM_FLUSH_CLFLUSHOPT:
+        for (p = a & ~(uintptr_t)63; p < end; p += 64, cnt++)
+            __asm__ __volatile__("clflushopt %0" : "+m"(*(volatile char *)p));
+        break;
+    case LLPMEM_FLUSH_CLFLUSH:
+        for (p = a & ~(uintptr_t)63; p < end; p += 64, cnt++)
+            __asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)p));
+        break;
+#elif defined(LLPMEM_I_ARM64)
+    case LLPMEM_FLUSH_CVAP: {
+        uintptr_t l = llpmem_i_g.dline;
+        for (p = a & ~(l - 1); p < end; p += l, cnt++)
+            __asm__ __volatile__("sys #3, c7, c12, #1, %0" ::"r"(p) : "memory"); /* dc cvap */
+        break;
+    }
+    case LLPMEM_FLUSH_CVAC: {
+        uintptr_t l = llpmem_i_g.dline;
+        for (p = a & ~(l - 1); p < end; p += l, cnt++)
+            __asm__ __volatile__("dc cvac, %0" ::"r"(p) : "memory");
+        break;
+    }
+#endif
+    default:
+        (void)p; (void)end;
+        break;
+    }
+    return cnt;
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Registry
+   ------------------------------------------------------------------------------------------------------ */
+static inline llpmem_region *llpmem_i_find_range(const void *addr, size_t len) {
+    llpmem_i_global *g = &llpmem_i_g;
+    uintptr_t a = (uintptr_t)addr, lo, hi;
+    int i = LLPMEM_I_LOAD(&g->last), n;
+    llpmem_region *r;
+    lo = LLPMEM_I_LOAD(&g->slots[i].lo);
+    hi = LLPMEM_I_LOAD(&g->slots[i].hi);
+    if (LLPMEM_I_LIKELY(a >= lo && a < hi && len <= hi - a)) {
+        r = __atomic_load_n(&g->slots[i].r, __ATOMIC_ACQUIRE);
+        if (LLPMEM_I_LIKELY(r != NULL)) return r;
+    }
+    n = __atomic_load_n(&g->nslots, __ATOMIC_ACQUIRE);
+    for (i = 0; i < n; i++) {
+        lo = LLPMEM_I_LOAD(&g->slots[i].lo);
+        hi = LLPMEM_I_LOAD(&g->slots[i].hi);
+        if (a >= lo && a < hi && len <= hi - a) {
+            r = __atomic_load_n(&g->slots[i].r, __ATOMIC_ACQUIRE);
+            if (r) {
+                LLPMEM_I_STORE(&g->last, i);
+                return r;
+            }
+        }
+    }
+    return NULL;
+}
+
+static int llpmem_i_register(llpmem_region *r) {
+    llpmem_i_global *g = &llpmem_i_g;
+    int i, slot = -1;
+    uintptr_t lo = (uintptr_t)r->addr, hi = lo + r->len;
+    llpmem_i_spin_lock(&g->lock);
+    for (i = 0; i < g->nslots; i++) {
+        llpmem_region *o = g->slots[i].r;
+        if (!o) {
+            if (slot < 0) slot = i;
+            continue;
+        }
+        if (lo < (uintptr_t)o->addr + o->len && (uintptr_t)o->addr < hi) {
+            llpmem_i_spin_unlock(&g->lock);
+            return LLPMEM_EINVAL; /* overlaps a registered region */
+        }
+    }
+    if (slot < 0) {
+        if (g->nslots >= LLPMEM_MAX_REGIONS) {
+            llpmem_i_spin_unlock(&g->lock);
+            return LLPMEM_ENOSPC;
+        }
+        slot = g->nslots;
+    }
+    LLPMEM_I_STORE(&g->slots[slot].lo, lo);
+    LLPMEM_I_STORE(&g->slots[slot].hi, hi);
+    __atomic_store_n(&g->slots[slot].r, r, __ATOMIC_RELEASE);
+    if (slot == g->nslots) __atomic_store_n(&g->nslots, slot + 1, __ATOMIC_RELEASE);
+    r->slot = slot;
+    llpmem_i_spin_unlock(&g->lock);
+    return 0;
+}
+
+static void llpmem_i_unregister(llpmem_region *r) {
+    llpmem_i_global *g = &llpmem_i_g;
+    int s = r->slot;
+    llpmem_i_spin_lock(&g->lock);
+    __atomic_store_n(&g->slots[s].r, (llpmem_region *)NULL, __ATOMIC_RELEASE);
+    LLPMEM_I_STORE(&g->slots[s].hi, (uintptr_t)0);
+    LLPMEM_I_STORE(&g->slots[s].lo, (uintptr_t)0);
+    llpmem_i_spin_unlock(&g->lock);
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Crash simulator internals
+   ------------------------------------------------------------------------------------------------------ */
+#ifdef LLPMEM_CRASH_SIM
+static void llpmem_i_sim_event(void) {
+    llpmem_sim_hook fn;
+    void *ctx;
+    uint64_t ev;
+    llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
+    ev = ++llpmem_i_g.sim_events;
+    fn = llpmem_i_g.sim_hook;
+    ctx = llpmem_i_g.sim_ctx;
+    llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+    if (fn) fn(ctx, ev);
+}
+
+static int llpmem_i_sim_setup(llpmem_region *r) {
+    size_t lines = (r->len + 63u) / 64u;
+    r->sim_durable = (unsigned char *)LLPMEM_MALLOC(NULL, r->len ? r->len : 1u);
+    r->sim_pending = (unsigned char *)LLPMEM_MALLOC(NULL, r->len ? r->len : 1u);
+    r->sim_pbits = (unsigned char *)LLPMEM_MALLOC(NULL, lines / 8u + 1u);
+    r->sim_plist = NULL;
+    r->sim_pn = r->sim_pcap = 0;
+    if (!r->sim_durable || !r->sim_pending || !r->sim_pbits) return LLPMEM_ENOMEM;
+    memcpy(r->sim_durable, r->addr, r->len);
+    memset(r->sim_pbits, 0, lines / 8u + 1u);
+    return 0;
+}
+
+static void llpmem_i_sim_free(llpmem_region *r) {
+    if (r->sim_durable) LLPMEM_FREE(NULL, r->sim_durable);
+    if (r->sim_pending) LLPMEM_FREE(NULL, r->sim_pending);
+    if (r->sim_pbits) LLPMEM_FREE(NULL, r->sim_pbits);
+    if (r->sim_plist) LLPMEM_FREE(NULL, r->sim_plist);
+}
+
+/* snapshot the lines of [a, a+n) as written back (pending until drain); lock held */
+static void llpmem_i_sim_wb_locked(llpmem_region *r, uintptr_t a, size_t n) {
+    size_t off, end, l;
+    if (!n || !r->sim_durable) return;
+    off = (size_t)(a - (uintptr_t)r->addr) & ~(size_t)63;
+    end = (size_t)(a - (uintptr_t)r->addr) + n;
+    for (; off < end; off += 64) {
+        size_t ln = 64u;
+        if (off + ln > r->len) ln = r->len - off;
+        memcpy(r->sim_pending + off, r->addr + off, ln);
+        l = off / 64u;
+        if (!(r->sim_pbits[l / 8u] & (1u << (l % 8u)))) {
+            if (r->sim_pn == r->sim_pcap) {
+                size_t nc = r->sim_pcap ? r->sim_pcap * 2u : 64u;
+                size_t *np = (size_t *)LLPMEM_MALLOC(NULL, nc * sizeof(size_t));
+                if (!np) continue; /* out of memory: line stays dirty (conservative) */
+                if (r->sim_plist) {
+                    memcpy(np, r->sim_plist, r->sim_pn * sizeof(size_t));
+                    LLPMEM_FREE(NULL, r->sim_plist);
+                }
+                r->sim_plist = np;
+                r->sim_pcap = nc;
+            }
+            r->sim_pbits[l / 8u] = (unsigned char)(r->sim_pbits[l / 8u] | (1u << (l % 8u)));
+            r->sim_plist[r->sim_pn++] = l;
+        }
+    }
+}
+
+static void llpmem_i_sim_commit_locked(llpmem_region *r) {
+    size_t i;
+    if (!r->sim_durable) return;
+    for (i = 0; i < r->sim_pn; i++) {
+        size_t l = r->sim_plist[i], off = l * 64u, ln = 64u;
+        if (off + ln > r->len) ln = r->len - off;
+        memcpy(r->sim_durable + off, r->sim_pending + off, ln);
+        r->sim_pbits[l / 8u] = (unsigned char)(r->sim_pbits[l / 8u] & ~(1u << (l % 8u)));
+    }
+    r->sim_pn = 0;
+}
+
+static void llpmem_i_sim_wb(const void *addr, size_t n) {
+    llpmem_region *r = llpmem_i_find_range(addr, n ? n : 1u);
+    if (!r) return;
+    llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
+    llpmem_i_sim_wb_locked(r, (uintptr_t)addr, n);
+    llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+    llpmem_i_sim_event();
+}
+
+static void llpmem_i_sim_drain(void) {
+    int i, n = __atomic_load_n(&llpmem_i_g.nslots, __ATOMIC_ACQUIRE);
+    llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
+    for (i = 0; i < n; i++) {
+        llpmem_region *r = __atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE);
+        if (r) llpmem_i_sim_commit_locked(r);
+    }
+    llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+    llpmem_i_sim_event();
+}
+
+/* msync fallback: write-back and drain of this range at once */
+static void llpmem_i_sim_sync(llpmem_region *r, const void *addr, size_t n) {
+    llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
+    llpmem_i_sim_wb_locked(r, (uintptr_t)addr, n);
+    llpmem_i_sim_commit_locked(r);
+    llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+    llpmem_i_sim_event();
+}
+#define LLPMEM_I_SIM_WB(a, n) llpmem_i_sim_wb((a), (n))
+#define LLPMEM_I_SIM_DRAIN() llpmem_i_sim_drain()
+#else
+#define LLPMEM_I_SIM_WB(a, n) ((void)0)
+#define LLPMEM_I_SIM_DRAIN() ((void)0)
+#endif
+
+/* ------------------------------------------------------------------------------------------------------
+   Mapping
+   ------------------------------------------------------------------------------------------------------ */
+static llpmem_region *llpmem_i_region_new(void) {
+    llpmem_region *r = (llpmem_region *)LLPMEM_MALLOC(NULL, sizeof(llpmem_region));
+    if (r) {
+        memset(r, 0, sizeof *r);
+        r->fd = -1;
+        r->slot = -1;
+    }
+    return r;
+}
+
+static int llpmem_i_read_sysfs(const char *path, char *buf, size_t cap) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+    if (fd < 0) return -errno;
+    n = read(fd, buf, cap - 1u);
+    close(fd);
+    if (n < 0) return LLPMEM_EINVAL;
+    buf[n] = 0;
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) buf[--n] = 0;
+    return 0;
+}
+
+/* walk up from a sysfs device directory looking for the nd region's persistence_domain */
+static bool llpmem_i_sysfs_eadr(const char *devdir) {
+#if defined(__linux__)
+    char path[4096], buf[64], *slash;
+    if (!realpath(devdir, path)) return false;
+    for (;;) {
+        size_t l = strlen(path);
+        if (l + 20u >= sizeof path) return false;
+        memcpy(path + l, "/persistence_domain", 20);
+        if (llpmem_i_read_sysfs(path, buf, sizeof buf) == 0) return strcmp(buf, "cpu_cache") == 0;
+        path[l] = 0;
+        slash = strrchr(path, '/');
+        if (!slash || slash == path) return false;
+        *slash = 0;
+    }
+#else
+    (void)devdir;
+    return false;
+#endif
+}
+
+#if defined(__linux__)
+/* is st a device DAX node? fills size and alignment from sysfs */
+static bool llpmem_i_devdax(const struct stat *st, size_t *size, size_t *align, bool *eadr) {
+    char path[256], buf[256], link[4096];
+    unsigned ma = major(st->st_rdev), mi = minor(st->st_rdev);
+    ssize_t n;
+    if (!S_ISCHR(st->st_mode)) return false;
+    snprintf(path, sizeof path, "/sys/dev/char/%u:%u/subsystem", ma, mi);
+    n = readlink(path, link, sizeof link - 1u);
+    if (n < 0) return false;
+    link[n] = 0;
+    {
+        const char *b = strrchr(link, '/');
+        b = b ? b + 1 : link;
+        if (strcmp(b, "dax") != 0) return false;
+    }
+    snprintf(path, sizeof path, "/sys/dev/char/%u:%u/size", ma, mi);
+    if (llpmem_i_read_sysfs(path, buf, sizeof buf) != 0) return false;
+    *size = (size_t)strtoull(buf, NULL, 0);
+    *align = (size_t)2 << 20;
+    snprintf(path, sizeof path, "/sys/dev/char/%u:%u/device/align", ma, mi);
+    if (llpmem_i_read_sysfs(path, buf, sizeof buf) == 0) {
+        size_t a = (size_t)strtoull(buf, NULL, 0);
+        if (a && !(a & (a - 1u))) *align = a;
+    }
+    snprintf(path, sizeof path, "/sys/dev/char/%u:%u/device", ma, mi);
+    *eadr = llpmem_i_sysfs_eadr(path);
+    return true;
+}
+
+/* MAP_SYNC was accepted: cross-check (emulators such as qemu-user drop unknown mmap flags silently) */
+static bool llpmem_i_dax_plausible(int fd) {
+    struct statfs sf;
+    if (fstatfs(fd, &sf) == 0) {
+        uint32_t t = (uint32_t)sf.f_type;
+        if (t == 0x01021994u /* tmpfs */ || t == 0x858458f6u /* ramfs */) return false;
+    }
+#ifdef SYS_statx
+    {
+        uint64_t sx[32]; /* struct statx: stx_attributes at 8, stx_attributes_mask at 56 */
+        memset(sx, 0, sizeof sx);
+        if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, 0x7ffu, sx) == 0) {
+            const uint64_t dax = 0x200000u; /* STATX_ATTR_DAX */
+            if ((sx[7] & dax) && !(sx[1] & dax)) return false;
+        }
+    }
+#endif
+    return true;
+}
+
+static bool llpmem_i_fsdax_eadr(const struct stat *st) {
+    char path[256];
+    snprintf(path, sizeof path, "/sys/dev/block/%u:%u", major(st->st_dev), minor(st->st_dev));
+    return llpmem_i_sysfs_eadr(path);
+}
+#endif
+
+/* mmap with the start aligned to align (a power of two >= page) when len is large enough */
+static void *llpmem_i_mmap_aligned(size_t len, int prot, int flags, int fd, size_t align) {
+    void *res;
+    if (align > llpmem_i_g.page && len >= align) {
+        size_t rlen = len + align;
+        char *base = (char *)mmap(NULL, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (base != (char *)MAP_FAILED) {
+            char *al = (char *)(((uintptr_t)base + align - 1u) & ~(uintptr_t)(align - 1u));
+            res = mmap(al, len, prot, flags | MAP_FIXED, fd, 0);
+            if (res == MAP_FAILED) {
+                int e = errno;
+                munmap(base, rlen);
+                errno = e;
+                return MAP_FAILED;
+            }
+            if (al > base) munmap(base, (size_t)(al - base));
+            if (base + rlen > al + len) munmap(al + len, (size_t)(base + rlen - (al + len)));
+            return res;
+        }
+    }
+    return mmap(NULL, len, prot, flags, fd, 0);
+}
+
+/* emulators may accept MADV_POPULATE_WRITE and do nothing: check the first page really is resident */
+static bool llpmem_i_resident(void *addr, size_t pg) {
+    unsigned char v = 0;
+    if (mincore(addr, pg, &v) != 0) return true; /* cannot tell: trust madvise */
+    return (v & 1u) != 0;
+}
+
+LLPMEMDEF int llpmem_prewarm(llpmem_region *r, bool lock) {
+    size_t pg, off;
+    if (!r) return LLPMEM_EINVAL;
+    llpmem_i_init();
+    pg = llpmem_i_g.page;
+    if (madvise(r->addr, r->len, MADV_POPULATE_WRITE) != 0 || !llpmem_i_resident(r->addr, pg)) {
+        /* older kernel: touch every page with a store that changes nothing */
+        for (off = 0; off < r->len; off += pg)
+            (void)__atomic_fetch_or((unsigned char *)r->addr + off, (unsigned char)0, __ATOMIC_RELAXED);
+    }
+    if (lock && !r->locked) {
+        if (mlock(r->addr, r->len) != 0) return -errno;
+        r->locked = true;
+    }
+    return 0;
+}
+
+static int llpmem_i_finish_region(llpmem_region *r, unsigned flags) {
+    int rc;
+    if (flags & LLPMEM_STATS) {
+        rc = llpmem_stats_enable(r, true);
+        if (rc) return rc;
+    }
+#ifdef LLPMEM_CRASH_SIM
+    rc = llpmem_i_sim_setup(r);
+    if (rc) return rc;
+#endif
+    rc = llpmem_i_register(r);
+    if (rc) return rc;
+    if (r->is_pmem && r->eadr_detected && llpmem_i_g.force_eadr < 0) LLPMEM_I_STORE(&llpmem_i_g.eadr_all, 1);
+    if (flags & (LLPMEM_PREWARM | LLPMEM_LOCK)) {
+        rc = llpmem_prewarm(r, (flags & LLPMEM_LOCK) != 0);
+        if (rc) {
+            llpmem_i_unregister(r);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void llpmem_i_region_free(llpmem_region *r) {
+    if (r->stats) LLPMEM_FREE(NULL, r->stats);
+#ifdef LLPMEM_CRASH_SIM
+    llpmem_i_sim_free(r);
+#endif
+    LLPMEM_FREE(NULL, r);
+}
+
+LLPMEMDEF int llpmem_open(const char *path, size_t len, unsigned flags, unsigned mode, llpmem_region **out) {
+    llpmem_region *r;
+    struct stat st;
+    int fd, oflags, prot, rc, e;
+    size_t align = 0, devsize = 0;
+    bool devdax = false, eadr = false;
+    void *p;
+    if (!path || !out) return LLPMEM_EINVAL;
+    *out = NULL;
+    llpmem_i_init();
+    oflags = ((flags & LLPMEM_READONLY) ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+    if (flags & LLPMEM_CREATE) oflags |= O_CREAT;
+    if ((flags & (LLPMEM_CREATE | LLPMEM_EXCL)) == (LLPMEM_CREATE | LLPMEM_EXCL)) oflags |= O_EXCL;
+    fd = open(path, oflags, (mode_t)(mode ? mode : 0644u));
+    if (fd < 0) return -errno;
+    if (fstat(fd, &st) != 0) {
+        e = -errno;
+        close(fd);
+        return e;
+    }
+#if defined(__linux__)
+    devdax = llpmem_i_devdax(&st, &devsize, &align, &eadr);
+#endif
+    if (devdax) {
+        if (!len) len = devsize;
+        if (len > devsize || (align && len % align)) {
+            close(fd);
+            return LLPMEM_EINVAL;
+        }
+    } else if (S_ISREG(st.st_mode)) {
+        if (!len) len = (size_t)st.st_size;
+        if ((uint64_t)st.st_size < (uint64_t)len) {
+            if (!(flags & LLPMEM_CREATE)) {
+                close(fd);
+                return LLPMEM_EINVAL;
+            }
+            rc = posix_fallocate(fd, 0, (off_t)len);
+            if (rc != 0 && ftruncate(fd, (off_t)len) != 0) {
+                e = -errno;
+                close(fd);
+                return e;
+            }
+        }
+        align = (size_t)2 << 20;
+    } else {
+        close(fd);
+        return LLPMEM_EINVAL;
+    }
+    if (!len) {
+        close(fd);
+        return LLPMEM_EINVAL;
+    }
+    r = llpmem_i_region_new();
+    if (!r) {
+        close(fd);
+        return LLPMEM_ENOMEM;
+    }
+    prot = (flags & LLPMEM_READONLY) ? PROT_READ : (PROT_READ | PROT_WRITE);
+    r->kind = LLPMEM_KIND_FILE;
+    if (devdax) {
+        p = llpmem_i_mmap_aligned(len, prot, MAP_SHARED, fd, align);
+        r->kind = LLPMEM_KIND_DEVDAX;
+    } else {
+        p = MAP_FAILED;
+        if (!(flags & (LLPMEM_NO_SYNC | LLPMEM_READONLY))) {
+            p = llpmem_i_mmap_aligned(len, prot, MAP_SHARED_VALIDATE | MAP_SYNC, fd, align);
+            if (p != MAP_FAILED) {
+                r->kind = LLPMEM_KIND_FSDAX;
+#if defined(__linux__)
+                if (!llpmem_i_dax_plausible(fd)) r->kind = LLPMEM_KIND_FILE;
+                else eadr = llpmem_i_fsdax_eadr(&st);
+#endif
+            }
+        }
+        if (p == MAP_FAILED) p = llpmem_i_mmap_aligned(len, prot, MAP_SHARED, fd, align);
+    }
+    if (p == MAP_FAILED) {
+        e = -errno;
+        close(fd);
+        LLPMEM_FREE(NULL, r);
+        return e;
+    }
+    r->addr = (char *)p;
+    r->len = len;
+    r->fd = fd;
+    r->owned = true;
+    r->is_pmem = r->kind != LLPMEM_KIND_FILE;
+    r->eadr_detected = r->is_pmem && eadr;
+    if ((flags & LLPMEM_FORCE) || llpmem_i_g.force_pmem == 1) {
+        if (!r->is_pmem) r->kind = LLPMEM_KIND_FORCED;
+        r->is_pmem = true;
+    } else if (llpmem_i_g.force_pmem == 0) {
+        r->is_pmem = false;
+    }
+    rc = llpmem_i_finish_region(r, flags);
+    if (rc) {
+        munmap(r->addr, r->len);
+        close(fd);
+        llpmem_i_region_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+LLPMEMDEF int llpmem_attach(void *addr, size_t len, unsigned flags, llpmem_region **out) {
+    llpmem_region *r;
+    int rc;
+    if (!addr || !len || !out) return LLPMEM_EINVAL;
+    *out = NULL;
+    llpmem_i_init();
+    r = llpmem_i_region_new();
+    if (!r) return LLPMEM_ENOMEM;
+    r->addr = (char *)addr;
+    r->len = len;
+    r->owned = false;
+    r->is_pmem = (flags & (LLPMEM_PMEM | LLPMEM_FORCE)) != 0 || llpmem_i_g.force_pmem == 1;
+    if (llpmem_i_g.force_pmem == 0 && !(flags & LLPMEM_FORCE)) r->is_pmem = false;
+    r->kind = r->is_pmem ? ((flags & LLPMEM_PMEM) ? LLPMEM_KIND_FSDAX : LLPMEM_KIND_FORCED) : LLPMEM_KIND_MEMORY;
+    rc = llpmem_i_finish_region(r, flags);
+    if (rc) {
+        llpmem_i_region_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+LLPMEMDEF int llpmem_close(llpmem_region *r) {
+    int rc = 0;
+    if (!r) return LLPMEM_EINVAL;
+    llpmem_i_unregister(r);
+    if (r->owned) {
+        if (munmap(r->addr, r->len) != 0) rc = -errno;
+        if (r->fd >= 0) close(r->fd);
+    } else if (r->locked) {
+        munlock(r->addr, r->len);
+    }
+    llpmem_i_region_free(r);
+    return rc;
+}
+
+LLPMEMDEF void *llpmem_addr(const llpmem_region *r) { return r ? r->addr : NULL; }
+LLPMEMDEF size_t llpmem_len(const llpmem_region *r) { return r ? r->len : 0; }
+LLPMEMDEF bool llpmem_region_is_pmem(const llpmem_region *r) { return r && r->is_pmem; }
+LLPMEMDEF int llpmem_region_kind(const llpmem_region *r) { return r ? r->kind : LLPMEM_EINVAL; }
+
+static inline bool llpmem_i_region_eadr(const llpmem_region *r) {
+    int f = LLPMEM_I_LOAD(&llpmem_i_g.force_eadr);
+    return f == 1 || (f < 0 && r->eadr_detected);
+}
+LLPMEMDEF bool llpmem_region_eadr(const llpmem_region *r) {
+    llpmem_i_init();
+    return r && r->is_pmem && llpmem_i_region_eadr(r);
+}
+
+LLPMEMDEF const char *llpmem_kind_name(int kind) {
+    switch (kind) {
+    case LLPMEM_KIND_FILE: return "file";
+    case LLPMEM_KIND_FSDAX: return "fsdax";
+    case LLPMEM_KIND_DEVDAX: return "devdax";
+    case LLPMEM_KIND_FORCED: return "forced";
+    case LLPMEM_KIND_MEMORY: return "memory";
+    default: return "?";
+    }
+}
+
+LLPMEMDEF llpmem_region *llpmem_find(const void *addr) {
+    llpmem_i_init();
+    return llpmem_i_find_range(addr, 1);
+}
+
+LLPMEMDEF int llpmem_is_pmem(const void *addr, size_t len) {
+    llpmem_region *r;
+    llpmem_i_init();
+    r = llpmem_i_find_range(addr, len);
+    if (!r) return LLPMEM_EFAULT;
+    return r->is_pmem ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Flushing
+   ------------------------------------------------------------------------------------------------------ */
+LLPMEMDEF int llpmem_msync(const void *addr, size_t len) {
+    uintptr_t a, e;
+    size_t pg;
+    llpmem_i_init();
+    pg = llpmem_i_g.page;
+    a = (uintptr_t)addr & ~(uintptr_t)(pg - 1u);
+    e = (uintptr_t)addr + len;
+    if (!len) e = a + 1u;
+    e = (e + pg - 1u) & ~(uintptr_t)(pg - 1u);
+    if (msync((void *)a, (size_t)(e - a), MS_SYNC) != 0) return -errno;
+    return 0;
+}
+
+static int llpmem_i_region_msync(llpmem_region *r, const void *addr, size_t len) {
+    int rc = llpmem_msync(addr, len);
+    llpmem_i_stats *s = r->stats;
+    if (s) {
+        LLPMEM_I_ADD(&s->msyncs, 1u);
+        if (rc) LLPMEM_I_ADD(&s->errors, 1u);
+    }
+#ifdef LLPMEM_CRASH_SIM
+    if (!rc) llpmem_i_sim_sync(r, addr, len);
+#endif
+    return rc;
+}
+
+static void llpmem_i_hist_add(llpmem_hist *h, uint64_t v) {
+    size_t idx;
+    if (v < 16u) {
+        idx = (size_t)v;
+    } else {
+        unsigned e = 63u - (unsigned)__builtin_clzll(v);
+        idx = (size_t)(e - 3u) * 16u + (size_t)((v >> (e - 4u)) & 15u);
+    }
+    LLPMEM_I_ADD(&h->bucket[idx], 1u);
+    LLPMEM_I_ADD(&h->count, 1u);
+    LLPMEM_I_ADD(&h->sum, v);
+    {
+        uint64_t m = LLPMEM_I_LOAD(&h->max);
+        while (v > m && !__atomic_compare_exchange_n(&h->max, &m, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        }
+    }
+}
+
+static inline size_t llpmem_i_wb_counted(llpmem_region *r, const void *addr, size_t len) {
+    size_t lines = 0;
+    if (!llpmem_i_region_eadr(r)) lines = llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
+    LLPMEM_I_SIM_WB(addr, len);
+    return lines;
+}
+
+static int llpmem_i_persist_slow(llpmem_region *r, const void *addr, size_t len, bool drain) {
+    llpmem_i_stats *s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
+    uint64_t t0 = 0;
+    int rc = 0;
+    if (s && drain) t0 = llpmem_i_ticks();
+    if (!r->is_pmem) {
+        rc = llpmem_i_region_msync(r, addr, len);
+    } else {
+        size_t lines = llpmem_i_wb_counted(r, addr, len);
+        if (s) LLPMEM_I_ADD(&s->lines, (uint64_t)lines);
+        if (drain) {
+            llpmem_i_fence();
+            LLPMEM_I_SIM_DRAIN();
+        }
+    }
+    if (s) {
+        if (drain) {
+            LLPMEM_I_ADD(&s->persists, 1u);
+            llpmem_i_hist_add(&s->hist, llpmem_i_ticks_to_ns(llpmem_i_ticks() - t0));
+        } else {
+            LLPMEM_I_ADD(&s->flushes, 1u);
+        }
+    }
+    return rc;
+}
+
+LLPMEMDEF int llpmem_persist(const void *addr, size_t len) {
+    llpmem_region *r;
+    llpmem_i_init();
+    r = llpmem_i_find_range(addr, len);
+    if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT;
+#ifndef LLPMEM_CRASH_SIM
+    if (LLPMEM_I_LIKELY(r->is_pmem && !r->stats)) {
+        if (!llpmem_i_region_eadr(r)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
+        llpmem_i_fence();
+        return 0;
+    }
+#endif
+    return llpmem_i_persist_slow(r, addr, len, true);
+}
+
+LLPMEMDEF int llpmem_flush(const void *addr, size_t len) {
+    llpmem_region *r;
+    llpmem_i_init();
+    r = llpmem_i_find_range(addr, len);
+    if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT;
+#ifndef LLPMEM_CRASH_SIM
+    if (LLPMEM_I_LIKELY(r->is_pmem && !r->stats)) {
+        if (!llpmem_i_region_eadr(r)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
+        return 0;
+    }
+#endif
+    return llpmem_i_persist_slow(r, addr, len, false);
+}
+
+LLPMEMDEF void llpmem_drain(void) {
+    llpmem_i_fence();
+    LLPMEM_I_SIM_DRAIN();
+}
+
+LLPMEMDEF void llpmem_pmem_flush(const void *addr, size_t len) {
+    llpmem_i_init();
+    if (!LLPMEM_I_LOAD(&llpmem_i_g.eadr_all)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
+    LLPMEM_I_SIM_WB(addr, len);
+}
+
+LLPMEMDEF void llpmem_pmem_persist(const void *addr, size_t len) {
+    llpmem_pmem_flush(addr, len);
+    llpmem_i_fence();
+    LLPMEM_I_SIM_DRAIN();
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Non-temporal bulk paths: d is 64-byte aligned, `lines` whole lines. fwd = ascending, bwd = descending.
+   Each chunk loads before it stores, so overlapping moves are safe in the matching direction.
+   ------------------------------------------------------------------------------------------------------ */
+#ifdef LLPMEM_I_HAVE_AVX512
+__attribute__((target("avx512f"))) static void llpmem_i_nt_fwd_avx512(char *d, const char *s, size_t lines) {
+    while (lines >= 4) {
+        __m512i a = _mm512_loadu_si512((const void *)s), b = _mm512_loadu_si512((const void *)(s + 64));
+        __m512i c = _mm512_loadu_si512((const void *)(s + 128)), e = _mm512_loadu_si512((const void *)(s + 192));
+        _mm512_stream_si512((__m512i *)d, a);
+        _mm512_stream_si512((__m512i *)(d + 64), b);
+        _mm512_stream_si512((__m512i *)(d + 128), c);
+        _mm512_stream_si512((__m512i *)(d + 192), e);
+        d += 256; s += 256; lines -= 4;
+    }
+    while (lines--) {
+        _mm512_stream_si512((__m512i *)d, _mm512_loadu_si512((const void *)s));
+        d += 64; s += 64;
+    }
+}
+__attribute__((target("avx512f"))) static void llpmem_i_nt_bwd_avx512(char *d, const char *s, size_t lines) {
+    d += lines * 64u; s += lines * 64u;
+    while (lines >= 4) {
+        __m512i a, b, c, e;
+        d -= 256; s -= 256; lines -= 4;
+        a = _mm512_loadu_si512((const void *)s); b = _mm512_loadu_si512((const void *)(s + 64));
+        c = _mm512_loadu_si512((const void *)(s + 128)); e = _mm512_loadu_si512((const void *)(s + 192));
+        _mm512_stream_si512((__m512i *)(d + 192), e);
+        _mm512_stream_si512((__m512i *)(d + 128), c);
+        _mm512_stream_si512((__m512i *)(d + 64), b);
+        _mm512_stream_si512((__m512i *)d, a);
+    }
+    while (lines--) {
+        d -= 64; s -= 64;
+        _mm512_stream_si512((__m512i *)d, _mm512_loadu_si512((const void *)s));
+    }
+}
+__attribute__((target("avx512f"))) static void llpmem_i_nt_set_avx512(char *d, int c, size_t lines) {
+    __m512i v = _mm512_set1_epi32((int)(0x01010101u * (unsigned)(unsigned char)c));
+    while (lines >= 4) {
+        _mm512_stream_si512((__m512i *)d, v);
+        _mm512_stream_si512((__m512i *)(d + 64), v);
+        _mm512_stream_si512((__m512i *)(d + 128), v);
+        _mm512_stream_si512((__m512i *)(d + 192), v);
+        d += 256; lines -= 4;
+    }
+    while (lines--) {
+        _mm512_stream_si512((__m512i *)d, v);
+        d += 64;
+    }
+}
+#endif
+
+#ifdef LLPMEM_I_HAVE_AVX2
+__attribute__((target("avx2"))) static void llpmem_i_nt_fwd_avx2(char *d, const char *s, size_t lines) {
+    while (lines >= 2) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)s), b = _mm256_loadu_si256((const __m256i *)(s + 32));
+        __m256i c = _mm256_loadu_si256((const __m256i *)(s + 64)), e = _mm256_loadu_si256((const __m256i *)(s + 96));
+        _mm256_stream_si256((__m256i *)d, a);
+        _mm256_stream_si256((__m256i *)(d + 32), b);
+        _mm256_stream_si256((__m256i *)(d + 64), c);
+        _mm256_stream_si256((__m256i *)(d + 96), e);
+        d += 128; s += 128; lines -= 2;
+    }
+    if (lines) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)s), b = _mm256_loadu_si256((const __m256i *)(s + 32));
+        _mm256_stream_si256((__m256i *)d, a);
+        _mm256_stream_si256((__m256i *)(d + 32), b);
+    }
+}
+__attribute__((target("avx2"))) static void llpmem_i_nt_bwd_avx2(char *d, const char *s, size_t lines) {
+    d += lines * 64u; s += lines * 64u;
+    while (lines >= 2) {
+        __m256i a, b, c, e;
+        d -= 128; s -= 128; lines -= 2;
+        a = _mm256_loadu_si256((const __m256i *)s); b = _mm256_loadu_si256((const __m256i *)(s + 32));
+        c = _mm256_loadu_si256((const __m256i *)(s + 64)); e = _mm256_loadu_si256((const __m256i *)(s + 96));
+        _mm256_stream_si256((__m256i *)(d + 96), e);
+        _mm256_stream_si256((__m256i *)(d + 64), c);
+        _mm256_stream_si256((__m256i *)(d + 32), b);
+        _mm256_stream_si256((__m256i *)d, a);
+    }
+    if (lines) {
+        __m256i a, b;
+        d -= 64; s -= 64;
+        a = _mm256_loadu_si256((const __m256i *)s); b = _mm256_loadu_si256((const __m256i *)(s + 32));
+        _mm256_stream_si256((__m256i *)(d + 32), b);
+        _mm256_stream_si256((__m256i *)d, a);
+    }
+}
+__attribute__((target("avx2"))) static void llpmem_i_nt_set_avx2(char *d, int c, size_t lines) {
+    __m256i v = _mm256_set1_epi32((int)(0x01010101u * (unsigned)(unsigned char)c));
+    while (lines--) {
+        _mm256_stream_si256((__m256i *)d, v);
+        _mm256_stream_si256((__m256i *)(d + 32), v);
+        d += 64;
+    }
+}
+#endif
+
+#ifdef LLPMEM_I_HAVE_SSE2
+__attribute__((target("sse2"))) static void llpmem_i_nt_fwd_sse2(char *d, const char *s, size_t lines) {
+    while (lines--) {
+        __m128i a = _mm_loadu_si128((const __m128i *)s), b = _mm_loadu_si128((const __m128i *)(s + 16));
+        __m128i c = _mm_loadu_si128((const __m128i *)(s + 32)), e = _mm_loadu_si128((const __m128i *)(s + 48));
+        _mm_stream_si128((__m128i *)d, a);
+        _mm_stream_si128((__m128i *)(d + 16), b);
+        _mm_stream_si128((__m128i *)(d + 32), c);
+        _mm_stream_si128((__m128i *)(d + 48), e);
+        d += 64; s += 64;
+    }
+}
+__attribute__((target("sse2"))) static void llpmem_i_nt_bwd_sse2(char *d, const char *s, size_t lines) {
+    d += lines * 64u; s += lines * 64u;
+    while (lines--) {
+        __m128i a, b, c, e;
+        d -= 64; s -= 64;
+        a = _mm_loadu_si128((const __m128i *)s); b = _mm_loadu_si128((const __m128i *)(s + 16));
+        c = _mm_loadu_si128((const __m128i *)(s + 32)); e = _mm_loadu_si128((const __m128i *)(s + 48));
+        _mm_stream_si128((__m128i *)(d + 48), e);
+        _mm_stream_si128((__m128i *)(d + 32), c);
+        _mm_stream_si128((__m128i *)(d + 16), b);
+        _mm_stream_si128((__m128i *)d, a);
+    }
+}
+__attribute__((target("sse2"))) static void llpmem_i_nt_set_sse2(char *d, int c, size_t lines) {
+    __m128i v = _mm_set1_epi32((int)(0x01010101u * (unsigned)(unsigned char)c));
+    while (lines--) {
+        _mm_stream_si128((__m128i *)d, v);
+        _mm_stream_si128((__m128i *)(d + 16), v);
+        _mm_stream_si128((__m128i *)(d + 32), v);
+        _mm_stream_si128((__m128i *)(d + 48), v);
+        d += 64;
+    }
+}
+#endif
+
+#ifdef LLPMEM_I_HAVE_MOVDIR64B
+static inline void llpmem_i_movdir64b(char *d, const char *s) {
+    /* movdir64b (%rsi), %rdi  =  66 0F 38 F8 /r, ModRM 0x3E */
+    __asm__ __volatile__(".byte 0x66, 0x0f, 0x38, 0xf8, 0x3e" : : "D"(d), "S"(s) : "memory");
+}
+static void llpmem_i_nt_fwd_movdir64b(char *d, const char *s, size_t lines) {
+    char buf[64];
+    while (lines--) {
+        memcpy(buf, s, 64); /* the source must be read before the (weakly ordered) 64-byte store */
+        llpmem_i_movdir64b(d, buf);
+        d += 64; s += 64;
+    }
+}
+static void llpmem_i_nt_bwd_movdir64b(char *d, const char *s, size_t lines) {
+    char buf[64];
+    d += lines * 64u; s += lines * 64u;
+    while (lines--) {
+        d -= 64; s -= 64;
+        memcpy(buf, s, 64);
+        llpmem_i_movdir64b(d, buf);
+    }
+}
+static void llpmem_i_nt_set_movdir64b(char *d, int c, size_t lines) {
+    char buf[64];
+    memset(buf, c, sizeof buf);
+    while (lines--) {
+        llpmem_i_movdir64b(d, buf);
+        d += 64;
+    }
+}
+#endif
+
+/* bulk dispatch; returns false when no non-temporal path is usable */
+static inline bool llpmem_i_nt_lines(int kind, char *d, const char *s, size_t lines, int dir, int c) {
+    switch (kind) {
+#ifdef LLPMEM_I_HAVE_AVX512
+    case LLPMEM_NT_AVX512:
+        if (dir > 0) llpmem_i_nt_fwd_avx512(d, s, lines);
+        else if (dir < 0) llpmem_i_nt_bwd_avx512(d, s, lines);
+        else llpmem_i_nt_set_avx512(d, c, lines);
+        return true;
+#endif
+#ifdef LLPMEM_I_HAVE_MOVDIR64B
+    case LLPMEM_NT_MOVDIR64B:
+        if (dir > 0) llpmem_i_nt_fwd_movdir64b(d, s, lines);
+        else if (dir < 0) llpmem_i_nt_bwd_movdir64b(d, s, lines);
+        else llpmem_i_nt_set_movdir64b(d, c, lines);
+        return true;
+#endif
+#ifdef LLPMEM_I_HAVE_AVX2
+    case LLPMEM_NT_AVX2:
+        if (dir > 0) llpmem_i_nt_fwd_avx2(d, s, lines);
+        else if (dir < 0) llpmem_i_nt_bwd_avx2(d, s, lines);
+        else llpmem_i_nt_set_avx2(d, c, lines);
+        return true;
+#endif
+#ifdef LLPMEM_I_HAVE_SSE2
+    case LLPMEM_NT_SSE2:
+        if (dir > 0) llpmem_i_nt_fwd_sse2(d, s, lines);
+        else if (dir < 0) llpmem_i_nt_bwd_sse2(d, s, lines);
+        else llpmem_i_nt_set_sse2(d, c, lines);
+        return true;
+#endif
+    default:
+        (void)d; (void)s; (void)lines; (void)dir; (void)c;
+        return false;
+    }
+}
+
+/* The core of every persistent copy into pmem. set: memset with c (src ignored). eadr: skip write-backs. */
+static void llpmem_i_pmem_copy(char *d, const char *s, size_t n, unsigned flags, bool set, int c, bool eadr) {
+    int fk = LLPMEM_I_LOAD(&llpmem_i_g.flush);
+    int nt = LLPMEM_I_LOAD(&llpmem_i_g.nt);
+    bool use_nt = nt != LLPMEM_NT_NONE && !(flags & LLPMEM_F_TEMPORAL) &&
+                  ((flags & LLPMEM_F_NT) || n >= LLPMEM_I_LOAD(&llpmem_i_g.nt_threshold));
+    if (use_nt) {
+        uintptr_t da = (uintptr_t)d;
+        size_t head = (size_t)((64u - (da & 63u)) & 63u), lines, tail;
+        if (head > n) head = n;
+        lines = (n - head) / 64u;
+        tail = n - head - lines * 64u;
+        if (!lines) {
+            use_nt = false;
+        } else if (set) {
+            if (head) memset(d, c, head);
+            llpmem_i_nt_lines(nt, d + head, NULL, lines, 0, c);
+            if (tail) memset(d + head + lines * 64u, c, tail);
+        } else if (!(da > (uintptr_t)s && da < (uintptr_t)s + n)) {
+            /* forward: destination below the source or no overlap */
+            if (head) memmove(d, s, head);
+            llpmem_i_nt_lines(nt, d + head, s + head, lines, 1, 0);
+            if (tail) memmove(d + n - tail, s + n - tail, tail);
+        } else {
+            if (tail) memmove(d + n - tail, s + n - tail, tail);
+            llpmem_i_nt_lines(nt, d + head, s + head, lines, -1, 0);
+            if (head) memmove(d, s, head);
+        }
+        if (use_nt) {
+            if (!eadr) {
+                if (head) llpmem_i_wb(da, head, fk);
+                if (tail) llpmem_i_wb(da + n - tail, tail, fk);
+            }
+            LLPMEM_I_SIM_WB(d, n);
+        }
+    }
+    if (!use_nt) {
+        if (set) memset(d, c, n);
+        else memmove(d, s, n);
+        if (!eadr) llpmem_i_wb((uintptr_t)d, n, fk);
+        LLPMEM_I_SIM_WB(d, n);
+    }
+    if (!(flags & LLPMEM_F_NODRAIN)) {
+        llpmem_i_fence();
+        LLPMEM_I_SIM_DRAIN();
+    }
+}
+
+LLPMEMDEF void *llpmem_pmem_memmove(void *dst, const void *src, size_t n, unsigned flags) {
+    llpmem_i_init();
+    llpmem_i_pmem_copy((char *)dst, (const char *)src, n, flags, false, 0,
+                       LLPMEM_I_LOAD(&llpmem_i_g.eadr_all) != 0);
+    return dst;
+}
+
+LLPMEMDEF void *llpmem_pmem_memset(void *dst, int c, size_t n, unsigned flags) {
+    llpmem_i_init();
+    llpmem_i_pmem_copy((char *)dst, NULL, n, flags, true, c, LLPMEM_I_LOAD(&llpmem_i_g.eadr_all) != 0);
+    return dst;
+}
+
+static int llpmem_i_copy_checked(void *dst, const void *src, size_t n, bool set, int c, bool drain) {
+    llpmem_region *r;
+    llpmem_i_stats *s;
+    uint64_t t0 = 0;
+    int rc = 0;
+    llpmem_i_init();
+    r = llpmem_i_find_range(dst, n);
+    if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT;
+    s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
+    if (s && drain) t0 = llpmem_i_ticks();
+    if (LLPMEM_I_LIKELY(r->is_pmem)) {
+        llpmem_i_pmem_copy((char *)dst, (const char *)src, n, drain ? 0u : LLPMEM_F_NODRAIN, set, c,
+                           llpmem_i_region_eadr(r));
+    } else {
+        if (set) memset(dst, c, n);
+        else memmove(dst, src, n);
+        rc = llpmem_i_region_msync(r, dst, n);
+    }
+    if (s) {
+        LLPMEM_I_ADD(&s->copies, 1u);
+        LLPMEM_I_ADD(&s->bytes_copied, (uint64_t)n);
+        if (drain) {
+            LLPMEM_I_ADD(&s->persists, 1u);
+            llpmem_i_hist_add(&s->hist, llpmem_i_ticks_to_ns(llpmem_i_ticks() - t0));
+        } else {
+            LLPMEM_I_ADD(&s->flushes, 1u);
+        }
+    }
+    return rc;
+}
+
+LLPMEMDEF int llpmem_memcpy_persist(void *dst, const void *src, size_t n) {
+    return llpmem_i_copy_checked(dst, src, n, false, 0, true);
+}
+LLPMEMDEF int llpmem_memmove_persist(void *dst, const void *src, size_t n) {
+    return llpmem_i_copy_checked(dst, src, n, false, 0, true);
+}
+LLPMEMDEF int llpmem_memset_persist(void *dst, int c, size_t n) {
+    return llpmem_i_copy_checked(dst, NULL, n, true, c, true);
+}
+LLPMEMDEF int llpmem_memcpy_nodrain(void *dst, const void *src, size_t n) {
+    return llpmem_i_copy_checked(dst, src, n, false, 0, false);
+}
+LLPMEMDEF int llpmem_memmove_nodrain(void *dst, const void *src, size_t n) {
+    return llpmem_i_copy_checked(dst, src, n, false, 0, false);
+}
+LLPMEMDEF int llpmem_memset_nodrain(void *dst, int c, size_t n) {
+    return llpmem_i_copy_checked(dst, NULL, n, true, c, false);
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Tuning
+   ------------------------------------------------------------------------------------------------------ */
+LLPMEMDEF int llpmem_set_flush(int kind) {
+    llpmem_i_init();
+    if (kind == LLPMEM_FLUSH_AUTO) kind = llpmem_i_auto_flush();
+    if (!llpmem_i_flush_supported(kind)) return LLPMEM_ENOTSUP;
+    LLPMEM_I_STORE(&llpmem_i_g.flush, kind);
+    return 0;
+}
+LLPMEMDEF int llpmem_get_flush(void) {
+    llpmem_i_init();
+    return LLPMEM_I_LOAD(&llpmem_i_g.flush);
+}
+LLPMEMDEF int llpmem_set_nt(int kind) {
+    llpmem_i_init();
+    if (kind == LLPMEM_NT_AUTO) kind = llpmem_i_auto_nt();
+    if (!llpmem_i_nt_supported(kind)) return LLPMEM_ENOTSUP;
+    LLPMEM_I_STORE(&llpmem_i_g.nt, kind);
+    return 0;
+}
+LLPMEMDEF int llpmem_get_nt(void) {
+    llpmem_i_init();
+    return LLPMEM_I_LOAD(&llpmem_i_g.nt);
+}
+LLPMEMDEF void llpmem_set_nt_threshold(size_t bytes) {
+    llpmem_i_init();
+    LLPMEM_I_STORE(&llpmem_i_g.nt_threshold, bytes);
+}
+LLPMEMDEF size_t llpmem_get_nt_threshold(void) {
+    llpmem_i_init();
+    return LLPMEM_I_LOAD(&llpmem_i_g.nt_threshold);
+}
+LLPMEMDEF void llpmem_force_pmem(int v) {
+    llpmem_i_init();
+    LLPMEM_I_STORE(&llpmem_i_g.force_pmem, v < 0 ? -1 : (v ? 1 : 0));
+}
+LLPMEMDEF void llpmem_force_eadr(int v) {
+    int i, n, any = 0;
+    llpmem_i_init();
+    v = v < 0 ? -1 : (v ? 1 : 0);
+    LLPMEM_I_STORE(&llpmem_i_g.force_eadr, v);
+    if (v < 0) {
+        n = __atomic_load_n(&llpmem_i_g.nslots, __ATOMIC_ACQUIRE);
+        for (i = 0; i < n; i++) {
+            llpmem_region *r = __atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE);
+            if (r && r->is_pmem && r->eadr_detected) any = 1;
+        }
+    }
+    LLPMEM_I_STORE(&llpmem_i_g.eadr_all, v == 1 ? 1 : (v == 0 ? 0 : any));
+}
+LLPMEMDEF unsigned llpmem_cpu_features(void) {
+    llpmem_i_init();
+    return llpmem_i_g.cpu;
+}
+LLPMEMDEF const char *llpmem_flush_name(int kind) {
+    switch (kind) {
+    case LLPMEM_FLUSH_AUTO: return "auto";
+    case LLPMEM_FLUSH_CLWB: return "clwb";
+    case LLPMEM_FLUSH_CLFLUSHOPT: return "clflushopt";
+    case LLPMEM_FLUSH_CLFLUSH: return "clflush";
+    case LLPMEM_FLUSH_CVAP: return "cvap";
+    case LLPMEM_FLUSH_CVAC: return "cvac";
+    case LLPMEM_FLUSH_NONE: return "none";
+    default: return "?";
+    }
+}
+LLPMEMDEF const char *llpmem_nt_name(int kind) {
+    switch (kind) {
+    case LLPMEM_NT_AUTO: return "auto";
+    case LLPMEM_NT_AVX512: return "avx512";
+    case LLPMEM_NT_MOVDIR64B: return "movdir64b";
+    case LLPMEM_NT_AVX2: return "avx2";
+    case LLPMEM_NT_SSE2: return "sse2";
+    case LLPMEM_NT_NONE: return "none";
+    default: return "?";
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Statistics
+   ------------------------------------------------------------------------------------------------------ */
+LLPMEMDEF void llpmem_hist_record(llpmem_hist *h, uint64_t value) {
+    if (h) llpmem_i_hist_add(h, value);
+}
+
+LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q) {
+    uint64_t count, rank, cum = 0;
+    size_t i;
+    if (!h) return 0;
+    count = LLPMEM_I_LOAD(&h->count);
+    if (!count) return 0;
+    if (q < 0) q = 0;
+    if (q > 1) q = 1;
+    rank = (uint64_t)(q * (double)count + 0.999999);
+    if (rank < 1) rank = 1;
+    for (i = 0; i < LLPMEM_HIST_BUCKETS; i++) {
+        cum += LLPMEM_I_LOAD(&h->bucket[i]);
+        if (cum >= rank) {
+            uint64_t lo, w, mx = LLPMEM_I_LOAD(&h->max), v;
+            if (i < 16u) return (uint64_t)i;
+            {
+                unsigned e = (unsigned)(i / 16u) + 3u;
+                lo = (uint64_t)(16u + i % 16u) << (e - 4u);
+                w = (uint64_t)1 << (e - 4u);
+            }
+            v = lo + w / 2u;
+            return v > mx ? mx : v;
+        }
+    }
+    return LLPMEM_I_LOAD(&h->max);
+}
+
+LLPMEMDEF int llpmem_stats_enable(llpmem_region *r, bool on) {
+    llpmem_i_stats *s;
+    if (!r) return LLPMEM_EINVAL;
+    llpmem_i_init();
+    if (!on) return 0; /* counters stay allocated; timing stops only at close (lock-free readers) */
+    if (__atomic_load_n(&r->stats, __ATOMIC_ACQUIRE)) return 0;
+    if (!LLPMEM_I_LOAD(&llpmem_i_g.tick_mult)) LLPMEM_I_STORE(&llpmem_i_g.tick_mult, llpmem_i_calibrate());
+    s = (llpmem_i_stats *)LLPMEM_MALLOC(NULL, sizeof(llpmem_i_stats));
+    if (!s) return LLPMEM_ENOMEM;
+    memset(s, 0, sizeof *s);
+    {
+        llpmem_i_stats *expect = NULL;
+        if (!__atomic_compare_exchange_n(&r->stats, &expect, s, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            LLPMEM_FREE(NULL, s);
+    }
+    return 0;
+}
+
+LLPMEMDEF int llpmem_stats_get(const llpmem_region *r, llpmem_stats *out) {
+    llpmem_i_stats *s;
+    if (!r || !out) return LLPMEM_EINVAL;
+    memset(out, 0, sizeof *out);
+    s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
+    if (!s) return 0;
+    out->persists = LLPMEM_I_LOAD(&s->persists);
+    out->flushes = LLPMEM_I_LOAD(&s->flushes);
+    out->msyncs = LLPMEM_I_LOAD(&s->msyncs);
+    out->lines = LLPMEM_I_LOAD(&s->lines);
+    out->copies = LLPMEM_I_LOAD(&s->copies);
+    out->bytes_copied = LLPMEM_I_LOAD(&s->bytes_copied);
+    out->errors = LLPMEM_I_LOAD(&s->errors);
+    out->lat_count = LLPMEM_I_LOAD(&s->hist.count);
+    out->lat_p50_ns = llpmem_hist_percentile(&s->hist, 0.50);
+    out->lat_p99_ns = llpmem_hist_percentile(&s->hist, 0.99);
+    out->lat_p999_ns = llpmem_hist_percentile(&s->hist, 0.999);
+    out->lat_max_ns = LLPMEM_I_LOAD(&s->hist.max);
+    out->lat_mean_ns = out->lat_count ? (double)LLPMEM_I_LOAD(&s->hist.sum) / (double)out->lat_count : 0.0;
+    return 0;
+}
+
+LLPMEMDEF void llpmem_stats_reset(llpmem_region *r) {
+    llpmem_i_stats *s;
+    size_t i;
+    if (!r) return;
+    s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
+    if (!s) return;
+    LLPMEM_I_STORE(&s->persists, 0u); LLPMEM_I_STORE(&s->flushes, 0u); LLPMEM_I_STORE(&s->msyncs, 0u);
+    LLPMEM_I_STORE(&s->lines, 0u); LLPMEM_I_STORE(&s->copies, 0u); LLPMEM_I_STORE(&s->bytes_copied, 0u);
+    LLPMEM_I_STORE(&s->errors, 0u);
+    LLPMEM_I_STORE(&s->hist.count, 0u); LLPMEM_I_STORE(&s->hist.sum, 0u); LLPMEM_I_STORE(&s->hist.max, 0u);
+    for (i = 0; i < LLPMEM_HIST_BUCKETS; i++) LLPMEM_I_STORE(&s->hist.bucket[i], 0u);
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Crash simulator API
+   ------------------------------------------------------------------------------------------------------ */
+#ifdef LLPMEM_CRASH_SIM
+LLPMEMDEF void llpmem_sim_set_hook(llpmem_sim_hook fn, void *ctx) {
+    llpmem_i_init();
+    llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
+    llpmem_i_g.sim_hook = fn;
+    llpmem_i_g.sim_ctx = ctx;
+    llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+}
+
+LLPMEMDEF uint64_t llpmem_sim_events(void) { return __atomic_load_n(&llpmem_i_g.sim_events, __ATOMIC_ACQUIRE); }
+
+static uint64_t llpmem_i_rng(uint64_t *s) {
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void llpmem_i_sim_image_locked(llpmem_region *r, unsigned char *out, unsigned mode, uint64_t seed) {
+    size_t off;
+    if (mode == LLPMEM_SIM_ALL) {
+        memcpy(out, r->addr, r->len);
+        return;
+    }
+    memcpy(out, r->sim_durable, r->len);
+    if (mode != LLPMEM_SIM_RANDOM) return;
+    for (off = 0; off < r->len; off += 64u) {
+        size_t ln = r->len - off < 64u ? r->len - off : 64u, l = off / 64u;
+        bool pend = (r->sim_pbits[l / 8u] >> (l % 8u)) & 1u;
+        uint64_t pick;
+        if (!pend && memcmp(r->sim_durable + off, r->addr + off, ln) == 0) continue;
+        pick = llpmem_i_rng(&seed) % 3u;
+        if (pick == 1u && pend) memcpy(out + off, r->sim_pending + off, ln);
+        else if (pick == 2u) memcpy(out + off, r->addr + off, ln);
+    }
+}
+
+LLPMEMDEF int llpmem_sim_crash_image(llpmem_region *r, void *out, unsigned mode, uint64_t seed) {
+    if (!r || !out || !r->sim_durable) return LLPMEM_EINVAL;
+    llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
+    llpmem_i_sim_image_locked(r, (unsigned char *)out, mode, seed);
+    llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+    return 0;
+}
+
+LLPMEMDEF int llpmem_sim_crash(llpmem_region *r, unsigned mode, uint64_t seed) {
+    size_t i;
+    if (!r || !r->sim_durable) return LLPMEM_EINVAL;
+    llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
+    llpmem_i_sim_image_locked(r, r->sim_pending, mode, seed);
+    memcpy(r->addr, r->sim_pending, r->len);
+    memcpy(r->sim_durable, r->sim_pending, r->len);
+    for (i = 0; i < r->sim_pn; i++) {
+        size_t l = r->sim_plist[i];
+        r->sim_pbits[l / 8u] = (unsigned char)(r->sim_pbits[l / 8u] & ~(1u << (l % 8u)));
+    }
+    r->sim_pn = 0;
+    llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+    return 0;
+}
+
+LLPMEMDEF size_t llpmem_sim_unflushed(llpmem_region *r, size_t *offsets, size_t max) {
+    size_t off, cnt = 0;
+    if (!r || !r->sim_durable) return 0;
+    llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
+    for (off = 0; off < r->len; off += 64u) {
+        size_t ln = r->len - off < 64u ? r->len - off : 64u, l = off / 64u;
+        bool pend = (r->sim_pbits[l / 8u] >> (l % 8u)) & 1u;
+        const unsigned char *ref = pend ? r->sim_pending : r->sim_durable;
+        if (memcmp(ref + off, r->addr + off, ln) != 0) {
+            if (cnt < max && offsets) offsets[cnt] = off;
+            cnt++;
+        }
+    }
+    llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+    return cnt;
+}
+#endif
+
+/* ------------------------------------------------------------------------------------------------------
+   Misc
+   ------------------------------------------------------------------------------------------------------ */
+LLPMEMDEF const char *llpmem_strerror(int rc) {
+    switch (rc) {
+    case LLPMEM_OK: return "success";
+    case LLPMEM_ENOMEM: return "llpmem: out of memory";
+    case LLPMEM_EFAULT: return "llpmem: address range not inside any llpmem mapping";
+    case LLPMEM_EINVAL: return "llpmem: invalid argument";
+    case LLPMEM_ENOSPC: return "llpmem: region registry full";
+    case LLPMEM_ENOTSUP: return "llpmem: not supported on this CPU or platform";
+    default: return rc < 0 ? strerror(-rc) : "llpmem: unknown result";
+    }
+}
+
+LLPMEMDEF const char *llpmem_version(void) { return LLPMEM_VERSION_STRING; }
+
+#ifdef __cplusplus
+}
+#pragma GCC diagnostic pop
+#endif
+
+#endif /* LLPMEM_IMPLEMENTATION */
+
+/*
+   CHANGES
+   0.1.0  first version: mapping (file, fsdax with MAP_SYNC, device DAX), registry, clwb/clflushopt/clflush/
+          DC CVAP/DC CVAC flushing, eADR, msync fallback, non-temporal copies (AVX-512, movdir64b, AVX2,
+          SSE2), overrides, latency histogram, crash simulator.
+
+   LICENSE
+   This software is available under either of two licenses; choose whichever you prefer.
+   A - MIT License. Copyright (c) 2026 the ll authors. Permission is hereby granted, free of charge, to any
+   person obtaining a copy of this software and associated documentation files (the "Software"), to deal in
+   the Software without restriction, including without limitation the rights to use, copy, modify, merge,
+   publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+   Software is furnished to do so, subject to the following conditions: The above copyright notice and this
+   permission notice shall be included in all copies or substantial portions of the Software. THE SOFTWARE
+   IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.
+   B - Public Domain (www.unlicense.org). Anyone is free to copy, modify, publish, use, compile, sell, or
+   distribute this software, either in source code form or as a compiled binary, for any purpose,
+   commercial or non-commercial, and by any means.
+*/

@@ -1,0 +1,28 @@
+# mk/llpmem.mk - build fragment for llpmem.h (included by the top-level Makefile)
+
+LLPMEM_TEST_CFLAGS :=
+LLPMEM_TEST_LIBS :=
+LLPMEM_TSAN := 1
+LLPMEM_CROSS := 1
+LLPMEM_WINDOWS :=
+
+# The crash simulator is a debug build option: the same test program built with -DLLPMEM_CRASH_SIM
+# runs the simulator tests (they skip in the plain build).
+LLPMEM_EXTRA_TESTS := $(BUILD)/test_llpmem_sim
+
+$(BUILD)/test_llpmem_sim: tests/test_llpmem.c llpmem.h tests/lltest.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -DLLPMEM_CRASH_SIM $< -o $@
+
+# ---- benchmark: llpmem vs PMDK libpmem, plain memcpy and hand-written flush loops ----
+LLPMEM_BENCH_DEFS := $(if $(HAVE_PMEM),-DLLB_HAVE_PMEM=1)
+LLPMEM_BENCH_LIBS := $(if $(HAVE_PMEM),$(PMEM_LIBS))
+
+$(BUILD)/bench_llpmem: bench/bench_llpmem.c llpmem.h bench/llbench.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) $(LLPMEM_BENCH_DEFS) $< -o $@ $(LLPMEM_BENCH_LIBS)
+
+.PHONY: bench-llpmem
+bench-llpmem: $(BUILD)/bench_llpmem
+	@$(if $(HAVE_PMEM),,echo "skipped: libpmem (PMDK) not installed";) \
+	PMEM_IS_PMEM_FORCE=1 $(BUILD)/bench_llpmem

@@ -1,0 +1,1136 @@
+/* test_llpmem.c - functional tests of llpmem.h.
+   Built twice by mk/llpmem.mk: plain (build/test_llpmem) and with -DLLPMEM_CRASH_SIM
+   (build/test_llpmem_sim), where the crash-simulator tests run instead of skipping. */
+#define LLPMEM_IMPLEMENTATION
+#include "llpmem.h"
+
+#include "lltest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define T_TMPFS_MAGIC 0x01021994L
+#define T_EXT4_MAGIC 0xEF53L
+
+static char t_path_buf[512];
+static int t_cvap_faults; /* set by t_probe_cvap */
+
+static const char *t_path(const char *dir, const char *name) {
+    snprintf(t_path_buf, sizeof t_path_buf, "%s/llpmem_test_%d_%s", dir, (int)getpid(), name);
+    return t_path_buf;
+}
+
+/* a writable directory on the VM disk (not tmpfs) */
+static const char *t_disk_dir(void) {
+    static const char *cands[] = {"build", "/var/tmp", "/tmp"};
+    size_t i;
+    for (i = 0; i < sizeof cands / sizeof cands[0]; i++) {
+        struct statfs sf;
+        if (access(cands[i], W_OK) == 0 && statfs(cands[i], &sf) == 0 && (long)sf.f_type != T_TMPFS_MAGIC)
+            return cands[i];
+    }
+    return NULL;
+}
+
+static void *t_aligned(size_t n) {
+    void *p = NULL;
+    if (posix_memalign(&p, 4096, n) != 0) return NULL;
+    memset(p, 0, n);
+    return p;
+}
+
+/* -------------------------------------------------------------------------------------------------- */
+static void cpu_and_defaults(void) {
+    unsigned f = llpmem_cpu_features();
+    int fl = llpmem_get_flush(), nt = llpmem_get_nt();
+    printf("  cpu features 0x%x, flush %s, nt %s, threshold %zu, version %s\n", f, llpmem_flush_name(fl),
+           llpmem_nt_name(nt), llpmem_get_nt_threshold(), llpmem_version());
+    LLT_CHECK(fl != LLPMEM_FLUSH_AUTO);
+    LLT_CHECK(nt != LLPMEM_NT_AUTO);
+#if defined(__x86_64__)
+    LLT_CHECK(f & LLPMEM_CPU_CLFLUSH);
+    LLT_CHECK(f & LLPMEM_CPU_SSE2);
+    if (f & LLPMEM_CPU_CLWB) LLT_EQ_I64(fl, LLPMEM_FLUSH_CLWB);
+    else if (f & LLPMEM_CPU_CLFLUSHOPT) LLT_EQ_I64(fl, LLPMEM_FLUSH_CLFLUSHOPT);
+    else LLT_EQ_I64(fl, LLPMEM_FLUSH_CLFLUSH);
+    if (f & LLPMEM_CPU_AVX512) LLT_EQ_I64(nt, LLPMEM_NT_AVX512);
+#elif defined(__aarch64__)
+    LLT_CHECK(f & LLPMEM_CPU_DC);
+    LLT_EQ_I64(fl, ((f & LLPMEM_CPU_DCPOP) && !t_cvap_faults) ? LLPMEM_FLUSH_CVAP : LLPMEM_FLUSH_CVAC);
+    LLT_EQ_I64(nt, LLPMEM_NT_NONE);
+#endif
+    LLT_EQ_I64(llpmem_set_flush(99), LLPMEM_ENOTSUP);
+    LLT_EQ_I64(llpmem_set_nt(99), LLPMEM_ENOTSUP);
+    LLT_EQ_STR(llpmem_strerror(LLPMEM_EFAULT), "llpmem: address range not inside any llpmem mapping");
+    LLT_CHECK(strlen(llpmem_strerror(-2)) > 0);
+    LLT_EQ_STR(llpmem_kind_name(LLPMEM_KIND_DEVDAX), "devdax");
+}
+
+static bool t_mount_has_dax(const char *dir) {
+    /* a DAX-mounted ext4/xfs legitimately gives pmem; look for "dax" in the mount options */
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    char line[1024], real[4096];
+    bool dax = false;
+    size_t best = 0;
+    if (!f || !realpath(dir, real)) {
+        if (f) fclose(f);
+        return false;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char mnt[1024];
+        int a;
+        if (sscanf(line, "%d %*d %*s %*s %1023s", &a, mnt) != 2) continue;
+        if (strncmp(real, mnt, strlen(mnt)) == 0 && strlen(mnt) >= best) {
+            best = strlen(mnt);
+            dax = strstr(line, "dax") != NULL;
+        }
+    }
+    fclose(f);
+    return dax;
+}
+
+static void t_not_pmem_on(const char *dir, long magic, const char *fsname) {
+    struct statfs sf;
+    llpmem_region *r;
+    const char *p;
+    int rc;
+    if (!dir || statfs(dir, &sf) != 0) LLT_SKIP("no %s directory", fsname);
+    if (magic && (long)sf.f_type != magic) LLT_SKIP("%s is not %s here (f_type 0x%lx)", dir, fsname, (long)sf.f_type);
+    if (t_mount_has_dax(dir)) LLT_SKIP("%s is mounted with dax", dir);
+    p = t_path(dir, "nopmem");
+    unlink(p);
+    rc = llpmem_open(p, 1 << 16, LLPMEM_CREATE, 0600, &r);
+    LLT_REQUIRE(rc == 0);
+    LLT_CHECK(!llpmem_region_is_pmem(r));
+    LLT_EQ_I64(llpmem_region_kind(r), LLPMEM_KIND_FILE);
+    LLT_EQ_I64(llpmem_is_pmem(llpmem_addr(r), 100), 0);
+    LLT_EQ_U64(llpmem_len(r), 1 << 16);
+    LLT_CHECK(!llpmem_region_eadr(r));
+    LLT_EQ_I64(llpmem_close(r), 0);
+    unlink(p);
+}
+
+static void tmpfs_is_not_pmem(void) { t_not_pmem_on("/dev/shm", T_TMPFS_MAGIC, "tmpfs"); }
+static void ext4_is_not_pmem(void) { t_not_pmem_on(t_disk_dir(), T_EXT4_MAGIC, "ext4"); }
+
+static void open_create_and_errors(void) {
+    const char *dir = "/dev/shm";
+    char p[512], d[512];
+    llpmem_region *r = NULL;
+    struct stat st;
+    int fd;
+    snprintf(p, sizeof p, "%s", t_path(dir, "create"));
+    unlink(p);
+    LLT_EQ_I64(llpmem_open(p, 4096, 0, 0, &r), -ENOENT);          /* no CREATE */
+    LLT_CHECK(r == NULL);
+    LLT_EQ_I64(llpmem_open(p, 0, LLPMEM_CREATE, 0600, &r), LLPMEM_EINVAL); /* empty file, no size */
+    LLT_EQ_I64(llpmem_open(p, 100000, LLPMEM_CREATE, 0600, &r), 0);
+    LLT_REQUIRE(r != NULL);
+    LLT_CHECK(stat(p, &st) == 0 && st.st_size == 100000);
+    memset(llpmem_addr(r), 0x5a, 100000);
+    LLT_EQ_I64(llpmem_persist(llpmem_addr(r), 100000), 0);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    LLT_EQ_I64(llpmem_open(p, 200000, 0, 0, &r), LLPMEM_EINVAL);   /* longer than the file, no CREATE */
+    LLT_EQ_I64(llpmem_open(p, 4096, LLPMEM_CREATE | LLPMEM_EXCL, 0600, &r), -EEXIST);
+    LLT_EQ_I64(llpmem_open(p, 0, 0, 0, &r), 0);                    /* whole file */
+    LLT_REQUIRE(r != NULL);
+    LLT_EQ_U64(llpmem_len(r), 100000);
+    LLT_EQ_U64(((unsigned char *)llpmem_addr(r))[99999], 0x5a);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    /* read-only mapping */
+    LLT_EQ_I64(llpmem_open(p, 0, LLPMEM_READONLY, 0, &r), 0);
+    LLT_REQUIRE(r != NULL);
+    LLT_EQ_U64(((unsigned char *)llpmem_addr(r))[5], 0x5a);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    /* a directory is not mappable */
+    snprintf(d, sizeof d, "%s", t_path(dir, "dir"));
+    mkdir(d, 0700);
+    LLT_EQ_I64(llpmem_open(d, 4096, 0, 0, &r), -EISDIR);
+    rmdir(d);
+    LLT_EQ_I64(llpmem_open(NULL, 4096, 0, 0, &r), LLPMEM_EINVAL);
+    LLT_EQ_I64(llpmem_close(NULL), LLPMEM_EINVAL);
+    /* file content grows with CREATE and keeps data */
+    fd = open(p, O_RDWR);
+    LLT_CHECK(fd >= 0);
+    if (fd >= 0) close(fd);
+    LLT_EQ_I64(llpmem_open(p, 300000, LLPMEM_CREATE, 0600, &r), 0);
+    LLT_REQUIRE(r != NULL);
+    LLT_EQ_U64(((unsigned char *)llpmem_addr(r))[99999], 0x5a);
+    LLT_EQ_U64(((unsigned char *)llpmem_addr(r))[100000], 0);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    unlink(p);
+}
+
+static void big_mapping_is_aligned(void) {
+    llpmem_region *r;
+    const char *p = t_path("/dev/shm", "big");
+    unlink(p);
+    LLT_REQUIRE(llpmem_open(p, (size_t)4 << 20, LLPMEM_CREATE, 0600, &r) == 0);
+    LLT_EQ_U64((uintptr_t)llpmem_addr(r) & ((2u << 20) - 1u), 0);
+    memset(llpmem_addr(r), 1, (size_t)4 << 20);
+    LLT_EQ_I64(llpmem_persist(llpmem_addr(r), (size_t)4 << 20), 0);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    unlink(p);
+}
+
+static void foreign_address_is_error(void) {
+    char *heap = (char *)malloc(4096);
+    unsigned char *buf = (unsigned char *)t_aligned(8192);
+    llpmem_region *r;
+    LLT_REQUIRE(heap && buf);
+    memset(heap, 0, 4096);
+    LLT_EQ_I64(llpmem_persist(heap, 64), LLPMEM_EFAULT);
+    LLT_EQ_I64(llpmem_flush(heap, 64), LLPMEM_EFAULT);
+    LLT_EQ_I64(llpmem_memcpy_persist(heap, "abc", 3), LLPMEM_EFAULT);
+    LLT_EQ_I64(llpmem_memset_persist(heap, 1, 3), LLPMEM_EFAULT);
+    LLT_EQ_I64(llpmem_memmove_nodrain(heap, "abc", 3), LLPMEM_EFAULT);
+    LLT_EQ_U64(heap[0], 0); /* nothing written */
+    LLT_EQ_I64(llpmem_is_pmem(heap, 1), LLPMEM_EFAULT);
+    LLT_CHECK(llpmem_find(heap) == NULL);
+    LLT_REQUIRE(llpmem_attach(buf, 4096, LLPMEM_FORCE, &r) == 0);
+    LLT_CHECK(llpmem_find(buf + 100) == r);
+    LLT_EQ_I64(llpmem_persist(buf, 4096), 0);
+    LLT_EQ_I64(llpmem_persist(buf + 4000, 96), 0);
+    LLT_EQ_I64(llpmem_persist(buf + 4000, 97), LLPMEM_EFAULT);  /* straddles the end */
+    LLT_EQ_I64(llpmem_persist(buf + 4096, 1), LLPMEM_EFAULT);   /* just past */
+    LLT_EQ_I64(llpmem_persist(buf - 1, 2), LLPMEM_EFAULT);      /* just before */
+    LLT_EQ_I64(llpmem_memcpy_persist(buf + 4090, "0123456789", 10), LLPMEM_EFAULT);
+    LLT_EQ_U64(buf[4090], 0);
+    {
+        llpmem_region *r2;
+        LLT_EQ_I64(llpmem_attach(buf + 1000, 100, 0, &r2), LLPMEM_EINVAL); /* overlaps */
+        LLT_CHECK(r2 == NULL);
+        LLT_EQ_I64(llpmem_attach(buf + 4096, 4096, 0, &r2), 0);          /* adjacent is fine */
+        LLT_EQ_I64(llpmem_is_pmem(buf + 4096, 10), 0);
+        LLT_EQ_I64(llpmem_region_kind(r2), LLPMEM_KIND_MEMORY);
+        LLT_EQ_I64(llpmem_persist(buf + 4000, 200), LLPMEM_EFAULT);   /* spans two regions */
+        LLT_EQ_I64(llpmem_close(r2), 0);
+    }
+    LLT_EQ_I64(llpmem_close(r), 0);
+    LLT_EQ_I64(llpmem_persist(buf, 64), LLPMEM_EFAULT);          /* after close */
+    free(heap);
+    free(buf);
+}
+
+static void registry_limits(void) {
+    enum { N = LLPMEM_MAX_REGIONS };
+    unsigned char *buf = (unsigned char *)t_aligned((size_t)(N + 1) * 256);
+    llpmem_region *rs[N + 1];
+    int i, ok = 0;
+    LLT_REQUIRE(buf != NULL);
+    for (i = 0; i < N; i++) {
+        int rc = llpmem_attach(buf + i * 256, 256, LLPMEM_FORCE, &rs[i]);
+        if (rc == 0) ok++;
+        else if (rc == LLPMEM_ENOSPC) break;
+    }
+    /* every slot may be taken now (other tests closed theirs) */
+    LLT_EQ_I64(ok, i);
+    LLT_EQ_I64(llpmem_attach(buf + N * 256, 256, 0, &rs[N]), LLPMEM_ENOSPC);
+    LLT_EQ_I64(llpmem_persist(buf + (ok - 1) * 256 + 10, 20), 0);
+    for (i = 0; i < ok; i++) LLT_EQ_I64(llpmem_close(rs[i]), 0);
+    LLT_EQ_I64(llpmem_attach(buf, 256, 0, &rs[0]), 0);             /* slots are reused */
+    LLT_EQ_I64(llpmem_close(rs[0]), 0);
+    free(buf);
+}
+
+static void msync_fallback_page_aligns(void) {
+    const char *dirs[2];
+    int d;
+    dirs[0] = "/dev/shm";
+    dirs[1] = t_disk_dir();
+    for (d = 0; d < 2; d++) {
+        llpmem_region *r;
+        llpmem_stats st;
+        char p[512];
+        unsigned char back[100];
+        int fd;
+        long pg = sysconf(_SC_PAGESIZE);
+        if (!dirs[d]) continue;
+        snprintf(p, sizeof p, "%s", t_path(dirs[d], "msync"));
+        unlink(p);
+        LLT_REQUIRE(llpmem_open(p, 3 * 4096, LLPMEM_CREATE | LLPMEM_STATS, 0600, &r) == 0);
+        {
+            char *a = (char *)llpmem_addr(r);
+            /* msync itself refuses an unaligned address: the fallback must align it */
+            LLT_EQ_I64(msync(a + 100, 100, MS_SYNC), -1);
+            LLT_EQ_I64(errno, EINVAL);
+            memset(a + pg - 50, 0xab, 100); /* crosses a page boundary */
+            LLT_EQ_I64(llpmem_persist(a + pg - 50, 100), 0);
+            LLT_EQ_I64(llpmem_flush(a + 1, 1), 0);
+            LLT_EQ_I64(llpmem_memcpy_persist(a + 7, "persisted", 9), 0);
+            LLT_EQ_I64(llpmem_memset_persist(a + 3 * 4096 - 3, 0x11, 3), 0);
+            LLT_EQ_I64(llpmem_persist(a + 5, 0), 0);
+            LLT_EQ_I64(llpmem_msync(a + 3, 1), 0);
+            LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+            LLT_EQ_U64(st.msyncs, 5);
+            LLT_EQ_U64(st.persists, 4);
+            LLT_EQ_U64(st.flushes, 1);
+            LLT_EQ_U64(st.lines, 0);
+            LLT_EQ_U64(st.errors, 0);
+        }
+        LLT_EQ_I64(llpmem_close(r), 0);
+        fd = open(p, O_RDONLY);
+        LLT_REQUIRE(fd >= 0);
+        LLT_EQ_I64(pread(fd, back, 100, pg - 50), 100);
+        LLT_CHECK(back[0] == 0xab && back[99] == 0xab);
+        LLT_EQ_I64(pread(fd, back, 9, 7), 9);
+        LLT_EQ_MEM(back, "persisted", 9);
+        LLT_EQ_I64(pread(fd, back, 3, 3 * 4096 - 3), 3);
+        LLT_CHECK(back[0] == 0x11 && back[2] == 0x11);
+        close(fd);
+        unlink(p);
+    }
+}
+
+static void prewarm_and_lock(void) {
+    llpmem_region *r;
+    const char *p = t_path("/dev/shm", "warm");
+    unsigned char vec[64];
+    size_t i, n = 64 * 4096;
+    int rc;
+    long pg = sysconf(_SC_PAGESIZE);
+    unlink(p);
+    LLT_REQUIRE(llpmem_open(p, n, LLPMEM_CREATE | LLPMEM_PREWARM, 0600, &r) == 0);
+    LLT_REQUIRE(pg == 4096);
+    LLT_EQ_I64(mincore(llpmem_addr(r), n, vec), 0);
+    for (i = 0; i < 64; i++) LLT_CHECK(vec[i] & 1);
+    rc = llpmem_prewarm(r, true);
+    LLT_CHECK(rc == 0 || rc == -ENOMEM || rc == -EPERM || rc == -EAGAIN);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    unlink(p);
+}
+
+static void force_pmem_modes(void) {
+    llpmem_region *r;
+    const char *p = t_path("/dev/shm", "force");
+    unlink(p);
+    LLT_REQUIRE(llpmem_open(p, 8192, LLPMEM_CREATE | LLPMEM_FORCE, 0600, &r) == 0);
+    LLT_CHECK(llpmem_region_is_pmem(r));
+    LLT_EQ_I64(llpmem_region_kind(r), LLPMEM_KIND_FORCED);
+    LLT_EQ_I64(llpmem_is_pmem(llpmem_addr(r), 8192), 1);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    llpmem_force_pmem(1);
+    LLT_REQUIRE(llpmem_open(p, 8192, 0, 0, &r) == 0);
+    LLT_CHECK(llpmem_region_is_pmem(r));
+    LLT_EQ_I64(llpmem_close(r), 0);
+    llpmem_force_pmem(0);
+    LLT_REQUIRE(llpmem_open(p, 8192, 0, 0, &r) == 0);
+    LLT_CHECK(!llpmem_region_is_pmem(r));
+    LLT_EQ_I64(llpmem_close(r), 0);
+    llpmem_force_pmem(-1);
+    LLT_REQUIRE(llpmem_open(p, 8192, 0, 0, &r) == 0);
+    LLT_CHECK(!llpmem_region_is_pmem(r));
+    LLT_EQ_I64(llpmem_close(r), 0);
+    unlink(p);
+}
+
+static void devdax_if_present(void) {
+    char p[64];
+    int i;
+    llpmem_region *r;
+    for (i = 0; i < 8; i++) {
+        snprintf(p, sizeof p, "/dev/dax%d.0", i);
+        if (access(p, R_OK | W_OK) == 0) break;
+    }
+    if (i == 8) LLT_SKIP("no device DAX node (/dev/daxN.0) on this machine");
+    LLT_REQUIRE(llpmem_open(p, 0, 0, 0, &r) == 0);
+    LLT_EQ_I64(llpmem_region_kind(r), LLPMEM_KIND_DEVDAX);
+    LLT_CHECK(llpmem_region_is_pmem(r));
+    LLT_EQ_I64(llpmem_close(r), 0);
+}
+
+static void fsdax_if_present(void) {
+    const char *d = getenv("LLPMEM_TEST_DAX_DIR");
+    llpmem_region *r;
+    const char *p;
+    if (!d) LLT_SKIP("no DAX filesystem (set LLPMEM_TEST_DAX_DIR); MAP_SYNC is refused on tmpfs and ext4");
+    p = t_path(d, "fsdax");
+    LLT_REQUIRE(llpmem_open(p, 1 << 21, LLPMEM_CREATE, 0600, &r) == 0);
+    LLT_EQ_I64(llpmem_region_kind(r), LLPMEM_KIND_FSDAX);
+    LLT_CHECK(llpmem_region_is_pmem(r));
+    LLT_EQ_I64(llpmem_close(r), 0);
+    unlink(p);
+}
+
+/* -------------------------------------------------------------------------------------------------- */
+/* flush paths: each instruction forced, lines counted, bytes intact */
+static void t_flush_path(int kind, const char *why_missing) {
+    unsigned char *buf = (unsigned char *)t_aligned(16384);
+    llpmem_region *r;
+    llpmem_stats st;
+    int old = llpmem_get_flush();
+    size_t i;
+    static const size_t offs[] = {0, 1, 63, 64, 65, 100, 4095, 8000};
+    static const size_t lens[] = {0, 1, 2, 63, 64, 65, 128, 129, 1000, 4096, 8192};
+    uint64_t expect_lines = 0;
+    LLT_REQUIRE(buf != NULL);
+    if (llpmem_set_flush(kind) != 0) {
+        free(buf);
+        LLT_SKIP("%s", why_missing);
+    }
+    LLT_EQ_I64(llpmem_get_flush(), kind);
+    LLT_REQUIRE(llpmem_attach(buf, 16384, LLPMEM_FORCE | LLPMEM_STATS, &r) == 0);
+    for (i = 0; i < 16384; i++) buf[i] = (unsigned char)(i * 31u + 7u);
+    for (i = 0; i < sizeof offs / sizeof offs[0]; i++) {
+        size_t j;
+        for (j = 0; j < sizeof lens / sizeof lens[0]; j++) {
+            size_t o = offs[i], n = lens[j];
+            size_t line = kind == LLPMEM_FLUSH_NONE ? 0 : 64;
+            buf[o] ^= 0xff;
+            LLT_EQ_I64(llpmem_persist(buf + o, n), 0);
+            LLT_EQ_I64(llpmem_flush(buf + o, n), 0);
+            llpmem_drain();
+            llpmem_pmem_persist(buf + o, n);
+            llpmem_pmem_flush(buf + o, n);
+            if (line && n) {
+#if defined(__aarch64__)
+                (void)line;
+#else
+                expect_lines += 2 * ((o + n + 63) / 64 - o / 64);
+#endif
+            }
+        }
+    }
+    llpmem_drain();
+    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_U64(st.persists, sizeof offs / sizeof offs[0] * (sizeof lens / sizeof lens[0]));
+    LLT_EQ_U64(st.flushes, st.persists);
+#if !defined(__aarch64__)
+    LLT_EQ_U64(st.lines, expect_lines);
+#else
+    (void)expect_lines;
+    if (kind != LLPMEM_FLUSH_NONE) LLT_CHECK(st.lines > 0);
+#endif
+    LLT_EQ_U64(st.msyncs, 0);
+    for (i = 0; i < 16384; i++) {
+        unsigned char want = (unsigned char)(i * 31u + 7u);
+        size_t k;
+        for (k = 0; k < sizeof offs / sizeof offs[0]; k++)
+            if (offs[k] == i && (sizeof lens / sizeof lens[0]) % 2) want ^= 0xff;
+        if (buf[i] != want) {
+            LLT_CHECKF(buf[i] == want, "byte %zu", i);
+            break;
+        }
+    }
+    LLT_EQ_I64(llpmem_close(r), 0);
+    LLT_EQ_I64(llpmem_set_flush(old), 0);
+    free(buf);
+}
+
+static void flush_clwb(void) { t_flush_path(LLPMEM_FLUSH_CLWB, "CPU has no clwb"); }
+static void flush_clflushopt(void) { t_flush_path(LLPMEM_FLUSH_CLFLUSHOPT, "CPU has no clflushopt"); }
+static void flush_clflush(void) { t_flush_path(LLPMEM_FLUSH_CLFLUSH, "CPU has no clflush (not x86)"); }
+static void flush_none(void) { t_flush_path(LLPMEM_FLUSH_NONE, "?"); }
+static void flush_dc_cvap(void) {
+    if (t_cvap_faults) LLT_SKIP("DC CVAP advertised by HWCAP_DCPOP but raises SIGILL here (qemu-user 7.2)");
+    t_flush_path(LLPMEM_FLUSH_CVAP, "no DC CVAP (not aarch64 or no HWCAP_DCPOP)"); }
+static void flush_dc_cvac(void) { t_flush_path(LLPMEM_FLUSH_CVAC, "no DC CVAC (not aarch64)"); }
+
+static void eadr_fence_only(void) {
+    unsigned char *buf = (unsigned char *)t_aligned(8192);
+    llpmem_region *r;
+    llpmem_stats st;
+    LLT_REQUIRE(buf != NULL);
+    LLT_REQUIRE(llpmem_attach(buf, 8192, LLPMEM_FORCE | LLPMEM_STATS, &r) == 0);
+    LLT_CHECK(!llpmem_region_eadr(r));
+    llpmem_force_eadr(1);
+    LLT_CHECK(llpmem_region_eadr(r));
+    memset(buf, 3, 8192);
+    LLT_EQ_I64(llpmem_persist(buf, 8192), 0);
+    LLT_EQ_I64(llpmem_memcpy_persist(buf + 1, buf + 4096, 3000), 0);
+    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_U64(st.lines, 0);
+    LLT_EQ_U64(st.persists, 2);
+    llpmem_force_eadr(0);
+    LLT_CHECK(!llpmem_region_eadr(r));
+    LLT_EQ_I64(llpmem_persist(buf, 64), 0);
+    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+#if !defined(__aarch64__)
+    LLT_EQ_U64(st.lines, 1);
+#endif
+    llpmem_force_eadr(-1);
+    LLT_CHECK(!llpmem_region_eadr(r));
+    LLT_EQ_I64(llpmem_close(r), 0);
+    free(buf);
+}
+
+/* -------------------------------------------------------------------------------------------------- */
+/* copy paths against memcpy / memmove / memset */
+enum { T_AREA = 3 * 4096 + 256 };
+
+static unsigned char *t_dst, *t_ref, *t_src;
+static uint64_t t_fails;
+
+static void t_fill(unsigned char *p, size_t n, unsigned seed) {
+    size_t i;
+    for (i = 0; i < n; i++) p[i] = (unsigned char)((i * 131u + seed * 7u) >> 1);
+}
+
+/* op: 0 memcpy_persist, 1 memcpy_nodrain, 2 pmem_memmove NT, 3 pmem_memmove temporal, 4 memset_persist,
+   5 memset_nodrain, 6 pmem_memset */
+static int t_copy_one(int op, size_t da, size_t sa, size_t n) {
+    size_t lo = da, hi = da + n + 64, i;
+    int rc = 0;
+    if (hi > T_AREA) hi = T_AREA;
+    for (i = lo; i < hi; i++) t_dst[i] = t_ref[i] = (unsigned char)(i ^ 0x5c);
+    switch (op) {
+    case 0: rc = llpmem_memcpy_persist(t_dst + da, t_src + sa, n); break;
+    case 1: rc = llpmem_memcpy_nodrain(t_dst + da, t_src + sa, n); llpmem_drain(); break;
+    case 2: llpmem_pmem_memmove(t_dst + da, t_src + sa, n, LLPMEM_F_NT); break;
+    case 3: llpmem_pmem_memmove(t_dst + da, t_src + sa, n, LLPMEM_F_TEMPORAL | LLPMEM_F_NODRAIN); break;
+    case 4: rc = llpmem_memset_persist(t_dst + da, (int)(n & 0xff), n); break;
+    case 5: rc = llpmem_memset_nodrain(t_dst + da, (int)(n & 0xff), n); llpmem_drain(); break;
+    default: llpmem_pmem_memset(t_dst + da, (int)(n & 0xff), n, LLPMEM_F_NT); break;
+    }
+    if (op <= 3) memcpy(t_ref + da, t_src + sa, n);
+    else memset(t_ref + da, (int)(n & 0xff), n);
+    if (rc != 0 || memcmp(t_dst + lo, t_ref + lo, hi - lo) != 0) {
+        if (t_fails++ < 5) {
+            int at = llt_mem_diff(t_dst + lo, t_ref + lo, hi - lo);
+            LLT_CHECKF(0, "op %d dst+%zu src+%zu len %zu rc %d: first diff at %d", op, da, sa, n, rc, at);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int t_copy_pathsuite(void) {
+    static const size_t lens[] = {0, 1, 2, 3, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 127, 128, 129, 191,
+                                  192, 255, 256, 257, 511, 512, 1000, 1024, 2047, 4095, 4096};
+    static const size_t al[][2] = {{0, 0}, {1, 0}, {0, 1}, {63, 17}, {32, 32}, {5, 60}};
+    size_t n, a, b, k;
+    int op;
+    for (op = 0; op < 7; op++) {
+        /* every length 0..4096 at a set of alignment pairs */
+        for (k = 0; k < sizeof al / sizeof al[0]; k++)
+            for (n = 0; n <= 4096; n++)
+                if (t_copy_one(op, al[k][0], al[k][1], n)) goto out;
+        /* every alignment pair 0..63 x 0..63 at a set of lengths */
+        for (k = 0; k < sizeof lens / sizeof lens[0]; k++)
+            for (a = 0; a < 64; a++)
+                for (b = 0; b < 64; b++) {
+                    if (op >= 4 && b) break; /* memset has no source */
+                    if (t_copy_one(op, a, b, lens[k])) goto out;
+                }
+    }
+out:
+    return t_fails ? 1 : 0;
+}
+
+/* overlapping moves in both directions, inside one buffer */
+static void t_overlap_suite(void) {
+    static const size_t lens[] = {1, 63, 64, 65, 200, 256, 1000, 4096};
+    static const long shifts[] = {-4097, -256, -65, -64, -63, -1, 1, 7, 63, 64, 65, 300, 4097};
+    size_t k, j, base;
+    int fl;
+    unsigned char *ref = (unsigned char *)malloc(T_AREA);
+    if (!ref) return;
+    for (fl = 0; fl < 2; fl++)
+        for (k = 0; k < sizeof lens / sizeof lens[0]; k++)
+            for (j = 0; j < sizeof shifts / sizeof shifts[0]; j++)
+                for (base = 4200; base < 4200 + 64; base += 9) {
+                    size_t s = base, d = (size_t)((long)base + shifts[j]);
+                    t_fill(t_dst, T_AREA, (unsigned)(k + j));
+                    memcpy(ref, t_dst, T_AREA);
+                    memmove(ref + d, ref + s, lens[k]);
+                    if (fl == 0) LLT_EQ_I64(llpmem_memmove_persist(t_dst + d, t_dst + s, lens[k]), 0);
+                    else llpmem_pmem_memmove(t_dst + d, t_dst + s, lens[k], LLPMEM_F_NT);
+                    if (memcmp(ref, t_dst, T_AREA) != 0 && t_fails++ < 5)
+                        LLT_CHECKF(0, "memmove len %zu shift %ld base %zu path %d", lens[k], shifts[j], base, fl);
+                }
+    free(ref);
+}
+
+static void t_copy_path(int nt, const char *why) {
+    llpmem_region *r;
+    int old = llpmem_get_nt();
+    size_t oldth = llpmem_get_nt_threshold();
+    if (llpmem_set_nt(nt) != 0) LLT_SKIP("%s", why);
+    t_dst = (unsigned char *)t_aligned(T_AREA);
+    t_ref = (unsigned char *)t_aligned(T_AREA);
+    t_src = (unsigned char *)t_aligned(T_AREA);
+    LLT_REQUIRE(t_dst && t_ref && t_src);
+    t_fill(t_src, T_AREA, 3);
+    t_fails = 0;
+    LLT_REQUIRE(llpmem_attach(t_dst, T_AREA, LLPMEM_FORCE, &r) == 0);
+    llpmem_set_nt_threshold(0); /* every size takes the non-temporal path (head/tail still cached) */
+    t_copy_pathsuite();
+    llpmem_set_nt_threshold(256); /* mixed: both sides of the threshold */
+    if (!t_fails) t_copy_pathsuite();
+    if (!t_fails) t_overlap_suite();
+    LLT_EQ_U64(t_fails, 0);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    llpmem_set_nt_threshold(oldth);
+    LLT_EQ_I64(llpmem_set_nt(old), 0);
+    free(t_dst);
+    free(t_ref);
+    free(t_src);
+}
+
+static void copy_avx512(void) { t_copy_path(LLPMEM_NT_AVX512, "no AVX-512F (CPU, OS or LLPMEM_NO_AVX512)"); }
+static void copy_movdir64b(void) { t_copy_path(LLPMEM_NT_MOVDIR64B, "CPU has no movdir64b"); }
+static void copy_avx2(void) { t_copy_path(LLPMEM_NT_AVX2, "no AVX2 (CPU, OS or not x86)"); }
+static void copy_sse2(void) { t_copy_path(LLPMEM_NT_SSE2, "no SSE2 (not x86)"); }
+static void copy_cached(void) { t_copy_path(LLPMEM_NT_NONE, "?"); }
+
+static void copy_with_clflush(void) {
+    int old = llpmem_get_flush();
+    if (llpmem_set_flush(LLPMEM_FLUSH_CLFLUSH) != 0) LLT_SKIP("CPU has no clflush (not x86)");
+    t_copy_path(LLPMEM_NT_AUTO, "?");
+    llpmem_set_flush(old);
+}
+
+static void copy_not_pmem_uses_msync(void) {
+    llpmem_region *r;
+    llpmem_stats st;
+    const char *p = t_path("/dev/shm", "copyfile");
+    unsigned char *a, src[5000];
+    unlink(p);
+    LLT_REQUIRE(llpmem_open(p, 3 * 4096, LLPMEM_CREATE | LLPMEM_STATS, 0600, &r) == 0);
+    a = (unsigned char *)llpmem_addr(r);
+    t_fill(src, sizeof src, 9);
+    LLT_EQ_I64(llpmem_memcpy_persist(a + 3, src, 5000), 0);
+    LLT_EQ_MEM(a + 3, src, 5000);
+    LLT_EQ_I64(llpmem_memmove_persist(a + 10, a + 3, 5000), 0);
+    LLT_EQ_MEM(a + 10, src, 5000);
+    LLT_EQ_I64(llpmem_memset_nodrain(a + 6000, 0x77, 100), 0);
+    LLT_CHECK(a[6000] == 0x77 && a[6099] == 0x77);
+    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_U64(st.msyncs, 3);
+    LLT_EQ_U64(st.copies, 3);
+    LLT_EQ_U64(st.bytes_copied, 10100);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    unlink(p);
+}
+
+/* -------------------------------------------------------------------------------------------------- */
+static void histogram_percentiles(void) {
+    llpmem_hist *h = (llpmem_hist *)calloc(1, sizeof *h);
+    uint64_t i, v;
+    LLT_REQUIRE(h != NULL);
+    LLT_EQ_U64(llpmem_hist_percentile(h, 0.5), 0);
+    for (i = 0; i < 16; i++) llpmem_hist_record(h, i);
+    LLT_EQ_U64(llpmem_hist_percentile(h, 0.0), 0);
+    LLT_EQ_U64(llpmem_hist_percentile(h, 0.5), 7);
+    LLT_EQ_U64(llpmem_hist_percentile(h, 1.0), 15);
+    memset(h, 0, sizeof *h);
+    for (i = 1; i <= 100000; i++) llpmem_hist_record(h, i);
+    LLT_EQ_U64(h->count, 100000);
+    LLT_EQ_U64(h->max, 100000);
+    {
+        static const double qs[] = {0.5, 0.9, 0.99, 0.999};
+        size_t k;
+        for (k = 0; k < 4; k++) {
+            double want = qs[k] * 100000.0, got = (double)llpmem_hist_percentile(h, qs[k]);
+            LLT_CHECKF(got >= want * 0.968 && got <= want * 1.032, "q %.3f: got %.0f want %.0f", qs[k], got, want);
+        }
+    }
+    memset(h, 0, sizeof *h);
+    for (i = 0; i < 999; i++) llpmem_hist_record(h, 100);
+    llpmem_hist_record(h, 1000000);
+    v = llpmem_hist_percentile(h, 0.999);
+    LLT_CHECK(v >= 97 && v <= 103);
+    v = llpmem_hist_percentile(h, 1.0);
+    LLT_CHECK(v >= 968000 && v <= 1000000);
+    llpmem_hist_record(h, ~(uint64_t)0); /* top bucket: midpoint of [31 << 59, 2^64) */
+    LLT_EQ_U64(llpmem_hist_percentile(h, 1.0), (uint64_t)63 << 58);
+    free(h);
+}
+
+static void region_latency_stats(void) {
+    unsigned char *buf = (unsigned char *)t_aligned(1 << 16);
+    llpmem_region *r;
+    llpmem_stats st;
+    uint64_t i, n = llt_scaled(20000, 500);
+    LLT_REQUIRE(buf != NULL);
+    LLT_REQUIRE(llpmem_attach(buf, 1 << 16, LLPMEM_FORCE, &r) == 0);
+    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_U64(st.persists, 0); /* off: all zero */
+    for (i = 0; i < 10; i++) LLT_EQ_I64(llpmem_persist(buf, 64), 0);
+    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_U64(st.persists, 0);
+    LLT_EQ_I64(llpmem_stats_enable(r, true), 0);
+    LLT_EQ_I64(llpmem_stats_enable(r, true), 0); /* idempotent */
+    for (i = 0; i < n; i++) {
+        buf[(i * 64) & 0xffff] = (unsigned char)i;
+        LLT_EQ_I64(llpmem_persist(buf + ((i * 64) & 0xffff), 64), 0);
+    }
+    LLT_EQ_I64(llpmem_memcpy_persist(buf, buf + 4096, 4096), 0);
+    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_U64(st.persists, n + 1);
+    LLT_EQ_U64(st.lat_count, n + 1);
+    LLT_EQ_U64(st.copies, 1);
+    LLT_EQ_U64(st.bytes_copied, 4096);
+    LLT_CHECK(st.lat_max_ns > 0); /* p50 may round to 0 with a coarse counter (qemu) */
+    LLT_CHECK(st.lat_p50_ns <= st.lat_p99_ns);
+    LLT_CHECK(st.lat_p99_ns <= st.lat_p999_ns);
+    LLT_CHECK(st.lat_p999_ns <= st.lat_max_ns);
+    LLT_CHECK(st.lat_mean_ns > 0);
+    printf("  persist 64 B: p50 %llu ns, p99 %llu ns, p99.9 %llu ns, max %llu ns\n",
+           (unsigned long long)st.lat_p50_ns, (unsigned long long)st.lat_p99_ns,
+           (unsigned long long)st.lat_p999_ns, (unsigned long long)st.lat_max_ns);
+    llpmem_stats_reset(r);
+    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_U64(st.persists, 0);
+    LLT_EQ_U64(st.lat_count, 0);
+    LLT_EQ_U64(st.lat_p99_ns, 0);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    free(buf);
+}
+
+/* -------------------------------------------------------------------------------------------------- */
+typedef struct t_thr {
+    unsigned char *base;
+    size_t len;
+    uint64_t iters;
+    int errors;
+} t_thr;
+
+static void *t_thread_persist(void *arg) {
+    t_thr *t = (t_thr *)arg;
+    uint64_t i;
+    unsigned char src[300];
+    memset(src, 0x42, sizeof src);
+    for (i = 0; i < t->iters; i++) {
+        size_t o = (size_t)(i * 97u) % (t->len - 300);
+        if (llpmem_persist(t->base + o, 100) != 0) t->errors++;
+        if (llpmem_memcpy_persist(t->base + o, src, 300) != 0) t->errors++;
+    }
+    return NULL;
+}
+
+static void *t_thread_churn(void *arg) {
+    t_thr *t = (t_thr *)arg;
+    uint64_t i;
+    for (i = 0; i < t->iters / 10; i++) {
+        llpmem_region *r;
+        if (llpmem_attach(t->base + (i % 4) * 256, 256, LLPMEM_FORCE, &r) != 0) {
+            t->errors++;
+            continue;
+        }
+        if (llpmem_persist(t->base + (i % 4) * 256, 256) != 0) t->errors++;
+        if (llpmem_close(r) != 0) t->errors++;
+    }
+    return NULL;
+}
+
+static void threads_and_registry_churn(void) {
+    unsigned char *a = (unsigned char *)t_aligned(1 << 16), *b = (unsigned char *)t_aligned(4096);
+    llpmem_region *r;
+    pthread_t th[3];
+    t_thr ta, tb, tc;
+    LLT_REQUIRE(a && b);
+    LLT_REQUIRE(llpmem_attach(a, 1 << 16, LLPMEM_FORCE | LLPMEM_STATS, &r) == 0);
+    ta.base = a; ta.len = 1 << 15; ta.iters = llt_scaled(20000, 200); ta.errors = 0;
+    tb.base = a + (1 << 15); tb.len = 1 << 15; tb.iters = ta.iters; tb.errors = 0;
+    tc.base = b; tc.len = 4096; tc.iters = ta.iters; tc.errors = 0;
+    pthread_create(&th[0], NULL, t_thread_persist, &ta);
+    pthread_create(&th[1], NULL, t_thread_persist, &tb);
+    pthread_create(&th[2], NULL, t_thread_churn, &tc);
+    pthread_join(th[0], NULL);
+    pthread_join(th[1], NULL);
+    pthread_join(th[2], NULL);
+    LLT_EQ_I64(ta.errors + tb.errors + tc.errors, 0);
+    {
+        llpmem_stats st;
+        LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+        LLT_EQ_U64(st.persists, 4 * ta.iters);
+        LLT_EQ_U64(st.lat_count, 4 * ta.iters);
+    }
+    LLT_EQ_I64(llpmem_close(r), 0);
+    free(a);
+    free(b);
+}
+
+/* -------------------------------------------------------------------------------------------------- */
+/* environment overrides: checked in a fresh process (the environment is read once) */
+static int t_env_child(void) {
+    const char *mode = getenv("LLPMEM_TEST_CHILD");
+    int bad = 0;
+    if (strcmp(mode, "1") == 0) {
+        llpmem_region *r;
+        const char *p = t_path("/dev/shm", "envchild");
+        if (llpmem_get_nt() != LLPMEM_NT_NONE) { printf("  LLPMEM_NO_NT ignored\n"); bad = 1; }
+        if (llpmem_get_nt_threshold() != 1234) { printf("  LLPMEM_NT_THRESHOLD ignored\n"); bad = 1; }
+#if defined(__x86_64__)
+        if (llpmem_get_flush() != LLPMEM_FLUSH_CLFLUSH) { printf("  LLPMEM_FORCE_FLUSH ignored\n"); bad = 1; }
+#endif
+        unlink(p);
+        if (llpmem_open(p, 4096, LLPMEM_CREATE, 0600, &r) != 0) return 1;
+        if (!llpmem_region_is_pmem(r)) { printf("  LLPMEM_FORCE_PMEM ignored\n"); bad = 1; }
+        if (llpmem_region_kind(r) != LLPMEM_KIND_FORCED) { printf("  kind not forced\n"); bad = 1; }
+        if (!llpmem_region_eadr(r)) { printf("  LLPMEM_FORCE_EADR ignored\n"); bad = 1; }
+        llpmem_close(r);
+        unlink(p);
+    } else if (strcmp(mode, "2") == 0) {
+        if (llpmem_get_nt() == LLPMEM_NT_AVX512) { printf("  LLPMEM_NO_AVX512 ignored\n"); bad = 1; }
+        if ((llpmem_cpu_features() & LLPMEM_CPU_AVX2) && llpmem_get_nt() != LLPMEM_NT_AVX2) {
+            printf("  expected avx2 path, got %s\n", llpmem_nt_name(llpmem_get_nt()));
+            bad = 1;
+        }
+        if (llpmem_get_flush() == LLPMEM_FLUSH_NONE && llpmem_get_flush() != LLPMEM_FLUSH_NONE) bad = 1;
+    } else if (strcmp(mode, "3") == 0) {
+        if ((llpmem_cpu_features() & LLPMEM_CPU_SSE2) && llpmem_get_nt() != LLPMEM_NT_SSE2) {
+            printf("  LLPMEM_FORCE_NT=sse2 ignored\n");
+            bad = 1;
+        }
+        if (llpmem_get_flush() != LLPMEM_FLUSH_NONE) { printf("  LLPMEM_FORCE_FLUSH=none ignored\n"); bad = 1; }
+    } else if (strcmp(mode, "4") == 0) {
+        /* forcing an instruction the CPU lacks is ignored (would fault) */
+        int f = llpmem_get_flush();
+        if (f == LLPMEM_FLUSH_CVAP && !(llpmem_cpu_features() & LLPMEM_CPU_DCPOP)) bad = 1;
+        if (f == LLPMEM_FLUSH_NONE) bad = 1;
+    }
+    return bad;
+}
+
+static int t_run_child(const char *mode, const char *const *env) {
+    pid_t pid = fork();
+    int st = 0;
+    if (pid == 0) {
+        size_t i;
+        for (i = 0; env[i]; i += 2) setenv(env[i], env[i + 1], 1);
+        setenv("LLPMEM_TEST_CHILD", mode, 1);
+        execl("/proc/self/exe", "test_llpmem", (char *)NULL);
+        _exit(99);
+    }
+    if (pid < 0 || waitpid(pid, &st, 0) != pid) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void env_overrides(void) {
+    static const char *const e1[] = {"LLPMEM_NO_NT", "1", "LLPMEM_NT_THRESHOLD", "1234", "LLPMEM_FORCE_FLUSH",
+                                     "clflush", "LLPMEM_FORCE_PMEM", "1", "LLPMEM_FORCE_EADR", "1", NULL};
+    static const char *const e2[] = {"LLPMEM_NO_AVX512", "1", NULL};
+    static const char *const e3[] = {"LLPMEM_FORCE_NT", "sse2", "LLPMEM_FORCE_FLUSH", "none", NULL};
+    static const char *const e4[] = {"LLPMEM_FORCE_FLUSH", "cvap", "LLPMEM_FORCE_NT", "bogus", NULL};
+    int rc = t_run_child("1", e1);
+    if (rc == 99) LLT_SKIP("cannot re-execute /proc/self/exe");
+    LLT_EQ_I64(rc, 0);
+    LLT_EQ_I64(t_run_child("2", e2), 0);
+    LLT_EQ_I64(t_run_child("3", e3), 0);
+    LLT_EQ_I64(t_run_child("4", e4), 0);
+}
+
+/* -------------------------------------------------------------------------------------------------- */
+/* crash simulator */
+#ifdef LLPMEM_CRASH_SIM
+static uint32_t t_crc32(const void *p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    uint32_t c = 0xffffffffu;
+    size_t i;
+    int k;
+    for (i = 0; i < n; i++) {
+        c ^= b[i];
+        for (k = 0; k < 8; k++) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+enum { LOG_SIZE = 1 << 15, LOG_DATA = 64, LOG_RECORDS = 60 };
+
+typedef struct t_log {
+    unsigned char *base;
+    int buggy;              /* forgets to flush the record before publishing the tail */
+} t_log;
+
+static size_t t_rec_len(int i) { return 1u + (size_t)((i * 37) % 150); }
+static unsigned char t_rec_byte(int i, size_t j) { return (unsigned char)(i * 7 + (int)j * 13 + 1); }
+
+static uint64_t t_log_tail(const unsigned char *b) {
+    uint64_t t;
+    memcpy(&t, b, 8);
+    return t ? t : LOG_DATA;
+}
+
+static void t_log_append(t_log *l, int i) {
+    unsigned char rec[8 + 160];
+    size_t n = t_rec_len(i), j, total = (8 + n + 7) & ~(size_t)7;
+    uint64_t pos = t_log_tail(l->base), tail;
+    uint32_t len32 = (uint32_t)n, crc;
+    for (j = 0; j < n; j++) rec[8 + j] = t_rec_byte(i, j);
+    crc = t_crc32(rec + 8, n) ^ len32;
+    memcpy(rec, &len32, 4);
+    memcpy(rec + 4, &crc, 4);
+    if (l->buggy) {
+        memcpy(l->base + pos, rec, 8 + n);           /* BUG: never written back */
+    } else if (i % 3 == 0) {
+        memcpy(l->base + pos, rec, 8 + n);
+        llpmem_persist(l->base + pos, 8 + n);
+    } else if (i % 3 == 1) {
+        llpmem_memcpy_persist(l->base + pos, rec, 8 + n);
+    } else {
+        llpmem_memcpy_nodrain(l->base + pos, rec, 8 + n);
+        llpmem_drain();
+    }
+    tail = pos + total;
+    memcpy(l->base, &tail, 8);
+    llpmem_persist(l->base, 8);
+}
+
+/* records recovered from an image; *torn = a record below the tail failed its check */
+static int t_log_recover(const unsigned char *img, int *torn, int *mismatch) {
+    uint64_t tail = t_log_tail(img), pos = LOG_DATA;
+    int count = 0;
+    *torn = 0;
+    *mismatch = 0;
+    if (tail > LOG_SIZE) {
+        *torn = 1;
+        return 0;
+    }
+    while (pos < tail) {
+        uint32_t len32, crc;
+        size_t j;
+        memcpy(&len32, img + pos, 4);
+        memcpy(&crc, img + pos + 4, 4);
+        if (len32 == 0 || pos + 8 + len32 > tail || (t_crc32(img + pos + 8, len32) ^ len32) != crc) {
+            *torn = 1;
+            break;
+        }
+        if (len32 != t_rec_len(count)) *mismatch = 1;
+        for (j = 0; j < len32 && !*mismatch; j++)
+            if (img[pos + 8 + j] != t_rec_byte(count, j)) *mismatch = 1;
+        count++;
+        pos += (8 + len32 + 7) & ~(uint64_t)7;
+    }
+    return count;
+}
+
+typedef struct t_crash_ctx {
+    llpmem_region *r;
+    unsigned char *img;
+    int acked, started;
+    uint64_t crashes, violations, torn_seen;
+    int recurse;
+} t_crash_ctx;
+
+static void t_crash_hook(void *vctx, uint64_t event) {
+    t_crash_ctx *c = (t_crash_ctx *)vctx;
+    unsigned mode;
+    if (c->recurse) return;
+    c->recurse = 1;
+    for (mode = 0; mode < 4; mode++) {
+        int torn, mismatch, n;
+        llpmem_sim_crash_image(c->r, c->img, mode == 0 ? LLPMEM_SIM_DURABLE : LLPMEM_SIM_RANDOM,
+                               event * 4u + mode);
+        n = t_log_recover(c->img, &torn, &mismatch);
+        c->crashes++;
+        if (torn) c->torn_seen++;
+        if (n < c->acked || n > c->started || mismatch || torn) c->violations++;
+    }
+    c->recurse = 0;
+}
+
+static void t_log_run(int buggy, t_crash_ctx *c, size_t *unflushed) {
+    unsigned char *buf = (unsigned char *)t_aligned(LOG_SIZE);
+    t_log l;
+    int i;
+    memset(c, 0, sizeof *c);
+    c->img = (unsigned char *)malloc(LOG_SIZE);
+    if (!buf || !c->img) return;
+    if (llpmem_attach(buf, LOG_SIZE, LLPMEM_FORCE, &c->r) != 0) return;
+    l.base = buf;
+    l.buggy = buggy;
+    llpmem_sim_set_hook(t_crash_hook, c);
+    for (i = 0; i < LOG_RECORDS; i++) {
+        c->started = i + 1;
+        t_log_append(&l, i);
+        c->acked = i + 1;
+    }
+    llpmem_sim_set_hook(NULL, NULL);
+    *unflushed = llpmem_sim_unflushed(c->r, NULL, 0);
+    llpmem_close(c->r);
+    free(c->img);
+    free(buf);
+}
+
+static void sim_basic_model(void) {
+    unsigned char *buf = (unsigned char *)t_aligned(4096), *img = (unsigned char *)malloc(4096);
+    llpmem_region *r;
+    size_t offs[8];
+    uint64_t ev0;
+    LLT_REQUIRE(buf && img);
+    buf[0] = 9; /* content at attach time is durable */
+    LLT_REQUIRE(llpmem_attach(buf, 4096, LLPMEM_FORCE, &r) == 0);
+    ev0 = llpmem_sim_events();
+    buf[100] = 1;                                   /* store, not written back */
+    LLT_EQ_U64(llpmem_sim_unflushed(r, offs, 8), 1);
+    LLT_EQ_U64(offs[0], 64);
+    LLT_EQ_I64(llpmem_sim_crash_image(r, img, LLPMEM_SIM_DURABLE, 0), 0);
+    LLT_EQ_U64(img[0], 9);
+    LLT_EQ_U64(img[100], 0);
+    LLT_EQ_I64(llpmem_sim_crash_image(r, img, LLPMEM_SIM_ALL, 0), 0);
+    LLT_EQ_U64(img[100], 1);
+    LLT_EQ_I64(llpmem_flush(buf + 100, 1), 0);      /* written back, not drained */
+    LLT_EQ_U64(llpmem_sim_unflushed(r, NULL, 0), 0);
+    LLT_EQ_I64(llpmem_sim_crash_image(r, img, LLPMEM_SIM_DURABLE, 0), 0);
+    LLT_EQ_U64(img[100], 0);
+    buf[101] = 2;                                   /* store after the write-back, same line */
+    LLT_EQ_U64(llpmem_sim_unflushed(r, NULL, 0), 1);
+    llpmem_drain();
+    LLT_EQ_I64(llpmem_sim_crash_image(r, img, LLPMEM_SIM_DURABLE, 0), 0);
+    LLT_EQ_U64(img[100], 1);
+    LLT_EQ_U64(img[101], 0);                        /* snapshot taken at the write-back */
+    LLT_EQ_U64(llpmem_sim_events(), ev0 + 2);
+    LLT_EQ_I64(llpmem_persist(buf + 101, 1), 0);
+    LLT_EQ_U64(llpmem_sim_unflushed(r, NULL, 0), 0);
+    LLT_EQ_U64(llpmem_sim_events(), ev0 + 4);
+    /* non-temporal copy: durable only after the drain */
+    llpmem_set_nt_threshold(0);
+    LLT_EQ_I64(llpmem_memcpy_nodrain(buf + 1024, buf + 2048 + 7, 1024), 0);
+    buf[2048] = 0x33;
+    LLT_EQ_I64(llpmem_memset_nodrain(buf + 2048, 0x44, 512), 0);
+    LLT_EQ_I64(llpmem_sim_crash_image(r, img, LLPMEM_SIM_DURABLE, 0), 0);
+    LLT_EQ_U64(img[2048], 0);
+    llpmem_drain();
+    LLT_EQ_I64(llpmem_sim_crash_image(r, img, LLPMEM_SIM_DURABLE, 0), 0);
+    LLT_EQ_U64(img[2048], 0x44);
+    LLT_EQ_MEM(img, buf, 4096);
+    llpmem_set_nt_threshold(256);
+    /* crash in place: unflushed stores vanish */
+    buf[3000] = 5;
+    LLT_EQ_I64(llpmem_sim_crash(r, LLPMEM_SIM_DURABLE, 0), 0);
+    LLT_EQ_U64(buf[3000], 0);
+    LLT_EQ_U64(buf[100], 1);
+    LLT_EQ_U64(llpmem_sim_unflushed(r, NULL, 0), 0);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    free(buf);
+    free(img);
+}
+
+static void sim_msync_region(void) {
+    llpmem_region *r;
+    const char *p = t_path("/dev/shm", "simfile");
+    unsigned char *img = (unsigned char *)malloc(8192), *a;
+    LLT_REQUIRE(img != NULL);
+    unlink(p);
+    LLT_REQUIRE(llpmem_open(p, 8192, LLPMEM_CREATE, 0600, &r) == 0);
+    a = (unsigned char *)llpmem_addr(r);
+    a[10] = 1;
+    a[5000] = 2;
+    LLT_EQ_U64(llpmem_sim_unflushed(r, NULL, 0), 2);
+    LLT_EQ_I64(llpmem_flush(a + 10, 1), 0);  /* msync: durable at once */
+    LLT_EQ_I64(llpmem_sim_crash_image(r, img, LLPMEM_SIM_DURABLE, 0), 0);
+    LLT_EQ_U64(img[10], 1);
+    LLT_EQ_U64(img[5000], 0);
+    LLT_EQ_U64(llpmem_sim_unflushed(r, NULL, 0), 1);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    unlink(p);
+    free(img);
+}
+
+static void sim_log_every_crash_point(void) {
+    t_crash_ctx c;
+    size_t unfl = 0;
+    t_log_run(0, &c, &unfl);
+    printf("  correct log: %llu crash images over %d appends, %llu violations, %zu unflushed lines\n",
+           (unsigned long long)c.crashes, LOG_RECORDS, (unsigned long long)c.violations, unfl);
+    LLT_CHECK(c.crashes >= (uint64_t)LOG_RECORDS * 4 * 4);
+    LLT_EQ_U64(c.violations, 0);
+    LLT_EQ_U64(c.torn_seen, 0);
+    LLT_EQ_U64(unfl, 0);
+}
+
+static void sim_missing_flush_caught(void) {
+    t_crash_ctx c;
+    size_t unfl = 0;
+    t_log_run(1, &c, &unfl);
+    printf("  buggy log: %llu crash images, %llu violations (%llu torn), %zu unflushed lines\n",
+           (unsigned long long)c.crashes, (unsigned long long)c.violations, (unsigned long long)c.torn_seen,
+           unfl);
+    LLT_CHECK(c.violations > 0);
+    LLT_CHECK(c.torn_seen > 0);
+    LLT_CHECK(unfl > 0);
+}
+#else
+static void sim_basic_model(void) { LLT_SKIP("built without LLPMEM_CRASH_SIM (see build/test_llpmem_sim)"); }
+static void sim_msync_region(void) { LLT_SKIP("built without LLPMEM_CRASH_SIM (see build/test_llpmem_sim)"); }
+static void sim_log_every_crash_point(void) { LLT_SKIP("built without LLPMEM_CRASH_SIM (see build/test_llpmem_sim)"); }
+static void sim_missing_flush_caught(void) { LLT_SKIP("built without LLPMEM_CRASH_SIM (see build/test_llpmem_sim)"); }
+#endif
+
+/* qemu-user 7.2 advertises HWCAP_DCPOP but raises SIGILL on DC CVAP: probe it in a child process */
+#if defined(__aarch64__)
+static void t_sigill_exit(int sig) {
+    (void)sig;
+    _exit(42);
+}
+#endif
+static void t_probe_cvap(void) {
+#if defined(__aarch64__)
+    pid_t pid;
+    int st = 0;
+    static char line[256];
+    if (!(llpmem_cpu_features() & LLPMEM_CPU_DCPOP)) return;
+    pid = fork();
+    if (pid == 0) {
+        struct rlimit nocore;
+        nocore.rlim_cur = nocore.rlim_max = 0;
+        setrlimit(RLIMIT_CORE, &nocore);
+        signal(SIGILL, t_sigill_exit);
+        __asm__ __volatile__("sys #3, c7, c12, #1, %0" ::"r"(line) : "memory");
+        _exit(0);
+    }
+    if (pid > 0 && waitpid(pid, &st, 0) == pid &&
+        ((WIFSIGNALED(st) && WTERMSIG(st) == SIGILL) || (WIFEXITED(st) && WEXITSTATUS(st) == 42))) {
+        t_cvap_faults = 1;
+        printf("  DC CVAP advertised (HWCAP_DCPOP) but raises SIGILL here (qemu-user?): using DC CVAC\n");
+        llpmem_set_flush(LLPMEM_FLUSH_CVAC);
+    }
+#endif
+}
+
+int main(int argc, char **argv) {
+    if (getenv("LLPMEM_TEST_CHILD")) return t_env_child();
+    t_probe_cvap();
+#ifdef LLPMEM_CRASH_SIM
+    LLT_INIT("llpmem_sim", argc, argv);
+#else
+    LLT_INIT("llpmem", argc, argv);
+#endif
+    LLT_RUN(cpu_and_defaults);
+    LLT_RUN(tmpfs_is_not_pmem);
+    LLT_RUN(ext4_is_not_pmem);
+    LLT_RUN(open_create_and_errors);
+    LLT_RUN(big_mapping_is_aligned);
+    LLT_RUN(foreign_address_is_error);
+    LLT_RUN(registry_limits);
+    LLT_RUN(msync_fallback_page_aligns);
+    LLT_RUN(prewarm_and_lock);
+    LLT_RUN(force_pmem_modes);
+    LLT_RUN(devdax_if_present);
+    LLT_RUN(fsdax_if_present);
+    LLT_RUN(flush_clwb);
+    LLT_RUN(flush_clflushopt);
+    LLT_RUN(flush_clflush);
+    LLT_RUN(flush_none);
+    LLT_RUN(flush_dc_cvap);
+    LLT_RUN(flush_dc_cvac);
+    LLT_RUN(eadr_fence_only);
+    LLT_RUN(copy_avx512);
+    LLT_RUN(copy_movdir64b);
+    LLT_RUN(copy_avx2);
+    LLT_RUN(copy_sse2);
+    LLT_RUN(copy_cached);
+    LLT_RUN(copy_with_clflush);
+    LLT_RUN(copy_not_pmem_uses_msync);
+    LLT_RUN(histogram_percentiles);
+    LLT_RUN(region_latency_stats);
+    LLT_RUN(threads_and_registry_churn);
+    LLT_RUN(env_overrides);
+    LLT_RUN(sim_basic_model);
+    LLT_RUN(sim_msync_region);
+    LLT_RUN(sim_log_every_crash_point);
+    LLT_RUN(sim_missing_flush_caught);
+    return LLT_FINISH();
+}
