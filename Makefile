@@ -130,6 +130,8 @@ check: $(addprefix $(BUILD)/asan/test_,$(TESTS)) $(if $(HAVE_CLANG),$(addprefix 
 	@$(if $(HAVE_CLANG),$(foreach h,$(TSAN_TESTS),LLT_SCALE=0.2 TSAN_OPTIONS=halt_on_error=1 \
 		$(RUN) run-tsan $(BUILD)/logs/check tsan-$(h) $(BUILD)/tsan/test_$(h);),\
 		$(RUN) skip $(BUILD)/logs/check tsan "clang not installed";)
+	@$(if $(wildcard mk/examples.mk),LLT_SCALE=0.2 $(RUN) run $(BUILD)/logs/check examples \
+		$(MAKE) --no-print-directory examples-check;)
 	@$(RUN) summary $(BUILD)/logs/check
 
 # ---- cross: aarch64 under qemu, freestanding Cortex-M4 ----
