@@ -1,0 +1,2239 @@
+/* llcrc.h - checksums, hashes and XOR delta at memory speed (part of the ll toolkit)
+   v0.1.0, single-file C/C++ header library, MIT OR public domain (see the end of the file)
+
+   WHAT
+     CRC-32C (Castagnoli) and CRC-32 (zlib/gzip) with O(log n) combine, Adler-32 (zlib), Fletcher-32,
+     xxHash XXH32 / XXH64 / XXH3_64 (bit-exact with xxHash 0.8, one-shot with seed and streaming), a
+     windowed rolling hash, gear-hash content-defined chunking (FastCDC normalized chunking), and XOR
+     delta with a compact run-length encoding whose decoder validates every byte of its input.
+     Runtime dispatch picks the best code path once, at first use, from the CPU's own cpuid / HWCAP:
+       x86-64  : SSE4.2 crc32 + PCLMULQDQ folding, AVX2, AVX-512 + VPCLMULQDQ (4 x 512-bit folds)
+       aarch64 : ARMv8 CRC32 instructions (both polynomials)
+       anywhere: portable slice-by-8 tables (also freestanding, e.g. Cortex-M).
+
+   USAGE
+     In exactly ONE C or C++ file:
+         #define LLCRC_IMPLEMENTATION
+         #include "llcrc.h"
+     Everywhere else just #include "llcrc.h". Include this header before system headers in the
+     implementation unit, or build with -D_GNU_SOURCE (it defines _GNU_SOURCE itself on Linux).
+     Needs GCC or Clang for the SIMD paths (any C99 / C++11 compiler for the portable code).
+
+         uint32_t c = llcrc_crc32c(0, buf, len);            // start 0, chain by passing the result
+         c = llcrc_crc32c(c, more, more_len);
+         uint64_t h = llcrc_xxh3_64(buf, len, 0);            // seed 0
+
+   OPTIONS (define before including; "impl" = only needed in the implementation file)
+     LLCRC_IMPLEMENTATION   emit the implementation (one file)
+     LLCRC_STATIC           every function is static; implies LLCRC_IMPLEMENTATION in that file
+     LL_IMPLEMENTATION / LL_STATIC   umbrella switches for all ll headers
+     LLCRC_NO_SIMD          impl: portable code only (no intrinsics, no cpuid)
+     LLCRC_NO_SSE42 / LLCRC_NO_AVX2 / LLCRC_NO_AVX512 / LLCRC_NO_ARM_CRC   impl: drop one path
+     LLCRC_FREESTANDING     impl: no hosted headers (automatic when __STDC_HOSTED__ == 0); SIMD off
+                            on x86, ARM CRC only when the compiler targets it (__ARM_FEATURE_CRC32)
+     LLCRC_ASSERT(x)        impl: assertion used for API misuse (default: none)
+     The library never allocates and never prints.
+
+   API AT A GLANCE (all functions are thread-safe; the one-time setup is guarded by atomics)
+     crc32c / crc32 (zlib conventions: start with 0, chain by passing the previous result)
+       uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len);
+       uint32_t llcrc_crc32(uint32_t crc, const void *data, size_t len);       // == zlib crc32()
+       uint32_t llcrc_crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+       uint32_t llcrc_crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2); // == zlib's
+     adler32 / fletcher32
+       uint32_t llcrc_adler32(uint32_t adler, const void *data, size_t len);    // start with 1
+       uint32_t llcrc_fletcher32(const void *data, size_t len);   // LE 16-bit words mod 65535
+     xxHash (one-shot and streaming: *_init / *_update / *_digest; digest does not end the state)
+       uint32_t llcrc_xxh32(const void *data, size_t len, uint32_t seed);
+       uint64_t llcrc_xxh64(const void *data, size_t len, uint64_t seed);
+       uint64_t llcrc_xxh3_64(const void *data, size_t len, uint64_t seed);
+     rolling hash over a window of w bytes (polynomial over a gear table, mod 2^64)
+       llcrc_roll_init, llcrc_roll_push, llcrc_roll_roll, llcrc_roll_hash
+     content-defined chunking (gear hash, FastCDC normalized chunking)
+       int    llcrc_cdc_init(llcrc_cdc *c, uint32_t min, uint32_t avg, uint32_t max);
+       size_t llcrc_cdc_next(const llcrc_cdc *c, const void *data, size_t len);
+     XOR delta
+       void      llcrc_xor(void *dst, const void *a, const void *b, size_t len);   // dst = a ^ b
+       size_t    llcrc_delta_bound(size_t len);
+       ptrdiff_t llcrc_delta_encode(void *out, size_t cap, const void *cur, const void *prev, size_t len);
+       ptrdiff_t llcrc_delta_decode(void *dst, size_t cap, const void *enc, size_t enc_len);
+       ptrdiff_t llcrc_delta_apply(void *buf, size_t len, const void *enc, size_t enc_len);
+     dispatch
+       int llcrc_path(void); const char *llcrc_path_name(int path); int llcrc_force_path(int path);
+       bool llcrc_path_supported(int path);
+     errors: negative LLCRC_E* codes, const char *llcrc_strerror(int err)
+*/
+#if defined(LL_IMPLEMENTATION) && !defined(LLCRC_IMPLEMENTATION)
+#define LLCRC_IMPLEMENTATION
+#endif
+#if defined(LL_STATIC) && !defined(LLCRC_STATIC)
+#define LLCRC_STATIC
+#endif
+#if defined(LLCRC_STATIC) && !defined(LLCRC_IMPLEMENTATION)
+#define LLCRC_IMPLEMENTATION /* static functions must be defined in every unit that uses them */
+#endif
+#if defined(LLCRC_IMPLEMENTATION) && defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#ifndef LLCRC_H
+#define LLCRC_H
+
+#define LLCRC_VERSION_MAJOR 0
+#define LLCRC_VERSION_MINOR 1
+#define LLCRC_VERSION_PATCH 0
+#define LLCRC_VERSION_STRING "0.1.0"
+
+#include <stddef.h>
+#include <stdint.h>
+#ifndef __cplusplus
+#include <stdbool.h>
+#endif
+
+#ifdef LLCRC_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define LLCRCDEF static __attribute__((unused))
+#else
+#define LLCRCDEF static
+#endif
+#else
+#define LLCRCDEF extern
+#endif
+
+/* error codes (negative, errno-like values so they read naturally next to -errno codes) */
+#define LLCRC_EINVAL (-22)   /* invalid argument */
+#define LLCRC_ENOSPC (-28)   /* output buffer too small */
+#define LLCRC_ENOTSUP (-95)  /* path not supported by this CPU or build */
+#define LLCRC_EBADMSG (-74)  /* encoded delta truncated or corrupt */
+
+/* code paths (llcrc_force_path / llcrc_path) */
+#define LLCRC_PATH_AUTO (-1)    /* best available (the default) */
+#define LLCRC_PATH_PORTABLE 0   /* tables, any CPU */
+#define LLCRC_PATH_SSE42 1      /* x86-64 SSE4.2 crc32 + PCLMULQDQ */
+#define LLCRC_PATH_AVX2 2       /* + AVX2 (adler32, xxh3, xor) */
+#define LLCRC_PATH_AVX512 3     /* + AVX-512 F/BW/VL + VPCLMULQDQ */
+#define LLCRC_PATH_ARMV8 4      /* aarch64 CRC32 instructions */
+#define LLCRC_PATH_COUNT 5
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* streaming states: plain structs, copyable, no allocation */
+typedef struct llcrc_xxh32_state {
+    uint64_t total;
+    uint32_t v[4];
+    uint32_t seed;
+    uint32_t bufn;
+    unsigned char buf[16];
+} llcrc_xxh32_state;
+
+typedef struct llcrc_xxh64_state {
+    uint64_t total;
+    uint64_t v[4];
+    uint64_t seed;
+    uint32_t bufn;
+    uint32_t reserved;
+    unsigned char buf[32];
+} llcrc_xxh64_state;
+
+typedef struct llcrc_xxh3_state {
+    uint64_t acc[8];
+    uint64_t total;
+    uint64_t seed;
+    uint32_t bufn;      /* bytes in buf (never consumed until more data follows) */
+    uint32_t stripes;   /* stripes accumulated in the current block */
+    unsigned char secret[192];
+    unsigned char buf[256];
+    unsigned char last[64]; /* the last 64 bytes consumed before buf */
+} llcrc_xxh3_state;
+
+typedef struct llcrc_roll {
+    uint64_t h;        /* current hash */
+    uint64_t out_mul;  /* B^window */
+    uint32_t window;
+    uint32_t filled;
+} llcrc_roll;
+
+typedef struct llcrc_cdc {
+    uint32_t min, avg, max;
+    uint32_t bits;
+    uint64_t mask_s; /* stricter mask, before avg */
+    uint64_t mask_l; /* looser mask, after avg */
+} llcrc_cdc;
+
+/* ---- CRC ---- */
+LLCRCDEF uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len);
+LLCRCDEF uint32_t llcrc_crc32(uint32_t crc, const void *data, size_t len);
+/* crc of A||B from crc1 = crc(A), crc2 = crc(B), len2 = |B|; O(log len2) */
+LLCRCDEF uint32_t llcrc_crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+LLCRCDEF uint32_t llcrc_crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+
+/* ---- Adler-32 / Fletcher-32 ---- */
+LLCRCDEF uint32_t llcrc_adler32(uint32_t adler, const void *data, size_t len); /* start with 1 */
+/* Fletcher-32 over little-endian 16-bit words (odd last byte padded with 0), sums mod 65535,
+   result (sum2 << 16) | sum1 */
+LLCRCDEF uint32_t llcrc_fletcher32(const void *data, size_t len);
+
+/* ---- xxHash (bit-exact with xxHash 0.8 XXH32, XXH64, XXH3_64bits_withSeed) ---- */
+LLCRCDEF uint32_t llcrc_xxh32(const void *data, size_t len, uint32_t seed);
+LLCRCDEF uint64_t llcrc_xxh64(const void *data, size_t len, uint64_t seed);
+LLCRCDEF uint64_t llcrc_xxh3_64(const void *data, size_t len, uint64_t seed);
+LLCRCDEF void llcrc_xxh32_init(llcrc_xxh32_state *st, uint32_t seed);
+LLCRCDEF void llcrc_xxh32_update(llcrc_xxh32_state *st, const void *data, size_t len);
+LLCRCDEF uint32_t llcrc_xxh32_digest(const llcrc_xxh32_state *st);
+LLCRCDEF void llcrc_xxh64_init(llcrc_xxh64_state *st, uint64_t seed);
+LLCRCDEF void llcrc_xxh64_update(llcrc_xxh64_state *st, const void *data, size_t len);
+LLCRCDEF uint64_t llcrc_xxh64_digest(const llcrc_xxh64_state *st);
+LLCRCDEF void llcrc_xxh3_64_init(llcrc_xxh3_state *st, uint64_t seed);
+LLCRCDEF void llcrc_xxh3_64_update(llcrc_xxh3_state *st, const void *data, size_t len);
+LLCRCDEF uint64_t llcrc_xxh3_64_digest(const llcrc_xxh3_state *st);
+
+/* ---- rolling hash: h = sum G[b_i] * B^(w-1-i) over the last w bytes, mod 2^64 ---- */
+LLCRCDEF void llcrc_roll_init(llcrc_roll *r, uint32_t window);          /* empty window */
+LLCRCDEF uint64_t llcrc_roll_push(llcrc_roll *r, uint8_t in);           /* grow (fill phase) */
+LLCRCDEF uint64_t llcrc_roll_roll(llcrc_roll *r, uint8_t out, uint8_t in); /* slide by one byte */
+LLCRCDEF uint64_t llcrc_roll_hash(const void *data, uint32_t window);  /* hash of one window */
+
+/* ---- content-defined chunking: gear hash, FastCDC normalized chunking (level 2) ----
+   init: 1 <= min <= avg <= max, 64 <= avg <= 2^30; returns 0 or LLCRC_EINVAL.
+   next: length of the next chunk at the start of data: a cut in [min, max], or len when
+   len <= min or no cut is found before min(len, max). Pass at least max bytes unless at the end
+   of the stream. Boundaries are stable across versions (fixed gear table). */
+LLCRCDEF int llcrc_cdc_init(llcrc_cdc *c, uint32_t min, uint32_t avg, uint32_t max);
+LLCRCDEF size_t llcrc_cdc_next(const llcrc_cdc *c, const void *data, size_t len);
+/* the gear hash state after absorbing data starting from h (h = (h << 1) + G[b]) */
+LLCRCDEF uint64_t llcrc_gear(uint64_t h, const void *data, size_t len);
+
+/* ---- XOR delta ----
+   llcrc_xor: dst = a ^ b (dst may be a or b, but must not partially overlap them). Applying a delta
+   is the same operation.
+   Encoding: varint(len), then tokens varint(zero_run), varint(literal_len), literal bytes, covering
+   exactly len bytes. encode returns the encoded size or LLCRC_ENOSPC; prev == NULL means cur already
+   is the delta. decode writes the whole delta (returns its length); apply XORs it into buf, which must
+   be exactly as long as the delta, and leaves buf untouched on error. Both return LLCRC_EBADMSG on
+   truncated or corrupt input, LLCRC_ENOSPC when dst is too small, and never read or write out of
+   bounds. */
+LLCRCDEF void llcrc_xor(void *dst, const void *a, const void *b, size_t len);
+LLCRCDEF size_t llcrc_delta_bound(size_t len);
+LLCRCDEF ptrdiff_t llcrc_delta_encode(void *out, size_t cap, const void *cur, const void *prev,
+                                      size_t len);
+LLCRCDEF ptrdiff_t llcrc_delta_decode(void *dst, size_t cap, const void *enc, size_t enc_len);
+LLCRCDEF ptrdiff_t llcrc_delta_apply(void *buf, size_t len, const void *enc, size_t enc_len);
+
+/* ---- dispatch ---- */
+LLCRCDEF int llcrc_path(void);                 /* path in use (after first use: the detected best) */
+LLCRCDEF const char *llcrc_path_name(int path); /* LLCRC_PATH_AUTO (-1): the path in use */
+LLCRCDEF bool llcrc_path_supported(int path);  /* CPU and build can run it */
+LLCRCDEF int llcrc_force_path(int path);       /* 0, or LLCRC_ENOTSUP; LLCRC_PATH_AUTO restores */
+
+LLCRCDEF const char *llcrc_strerror(int err);
+LLCRCDEF const char *llcrc_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LLCRC_H */
+
+/* ======================================================================================== */
+#ifdef LLCRC_IMPLEMENTATION
+#ifndef LLCRC_IMPLEMENTATION_DONE
+#define LLCRC_IMPLEMENTATION_DONE
+
+#if (defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0) || defined(LLCRC_FREESTANDING)
+#define LLCRC_I_FREESTANDING 1
+#else
+#define LLCRC_I_FREESTANDING 0
+#endif
+
+#if !defined(__GNUC__) && !defined(__clang__)
+#ifndef LLCRC_NO_SIMD
+#define LLCRC_NO_SIMD
+#endif
+#endif
+
+/* x86-64 SIMD paths */
+#if defined(__x86_64__) && !defined(LLCRC_NO_SIMD) && !LLCRC_I_FREESTANDING && \
+    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8))
+#define LLCRC_I_X86 1
+#include <immintrin.h>
+#include <cpuid.h>
+#else
+#define LLCRC_I_X86 0
+#endif
+#if LLCRC_I_X86 && !defined(LLCRC_NO_SSE42)
+#define LLCRC_I_HAS_SSE42 1
+#else
+#define LLCRC_I_HAS_SSE42 0
+#endif
+#if LLCRC_I_HAS_SSE42 && !defined(LLCRC_NO_AVX2)
+#define LLCRC_I_HAS_AVX2 1
+#else
+#define LLCRC_I_HAS_AVX2 0
+#endif
+#if LLCRC_I_HAS_AVX2 && !defined(LLCRC_NO_AVX512)
+#define LLCRC_I_HAS_AVX512 1
+#else
+#define LLCRC_I_HAS_AVX512 0
+#endif
+
+/* aarch64 CRC path */
+#if defined(__aarch64__) && !defined(LLCRC_NO_SIMD) && !defined(LLCRC_NO_ARM_CRC) && \
+    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 9)) &&                   \
+    (!LLCRC_I_FREESTANDING || defined(__ARM_FEATURE_CRC32))
+#define LLCRC_I_HAS_ARMCRC 1
+#include <arm_acle.h>
+#if !LLCRC_I_FREESTANDING && defined(__linux__)
+#include <sys/auxv.h>
+#define LLCRC_I_ARM_AUXV 1
+#else
+#define LLCRC_I_ARM_AUXV 0
+#endif
+#else
+#define LLCRC_I_HAS_ARMCRC 0
+#endif
+
+#if !LLCRC_I_FREESTANDING && !defined(__GNUC__) && !defined(__clang__)
+#include <string.h>
+#define LLCRC_I_MEMCPY(d, s, n) memcpy((d), (s), (n))
+#else
+#define LLCRC_I_MEMCPY(d, s, n) __builtin_memcpy((d), (s), (n))
+#endif
+
+#ifndef LLCRC_ASSERT
+#define LLCRC_ASSERT(x) ((void)0)
+#endif
+
+#ifdef __cplusplus
+#define LLCRC_I_C(T, x) static_cast<T>(x)
+#define LLCRC_I_RC(T, x) reinterpret_cast<T>(x)
+#else
+#define LLCRC_I_C(T, x) ((T)(x))
+#define LLCRC_I_RC(T, x) ((T)(x))
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LLCRC_I_INLINE static inline __attribute__((always_inline))
+#define LLCRC_I_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LLCRC_I_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define LLCRC_I_ALIGN(n) __attribute__((aligned(n)))
+#else
+#define LLCRC_I_INLINE static inline
+#define LLCRC_I_LIKELY(x) (x)
+#define LLCRC_I_UNLIKELY(x) (x)
+#define LLCRC_I_ALIGN(n)
+#endif
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define LLCRC_I_BIG_ENDIAN 1
+#else
+#define LLCRC_I_BIG_ENDIAN 0
+#endif
+
+/* atomics: GCC/Clang builtins when lock-free, plain volatile on single-threaded tiny targets */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__GCC_ATOMIC_INT_LOCK_FREE) && \
+    __GCC_ATOMIC_INT_LOCK_FREE == 2
+#define LLCRC_I_LOAD_ACQ(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define LLCRC_I_STORE_REL(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define LLCRC_I_CAS(p, e, d) \
+    __atomic_compare_exchange_n((p), (e), (d), 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
+#define LLCRC_I_PAUSE() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#else
+#define LLCRC_I_LOAD_ACQ(p) (*(volatile int *)(p))
+#define LLCRC_I_STORE_REL(p, v) (*(volatile int *)(p) = (v))
+#define LLCRC_I_CAS(p, e, d) (*(p) == *(e) ? (*(p) = (d), 1) : (*(e) = *(p), 0))
+#define LLCRC_I_PAUSE() ((void)0)
+#endif
+
+/* GCC 12's AVX-512 intrinsics (_mm512_undefined_* self-initialisation) trip -Wuninitialized in C++ */
+#if LLCRC_I_X86 && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define LLCRC_I_POP_DIAG 1
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* small helpers                                                                            */
+
+LLCRC_I_INLINE uint64_t llcrc_i_le64(const unsigned char *p) {
+    uint64_t v;
+    LLCRC_I_MEMCPY(&v, p, 8);
+#if LLCRC_I_BIG_ENDIAN
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+LLCRC_I_INLINE uint32_t llcrc_i_le32(const unsigned char *p) {
+    uint32_t v;
+    LLCRC_I_MEMCPY(&v, p, 4);
+#if LLCRC_I_BIG_ENDIAN
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+LLCRC_I_INLINE void llcrc_i_st64(unsigned char *p, uint64_t v) {
+#if LLCRC_I_BIG_ENDIAN
+    v = __builtin_bswap64(v);
+#endif
+    LLCRC_I_MEMCPY(p, &v, 8);
+}
+LLCRC_I_INLINE uint32_t llcrc_i_rotl32(uint32_t x, int r) {
+    return (x << r) | (x >> (32 - r));
+}
+LLCRC_I_INLINE uint64_t llcrc_i_rotl64(uint64_t x, int r) {
+    return (x << r) | (x >> (64 - r));
+}
+LLCRC_I_INLINE uint32_t llcrc_i_bswap32(uint32_t x) {
+    return ((x << 24) & 0xff000000u) | ((x << 8) & 0x00ff0000u) | ((x >> 8) & 0x0000ff00u) |
+           ((x >> 24) & 0x000000ffu);
+}
+LLCRC_I_INLINE uint64_t llcrc_i_bswap64(uint64_t x) {
+    return (LLCRC_I_C(uint64_t, llcrc_i_bswap32(LLCRC_I_C(uint32_t, x))) << 32) |
+           llcrc_i_bswap32(LLCRC_I_C(uint32_t, x >> 32));
+}
+static void llcrc_i_copy(unsigned char *d, const unsigned char *s, size_t n) {
+#if LLCRC_I_FREESTANDING
+    while (n >= 8) {
+        uint64_t w;
+        LLCRC_I_MEMCPY(&w, s, 8);
+        LLCRC_I_MEMCPY(d, &w, 8);
+        d += 8;
+        s += 8;
+        n -= 8;
+    }
+    while (n--) *d++ = *s++;
+#else
+    if (n) LLCRC_I_MEMCPY(d, s, n);
+#endif
+}
+static void llcrc_i_zero(unsigned char *d, size_t n) {
+    while (n >= 8) {
+        uint64_t z = 0;
+        LLCRC_I_MEMCPY(d, &z, 8);
+        d += 8;
+        n -= 8;
+    }
+    while (n) {
+        *d++ = 0;
+        n--;
+    }
+}
+
+/* 64x64 -> 128 multiply, folded (lo ^ hi) */
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 llcrc_i_u128;
+LLCRC_I_INLINE uint64_t llcrc_i_mulfold(uint64_t a, uint64_t b) {
+    llcrc_i_u128 p = LLCRC_I_C(llcrc_i_u128, a) * b;
+    return LLCRC_I_C(uint64_t, p) ^ LLCRC_I_C(uint64_t, p >> 64);
+}
+#else
+LLCRC_I_INLINE uint64_t llcrc_i_mulfold(uint64_t a, uint64_t b) {
+    uint64_t al = a & 0xffffffffu, ah = a >> 32, bl = b & 0xffffffffu, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t cross = (ll >> 32) + (lh & 0xffffffffu) + hl;
+    uint64_t hi = hh + (lh >> 32) + (cross >> 32);
+    uint64_t lo = (cross << 32) | (ll & 0xffffffffu);
+    return lo ^ hi;
+}
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* one-time setup: tables (computed once, guarded by an atomic state) and CPU detection      */
+
+#define LLCRC_I_POLY_C 0x82F63B78u  /* CRC-32C, reflected */
+#define LLCRC_I_POLY_Z 0xEDB88320u  /* CRC-32 (zlib), reflected */
+#define LLCRC_I_K3MAX 16            /* 3-way crc32c: up to 16 qwords per stream */
+#define LLCRC_I_NFOLD 8             /* fold distances: 128,256,384,512,1024,1536,2048 bits */
+
+typedef struct llcrc_i_tables {
+    uint32_t t[2][8][256];          /* [0] crc32c, [1] crc32: slice-by-8 */
+    uint32_t pw[2][16][16];         /* x^(8 * d * 16^i) mod P */
+    uint64_t fold[2][LLCRC_I_NFOLD][2] LLCRC_I_ALIGN(16); /* x^(D+31), x^(D-33) mod P */
+    uint64_t fin[2][2] LLCRC_I_ALIGN(16);                  /* x^96, x^64 mod P */
+    uint64_t k3[LLCRC_I_K3MAX + 1][2] LLCRC_I_ALIGN(16);   /* crc32c 3-way shifts */
+    uint64_t gear[256];             /* gear / rolling table */
+    uint64_t gear1[256];            /* gear << 1 */
+} llcrc_i_tables;
+
+static llcrc_i_tables llcrc_i_tab;
+static int llcrc_i_tab_state;      /* 0 none, 1 building, 2 ready */
+static int llcrc_i_level = -1;     /* current path, -1 until detected */
+static int llcrc_i_best = -1;      /* best supported path */
+
+/* multiply two reflected polynomials mod P, bit by bit (setup and portable combine) */
+static uint32_t llcrc_i_mulmod_bits(uint32_t a, uint32_t b, uint32_t poly) {
+    uint32_t p = 0;
+    int i;
+    for (i = 31; i >= 0; i--) {
+        p ^= b & (0u - ((a >> i) & 1u));
+        b = (b >> 1) ^ (poly & (0u - (b & 1u)));
+    }
+    return p;
+}
+
+/* x^n mod P, reflected, for modest n (setup only) */
+static uint32_t llcrc_i_xpow_small(uint32_t n, uint32_t poly) {
+    uint32_t a = 0x80000000u;
+    while (n--) a = (a >> 1) ^ (poly & (0u - (a & 1u)));
+    return a;
+}
+
+static uint64_t llcrc_i_splitmix(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static void llcrc_i_build_tables(void) {
+    static const uint32_t polys[2] = {LLCRC_I_POLY_C, LLCRC_I_POLY_Z};
+    static const uint32_t dist[LLCRC_I_NFOLD] = {128, 256, 384, 512, 1024, 1536, 2048, 4096};
+    int j, k, i, d;
+    uint64_t s = 0x6C6C6372632D6765ull; /* gear table seed: fixed forever */
+    for (j = 0; j < 2; j++) {
+        uint32_t poly = polys[j];
+        for (i = 0; i < 256; i++) {
+            uint32_t c = LLCRC_I_C(uint32_t, i);
+            for (k = 0; k < 8; k++) c = (c >> 1) ^ (poly & (0u - (c & 1u)));
+            llcrc_i_tab.t[j][0][i] = c;
+        }
+        for (k = 1; k < 8; k++)
+            for (i = 0; i < 256; i++) {
+                uint32_t c = llcrc_i_tab.t[j][k - 1][i];
+                llcrc_i_tab.t[j][k][i] = (c >> 8) ^ llcrc_i_tab.t[j][0][c & 0xff];
+            }
+        /* powers x^(8 d 16^i) */
+        {
+            uint32_t base = 0x00800000u; /* x^8 */
+            for (i = 0; i < 16; i++) {
+                llcrc_i_tab.pw[j][i][0] = 0x80000000u;
+                for (d = 1; d < 16; d++)
+                    llcrc_i_tab.pw[j][i][d] = llcrc_i_mulmod_bits(llcrc_i_tab.pw[j][i][d - 1], base, poly);
+                base = llcrc_i_mulmod_bits(llcrc_i_tab.pw[j][i][15], base, poly);
+            }
+        }
+        for (k = 0; k < LLCRC_I_NFOLD; k++) {
+            llcrc_i_tab.fold[j][k][0] = llcrc_i_xpow_small(dist[k] + 31, poly);
+            llcrc_i_tab.fold[j][k][1] = llcrc_i_xpow_small(dist[k] - 33, poly);
+        }
+        llcrc_i_tab.fin[j][0] = llcrc_i_xpow_small(96, poly);
+        llcrc_i_tab.fin[j][1] = llcrc_i_xpow_small(64, poly);
+    }
+    for (k = 1; k <= LLCRC_I_K3MAX; k++) {
+        /* stream a is followed by 16k bytes, stream b by 8k bytes; v = r * x^(S-32) */
+        llcrc_i_tab.k3[k][0] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 128 * k - 32), LLCRC_I_POLY_C);
+        llcrc_i_tab.k3[k][1] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 64 * k - 32), LLCRC_I_POLY_C);
+    }
+    for (i = 0; i < 256; i++) {
+        llcrc_i_tab.gear[i] = llcrc_i_splitmix(&s);
+        llcrc_i_tab.gear1[i] = llcrc_i_tab.gear[i] << 1;
+    }
+}
+
+static void llcrc_i_tables_ready(void) {
+    int st = LLCRC_I_LOAD_ACQ(&llcrc_i_tab_state);
+    if (LLCRC_I_LIKELY(st == 2)) return;
+    st = 0;
+    if (LLCRC_I_CAS(&llcrc_i_tab_state, &st, 1)) {
+        llcrc_i_build_tables();
+        LLCRC_I_STORE_REL(&llcrc_i_tab_state, 2);
+        return;
+    }
+    while (LLCRC_I_LOAD_ACQ(&llcrc_i_tab_state) != 2) LLCRC_I_PAUSE();
+}
+
+#if LLCRC_I_X86
+static uint64_t llcrc_i_xgetbv0(void) {
+    uint32_t lo, hi;
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (LLCRC_I_C(uint64_t, hi) << 32) | lo;
+}
+#endif
+
+static int llcrc_i_detect(void) {
+    int best = LLCRC_PATH_PORTABLE;
+#if LLCRC_I_X86
+    unsigned a = 0, b = 0, c = 0, d = 0, maxleaf;
+    unsigned c1, b7 = 0, c7 = 0;
+    uint64_t xcr = 0;
+    maxleaf = LLCRC_I_C(unsigned, __get_cpuid_max(0, 0));
+    if (maxleaf < 1) return best;
+    __cpuid_count(1, 0, a, b, c, d);
+    c1 = c;
+    if (maxleaf >= 7) {
+        __cpuid_count(7, 0, a, b, c, d);
+        b7 = b;
+        c7 = c;
+    }
+    if ((c1 & (1u << 27)) != 0) xcr = llcrc_i_xgetbv0();
+    (void)xcr;
+    (void)b7;
+    (void)c7;
+#if LLCRC_I_HAS_SSE42
+    if ((c1 & (1u << 20)) && (c1 & (1u << 1))) best = LLCRC_PATH_SSE42;
+#endif
+#if LLCRC_I_HAS_AVX2
+    if (best == LLCRC_PATH_SSE42 && (c1 & (1u << 28)) && (xcr & 6) == 6 && (b7 & (1u << 5)))
+        best = LLCRC_PATH_AVX2;
+#endif
+#if LLCRC_I_HAS_AVX512
+    if (best == LLCRC_PATH_AVX2 && (xcr & 0xe6) == 0xe6 && (b7 & (1u << 16)) && (b7 & (1u << 30)) &&
+        (b7 & (1u << 31)) && (c7 & (1u << 10)))
+        best = LLCRC_PATH_AVX512;
+#endif
+#elif LLCRC_I_HAS_ARMCRC
+#if LLCRC_I_ARM_AUXV
+    if (getauxval(AT_HWCAP) & (1ul << 7)) best = LLCRC_PATH_ARMV8; /* HWCAP_CRC32 */
+#else
+    best = LLCRC_PATH_ARMV8; /* compile-time __ARM_FEATURE_CRC32 or a platform that always has it */
+#endif
+#endif
+    return best;
+}
+
+static int llcrc_i_setup(void) {
+    int lvl;
+    llcrc_i_tables_ready();
+    lvl = LLCRC_I_LOAD_ACQ(&llcrc_i_level);
+    if (lvl >= 0) return lvl;
+    lvl = llcrc_i_detect();
+    LLCRC_I_STORE_REL(&llcrc_i_best, lvl);
+    {
+        int expect = -1;
+        if (!LLCRC_I_CAS(&llcrc_i_level, &expect, lvl)) lvl = expect;
+    }
+    return lvl;
+}
+
+LLCRC_I_INLINE int llcrc_i_lvl(void) {
+    int lvl = LLCRC_I_LOAD_ACQ(&llcrc_i_level);
+    if (LLCRC_I_UNLIKELY(lvl < 0)) lvl = llcrc_i_setup();
+    return lvl;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* portable CRC: slice-by-8 on the raw register                                             */
+
+static uint32_t llcrc_i_crc_tab(uint32_t (*t)[256], uint32_t r, const unsigned char *p, size_t n) {
+    while (n && (LLCRC_I_RC(uintptr_t, p) & 7)) {
+        r = t[0][(r ^ *p++) & 0xff] ^ (r >> 8);
+        n--;
+    }
+    while (n >= 8) {
+        uint64_t v = llcrc_i_le64(p) ^ r;
+        r = t[7][v & 0xff] ^ t[6][(v >> 8) & 0xff] ^ t[5][(v >> 16) & 0xff] ^ t[4][(v >> 24) & 0xff] ^
+            t[3][(v >> 32) & 0xff] ^ t[2][(v >> 40) & 0xff] ^ t[1][(v >> 48) & 0xff] ^ t[0][v >> 56];
+        p += 8;
+        n -= 8;
+    }
+    while (n--) r = t[0][(r ^ *p++) & 0xff] ^ (r >> 8);
+    return r;
+}
+
+/* v * x^32 mod P for a 64-bit reflected v (one slice-by-8 step with zero register) */
+LLCRC_I_INLINE uint32_t llcrc_i_t8(uint32_t (*t)[256], uint64_t v) {
+    return t[7][v & 0xff] ^ t[6][(v >> 8) & 0xff] ^ t[5][(v >> 16) & 0xff] ^ t[4][(v >> 24) & 0xff] ^
+           t[3][(v >> 32) & 0xff] ^ t[2][(v >> 40) & 0xff] ^ t[1][(v >> 48) & 0xff] ^ t[0][v >> 56];
+}
+/* w * x^32 mod P for a 32-bit reflected w */
+LLCRC_I_INLINE uint32_t llcrc_i_t4(uint32_t (*t)[256], uint32_t w) {
+    return t[3][w & 0xff] ^ t[2][(w >> 8) & 0xff] ^ t[1][(w >> 16) & 0xff] ^ t[0][w >> 24];
+}
+
+/* carry-less 32x32 -> 63 bit product, portable */
+LLCRC_I_INLINE uint64_t llcrc_i_clmul32_sw(uint32_t a, uint32_t b) {
+    uint64_t r = 0, aa = a;
+    int i;
+    for (i = 0; i < 32; i++) r ^= (aa << i) & (0 - LLCRC_I_C(uint64_t, (b >> i) & 1u));
+    return r;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* x86-64 kernels                                                                           */
+#if LLCRC_I_HAS_SSE42
+#define LLCRC_I_TGT_SSE42 __attribute__((target("sse4.2,pclmul")))
+#define LLCRC_I_TGT_AVX2 __attribute__((target("sse4.2,pclmul,avx,avx2")))
+#define LLCRC_I_TGT_AVX512 \
+    __attribute__((target("sse4.2,pclmul,avx,avx2,avx512f,avx512bw,avx512vl,vpclmulqdq")))
+
+static const unsigned char llcrc_i_shuf[48] LLCRC_I_ALIGN(16) = {
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint64_t llcrc_i_clmul32_hw(uint32_t a, uint32_t b) {
+    __m128i p = _mm_clmulepi64_si128(_mm_cvtsi32_si128(LLCRC_I_C(int, a)),
+                                     _mm_cvtsi32_si128(LLCRC_I_C(int, b)), 0x00);
+    return LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(p));
+}
+
+/* raw-register crc32c with the crc32 instruction, sequential */
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_seq(uint32_t r, const unsigned char *p, size_t n) {
+    uint64_t r64 = r;
+    while (n >= 8) {
+        r64 = _mm_crc32_u64(r64, llcrc_i_le64(p));
+        p += 8;
+        n -= 8;
+    }
+    r = LLCRC_I_C(uint32_t, r64);
+    if (n & 4) {
+        r = _mm_crc32_u32(r, llcrc_i_le32(p));
+        p += 4;
+    }
+    if (n & 2) {
+        uint16_t h;
+        LLCRC_I_MEMCPY(&h, p, 2);
+        r = _mm_crc32_u16(r, h);
+        p += 2;
+    }
+    if (n & 1) r = _mm_crc32_u8(r, *p);
+    return r;
+}
+
+/* three interleaved crc32 streams of k qwords each, merged with one carry-less multiply each */
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_3way(uint32_t r, const unsigned char *p, size_t n) {
+    while (n >= 48) {
+        size_t k = n / 24, i;
+        uint64_t ra = r, rb = 0, rc = 0, v;
+        const unsigned char *pa, *pb, *pc;
+        if (k > LLCRC_I_K3MAX) k = LLCRC_I_K3MAX;
+        pa = p;
+        pb = p + 8 * k;
+        pc = p + 16 * k;
+        for (i = 0; i + 1 < k; i++) {
+            ra = _mm_crc32_u64(ra, llcrc_i_le64(pa + 8 * i));
+            rb = _mm_crc32_u64(rb, llcrc_i_le64(pb + 8 * i));
+            rc = _mm_crc32_u64(rc, llcrc_i_le64(pc + 8 * i));
+        }
+        ra = _mm_crc32_u64(ra, llcrc_i_le64(pa + 8 * i));
+        rb = _mm_crc32_u64(rb, llcrc_i_le64(pb + 8 * i));
+        v = llcrc_i_clmul32_hw(LLCRC_I_C(uint32_t, ra), LLCRC_I_C(uint32_t, llcrc_i_tab.k3[k][0])) ^
+            llcrc_i_clmul32_hw(LLCRC_I_C(uint32_t, rb), LLCRC_I_C(uint32_t, llcrc_i_tab.k3[k][1]));
+        rc = _mm_crc32_u64(rc, llcrc_i_le64(pc + 8 * i) ^ (v << 1));
+        r = LLCRC_I_C(uint32_t, rc);
+        p += 24 * k;
+        n -= 24 * k;
+    }
+    return llcrc_i_crc32c_seq(r, p, n);
+}
+
+/* reduce one 128-bit lane to the 32-bit register: X * x^32 mod P */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint32_t llcrc_i_reduce128(__m128i x, int j) {
+    uint64_t lo = LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(x));
+    uint64_t hi = LLCRC_I_C(uint64_t, _mm_extract_epi64(x, 1));
+    __m128i ab = _mm_set_epi64x(LLCRC_I_C(long long, lo >> 32), LLCRC_I_C(long long, lo & 0xffffffffu));
+    __m128i k = _mm_load_si128(LLCRC_I_RC(const __m128i *, llcrc_i_tab.fin[j]));
+    __m128i v = _mm_xor_si128(_mm_clmulepi64_si128(ab, k, 0x00), _mm_clmulepi64_si128(ab, k, 0x11));
+    uint64_t w = (LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(v)) << 1) ^ hi;
+    if (j == 0) return LLCRC_I_C(uint32_t, _mm_crc32_u64(0, w));
+    return llcrc_i_t8(llcrc_i_tab.t[1], w);
+}
+
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_fold128(__m128i x, __m128i k) {
+    return _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11));
+}
+
+/* lane x covers the bytes before p; fold in the n (1..15) bytes at p; p + n - 16 must be readable */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_tail128(__m128i x, const unsigned char *p, size_t n,
+                                                         __m128i k128) {
+    __m128i last = _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + n - 16));
+    __m128i mshl = _mm_loadu_si128(LLCRC_I_RC(const __m128i *, llcrc_i_shuf + n));
+    __m128i mshr = _mm_loadu_si128(LLCRC_I_RC(const __m128i *, llcrc_i_shuf + 16 + n));
+    __m128i head = _mm_shuffle_epi8(x, mshl);
+    __m128i body = _mm_blendv_epi8(last, _mm_shuffle_epi8(x, mshr), mshl);
+    return _mm_xor_si128(llcrc_i_fold128(head, k128), body);
+}
+
+/* PCLMULQDQ folding, 4 x 128-bit lanes; n >= 16; r raw register */
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc_fold_sse(uint32_t r, const unsigned char *p, size_t n, int j) {
+    uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
+    __m128i k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
+    __m128i x = _mm_xor_si128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)),
+                              _mm_cvtsi32_si128(LLCRC_I_C(int, r)));
+    p += 16;
+    n -= 16;
+    if (n >= 48) {
+        __m128i x1 = _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p));
+        __m128i x2 = _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 16));
+        __m128i x3 = _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 32));
+        __m128i k512 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[3]));
+        p += 48;
+        n -= 48;
+        while (n >= 64) {
+            x = _mm_xor_si128(llcrc_i_fold128(x, k512), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+            x1 = _mm_xor_si128(llcrc_i_fold128(x1, k512), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 16)));
+            x2 = _mm_xor_si128(llcrc_i_fold128(x2, k512), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 32)));
+            x3 = _mm_xor_si128(llcrc_i_fold128(x3, k512), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 48)));
+            p += 64;
+            n -= 64;
+        }
+        x = _mm_xor_si128(
+            _mm_xor_si128(llcrc_i_fold128(x, _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[2]))),
+                          llcrc_i_fold128(x1, _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[1])))),
+            _mm_xor_si128(llcrc_i_fold128(x2, k128), x3));
+    }
+    while (n >= 16) {
+        x = _mm_xor_si128(llcrc_i_fold128(x, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+        p += 16;
+        n -= 16;
+    }
+    if (n) x = llcrc_i_tail128(x, p, n, k128);
+    return llcrc_i_reduce128(x, j);
+}
+
+#if LLCRC_I_HAS_AVX512
+LLCRC_I_TGT_AVX512 LLCRC_I_INLINE __m512i llcrc_i_fold512(__m512i x, __m512i k, __m512i data) {
+    return _mm512_ternarylogic_epi64(_mm512_clmulepi64_epi128(x, k, 0x00),
+                                     _mm512_clmulepi64_epi128(x, k, 0x11), data, 0x96);
+}
+LLCRC_I_TGT_AVX512 LLCRC_I_INLINE __m512i llcrc_i_bcast_k(const uint64_t *k) {
+    return _mm512_maskz_broadcast_i32x4(0xFFFF, _mm_load_si128(LLCRC_I_RC(const __m128i *, k)));
+}
+
+/* VPCLMULQDQ folding, 4 x 512-bit accumulators; n >= 256; r raw register */
+LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc_fold_avx512(uint32_t r, const unsigned char *p, size_t n,
+                                                           int j) {
+    uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
+    __m512i x0, x1, x2, x3, k;
+    __m128i a, k128;
+    x0 = _mm512_xor_si512(_mm512_loadu_si512(p), _mm512_castsi128_si512(_mm_cvtsi32_si128(LLCRC_I_C(int, r))));
+    x1 = _mm512_loadu_si512(p + 64);
+    x2 = _mm512_loadu_si512(p + 128);
+    x3 = _mm512_loadu_si512(p + 192);
+    p += 256;
+    n -= 256;
+    k = llcrc_i_bcast_k(kt[6]);
+    if (n >= (LLCRC_I_C(size_t, 1) << 20)) {
+        /* huge buffers: software prefetch ahead of the hardware prefetcher */
+        while (n >= 256 + 1024) {
+            _mm_prefetch(LLCRC_I_RC(const char *, p + 1024), _MM_HINT_T0);
+            _mm_prefetch(LLCRC_I_RC(const char *, p + 1024 + 64), _MM_HINT_T0);
+            _mm_prefetch(LLCRC_I_RC(const char *, p + 1024 + 128), _MM_HINT_T0);
+            _mm_prefetch(LLCRC_I_RC(const char *, p + 1024 + 192), _MM_HINT_T0);
+            x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(p));
+            x1 = llcrc_i_fold512(x1, k, _mm512_loadu_si512(p + 64));
+            x2 = llcrc_i_fold512(x2, k, _mm512_loadu_si512(p + 128));
+            x3 = llcrc_i_fold512(x3, k, _mm512_loadu_si512(p + 192));
+            p += 256;
+            n -= 256;
+        }
+    }
+    while (n >= 256) {
+        x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(p));
+        x1 = llcrc_i_fold512(x1, k, _mm512_loadu_si512(p + 64));
+        x2 = llcrc_i_fold512(x2, k, _mm512_loadu_si512(p + 128));
+        x3 = llcrc_i_fold512(x3, k, _mm512_loadu_si512(p + 192));
+        p += 256;
+        n -= 256;
+    }
+    /* 4 accumulators -> 1 */
+    x0 = llcrc_i_fold512(x0, llcrc_i_bcast_k(kt[5]), x3);
+    x1 = llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[4]), x0);
+    x0 = llcrc_i_fold512(x2, llcrc_i_bcast_k(kt[3]), x1);
+    k = llcrc_i_bcast_k(kt[3]);
+    while (n >= 64) {
+        x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(p));
+        p += 64;
+        n -= 64;
+    }
+    /* 512 -> 128: lanes 0..2 folded by 384, 256, 128 bits onto lane 3 */
+    {
+        __m512i kl = _mm512_inserti32x4(
+            _mm512_inserti32x4(
+                _mm512_inserti32x4(_mm512_setzero_si512(), _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[2])), 0),
+                _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[1])), 1),
+            _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0])), 2);
+        __m512i y = _mm512_xor_si512(_mm512_clmulepi64_epi128(x0, kl, 0x00), _mm512_clmulepi64_epi128(x0, kl, 0x11));
+        __m256i y2 = _mm256_xor_si256(_mm512_castsi512_si256(y), _mm512_maskz_extracti64x4_epi64(0xF, y, 1));
+        a = _mm_ternarylogic_epi64(_mm256_castsi256_si128(y2), _mm256_extracti128_si256(y2, 1),
+                                   _mm512_maskz_extracti32x4_epi32(0xF, x0, 3), 0x96);
+    }
+    k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
+    while (n >= 16) {
+        a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+        p += 16;
+        n -= 16;
+    }
+    if (n) a = llcrc_i_tail128(a, p, n, k128);
+    return llcrc_i_reduce128(a, j);
+}
+#endif /* AVX512 */
+
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigned char *p, size_t n) {
+    if (n < 64) return llcrc_i_crc32c_seq(r, p, n);
+    if (n <= 256) return llcrc_i_crc32c_3way(r, p, n);
+    return llcrc_i_crc_fold_sse(r, p, n, 0);
+}
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32_sse42(uint32_t r, const unsigned char *p, size_t n) {
+    if (n < 16) return llcrc_i_crc_tab(llcrc_i_tab.t[1], r, p, n);
+    return llcrc_i_crc_fold_sse(r, p, n, 1);
+}
+#endif /* SSE42 */
+
+/* ---------------------------------------------------------------------------------------- */
+/* aarch64 CRC instructions                                                                 */
+#if LLCRC_I_HAS_ARMCRC
+#if defined(__clang__)
+#define LLCRC_I_TGT_ARMCRC __attribute__((target("crc")))
+#else
+#define LLCRC_I_TGT_ARMCRC __attribute__((target("+crc")))
+#endif
+LLCRC_I_TGT_ARMCRC static uint32_t llcrc_i_crc32c_arm(uint32_t r, const unsigned char *p, size_t n) {
+    while (n >= 32) {
+        r = __crc32cd(r, llcrc_i_le64(p));
+        r = __crc32cd(r, llcrc_i_le64(p + 8));
+        r = __crc32cd(r, llcrc_i_le64(p + 16));
+        r = __crc32cd(r, llcrc_i_le64(p + 24));
+        p += 32;
+        n -= 32;
+    }
+    while (n >= 8) {
+        r = __crc32cd(r, llcrc_i_le64(p));
+        p += 8;
+        n -= 8;
+    }
+    if (n & 4) {
+        r = __crc32cw(r, llcrc_i_le32(p));
+        p += 4;
+    }
+    if (n & 2) {
+        r = __crc32ch(r, LLCRC_I_C(uint16_t, p[0] | (p[1] << 8)));
+        p += 2;
+    }
+    if (n & 1) r = __crc32cb(r, *p);
+    return r;
+}
+LLCRC_I_TGT_ARMCRC static uint32_t llcrc_i_crc32_arm(uint32_t r, const unsigned char *p, size_t n) {
+    while (n >= 32) {
+        r = __crc32d(r, llcrc_i_le64(p));
+        r = __crc32d(r, llcrc_i_le64(p + 8));
+        r = __crc32d(r, llcrc_i_le64(p + 16));
+        r = __crc32d(r, llcrc_i_le64(p + 24));
+        p += 32;
+        n -= 32;
+    }
+    while (n >= 8) {
+        r = __crc32d(r, llcrc_i_le64(p));
+        p += 8;
+        n -= 8;
+    }
+    if (n & 4) {
+        r = __crc32w(r, llcrc_i_le32(p));
+        p += 4;
+    }
+    if (n & 2) {
+        r = __crc32h(r, LLCRC_I_C(uint16_t, p[0] | (p[1] << 8)));
+        p += 2;
+    }
+    if (n & 1) r = __crc32b(r, *p);
+    return r;
+}
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* CRC public functions                                                                     */
+
+LLCRCDEF uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    uint32_t r = ~crc;
+    int lvl = llcrc_i_lvl();
+    if (!len) return crc;
+    switch (lvl) {
+#if LLCRC_I_HAS_AVX512
+    case LLCRC_PATH_AVX512:
+        if (len > 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 0);
+        return ~llcrc_i_crc32c_sse42(r, p, len);
+#endif
+#if LLCRC_I_HAS_SSE42
+    case LLCRC_PATH_AVX2:
+    case LLCRC_PATH_SSE42:
+        return ~llcrc_i_crc32c_sse42(r, p, len);
+#endif
+#if LLCRC_I_HAS_ARMCRC
+    case LLCRC_PATH_ARMV8:
+        return ~llcrc_i_crc32c_arm(r, p, len);
+#endif
+    default:
+        return ~llcrc_i_crc_tab(llcrc_i_tab.t[0], r, p, len);
+    }
+}
+
+LLCRCDEF uint32_t llcrc_crc32(uint32_t crc, const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    uint32_t r = ~crc;
+    int lvl = llcrc_i_lvl();
+    if (!len) return crc;
+    switch (lvl) {
+#if LLCRC_I_HAS_AVX512
+    case LLCRC_PATH_AVX512:
+        if (len >= 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 1);
+        return ~llcrc_i_crc32_sse42(r, p, len);
+#endif
+#if LLCRC_I_HAS_SSE42
+    case LLCRC_PATH_AVX2:
+    case LLCRC_PATH_SSE42:
+        return ~llcrc_i_crc32_sse42(r, p, len);
+#endif
+#if LLCRC_I_HAS_ARMCRC
+    case LLCRC_PATH_ARMV8:
+        return ~llcrc_i_crc32_arm(r, p, len);
+#endif
+    default:
+        return ~llcrc_i_crc_tab(llcrc_i_tab.t[1], r, p, len);
+    }
+}
+
+/* a * b mod P (reflected) via carry-less multiply and a table/instruction reduction */
+#if LLCRC_I_HAS_SSE42
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_mulmod_hw(uint32_t a, uint32_t b, int j) {
+    uint64_t p = llcrc_i_clmul32_hw(a, b) << 1;
+    if (j == 0) return LLCRC_I_C(uint32_t, p >> 32) ^ _mm_crc32_u32(0, LLCRC_I_C(uint32_t, p));
+    return LLCRC_I_C(uint32_t, p >> 32) ^ llcrc_i_t4(llcrc_i_tab.t[1], LLCRC_I_C(uint32_t, p));
+}
+#endif
+static uint32_t llcrc_i_mulmod(uint32_t a, uint32_t b, int j, int lvl) {
+    uint64_t p;
+#if LLCRC_I_HAS_SSE42
+    if (lvl >= LLCRC_PATH_SSE42 && lvl <= LLCRC_PATH_AVX512) return llcrc_i_mulmod_hw(a, b, j);
+#endif
+    (void)lvl;
+    p = llcrc_i_clmul32_sw(a, b) << 1;
+    return LLCRC_I_C(uint32_t, p >> 32) ^ llcrc_i_t4(llcrc_i_tab.t[j], LLCRC_I_C(uint32_t, p));
+}
+
+static uint32_t llcrc_i_combine(uint32_t crc1, uint32_t crc2, uint64_t len2, int j) {
+    int lvl = llcrc_i_lvl();
+    uint32_t pw = 0;
+    int have = 0, i = 0;
+    if (!len2) return crc1 ^ crc2;
+    while (len2) {
+        unsigned d = LLCRC_I_C(unsigned, len2 & 15);
+        if (d) {
+            uint32_t f = llcrc_i_tab.pw[j][i][d];
+            pw = have ? llcrc_i_mulmod(pw, f, j, lvl) : f;
+            have = 1;
+        }
+        len2 >>= 4;
+        i++;
+    }
+    return llcrc_i_mulmod(pw, crc1, j, lvl) ^ crc2;
+}
+
+LLCRCDEF uint32_t llcrc_crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2) {
+    return llcrc_i_combine(crc1, crc2, len2, 0);
+}
+LLCRCDEF uint32_t llcrc_crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2) {
+    return llcrc_i_combine(crc1, crc2, len2, 1);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Adler-32                                                                                  */
+
+#define LLCRC_I_ADLER_MOD 65521u
+#define LLCRC_I_ADLER_NMAX 5552
+
+static uint32_t llcrc_i_adler_port(uint32_t s1, uint32_t s2, const unsigned char *p, size_t n) {
+    while (n) {
+        size_t k = n < LLCRC_I_ADLER_NMAX ? n : LLCRC_I_ADLER_NMAX;
+        n -= k;
+        while (k >= 8) {
+            s1 += p[0]; s2 += s1;
+            s1 += p[1]; s2 += s1;
+            s1 += p[2]; s2 += s1;
+            s1 += p[3]; s2 += s1;
+            s1 += p[4]; s2 += s1;
+            s1 += p[5]; s2 += s1;
+            s1 += p[6]; s2 += s1;
+            s1 += p[7]; s2 += s1;
+            p += 8;
+            k -= 8;
+        }
+        while (k--) {
+            s1 += *p++;
+            s2 += s1;
+        }
+        s1 %= LLCRC_I_ADLER_MOD;
+        s2 %= LLCRC_I_ADLER_MOD;
+    }
+    return (s2 << 16) | s1;
+}
+
+#if LLCRC_I_HAS_AVX2
+#define LLCRC_I_ADLER_BLK 65536 /* per-lane sums stay far below 2^32; scalar parts use 64 bits */
+LLCRC_I_TGT_AVX2 static uint32_t llcrc_i_adler_avx2(uint32_t s1, uint32_t s2, const unsigned char *p, size_t n) {
+    const __m256i w = _mm256_setr_epi8(32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16,
+                                       15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1);
+    const __m256i ones = _mm256_set1_epi16(1);
+    while (n >= 64) {
+        size_t blk = n < LLCRC_I_ADLER_BLK ? (n & ~LLCRC_I_C(size_t, 63)) : LLCRC_I_ADLER_BLK, k;
+        __m256i vs1 = _mm256_setzero_si256(), vps = _mm256_setzero_si256();
+        __m256i vs2a = _mm256_setzero_si256(), vs2b = _mm256_setzero_si256();
+        uint64_t t1, t2, tp;
+        __m128i h;
+        for (k = 0; k < blk; k += 64) {
+            __m256i d0 = _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, p + k));
+            __m256i d1 = _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, p + k + 32));
+            vps = _mm256_add_epi64(vps, vs1);
+            vs1 = _mm256_add_epi64(vs1, _mm256_sad_epu8(d0, _mm256_setzero_si256()));
+            vs2a = _mm256_add_epi32(vs2a, _mm256_madd_epi16(_mm256_maddubs_epi16(d0, w), ones));
+            vps = _mm256_add_epi64(vps, vs1);
+            vs1 = _mm256_add_epi64(vs1, _mm256_sad_epu8(d1, _mm256_setzero_si256()));
+            vs2b = _mm256_add_epi32(vs2b, _mm256_madd_epi16(_mm256_maddubs_epi16(d1, w), ones));
+        }
+        h = _mm_add_epi64(_mm256_castsi256_si128(vs1), _mm256_extracti128_si256(vs1, 1));
+        t1 = LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(h)) + LLCRC_I_C(uint64_t, _mm_extract_epi64(h, 1));
+        h = _mm_add_epi64(_mm256_castsi256_si128(vps), _mm256_extracti128_si256(vps, 1));
+        tp = LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(h)) + LLCRC_I_C(uint64_t, _mm_extract_epi64(h, 1));
+        {
+            __m256i a = _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(vs2a)),
+                                         _mm256_cvtepu32_epi64(_mm256_extracti128_si256(vs2a, 1)));
+            __m256i b = _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(vs2b)),
+                                         _mm256_cvtepu32_epi64(_mm256_extracti128_si256(vs2b, 1)));
+            a = _mm256_add_epi64(a, b);
+            h = _mm_add_epi64(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+            t2 = LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(h)) + LLCRC_I_C(uint64_t, _mm_extract_epi64(h, 1));
+        }
+        t2 += LLCRC_I_C(uint64_t, s2) + LLCRC_I_C(uint64_t, s1) * blk + 32 * tp;
+        s1 = LLCRC_I_C(uint32_t, (s1 + t1) % LLCRC_I_ADLER_MOD);
+        s2 = LLCRC_I_C(uint32_t, t2 % LLCRC_I_ADLER_MOD);
+        p += blk;
+        n -= blk;
+    }
+    return llcrc_i_adler_port(s1, s2, p, n);
+}
+#endif
+
+#if LLCRC_I_HAS_AVX512
+/* (maskz forms of extract/broadcast: the plain ones trip GCC 12's -Wuninitialized in C++) */
+LLCRC_I_TGT_AVX512 LLCRC_I_INLINE uint64_t llcrc_i_hsum512(__m512i v) {
+    __m256i a = _mm256_add_epi64(_mm512_castsi512_si256(v), _mm512_maskz_extracti64x4_epi64(0xF, v, 1));
+    __m128i b = _mm_add_epi64(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    return LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(b)) + LLCRC_I_C(uint64_t, _mm_extract_epi64(b, 1));
+}
+LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_adler_avx512(uint32_t s1, uint32_t s2, const unsigned char *p, size_t n) {
+    const __m512i w = _mm512_set_epi8(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                                      22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+                                      41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
+                                      60, 61, 62, 63, 64);
+    const __m512i ones = _mm512_set1_epi16(1);
+    while (n >= 128) {
+        size_t blk = n < LLCRC_I_ADLER_BLK ? (n & ~LLCRC_I_C(size_t, 127)) : LLCRC_I_ADLER_BLK, k;
+        __m512i vs1 = _mm512_setzero_si512(), vps = _mm512_setzero_si512();
+        __m512i vs2a = _mm512_setzero_si512(), vs2b = _mm512_setzero_si512();
+        uint64_t t1, t2, tp;
+        for (k = 0; k < blk; k += 128) {
+            __m512i d0 = _mm512_loadu_si512(p + k);
+            __m512i d1 = _mm512_loadu_si512(p + k + 64);
+            vps = _mm512_add_epi64(vps, vs1);
+            vs1 = _mm512_add_epi64(vs1, _mm512_sad_epu8(d0, _mm512_setzero_si512()));
+            vs2a = _mm512_add_epi32(vs2a, _mm512_madd_epi16(_mm512_maddubs_epi16(d0, w), ones));
+            vps = _mm512_add_epi64(vps, vs1);
+            vs1 = _mm512_add_epi64(vs1, _mm512_sad_epu8(d1, _mm512_setzero_si512()));
+            vs2b = _mm512_add_epi32(vs2b, _mm512_madd_epi16(_mm512_maddubs_epi16(d1, w), ones));
+        }
+        t1 = LLCRC_I_C(uint64_t, llcrc_i_hsum512(vs1));
+        tp = LLCRC_I_C(uint64_t, llcrc_i_hsum512(vps));
+        t2 = LLCRC_I_C(uint64_t, llcrc_i_hsum512(
+            _mm512_add_epi64(_mm512_add_epi64(_mm512_cvtepu32_epi64(_mm512_castsi512_si256(vs2a)),
+                                              _mm512_cvtepu32_epi64(_mm512_maskz_extracti64x4_epi64(0xF, vs2a, 1))),
+                             _mm512_add_epi64(_mm512_cvtepu32_epi64(_mm512_castsi512_si256(vs2b)),
+                                              _mm512_cvtepu32_epi64(_mm512_maskz_extracti64x4_epi64(0xF, vs2b, 1))))));
+        t2 += LLCRC_I_C(uint64_t, s2) + LLCRC_I_C(uint64_t, s1) * blk + 64 * tp;
+        s1 = LLCRC_I_C(uint32_t, (s1 + t1) % LLCRC_I_ADLER_MOD);
+        s2 = LLCRC_I_C(uint32_t, t2 % LLCRC_I_ADLER_MOD);
+        p += blk;
+        n -= blk;
+    }
+    return llcrc_i_adler_port(s1, s2, p, n);
+}
+#endif
+
+LLCRCDEF uint32_t llcrc_adler32(uint32_t adler, const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    uint32_t s1 = adler & 0xffff, s2 = adler >> 16;
+    int lvl = llcrc_i_lvl();
+    if (!len) return adler;
+    if (s1 >= LLCRC_I_ADLER_MOD) s1 -= LLCRC_I_ADLER_MOD; /* zlib also accepts unreduced inputs */
+    if (s2 >= LLCRC_I_ADLER_MOD) s2 -= LLCRC_I_ADLER_MOD;
+    switch (lvl) {
+#if LLCRC_I_HAS_AVX512
+    case LLCRC_PATH_AVX512:
+        return llcrc_i_adler_avx512(s1, s2, p, len);
+#endif
+#if LLCRC_I_HAS_AVX2
+    case LLCRC_PATH_AVX2:
+        return llcrc_i_adler_avx2(s1, s2, p, len);
+#endif
+    default:
+        return llcrc_i_adler_port(s1, s2, p, len);
+    }
+}
+
+LLCRCDEF uint32_t llcrc_fletcher32(const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    uint64_t s1 = 0, s2 = 0;
+    size_t words = len / 2;
+    llcrc_i_lvl();
+    while (words) {
+        /* 64-bit sums: 2^20 words keep s2 below 2^56 */
+        size_t k = words < (LLCRC_I_C(size_t, 1) << 20) ? words : (LLCRC_I_C(size_t, 1) << 20);
+        words -= k;
+        while (k--) {
+            s1 += LLCRC_I_C(uint32_t, p[0] | (LLCRC_I_C(uint32_t, p[1]) << 8));
+            s2 += s1;
+            p += 2;
+        }
+        s1 %= 65535u;
+        s2 %= 65535u;
+    }
+    if (len & 1) {
+        s1 = (s1 + p[0]) % 65535u;
+        s2 = (s2 + s1) % 65535u;
+    }
+    return LLCRC_I_C(uint32_t, (s2 << 16) | s1);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* xxHash 32 / 64                                                                            */
+
+#define LLCRC_I_P32_1 0x9E3779B1u
+#define LLCRC_I_P32_2 0x85EBCA77u
+#define LLCRC_I_P32_3 0xC2B2AE3Du
+#define LLCRC_I_P32_4 0x27D4EB2Fu
+#define LLCRC_I_P32_5 0x165667B1u
+#define LLCRC_I_P64_1 0x9E3779B185EBCA87ull
+#define LLCRC_I_P64_2 0xC2B2AE3D27D4EB4Full
+#define LLCRC_I_P64_3 0x165667B19E3779F9ull
+#define LLCRC_I_P64_4 0x85EBCA77C2B2AE63ull
+#define LLCRC_I_P64_5 0x27D4EB2F165667C5ull
+
+LLCRC_I_INLINE uint32_t llcrc_i_x32_round(uint32_t acc, uint32_t in) {
+    acc += in * LLCRC_I_P32_2;
+    acc = llcrc_i_rotl32(acc, 13);
+    return acc * LLCRC_I_P32_1;
+}
+
+static const unsigned char *llcrc_i_x32_stripes(uint32_t *v, const unsigned char *p, size_t n) {
+    uint32_t a = v[0], b = v[1], c = v[2], d = v[3];
+    while (n >= 16) {
+        a = llcrc_i_x32_round(a, llcrc_i_le32(p));
+        b = llcrc_i_x32_round(b, llcrc_i_le32(p + 4));
+        c = llcrc_i_x32_round(c, llcrc_i_le32(p + 8));
+        d = llcrc_i_x32_round(d, llcrc_i_le32(p + 12));
+        p += 16;
+        n -= 16;
+    }
+    v[0] = a; v[1] = b; v[2] = c; v[3] = d;
+    return p;
+}
+
+static uint32_t llcrc_i_x32_finish(uint32_t h, const unsigned char *p, size_t n) {
+    while (n >= 4) {
+        h += llcrc_i_le32(p) * LLCRC_I_P32_3;
+        h = llcrc_i_rotl32(h, 17) * LLCRC_I_P32_4;
+        p += 4;
+        n -= 4;
+    }
+    while (n--) {
+        h += (*p++) * LLCRC_I_P32_5;
+        h = llcrc_i_rotl32(h, 11) * LLCRC_I_P32_1;
+    }
+    h ^= h >> 15;
+    h *= LLCRC_I_P32_2;
+    h ^= h >> 13;
+    h *= LLCRC_I_P32_3;
+    h ^= h >> 16;
+    return h;
+}
+
+LLCRCDEF uint32_t llcrc_xxh32(const void *data, size_t len, uint32_t seed) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    uint32_t h;
+    if (len >= 16) {
+        uint32_t v[4];
+        v[0] = seed + LLCRC_I_P32_1 + LLCRC_I_P32_2;
+        v[1] = seed + LLCRC_I_P32_2;
+        v[2] = seed;
+        v[3] = seed - LLCRC_I_P32_1;
+        p = llcrc_i_x32_stripes(v, p, len);
+        h = llcrc_i_rotl32(v[0], 1) + llcrc_i_rotl32(v[1], 7) + llcrc_i_rotl32(v[2], 12) +
+            llcrc_i_rotl32(v[3], 18);
+    } else {
+        h = seed + LLCRC_I_P32_5;
+    }
+    h += LLCRC_I_C(uint32_t, len);
+    return llcrc_i_x32_finish(h, p, len & 15);
+}
+
+LLCRCDEF void llcrc_xxh32_init(llcrc_xxh32_state *st, uint32_t seed) {
+    st->total = 0;
+    st->seed = seed;
+    st->bufn = 0;
+    st->v[0] = seed + LLCRC_I_P32_1 + LLCRC_I_P32_2;
+    st->v[1] = seed + LLCRC_I_P32_2;
+    st->v[2] = seed;
+    st->v[3] = seed - LLCRC_I_P32_1;
+}
+
+LLCRCDEF void llcrc_xxh32_update(llcrc_xxh32_state *st, const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    if (!len) return;
+    st->total += len;
+    if (st->bufn) {
+        size_t take = 16 - st->bufn;
+        if (take > len) take = len;
+        llcrc_i_copy(st->buf + st->bufn, p, take);
+        st->bufn += LLCRC_I_C(uint32_t, take);
+        p += take;
+        len -= take;
+        if (st->bufn < 16) return;
+        llcrc_i_x32_stripes(st->v, st->buf, 16);
+        st->bufn = 0;
+    }
+    if (len >= 16) {
+        const unsigned char *e = llcrc_i_x32_stripes(st->v, p, len);
+        len -= LLCRC_I_C(size_t, e - p);
+        p = e;
+    }
+    llcrc_i_copy(st->buf, p, len);
+    st->bufn = LLCRC_I_C(uint32_t, len);
+}
+
+LLCRCDEF uint32_t llcrc_xxh32_digest(const llcrc_xxh32_state *st) {
+    uint32_t h;
+    if (st->total >= 16)
+        h = llcrc_i_rotl32(st->v[0], 1) + llcrc_i_rotl32(st->v[1], 7) + llcrc_i_rotl32(st->v[2], 12) +
+            llcrc_i_rotl32(st->v[3], 18);
+    else
+        h = st->seed + LLCRC_I_P32_5;
+    h += LLCRC_I_C(uint32_t, st->total);
+    return llcrc_i_x32_finish(h, st->buf, st->bufn);
+}
+
+LLCRC_I_INLINE uint64_t llcrc_i_x64_round(uint64_t acc, uint64_t in) {
+    acc += in * LLCRC_I_P64_2;
+    acc = llcrc_i_rotl64(acc, 31);
+    return acc * LLCRC_I_P64_1;
+}
+LLCRC_I_INLINE uint64_t llcrc_i_x64_merge(uint64_t h, uint64_t v) {
+    h ^= llcrc_i_x64_round(0, v);
+    return h * LLCRC_I_P64_1 + LLCRC_I_P64_4;
+}
+LLCRC_I_INLINE uint64_t llcrc_i_x64_aval(uint64_t h) {
+    h ^= h >> 33;
+    h *= LLCRC_I_P64_2;
+    h ^= h >> 29;
+    h *= LLCRC_I_P64_3;
+    h ^= h >> 32;
+    return h;
+}
+
+static const unsigned char *llcrc_i_x64_stripes(uint64_t *v, const unsigned char *p, size_t n) {
+    uint64_t a = v[0], b = v[1], c = v[2], d = v[3];
+    while (n >= 32) {
+        a = llcrc_i_x64_round(a, llcrc_i_le64(p));
+        b = llcrc_i_x64_round(b, llcrc_i_le64(p + 8));
+        c = llcrc_i_x64_round(c, llcrc_i_le64(p + 16));
+        d = llcrc_i_x64_round(d, llcrc_i_le64(p + 24));
+        p += 32;
+        n -= 32;
+    }
+    v[0] = a; v[1] = b; v[2] = c; v[3] = d;
+    return p;
+}
+
+static uint64_t llcrc_i_x64_converge(const uint64_t *v) {
+    uint64_t h = llcrc_i_rotl64(v[0], 1) + llcrc_i_rotl64(v[1], 7) + llcrc_i_rotl64(v[2], 12) +
+                 llcrc_i_rotl64(v[3], 18);
+    h = llcrc_i_x64_merge(h, v[0]);
+    h = llcrc_i_x64_merge(h, v[1]);
+    h = llcrc_i_x64_merge(h, v[2]);
+    return llcrc_i_x64_merge(h, v[3]);
+}
+
+static uint64_t llcrc_i_x64_finish(uint64_t h, const unsigned char *p, size_t n) {
+    while (n >= 8) {
+        h ^= llcrc_i_x64_round(0, llcrc_i_le64(p));
+        h = llcrc_i_rotl64(h, 27) * LLCRC_I_P64_1 + LLCRC_I_P64_4;
+        p += 8;
+        n -= 8;
+    }
+    if (n >= 4) {
+        h ^= LLCRC_I_C(uint64_t, llcrc_i_le32(p)) * LLCRC_I_P64_1;
+        h = llcrc_i_rotl64(h, 23) * LLCRC_I_P64_2 + LLCRC_I_P64_3;
+        p += 4;
+        n -= 4;
+    }
+    while (n--) {
+        h ^= (*p++) * LLCRC_I_P64_5;
+        h = llcrc_i_rotl64(h, 11) * LLCRC_I_P64_1;
+    }
+    return llcrc_i_x64_aval(h);
+}
+
+LLCRCDEF uint64_t llcrc_xxh64(const void *data, size_t len, uint64_t seed) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    uint64_t h;
+    if (len >= 32) {
+        uint64_t v[4];
+        v[0] = seed + LLCRC_I_P64_1 + LLCRC_I_P64_2;
+        v[1] = seed + LLCRC_I_P64_2;
+        v[2] = seed;
+        v[3] = seed - LLCRC_I_P64_1;
+        p = llcrc_i_x64_stripes(v, p, len);
+        h = llcrc_i_x64_converge(v);
+    } else {
+        h = seed + LLCRC_I_P64_5;
+    }
+    h += len;
+    return llcrc_i_x64_finish(h, p, len & 31);
+}
+
+LLCRCDEF void llcrc_xxh64_init(llcrc_xxh64_state *st, uint64_t seed) {
+    st->total = 0;
+    st->seed = seed;
+    st->bufn = 0;
+    st->reserved = 0;
+    st->v[0] = seed + LLCRC_I_P64_1 + LLCRC_I_P64_2;
+    st->v[1] = seed + LLCRC_I_P64_2;
+    st->v[2] = seed;
+    st->v[3] = seed - LLCRC_I_P64_1;
+}
+
+LLCRCDEF void llcrc_xxh64_update(llcrc_xxh64_state *st, const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    if (!len) return;
+    st->total += len;
+    if (st->bufn) {
+        size_t take = 32 - st->bufn;
+        if (take > len) take = len;
+        llcrc_i_copy(st->buf + st->bufn, p, take);
+        st->bufn += LLCRC_I_C(uint32_t, take);
+        p += take;
+        len -= take;
+        if (st->bufn < 32) return;
+        llcrc_i_x64_stripes(st->v, st->buf, 32);
+        st->bufn = 0;
+    }
+    if (len >= 32) {
+        const unsigned char *e = llcrc_i_x64_stripes(st->v, p, len);
+        len -= LLCRC_I_C(size_t, e - p);
+        p = e;
+    }
+    llcrc_i_copy(st->buf, p, len);
+    st->bufn = LLCRC_I_C(uint32_t, len);
+}
+
+LLCRCDEF uint64_t llcrc_xxh64_digest(const llcrc_xxh64_state *st) {
+    uint64_t h = st->total >= 32 ? llcrc_i_x64_converge(st->v) : st->seed + LLCRC_I_P64_5;
+    h += st->total;
+    return llcrc_i_x64_finish(h, st->buf, st->bufn);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* XXH3 64                                                                                   */
+
+static const unsigned char llcrc_i_xsecret[192] LLCRC_I_ALIGN(64) = {
+    0xb8, 0xfe, 0x6c, 0x39, 0x23, 0xa4, 0x4b, 0xbe, 0x7c, 0x01, 0x81, 0x2c, 0xf7, 0x21, 0xad, 0x1c,
+    0xde, 0xd4, 0x6d, 0xe9, 0x83, 0x90, 0x97, 0xdb, 0x72, 0x40, 0xa4, 0xa4, 0xb7, 0xb3, 0x67, 0x1f,
+    0xcb, 0x79, 0xe6, 0x4e, 0xcc, 0xc0, 0xe5, 0x78, 0x82, 0x5a, 0xd0, 0x7d, 0xcc, 0xff, 0x72, 0x21,
+    0xb8, 0x08, 0x46, 0x74, 0xf7, 0x43, 0x24, 0x8e, 0xe0, 0x35, 0x90, 0xe6, 0x81, 0x3a, 0x26, 0x4c,
+    0x3c, 0x28, 0x52, 0xbb, 0x91, 0xc3, 0x00, 0xcb, 0x88, 0xd0, 0x65, 0x8b, 0x1b, 0x53, 0x2e, 0xa3,
+    0x71, 0x64, 0x48, 0x97, 0xa2, 0x0d, 0xf9, 0x4e, 0x38, 0x19, 0xef, 0x46, 0xa9, 0xde, 0xac, 0xd8,
+    0xa8, 0xfa, 0x76, 0x3f, 0xe3, 0x9c, 0x34, 0x3f, 0xf9, 0xdc, 0xbb, 0xc7, 0xc7, 0x0b, 0x4f, 0x1d,
+    0x8a, 0x51, 0xe0, 0x4b, 0xcd, 0xb4, 0x59, 0x31, 0xc8, 0x9f, 0x7e, 0xc9, 0xd9, 0x78, 0x73, 0x64,
+    0xea, 0xc5, 0xac, 0x83, 0x34, 0xd3, 0xeb, 0xc3, 0xc5, 0x81, 0xa0, 0xff, 0xfa, 0x13, 0x63, 0xeb,
+    0x17, 0x0d, 0xdd, 0x51, 0xb7, 0xf0, 0xda, 0x49, 0xd3, 0x16, 0x55, 0x26, 0x29, 0xd4, 0x68, 0x9e,
+    0x2b, 0x16, 0xbe, 0x58, 0x7d, 0x47, 0xa1, 0xfc, 0x8f, 0xf8, 0xb8, 0xd1, 0x7a, 0xd0, 0x31, 0xce,
+    0x45, 0xcb, 0x3a, 0x8f, 0x95, 0x16, 0x04, 0x28, 0xaf, 0xd7, 0xfb, 0xca, 0xbb, 0x4b, 0x40, 0x7e};
+
+#define LLCRC_I_MX1 0x165667919E3779F9ull
+#define LLCRC_I_MX2 0x9FB21C651E98DF25ull
+
+LLCRC_I_INLINE uint64_t llcrc_i_x3_aval(uint64_t h) {
+    h ^= h >> 37;
+    h *= LLCRC_I_MX1;
+    return h ^ (h >> 32);
+}
+LLCRC_I_INLINE uint64_t llcrc_i_x3_rrmxmx(uint64_t h, uint64_t len) {
+    h ^= llcrc_i_rotl64(h, 49) ^ llcrc_i_rotl64(h, 24);
+    h *= LLCRC_I_MX2;
+    h ^= (h >> 35) + len;
+    h *= LLCRC_I_MX2;
+    return h ^ (h >> 28);
+}
+LLCRC_I_INLINE uint64_t llcrc_i_x3_mix16(const unsigned char *p, const unsigned char *s, uint64_t seed) {
+    return llcrc_i_mulfold(llcrc_i_le64(p) ^ (llcrc_i_le64(s) + seed), llcrc_i_le64(p + 8) ^ (llcrc_i_le64(s + 8) - seed));
+}
+
+static uint64_t llcrc_i_x3_short(const unsigned char *p, size_t len, uint64_t seed) {
+    const unsigned char *s = llcrc_i_xsecret;
+    if (len <= 16) {
+        if (len > 8) {
+            uint64_t f1 = (llcrc_i_le64(s + 24) ^ llcrc_i_le64(s + 32)) + seed;
+            uint64_t f2 = (llcrc_i_le64(s + 40) ^ llcrc_i_le64(s + 48)) - seed;
+            uint64_t lo = llcrc_i_le64(p) ^ f1, hi = llcrc_i_le64(p + len - 8) ^ f2;
+            return llcrc_i_x3_aval(len + llcrc_i_bswap64(lo) + hi + llcrc_i_mulfold(lo, hi));
+        }
+        if (len >= 4) {
+            uint64_t sd = seed ^ (LLCRC_I_C(uint64_t, llcrc_i_bswap32(LLCRC_I_C(uint32_t, seed))) << 32);
+            uint64_t f = (llcrc_i_le64(s + 8) ^ llcrc_i_le64(s + 16)) - sd;
+            uint64_t in = llcrc_i_le32(p + len - 4) + (LLCRC_I_C(uint64_t, llcrc_i_le32(p)) << 32);
+            return llcrc_i_x3_rrmxmx(in ^ f, len);
+        }
+        if (len) {
+            uint32_t c = (LLCRC_I_C(uint32_t, p[0]) << 16) | (LLCRC_I_C(uint32_t, p[len >> 1]) << 24) |
+                         p[len - 1] | (LLCRC_I_C(uint32_t, len) << 8);
+            uint64_t f = (llcrc_i_le32(s) ^ llcrc_i_le32(s + 4)) + seed;
+            return llcrc_i_x64_aval(c ^ f);
+        }
+        return llcrc_i_x64_aval(seed ^ llcrc_i_le64(s + 56) ^ llcrc_i_le64(s + 64));
+    }
+    if (len <= 128) {
+        uint64_t acc = len * LLCRC_I_P64_1;
+        if (len > 32) {
+            if (len > 64) {
+                if (len > 96) {
+                    acc += llcrc_i_x3_mix16(p + 48, s + 96, seed);
+                    acc += llcrc_i_x3_mix16(p + len - 64, s + 112, seed);
+                }
+                acc += llcrc_i_x3_mix16(p + 32, s + 64, seed);
+                acc += llcrc_i_x3_mix16(p + len - 48, s + 80, seed);
+            }
+            acc += llcrc_i_x3_mix16(p + 16, s + 32, seed);
+            acc += llcrc_i_x3_mix16(p + len - 32, s + 48, seed);
+        }
+        acc += llcrc_i_x3_mix16(p, s, seed);
+        acc += llcrc_i_x3_mix16(p + len - 16, s + 16, seed);
+        return llcrc_i_x3_aval(acc);
+    } else {
+        /* 129..240 */
+        uint64_t acc = len * LLCRC_I_P64_1;
+        size_t i, rounds = len / 16;
+        for (i = 0; i < 8; i++) acc += llcrc_i_x3_mix16(p + 16 * i, s + 16 * i, seed);
+        acc = llcrc_i_x3_aval(acc);
+        for (i = 8; i < rounds; i++) acc += llcrc_i_x3_mix16(p + 16 * i, s + 16 * (i - 8) + 3, seed);
+        acc += llcrc_i_x3_mix16(p + len - 16, s + 136 - 17, seed);
+        return llcrc_i_x3_aval(acc);
+    }
+}
+
+/* accumulate n stripes (64 bytes each, secret advancing 8 bytes per stripe) */
+static void llcrc_i_x3_acc_port(uint64_t *acc, const unsigned char *p, const unsigned char *s, size_t n) {
+    size_t k;
+    int i;
+    for (k = 0; k < n; k++, p += 64, s += 8) {
+        for (i = 0; i < 8; i++) {
+            uint64_t dv = llcrc_i_le64(p + 8 * i);
+            uint64_t dk = dv ^ llcrc_i_le64(s + 8 * i);
+            acc[i ^ 1] += dv;
+            acc[i] += (dk & 0xffffffffu) * (dk >> 32);
+        }
+    }
+}
+static void llcrc_i_x3_scr_port(uint64_t *acc, const unsigned char *s) {
+    int i;
+    for (i = 0; i < 8; i++) {
+        uint64_t a = acc[i];
+        a ^= a >> 47;
+        a ^= llcrc_i_le64(s + 8 * i);
+        acc[i] = a * LLCRC_I_P32_1;
+    }
+}
+
+#if LLCRC_I_HAS_AVX2
+LLCRC_I_TGT_AVX2 static void llcrc_i_x3_acc_avx2(uint64_t *acc, const unsigned char *p, const unsigned char *s,
+                                                 size_t n) {
+    __m256i a0 = _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, acc));
+    __m256i a1 = _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, acc + 4));
+    size_t k;
+    for (k = 0; k < n; k++, p += 64, s += 8) {
+        __m256i d0 = _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, p));
+        __m256i d1 = _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, p + 32));
+        __m256i k0 = _mm256_xor_si256(d0, _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, s)));
+        __m256i k1 = _mm256_xor_si256(d1, _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, s + 32)));
+        __m256i m0 = _mm256_mul_epu32(k0, _mm256_srli_epi64(k0, 32));
+        __m256i m1 = _mm256_mul_epu32(k1, _mm256_srli_epi64(k1, 32));
+        a0 = _mm256_add_epi64(a0, _mm256_add_epi64(m0, _mm256_shuffle_epi32(d0, 0x4E)));
+        a1 = _mm256_add_epi64(a1, _mm256_add_epi64(m1, _mm256_shuffle_epi32(d1, 0x4E)));
+    }
+    _mm256_storeu_si256(LLCRC_I_RC(__m256i *, acc), a0);
+    _mm256_storeu_si256(LLCRC_I_RC(__m256i *, acc + 4), a1);
+}
+LLCRC_I_TGT_AVX2 static void llcrc_i_x3_scr_avx2(uint64_t *acc, const unsigned char *s) {
+    const __m256i pr = _mm256_set1_epi32(LLCRC_I_C(int, LLCRC_I_P32_1));
+    int h;
+    for (h = 0; h < 2; h++) {
+        __m256i a = _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, acc + 4 * h));
+        a = _mm256_xor_si256(_mm256_xor_si256(a, _mm256_srli_epi64(a, 47)),
+                             _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, s + 32 * h)));
+        a = _mm256_add_epi64(_mm256_mul_epu32(a, pr),
+                             _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), pr), 32));
+        _mm256_storeu_si256(LLCRC_I_RC(__m256i *, acc + 4 * h), a);
+    }
+}
+#endif
+#if LLCRC_I_HAS_AVX512
+LLCRC_I_TGT_AVX512 static void llcrc_i_x3_acc_avx512(uint64_t *acc, const unsigned char *p,
+                                                     const unsigned char *s, size_t n) {
+    __m512i a = _mm512_loadu_si512(acc);
+    size_t k;
+    for (k = 0; k < n; k++, p += 64, s += 8) {
+        __m512i d = _mm512_loadu_si512(p);
+        __m512i kk = _mm512_xor_si512(d, _mm512_loadu_si512(s));
+        __m512i m = _mm512_mul_epu32(kk, _mm512_srli_epi64(kk, 32));
+        a = _mm512_add_epi64(a, _mm512_add_epi64(m, _mm512_shuffle_epi32(d, _MM_PERM_BADC)));
+    }
+    _mm512_storeu_si512(acc, a);
+}
+LLCRC_I_TGT_AVX512 static void llcrc_i_x3_scr_avx512(uint64_t *acc, const unsigned char *s) {
+    const __m512i pr = _mm512_set1_epi32(LLCRC_I_C(int, LLCRC_I_P32_1));
+    __m512i a = _mm512_loadu_si512(acc);
+    a = _mm512_ternarylogic_epi64(a, _mm512_srli_epi64(a, 47), _mm512_loadu_si512(s), 0x96);
+    a = _mm512_add_epi64(_mm512_mul_epu32(a, pr),
+                         _mm512_slli_epi64(_mm512_mul_epu32(_mm512_srli_epi64(a, 32), pr), 32));
+    _mm512_storeu_si512(acc, a);
+}
+#endif
+
+static void llcrc_i_x3_acc(uint64_t *acc, const unsigned char *p, const unsigned char *s, size_t n, int lvl) {
+    switch (lvl) {
+#if LLCRC_I_HAS_AVX512
+    case LLCRC_PATH_AVX512: llcrc_i_x3_acc_avx512(acc, p, s, n); return;
+#endif
+#if LLCRC_I_HAS_AVX2
+    case LLCRC_PATH_AVX2: llcrc_i_x3_acc_avx2(acc, p, s, n); return;
+#endif
+    default: llcrc_i_x3_acc_port(acc, p, s, n); return;
+    }
+}
+static void llcrc_i_x3_scr(uint64_t *acc, const unsigned char *s, int lvl) {
+    switch (lvl) {
+#if LLCRC_I_HAS_AVX512
+    case LLCRC_PATH_AVX512: llcrc_i_x3_scr_avx512(acc, s); return;
+#endif
+#if LLCRC_I_HAS_AVX2
+    case LLCRC_PATH_AVX2: llcrc_i_x3_scr_avx2(acc, s); return;
+#endif
+    default: llcrc_i_x3_scr_port(acc, s); return;
+    }
+}
+
+static void llcrc_i_x3_acc_init(uint64_t *acc) {
+    acc[0] = LLCRC_I_P32_3;
+    acc[1] = LLCRC_I_P64_1;
+    acc[2] = LLCRC_I_P64_2;
+    acc[3] = LLCRC_I_P64_3;
+    acc[4] = LLCRC_I_P64_4;
+    acc[5] = LLCRC_I_P32_2;
+    acc[6] = LLCRC_I_P64_5;
+    acc[7] = LLCRC_I_P32_1;
+}
+static void llcrc_i_x3_secret(unsigned char *out, uint64_t seed) {
+    int i;
+    for (i = 0; i < 12; i++) {
+        llcrc_i_st64(out + 16 * i, llcrc_i_le64(llcrc_i_xsecret + 16 * i) + seed);
+        llcrc_i_st64(out + 16 * i + 8, llcrc_i_le64(llcrc_i_xsecret + 16 * i + 8) - seed);
+    }
+}
+static uint64_t llcrc_i_x3_merge(const uint64_t *acc, const unsigned char *s, uint64_t start) {
+    uint64_t r = start;
+    int i;
+    for (i = 0; i < 4; i++)
+        r += llcrc_i_mulfold(acc[2 * i] ^ llcrc_i_le64(s + 16 * i), acc[2 * i + 1] ^ llcrc_i_le64(s + 16 * i + 8));
+    return llcrc_i_x3_aval(r);
+}
+
+static uint64_t llcrc_i_x3_long(const unsigned char *p, size_t len, const unsigned char *s, int lvl) {
+    uint64_t acc[8] LLCRC_I_ALIGN(64);
+    size_t nb = (len - 1) / 1024, b, ns;
+    llcrc_i_x3_acc_init(acc);
+    for (b = 0; b < nb; b++) {
+        llcrc_i_x3_acc(acc, p + 1024 * b, s, 16, lvl);
+        llcrc_i_x3_scr(acc, s + 192 - 64, lvl);
+    }
+    ns = ((len - 1) - 1024 * nb) / 64;
+    llcrc_i_x3_acc(acc, p + 1024 * nb, s, ns, lvl);
+    llcrc_i_x3_acc(acc, p + len - 64, s + 192 - 64 - 7, 1, lvl);
+    return llcrc_i_x3_merge(acc, s + 11, len * LLCRC_I_P64_1);
+}
+
+LLCRCDEF uint64_t llcrc_xxh3_64(const void *data, size_t len, uint64_t seed) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    int lvl;
+    if (len <= 240) return llcrc_i_x3_short(p, len, seed);
+    lvl = llcrc_i_lvl();
+    if (seed == 0) return llcrc_i_x3_long(p, len, llcrc_i_xsecret, lvl);
+    {
+        unsigned char sec[192] LLCRC_I_ALIGN(64);
+        llcrc_i_x3_secret(sec, seed);
+        return llcrc_i_x3_long(p, len, sec, lvl);
+    }
+}
+
+LLCRCDEF void llcrc_xxh3_64_init(llcrc_xxh3_state *st, uint64_t seed) {
+    llcrc_i_x3_acc_init(st->acc);
+    st->total = 0;
+    st->seed = seed;
+    st->bufn = 0;
+    st->stripes = 0;
+    llcrc_i_x3_secret(st->secret, seed);
+}
+
+/* consume n full stripes that are known not to be the last ones */
+static void llcrc_i_x3_consume(llcrc_xxh3_state *st, const unsigned char *p, size_t n, int lvl) {
+    while (n) {
+        size_t take = 16 - st->stripes;
+        if (take > n) take = n;
+        llcrc_i_x3_acc(st->acc, p, st->secret + 8 * st->stripes, take, lvl);
+        st->stripes += LLCRC_I_C(uint32_t, take);
+        p += 64 * take;
+        n -= take;
+        if (st->stripes == 16) {
+            llcrc_i_x3_scr(st->acc, st->secret + 192 - 64, lvl);
+            st->stripes = 0;
+        }
+    }
+}
+
+LLCRCDEF void llcrc_xxh3_64_update(llcrc_xxh3_state *st, const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    int lvl;
+    if (!len) return;
+    lvl = llcrc_i_lvl();
+    st->total += len;
+    if (st->bufn + len <= 256) {
+        llcrc_i_copy(st->buf + st->bufn, p, len);
+        st->bufn += LLCRC_I_C(uint32_t, len);
+        return;
+    }
+    if (st->bufn) {
+        size_t take = 256 - st->bufn;
+        llcrc_i_copy(st->buf + st->bufn, p, take);
+        p += take;
+        len -= take;
+        /* more data follows (len > 0), so the 4 buffered stripes are not the last */
+        llcrc_i_x3_consume(st, st->buf, 4, lvl);
+        llcrc_i_copy(st->last, st->buf + 192, 64);
+        st->bufn = 0;
+    }
+    if (len > 256) {
+        size_t ns = (len - 1) / 64; /* leave at least one byte */
+        llcrc_i_x3_consume(st, p, ns, lvl);
+        p += 64 * ns;
+        len -= 64 * ns;
+        llcrc_i_copy(st->last, p - 64, 64);
+    }
+    llcrc_i_copy(st->buf, p, len);
+    st->bufn = LLCRC_I_C(uint32_t, len);
+}
+
+LLCRCDEF uint64_t llcrc_xxh3_64_digest(const llcrc_xxh3_state *st) {
+    uint64_t acc[8] LLCRC_I_ALIGN(64);
+    unsigned char lastst[64];
+    size_t b = st->bufn, ns, stripes, take, i;
+    const unsigned char *p = st->buf, *s = st->secret;
+    int lvl;
+    if (st->total <= 240) return llcrc_i_x3_short(st->buf, LLCRC_I_C(size_t, st->total), st->seed);
+    lvl = llcrc_i_lvl();
+    for (i = 0; i < 8; i++) acc[i] = st->acc[i];
+    stripes = st->stripes;
+    ns = (b - 1) / 64;
+    while (ns) {
+        take = 16 - stripes;
+        if (take > ns) take = ns;
+        llcrc_i_x3_acc(acc, p, s + 8 * stripes, take, lvl);
+        stripes += take;
+        p += 64 * take;
+        ns -= take;
+        if (stripes == 16) {
+            llcrc_i_x3_scr(acc, s + 192 - 64, lvl);
+            stripes = 0;
+        }
+    }
+    if (b >= 64) {
+        llcrc_i_x3_acc(acc, st->buf + b - 64, s + 192 - 64 - 7, 1, lvl);
+    } else {
+        llcrc_i_copy(lastst, st->last + b, 64 - b);
+        llcrc_i_copy(lastst + 64 - b, st->buf, b);
+        llcrc_i_x3_acc(acc, lastst, s + 192 - 64 - 7, 1, lvl);
+    }
+    return llcrc_i_x3_merge(acc, s + 11, st->total * LLCRC_I_P64_1);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* rolling hash and gear CDC                                                                 */
+
+#define LLCRC_I_ROLL_B 0x9E3779B97F4A7C15ull /* odd multiplier */
+
+LLCRCDEF void llcrc_roll_init(llcrc_roll *r, uint32_t window) {
+    uint64_t m = 1;
+    uint32_t i;
+    llcrc_i_tables_ready();
+    for (i = 0; i < window; i++) m *= LLCRC_I_ROLL_B;
+    r->h = 0;
+    r->out_mul = m;
+    r->window = window;
+    r->filled = 0;
+}
+LLCRCDEF uint64_t llcrc_roll_push(llcrc_roll *r, uint8_t in) {
+    r->h = r->h * LLCRC_I_ROLL_B + llcrc_i_tab.gear[in];
+    if (r->filled < r->window) r->filled++;
+    return r->h;
+}
+LLCRCDEF uint64_t llcrc_roll_roll(llcrc_roll *r, uint8_t out, uint8_t in) {
+    r->h = r->h * LLCRC_I_ROLL_B + llcrc_i_tab.gear[in] - llcrc_i_tab.gear[out] * r->out_mul;
+    return r->h;
+}
+LLCRCDEF uint64_t llcrc_roll_hash(const void *data, uint32_t window) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    uint64_t h = 0;
+    uint32_t i;
+    llcrc_i_tables_ready();
+    for (i = 0; i < window; i++) h = h * LLCRC_I_ROLL_B + llcrc_i_tab.gear[p[i]];
+    return h;
+}
+
+LLCRCDEF uint64_t llcrc_gear(uint64_t h, const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    const uint64_t *g = llcrc_i_tab.gear;
+    size_t i;
+    llcrc_i_tables_ready();
+    for (i = 0; i < len; i++) h = (h << 1) + g[p[i]];
+    return h;
+}
+
+LLCRCDEF int llcrc_cdc_init(llcrc_cdc *c, uint32_t min, uint32_t avg, uint32_t max) {
+    uint32_t bits = 0;
+    if (min < 1 || min > avg || avg > max || avg < 64 || avg > (1u << 30)) return LLCRC_EINVAL;
+    while ((2u << bits) <= avg) bits++; /* bits = floor(log2(avg)) */
+    llcrc_i_tables_ready();
+    c->min = min;
+    c->avg = avg;
+    c->max = max;
+    c->bits = bits;
+    /* masks use bits 62.. downwards (bit 63 unused, so the two-byte step can test h << 1) */
+    c->mask_s = ((~0ull) >> (64 - (bits + 2))) << (63 - (bits + 2));
+    c->mask_l = ((~0ull) >> (64 - (bits - 2))) << (63 - (bits - 2));
+    return 0;
+}
+
+/* first i in [lo, hi) such that after absorbing p[i] (h & m) == 0: returns i + 1, or 0.
+   Two bytes per step: t = (h << 2) + (G[a] << 1) is 2 * h', tested against m << 1. */
+LLCRC_I_INLINE size_t llcrc_i_gear_scan(const unsigned char *p, size_t lo, size_t hi, uint64_t *hp, uint64_t m) {
+    const uint64_t *g = llcrc_i_tab.gear, *g1 = llcrc_i_tab.gear1;
+    uint64_t h = *hp, m1 = m << 1;
+    size_t i = lo;
+    while (i + 2 <= hi) {
+        uint64_t t = (h << 2) + g1[p[i]];
+        if (LLCRC_I_UNLIKELY(!(t & m1))) return i + 1; /* *hp is unused after a cut */
+        h = t + g[p[i + 1]];
+        if (LLCRC_I_UNLIKELY(!(h & m))) return i + 2;
+        i += 2;
+    }
+    if (i < hi) {
+        h = (h << 1) + g[p[i]];
+        if (!(h & m)) return i + 1;
+    }
+    *hp = h;
+    return 0;
+}
+
+/* same as a sequential scan of [lo, hi), but two independent hash chains: the second half starts
+   64 bytes early (the gear hash only depends on the last 64 bytes), so the chains interleave */
+static size_t llcrc_i_gear_find(const unsigned char *p, size_t start, size_t lo, size_t hi, uint64_t *hp,
+                                uint64_t m) {
+    const uint64_t *g = llcrc_i_tab.gear, *g1 = llcrc_i_tab.gear1;
+    uint64_t ha, hb, m1 = m << 1;
+    size_t mid, i, j, cut_b = 0, r;
+    if (hi - lo < 512) return llcrc_i_gear_scan(p, lo, hi, hp, m);
+    mid = lo + ((hi - lo) / 2 & ~LLCRC_I_C(size_t, 1));
+    (void)start;
+    hb = 0;
+    for (j = mid - 64; j < mid; j++) hb = (hb << 1) + g[p[j]];
+    ha = *hp;
+    for (i = lo, j = mid; i < mid; i += 2, j += 2) {
+        uint64_t ta = (ha << 2) + g1[p[i]];
+        uint64_t tb = (hb << 2) + g1[p[j]];
+        if (LLCRC_I_UNLIKELY(!(ta & m1))) return i + 1;
+        ha = ta + g[p[i + 1]];
+        if (LLCRC_I_UNLIKELY(!(ha & m))) return i + 2;
+        if (LLCRC_I_UNLIKELY(!(tb & m1))) {
+            cut_b = j + 1;
+            i += 2;
+            break;
+        }
+        hb = tb + g[p[j + 1]];
+        if (LLCRC_I_UNLIKELY(!(hb & m))) {
+            cut_b = j + 2;
+            i += 2;
+            break;
+        }
+    }
+    if (cut_b) {
+        /* finish chain a alone up to mid; an earlier cut wins */
+        if (i < mid) {
+            uint64_t h2 = ha;
+            size_t ia = i;
+            r = llcrc_i_gear_scan(p, ia, mid, &h2, m);
+            if (r) return r;
+        }
+        return cut_b;
+    }
+    *hp = hb;
+    return llcrc_i_gear_scan(p, mid + (i - lo), hi, hp, m);
+}
+
+LLCRCDEF size_t llcrc_cdc_next(const llcrc_cdc *c, const void *data, size_t len) {
+    const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
+    size_t n, normal, r;
+    uint64_t h = 0;
+    if (len <= c->min) return len;
+    n = len < c->max ? len : c->max;
+    normal = c->avg < n ? c->avg : n;
+    r = llcrc_i_gear_find(p, c->min, c->min, normal, &h, c->mask_s);
+    if (r) return r;
+    if (normal < n) {
+        r = llcrc_i_gear_find(p, c->min, normal, n, &h, c->mask_l);
+        if (r) return r;
+    }
+    return n;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* XOR and delta encoding                                                                    */
+
+static void llcrc_i_xor_port(unsigned char *d, const unsigned char *a, const unsigned char *b, size_t n) {
+    while (n >= 8) {
+        uint64_t x, y;
+        LLCRC_I_MEMCPY(&x, a, 8);
+        LLCRC_I_MEMCPY(&y, b, 8);
+        x ^= y;
+        LLCRC_I_MEMCPY(d, &x, 8);
+        d += 8;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    while (n--) *d++ = LLCRC_I_C(unsigned char, *a++ ^ *b++);
+}
+
+#if LLCRC_I_HAS_AVX2
+LLCRC_I_TGT_AVX2 static void llcrc_i_xor_avx2(unsigned char *d, const unsigned char *a, const unsigned char *b,
+                                              size_t n) {
+    while (n >= 128) {
+        __m256i x0 = _mm256_xor_si256(_mm256_loadu_si256(LLCRC_I_RC(const __m256i *, a)),
+                                      _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, b)));
+        __m256i x1 = _mm256_xor_si256(_mm256_loadu_si256(LLCRC_I_RC(const __m256i *, a + 32)),
+                                      _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, b + 32)));
+        __m256i x2 = _mm256_xor_si256(_mm256_loadu_si256(LLCRC_I_RC(const __m256i *, a + 64)),
+                                      _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, b + 64)));
+        __m256i x3 = _mm256_xor_si256(_mm256_loadu_si256(LLCRC_I_RC(const __m256i *, a + 96)),
+                                      _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, b + 96)));
+        _mm256_storeu_si256(LLCRC_I_RC(__m256i *, d), x0);
+        _mm256_storeu_si256(LLCRC_I_RC(__m256i *, d + 32), x1);
+        _mm256_storeu_si256(LLCRC_I_RC(__m256i *, d + 64), x2);
+        _mm256_storeu_si256(LLCRC_I_RC(__m256i *, d + 96), x3);
+        d += 128;
+        a += 128;
+        b += 128;
+        n -= 128;
+    }
+    while (n >= 32) {
+        _mm256_storeu_si256(LLCRC_I_RC(__m256i *, d),
+                            _mm256_xor_si256(_mm256_loadu_si256(LLCRC_I_RC(const __m256i *, a)),
+                                             _mm256_loadu_si256(LLCRC_I_RC(const __m256i *, b))));
+        d += 32;
+        a += 32;
+        b += 32;
+        n -= 32;
+    }
+    llcrc_i_xor_port(d, a, b, n);
+}
+#endif
+#if LLCRC_I_HAS_AVX512
+LLCRC_I_TGT_AVX512 static void llcrc_i_xor_avx512(unsigned char *d, const unsigned char *a,
+                                                  const unsigned char *b, size_t n) {
+    while (n >= 256) {
+        __m512i x0 = _mm512_xor_si512(_mm512_loadu_si512(a), _mm512_loadu_si512(b));
+        __m512i x1 = _mm512_xor_si512(_mm512_loadu_si512(a + 64), _mm512_loadu_si512(b + 64));
+        __m512i x2 = _mm512_xor_si512(_mm512_loadu_si512(a + 128), _mm512_loadu_si512(b + 128));
+        __m512i x3 = _mm512_xor_si512(_mm512_loadu_si512(a + 192), _mm512_loadu_si512(b + 192));
+        _mm512_storeu_si512(d, x0);
+        _mm512_storeu_si512(d + 64, x1);
+        _mm512_storeu_si512(d + 128, x2);
+        _mm512_storeu_si512(d + 192, x3);
+        d += 256;
+        a += 256;
+        b += 256;
+        n -= 256;
+    }
+    while (n >= 64) {
+        _mm512_storeu_si512(d, _mm512_xor_si512(_mm512_loadu_si512(a), _mm512_loadu_si512(b)));
+        d += 64;
+        a += 64;
+        b += 64;
+        n -= 64;
+    }
+    if (n) {
+        __mmask64 k = _cvtu64_mask64((~0ull) >> (64 - n));
+        _mm512_mask_storeu_epi8(d, k, _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, a), _mm512_maskz_loadu_epi8(k, b)));
+    }
+}
+#endif
+
+LLCRCDEF void llcrc_xor(void *dst, const void *a, const void *b, size_t len) {
+    unsigned char *d = LLCRC_I_RC(unsigned char *, dst);
+    const unsigned char *x = LLCRC_I_RC(const unsigned char *, a), *y = LLCRC_I_RC(const unsigned char *, b);
+    switch (llcrc_i_lvl()) {
+#if LLCRC_I_HAS_AVX512
+    case LLCRC_PATH_AVX512: llcrc_i_xor_avx512(d, x, y, len); return;
+#endif
+#if LLCRC_I_HAS_AVX2
+    case LLCRC_PATH_AVX2: llcrc_i_xor_avx2(d, x, y, len); return;
+#endif
+    default: llcrc_i_xor_port(d, x, y, len); return;
+    }
+}
+
+#define LLCRC_I_MINRUN 8 /* zero runs shorter than this stay inside literals */
+
+LLCRCDEF size_t llcrc_delta_bound(size_t len) {
+    /* every token after the first collapses a zero run of >= 8 bytes, which pays for its varints */
+    return len + len / 64 + 32;
+}
+
+static size_t llcrc_i_put_varint(unsigned char *o, uint64_t v) {
+    size_t n = 0;
+    while (v >= 0x80) {
+        o[n++] = LLCRC_I_C(unsigned char, v | 0x80);
+        v >>= 7;
+    }
+    o[n++] = LLCRC_I_C(unsigned char, v);
+    return n;
+}
+static size_t llcrc_i_varint_len(uint64_t v) {
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+/* returns bytes consumed, 0 on truncated/overlong input */
+static size_t llcrc_i_get_varint(const unsigned char *s, size_t avail, uint64_t *v) {
+    uint64_t r = 0;
+    size_t i;
+    for (i = 0; i < avail && i < 10; i++) {
+        uint64_t b = s[i];
+        if (i == 9 && b > 1) return 0;
+        r |= (b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            *v = r;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+LLCRC_I_INLINE unsigned char llcrc_i_dbyte(const unsigned char *cur, const unsigned char *prev, size_t i) {
+    return prev ? LLCRC_I_C(unsigned char, cur[i] ^ prev[i]) : cur[i];
+}
+LLCRC_I_INLINE uint64_t llcrc_i_dword(const unsigned char *cur, const unsigned char *prev, size_t i) {
+    uint64_t x, y;
+    LLCRC_I_MEMCPY(&x, cur + i, 8);
+    if (!prev) return x;
+    LLCRC_I_MEMCPY(&y, prev + i, 8);
+    return x ^ y;
+}
+
+LLCRCDEF ptrdiff_t llcrc_delta_encode(void *out, size_t cap, const void *curv, const void *prevv, size_t len) {
+    unsigned char *o = LLCRC_I_RC(unsigned char *, out);
+    const unsigned char *cur = LLCRC_I_RC(const unsigned char *, curv);
+    const unsigned char *prev = LLCRC_I_RC(const unsigned char *, prevv);
+    size_t op = 0, pos = 0;
+    unsigned char tmp[10];
+    if (!o && cap) return LLCRC_EINVAL;
+    if (llcrc_i_varint_len(len) > cap) return LLCRC_ENOSPC;
+    op = llcrc_i_put_varint(o, len);
+    while (pos < len) {
+        size_t z = pos, lit, run = 0, e, need, k;
+        /* zero run */
+        while (z + 8 <= len && llcrc_i_dword(cur, prev, z) == 0) z += 8;
+        while (z < len && llcrc_i_dbyte(cur, prev, z) == 0) z++;
+        /* literal: until a zero run of LLCRC_I_MINRUN bytes or the end */
+        lit = z;
+        e = z;
+        while (e < len) {
+            if (llcrc_i_dbyte(cur, prev, e) == 0) {
+                run++;
+                if (run >= LLCRC_I_MINRUN) break;
+            } else {
+                run = 0;
+                /* skip quickly over words without zero bytes */
+                while (e + 9 <= len) {
+                    uint64_t w = llcrc_i_dword(cur, prev, e + 1);
+                    if (((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) != 0) break;
+                    e += 8;
+                }
+            }
+            e++;
+        }
+        if (e < len) e = e + 1 - run; /* stop before the run (short trailing runs stay literal) */
+        lit = e - z;
+        need = llcrc_i_put_varint(tmp, z - pos);
+        need += llcrc_i_varint_len(lit);
+        if (need + lit > cap - op) return LLCRC_ENOSPC;
+        op += llcrc_i_put_varint(o + op, z - pos);
+        op += llcrc_i_put_varint(o + op, lit);
+        if (prev) {
+            for (k = 0; k < lit; k++) o[op + k] = LLCRC_I_C(unsigned char, cur[z + k] ^ prev[z + k]);
+        } else {
+            llcrc_i_copy(o + op, cur + z, lit);
+        }
+        op += lit;
+        pos = e;
+    }
+    return LLCRC_I_C(ptrdiff_t, op);
+}
+
+/* validate the stream; returns the delta length or LLCRC_EBADMSG */
+static ptrdiff_t llcrc_i_delta_check(const unsigned char *s, size_t n) {
+    uint64_t total, z, l, done = 0;
+    size_t ip, k;
+    if (!s && n) return LLCRC_EINVAL;
+    k = llcrc_i_get_varint(s, n, &total);
+    if (!k || total > LLCRC_I_C(uint64_t, PTRDIFF_MAX)) return LLCRC_EBADMSG;
+    ip = k;
+    while (ip < n) {
+        k = llcrc_i_get_varint(s + ip, n - ip, &z);
+        if (!k) return LLCRC_EBADMSG;
+        ip += k;
+        k = llcrc_i_get_varint(s + ip, n - ip, &l);
+        if (!k) return LLCRC_EBADMSG;
+        ip += k;
+        if ((z == 0 && l == 0) || z > total - done) return LLCRC_EBADMSG;
+        done += z;
+        if (l > total - done || l > n - ip) return LLCRC_EBADMSG;
+        done += l;
+        ip += LLCRC_I_C(size_t, l);
+    }
+    if (done != total) return LLCRC_EBADMSG;
+    return LLCRC_I_C(ptrdiff_t, total);
+}
+
+static void llcrc_i_delta_run(unsigned char *d, const unsigned char *s, size_t n, int apply) {
+    uint64_t total, z, l;
+    size_t ip = llcrc_i_get_varint(s, n, &total), pos = 0;
+    while (ip < n) {
+        ip += llcrc_i_get_varint(s + ip, n - ip, &z);
+        ip += llcrc_i_get_varint(s + ip, n - ip, &l);
+        if (!apply) llcrc_i_zero(d + pos, LLCRC_I_C(size_t, z));
+        pos += LLCRC_I_C(size_t, z);
+        if (apply)
+            llcrc_i_xor_port(d + pos, d + pos, s + ip, LLCRC_I_C(size_t, l));
+        else
+            llcrc_i_copy(d + pos, s + ip, LLCRC_I_C(size_t, l));
+        pos += LLCRC_I_C(size_t, l);
+        ip += LLCRC_I_C(size_t, l);
+    }
+}
+
+LLCRCDEF ptrdiff_t llcrc_delta_decode(void *dst, size_t cap, const void *enc, size_t enc_len) {
+    const unsigned char *s = LLCRC_I_RC(const unsigned char *, enc);
+    ptrdiff_t total = llcrc_i_delta_check(s, enc_len);
+    if (total < 0) return total;
+    if (LLCRC_I_C(size_t, total) > cap) return LLCRC_ENOSPC;
+    if (total && !dst) return LLCRC_EINVAL;
+    llcrc_i_delta_run(LLCRC_I_RC(unsigned char *, dst), s, enc_len, 0);
+    return total;
+}
+
+LLCRCDEF ptrdiff_t llcrc_delta_apply(void *buf, size_t len, const void *enc, size_t enc_len) {
+    const unsigned char *s = LLCRC_I_RC(const unsigned char *, enc);
+    ptrdiff_t total = llcrc_i_delta_check(s, enc_len);
+    if (total < 0) return total;
+    if (LLCRC_I_C(size_t, total) != len) return LLCRC_EINVAL;
+    if (total && !buf) return LLCRC_EINVAL;
+    llcrc_i_delta_run(LLCRC_I_RC(unsigned char *, buf), s, enc_len, 1);
+    return total;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* dispatch control, errors                                                                  */
+
+LLCRCDEF bool llcrc_path_supported(int path) {
+    int best;
+    llcrc_i_setup();
+    best = LLCRC_I_LOAD_ACQ(&llcrc_i_best);
+    if (path == LLCRC_PATH_AUTO || path == LLCRC_PATH_PORTABLE) return true;
+    if (path == LLCRC_PATH_ARMV8) return best == LLCRC_PATH_ARMV8;
+    if (path >= LLCRC_PATH_SSE42 && path <= LLCRC_PATH_AVX512) return best != LLCRC_PATH_ARMV8 && path <= best;
+    return false;
+}
+
+LLCRCDEF int llcrc_force_path(int path) {
+    if (!llcrc_path_supported(path)) return LLCRC_ENOTSUP;
+    if (path == LLCRC_PATH_AUTO) path = LLCRC_I_LOAD_ACQ(&llcrc_i_best);
+    LLCRC_I_STORE_REL(&llcrc_i_level, path);
+    return 0;
+}
+
+LLCRCDEF int llcrc_path(void) { return llcrc_i_lvl(); }
+
+LLCRCDEF const char *llcrc_path_name(int path) {
+    if (path == LLCRC_PATH_AUTO) path = llcrc_i_lvl();
+    switch (path) {
+    case LLCRC_PATH_PORTABLE: return "portable";
+    case LLCRC_PATH_SSE42: return "sse4.2+pclmul";
+    case LLCRC_PATH_AVX2: return "avx2";
+    case LLCRC_PATH_AVX512: return "avx512+vpclmulqdq";
+    case LLCRC_PATH_ARMV8: return "armv8-crc";
+    default: return "unknown";
+    }
+}
+
+LLCRCDEF const char *llcrc_strerror(int err) {
+    switch (err) {
+    case 0: return "success";
+    case LLCRC_EINVAL: return "invalid argument";
+    case LLCRC_ENOSPC: return "output buffer too small";
+    case LLCRC_ENOTSUP: return "not supported by this CPU or build";
+    case LLCRC_EBADMSG: return "encoded delta truncated or corrupt";
+    default: return "unknown error";
+    }
+}
+
+LLCRCDEF const char *llcrc_version(void) { return LLCRC_VERSION_STRING; }
+
+#ifdef __cplusplus
+}
+#endif
+#ifdef LLCRC_I_POP_DIAG
+#pragma GCC diagnostic pop
+#endif
+#endif /* LLCRC_IMPLEMENTATION_DONE */
+#endif /* LLCRC_IMPLEMENTATION */
+
+/* CHANGES
+   0.1.0  first release: crc32c/crc32 (+combine), adler32, fletcher32, xxh32/xxh64/xxh3_64 (+streaming),
+          rolling hash, gear CDC, XOR delta + encoding; x86-64 SSE4.2/AVX2/AVX-512 and aarch64 CRC paths.
+
+   LICENSE
+   This software is available under two licenses; choose whichever you prefer.
+   A) MIT License. Copyright (c) 2026 the ll authors. Permission is hereby granted, free of charge, to any
+      person obtaining a copy of this software and associated documentation files (the "Software"), to
+      deal in the Software without restriction, including without limitation the rights to use, copy,
+      modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit
+      persons to whom the Software is furnished to do so, subject to the following conditions: The above
+      copyright notice and this permission notice shall be included in all copies or substantial portions
+      of the Software. THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.
+   B) Public domain (www.unlicense.org). Anyone is free to copy, modify, publish, use, compile, sell, or
+      distribute this software, in source code form or as a compiled binary, for any purpose, commercial
+      or non-commercial, and by any means.
+*/
