@@ -1,0 +1,1223 @@
+/* tests/test_llmem.c - functional tests for llmem.h (Linux, aarch64 under qemu, Windows under wine). */
+#define LLMEM_IMPLEMENTATION
+#include "llmem.h"
+#include "lltest.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+#if defined(LLT_HAVE_NUMA) && !defined(_WIN32)
+#include <numa.h>
+#include <numaif.h>
+#endif
+
+#if defined(__SANITIZE_THREAD__)
+#define T_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define T_TSAN 1
+#endif
+#endif
+#ifndef T_TSAN
+#define T_TSAN 0
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define T_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define T_ASAN 1
+#endif
+#endif
+#ifndef T_ASAN
+#define T_ASAN 0
+#endif
+
+/* ---- portable threads ---- */
+typedef void *(*t_fn)(void *);
+#ifdef _WIN32
+typedef HANDLE t_thread;
+typedef struct { t_fn fn; void *arg; } t_start;
+static DWORD WINAPI t_tramp(LPVOID p) {
+    t_start s = *(t_start *)p;
+    free(p);
+    s.fn(s.arg);
+    return 0;
+}
+static int t_create(t_thread *t, t_fn fn, void *arg) {
+    t_start *s = (t_start *)malloc(sizeof *s);
+    s->fn = fn;
+    s->arg = arg;
+    *t = CreateThread(NULL, 0, t_tramp, s, 0, NULL);
+    return *t ? 0 : -1;
+}
+static void t_join(t_thread t) {
+    WaitForSingleObject(t, INFINITE);
+    CloseHandle(t);
+}
+#else
+typedef pthread_t t_thread;
+static int t_create(t_thread *t, t_fn fn, void *arg) { return pthread_create(t, NULL, fn, arg); }
+static void t_join(t_thread t) { pthread_join(t, NULL); }
+#endif
+
+static uint64_t rng_state = 0x243F6A8885A308D3ull;
+static uint64_t rnd(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* ---- a pointer set for the model checks ---- */
+#define SET_CAP (1u << 16)
+typedef struct { void *k[SET_CAP]; } pset;
+static size_t pset_h(void *p) { return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull >> 48) & (SET_CAP - 1); }
+static int pset_has(pset *s, void *p) {
+    size_t i = pset_h(p);
+    while (s->k[i]) {
+        if (s->k[i] == p) return 1;
+        i = (i + 1) & (SET_CAP - 1);
+    }
+    return 0;
+}
+static void pset_add(pset *s, void *p) {
+    size_t i = pset_h(p);
+    while (s->k[i]) i = (i + 1) & (SET_CAP - 1);
+    s->k[i] = p;
+}
+static void pset_del(pset *s, void *p) { /* backward-shift deletion */
+    size_t i = pset_h(p), j;
+    while (s->k[i] != p) i = (i + 1) & (SET_CAP - 1);
+    s->k[i] = NULL;
+    j = i;
+    for (;;) {
+        size_t h;
+        j = (j + 1) & (SET_CAP - 1);
+        if (!s->k[j]) break;
+        h = pset_h(s->k[j]);
+        if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
+            s->k[i] = s->k[j];
+            s->k[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+/* ================================ arena ================================ */
+static void arena_caller_memory(void) {
+    static unsigned char buf[4096];
+    llmem_arena a;
+    llmem_arena_mark m;
+    void *p, *q, *r;
+    size_t i;
+    llmem_arena_init(&a, buf, sizeof buf);
+    p = llmem_arena_alloc(&a, 10, 1);
+    LLT_EQ_PTR(p, buf);
+    q = llmem_arena_alloc(&a, 8, 64);
+    LLT_CHECK(q != NULL && ((uintptr_t)q & 63) == 0);
+    m = llmem_arena_mark_get(&a);
+    r = llmem_arena_alloc(&a, 100, 16);
+    LLT_CHECK(r != NULL && ((uintptr_t)r & 15) == 0 && (unsigned char *)r >= (unsigned char *)q + 8);
+    llmem_arena_rewind(&a, m);
+    LLT_EQ_PTR(llmem_arena_alloc(&a, 100, 16), r);
+    LLT_CHECK(llmem_arena_alloc(&a, 8192, 8) == NULL); /* exhausted: NULL, no growth */
+    for (i = 0; llmem_arena_alloc(&a, 64, 8); i++) {}
+    LLT_CHECK(i > 50 && i < 64);
+    LLT_CHECK(llmem_arena_used(&a) <= sizeof buf);
+    llmem_arena_reset(&a);
+    LLT_EQ_U64(llmem_arena_used(&a), 0);
+    LLT_EQ_PTR(llmem_arena_alloc(&a, 1, 1), buf);
+    LLT_CHECK(llmem_arena_alloc(&a, SIZE_MAX - 8, 8) == NULL); /* overflow-safe */
+    llmem_arena_destroy(&a);
+}
+
+static void arena_os_chunks(void) {
+    llmem_arena a;
+    llmem_arena_mark m0, m1;
+    unsigned char *p[64];
+    int i;
+    LLT_REQUIRE(llmem_arena_init_os(&a, 64 * 1024, 0) == 0);
+    m0 = llmem_arena_mark_get(&a);
+    for (i = 0; i < 64; i++) {
+        p[i] = (unsigned char *)llmem_arena_alloc(&a, 5000, 32);
+        LLT_REQUIRE(p[i] != NULL);
+        LLT_CHECK(((uintptr_t)p[i] & 31) == 0);
+        memset(p[i], i, 5000);
+    }
+    for (i = 0; i < 64; i++) LLT_CHECK(p[i][0] == (unsigned char)i && p[i][4999] == (unsigned char)i);
+    LLT_CHECK(a.chunks >= 4);
+    m1 = llmem_arena_mark_get(&a);
+    {
+        unsigned char *big = (unsigned char *)llmem_arena_alloc(&a, 1 << 20, 4096); /* > chunk: own chunk */
+        LLT_REQUIRE(big != NULL);
+        LLT_CHECK(((uintptr_t)big & 4095) == 0);
+        memset(big, 0xAB, 1 << 20);
+    }
+    llmem_arena_rewind(&a, m1);
+    LLT_EQ_PTR(a.ptr, m1.ptr);
+    LLT_CHECK(p[63][0] == 63);
+    llmem_arena_rewind(&a, m0);
+    LLT_EQ_U64(llmem_arena_used(&a), 0);
+    LLT_CHECK(a.chunks <= 1); /* one spare kept */
+    LLT_CHECK(llmem_arena_alloc(&a, 100, 8) != NULL);
+    llmem_arena_reset(&a);
+    llmem_arena_destroy(&a);
+    LLT_EQ_U64(a.chunks, 0);
+    LLT_CHECK(llmem_arena_init_os(&a, 1 << 21, LLMEM_PAGE_THP | LLMEM_PAGE_4K | LLMEM_PAGE_PREFAULT) == 0);
+    LLT_CHECK(llmem_arena_alloc(&a, 1000, 64) != NULL);
+    llmem_arena_destroy(&a);
+}
+
+/* ================================ fixed pool ================================ */
+static void pool_errors(void) {
+    llmem_pool p;
+    llmem_pool_opts o;
+    LLT_EQ_I64(llmem_pool_init(&p, 0, 8), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_pool_init(&p, 32, 3), LLMEM_EINVAL);
+    memset(&o, 0, sizeof o);
+    o.obj_size = 64;
+    o.slab_bytes = 3000;
+    o.node = -1;
+    LLT_EQ_I64(llmem_pool_init_opts(&p, &o), LLMEM_EINVAL);
+    o.slab_bytes = 0;
+    o.node = 64;
+    LLT_EQ_I64(llmem_pool_init_opts(&p, &o), LLMEM_ENODEV);
+    LLT_CHECK(strcmp(llmem_strerror(LLMEM_ENODEV), llmem_strerror(LLMEM_EINVAL)) != 0);
+    LLT_EQ_STR(llmem_version(), LLMEM_VERSION_STRING);
+}
+
+static pset g_set;
+static void pool_model_one(size_t obj, size_t align, uint32_t mag, uint64_t steps) {
+    llmem_pool p;
+    llmem_pool_opts o;
+    llmem_stats st;
+    static void *live[8192];
+    size_t nlive = 0, i;
+    uint64_t n_alloc = 0, n_free = 0, s;
+    memset(&o, 0, sizeof o);
+    o.obj_size = obj;
+    o.align = align;
+    o.magazine = mag;
+    o.node = -1;
+    memset(&g_set, 0, sizeof g_set);
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &o) == 0);
+    for (s = 0; s < steps; s++) {
+        uint64_t r = rnd();
+        int do_alloc = nlive == 0 || (nlive < 8192 && (r % 100) < (s % 2000 < 1000 ? 60u : 40u));
+        if (do_alloc) {
+            unsigned char *q = (unsigned char *)llmem_pool_alloc(&p);
+            LLT_REQUIRE(q != NULL);
+            LLT_CHECKF(((uintptr_t)q & (align - 1)) == 0, "%p not aligned to %zu", (void *)q, align);
+            LLT_CHECKF(!pset_has(&g_set, q), "block %p handed out twice", (void *)q);
+            pset_add(&g_set, q);
+            memset(q, (int)(((uintptr_t)q >> 4) & 0xff), obj);
+            live[nlive++] = q;
+            n_alloc++;
+        } else {
+            size_t k = (size_t)(r >> 32) % nlive;
+            unsigned char *q = (unsigned char *)live[k], want = (unsigned char)(((uintptr_t)q >> 4) & 0xff);
+            for (i = 0; i < obj; i++)
+                if (q[i] != want) break;
+            LLT_CHECKF(i == obj, "block %p overwritten at %zu", (void *)q, i);
+            pset_del(&g_set, q);
+            live[k] = live[--nlive];
+            llmem_pool_free(&p, q);
+            n_free++;
+        }
+    }
+    llmem_pool_stats(&p, &st);
+    LLT_EQ_U64(st.allocs, n_alloc);
+    LLT_EQ_U64(st.frees, n_free);
+    LLT_EQ_U64(st.live, nlive);
+    LLT_EQ_U64(st.hits + st.misses, st.allocs);
+    LLT_CHECK(st.bytes_held >= nlive * obj);
+    LLT_CHECK(st.slabs >= 1);
+    while (nlive) llmem_pool_free(&p, live[--nlive]);
+    llmem_pool_destroy(&p);
+}
+
+static void pool_model(void) {
+    uint64_t n = llt_scaled(200000, 5000);
+    pool_model_one(8, 8, 0, n);
+    pool_model_one(24, 8, 4, n);
+    pool_model_one(64, 64, 0, n);
+    pool_model_one(100, 32, 16, n / 2);
+    pool_model_one(4096, 4096, 0, n / 4);
+}
+
+static void pool_caller_memory(void) {
+    static unsigned char mem[64 * 1024];
+    llmem_pool p;
+    llmem_pool_opts o;
+    void *objs[2048];
+    int n = 0, i;
+    memset(&o, 0, sizeof o);
+    o.obj_size = 48;
+    o.align = 16;
+    o.flags = LLMEM_POOL_NO_GROW;
+    o.node = -1;
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &o) == 0);
+    LLT_EQ_PTR(llmem_pool_alloc(&p), NULL); /* no memory yet */
+    LLT_REQUIRE(llmem_pool_add_memory(&p, mem, sizeof mem) == 0);
+    while (n < 2048 && (objs[n] = llmem_pool_alloc(&p)) != NULL) {
+        LLT_CHECK((unsigned char *)objs[n] >= mem && (unsigned char *)objs[n] + 48 <= mem + sizeof mem);
+        n++;
+    }
+    LLT_CHECK(n > 1300 && n <= (int)(sizeof mem / 48));
+    for (i = 0; i < n; i++) llmem_pool_free(&p, objs[i]);
+    for (i = 0; i < n; i++) LLT_CHECK(llmem_pool_alloc(&p) != NULL); /* all reusable */
+    LLT_EQ_PTR(llmem_pool_alloc(&p), NULL);
+    LLT_EQ_U64(llmem_pool_trim(&p), 0); /* caller memory is never released */
+    llmem_pool_destroy(&p);
+}
+
+static void pool_trim(void) {
+    llmem_pool p;
+    llmem_stats st0, st1;
+    static void *objs[20000];
+    int i, n = 20000;
+    size_t got;
+    LLT_REQUIRE(llmem_pool_init(&p, 256, 64) == 0);
+    for (i = 0; i < n; i++) LLT_REQUIRE((objs[i] = llmem_pool_alloc(&p)) != NULL);
+    for (i = 0; i < n; i++) memset(objs[i], 1, 256);
+    for (i = 0; i < n; i++) llmem_pool_free(&p, objs[i]);
+    llmem_pool_stats(&p, &st0);
+    got = llmem_pool_trim(&p);
+    llmem_pool_stats(&p, &st1);
+    LLT_CHECKF(got > 0, "trim released nothing");
+    LLT_EQ_U64(st1.bytes_held, st0.bytes_held - got);
+    LLT_EQ_U64(st1.bytes_held, 0);
+    LLT_EQ_U64(st1.depot_objects, 0);
+    /* half live: only slabs with no live object go */
+    for (i = 0; i < n; i++) LLT_REQUIRE((objs[i] = llmem_pool_alloc(&p)) != NULL);
+    for (i = 0; i < n / 2; i++) llmem_pool_free(&p, objs[i]);
+    got = llmem_pool_trim(&p);
+    llmem_pool_stats(&p, &st1);
+    LLT_CHECK(st1.bytes_held >= (uint64_t)(n / 2) * 256);
+    for (i = n / 2; i < n; i++) memset(objs[i], 2, 256); /* still valid */
+    for (i = 0; i < n / 2; i++) LLT_REQUIRE((objs[i] = llmem_pool_alloc(&p)) != NULL);
+    for (i = 0; i < n; i++) llmem_pool_free(&p, objs[i]);
+    llmem_pool_destroy(&p);
+    (void)got;
+}
+
+/* ---- cross-thread: producer allocates, consumer frees, through an SPSC ring ---- */
+#define RING 1024
+typedef struct {
+    void *slot[RING];
+    uint64_t head, tail; /* atomics */
+    llmem_pool *pool;
+    llmem_sc *sc;
+    uint64_t count;
+    int bad;
+} xring;
+
+static void *producer(void *arg) {
+    xring *r = (xring *)arg;
+    uint64_t i;
+    for (i = 0; i < r->count; i++) {
+        uint64_t *o;
+        if (r->sc) o = (uint64_t *)llmem_sc_alloc(r->sc, 16 + (size_t)(i % 3000));
+        else o = (uint64_t *)llmem_pool_alloc(r->pool);
+        if (!o) {
+            r->bad++;
+            break;
+        }
+        o[0] = i;
+        o[1] = ~i;
+        while (i - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= RING) llmem_i_yield();
+        r->slot[i % RING] = o;
+        __atomic_store_n(&r->head, i + 1, __ATOMIC_RELEASE);
+    }
+    llmem_thread_exit();
+    return NULL;
+}
+static void *consumer(void *arg) {
+    xring *r = (xring *)arg;
+    uint64_t i;
+    for (i = 0; i < r->count; i++) {
+        uint64_t *o;
+        while (__atomic_load_n(&r->head, __ATOMIC_ACQUIRE) <= i) {
+            if (r->bad) return NULL;
+            llmem_i_yield();
+        }
+        o = (uint64_t *)r->slot[i % RING];
+        if (o[0] != i || o[1] != ~i) r->bad++;
+        o[0] = 0xdead; /* the consumer owns it until the free */
+        if (r->sc) llmem_sc_free(r->sc, o);
+        else llmem_pool_free(r->pool, o);
+        __atomic_store_n(&r->tail, i + 1, __ATOMIC_RELEASE);
+    }
+    return NULL; /* caches released by the thread-exit destructor */
+}
+
+static void pool_cross_thread(void) {
+    static xring r;
+    llmem_pool p;
+    llmem_stats st;
+    t_thread a, b;
+    int round;
+    LLT_REQUIRE(llmem_pool_init(&p, 32, 16) == 0);
+    for (round = 0; round < 3; round++) {
+        memset(&r, 0, sizeof r);
+        r.pool = &p;
+        r.count = llt_scaled(300000, 20000);
+        LLT_REQUIRE(t_create(&a, producer, &r) == 0);
+        LLT_REQUIRE(t_create(&b, consumer, &r) == 0);
+        t_join(a);
+        t_join(b);
+        LLT_EQ_I64(r.bad, 0);
+    }
+    llmem_pool_stats(&p, &st);
+    LLT_EQ_U64(st.allocs, 3 * r.count);
+    LLT_EQ_U64(st.frees, 3 * r.count);
+    LLT_EQ_U64(st.live, 0);
+    LLT_CHECK(st.flushes > 0 && st.refills > 0);
+    /* every object came back: the depot plus nothing cached (both threads exited) */
+    LLT_CHECKF(st.depot_objects * 32 <= st.bytes_held, "depot %llu", (unsigned long long)st.depot_objects);
+    /* bounded memory: objects recycled through the depot rather than new slabs per round */
+    LLT_CHECKF(st.bytes_held < 3 * r.count * 32, "held %llu", (unsigned long long)st.bytes_held);
+    llmem_pool_destroy(&p);
+}
+
+/* several threads: random alloc/free plus swapping objects with a shared exchange array */
+typedef struct {
+    llmem_pool *pool;
+    void **xchg; /* atomics */
+    uint64_t steps, seed;
+    int bad;
+} mixarg;
+static void *mixer(void *arg) {
+    mixarg *m = (mixarg *)arg;
+    void *mine[256];
+    int n = 0;
+    uint64_t s, x = m->seed;
+    for (s = 0; s < m->steps; s++) {
+        unsigned op;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        op = (unsigned)(x % 8);
+        if (op < 3 && n < 256) {
+            uint32_t *o = (uint32_t *)llmem_pool_alloc(m->pool);
+            if (!o) {
+                m->bad++;
+                continue;
+            }
+            o[0] = 0x5a5a5a5a;
+            mine[n++] = o;
+        } else if (op < 6 && n > 0) {
+            uint32_t *o = (uint32_t *)mine[--n];
+            if (o[0] != 0x5a5a5a5a) m->bad++;
+            llmem_pool_free(m->pool, o);
+        } else if (n > 0) { /* swap one object with the exchange slot: it will be freed elsewhere */
+            void *got = __atomic_exchange_n(&m->xchg[x % 16], mine[n - 1], __ATOMIC_ACQ_REL);
+            if (got) mine[n - 1] = got;
+            else n--;
+        }
+    }
+    while (n) llmem_pool_free(m->pool, mine[--n]);
+    return NULL;
+}
+static void pool_many_threads(void) {
+    llmem_pool p;
+    llmem_stats st;
+    void *xchg[16];
+    mixarg args[4];
+    t_thread t[4];
+    int i;
+    memset(xchg, 0, sizeof xchg);
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 40, .magazine = 8, .node = -1}) == 0);
+    for (i = 0; i < 4; i++) {
+        args[i].pool = &p;
+        args[i].xchg = xchg;
+        args[i].steps = llt_scaled(400000, 20000);
+        args[i].seed = 0x9E3779B97F4A7C15ull * (uint64_t)(i + 1);
+        args[i].bad = 0;
+        LLT_REQUIRE(t_create(&t[i], mixer, &args[i]) == 0);
+    }
+    for (i = 0; i < 4; i++) t_join(t[i]);
+    for (i = 0; i < 4; i++) LLT_EQ_I64(args[i].bad, 0);
+    for (i = 0; i < 16; i++)
+        if (xchg[i]) llmem_pool_free(&p, xchg[i]);
+    llmem_pool_stats(&p, &st);
+    LLT_EQ_U64(st.live, 0);
+    LLT_EQ_U64(st.allocs, st.frees);
+    llmem_pool_destroy(&p);
+}
+
+/* thread exit returns a thread's cached objects to the depot */
+static llmem_pool exit_pool;
+static void *exit_worker(void *arg) {
+    void *o[100];
+    int i;
+    (void)arg;
+    for (i = 0; i < 100; i++) o[i] = llmem_pool_alloc(&exit_pool);
+    for (i = 0; i < 100; i++) llmem_pool_free(&exit_pool, o[i]);
+    return NULL; /* no explicit cleanup: the key destructor runs */
+}
+static void pool_thread_exit(void) {
+    llmem_stats st;
+    t_thread t;
+    LLT_REQUIRE(llmem_pool_init_opts(&exit_pool, &(llmem_pool_opts){.obj_size = 64, .magazine = 16, .node = -1}) == 0);
+    LLT_REQUIRE(t_create(&t, exit_worker, NULL) == 0);
+    t_join(t);
+    llmem_pool_stats(&exit_pool, &st);
+    LLT_EQ_U64(st.allocs, 100);
+    LLT_EQ_U64(st.frees, 100);
+    LLT_EQ_U64(st.live, 0);
+    /* nothing stranded in the dead thread's cache: every carved object (whole magazines) is in the depot */
+    LLT_CHECK(st.depot_objects >= 100 && st.depot_objects % 16 == 0);
+    llmem_pool_destroy(&exit_pool);
+}
+
+#ifndef _WIN32
+/* fork while another thread hammers the depot: the child must not inherit a held lock */
+static volatile int fork_stop;
+static void *fork_hammer(void *arg) {
+    llmem_pool *p = (llmem_pool *)arg;
+    void *o[64];
+    int i;
+    while (!__atomic_load_n(&fork_stop, __ATOMIC_RELAXED)) {
+        for (i = 0; i < 64; i++) o[i] = llmem_pool_alloc(p);
+        for (i = 0; i < 64; i++) llmem_pool_free(p, o[i]);
+        llmem_pool_flush(p);
+    }
+    return NULL;
+}
+static void pool_fork(void) {
+    llmem_pool p;
+    pthread_t t;
+    int i, forks = (int)llt_scaled(200, 20), ok = 0;
+    if (T_TSAN) LLT_SKIP("fork with running threads is not supported under ThreadSanitizer");
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 32, .magazine = 4, .node = -1}) == 0);
+    fork_stop = 0;
+    LLT_REQUIRE(pthread_create(&t, NULL, fork_hammer, &p) == 0);
+    for (i = 0; i < forks; i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            void *o[64];
+            int k;
+            alarm(10);
+            for (k = 0; k < 64; k++) o[k] = llmem_pool_alloc(&p); /* slow paths take the depot lock */
+            for (k = 0; k < 64; k++) llmem_pool_free(&p, o[k]);
+            llmem_pool_flush(&p);
+            _exit(o[0] ? 0 : 3);
+        }
+        if (pid > 0) {
+            int st = 0;
+            waitpid(pid, &st, 0);
+            ok += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+        }
+    }
+    __atomic_store_n(&fork_stop, 1, __ATOMIC_RELAXED);
+    pthread_join(t, NULL);
+    LLT_EQ_I64(ok, forks);
+    llmem_pool_destroy(&p);
+}
+#endif
+
+static void pool_many_pools(void) {
+    static llmem_pool pools[40];
+    int i, j;
+    for (j = 0; j < 3; j++) { /* ids are recycled; stale thread-cache entries must not be reused */
+        for (i = 0; i < 40; i++) LLT_REQUIRE(llmem_pool_init(&pools[i], (size_t)(16 + i * 8), 8) == 0);
+        for (i = 0; i < 40; i++) {
+            void *o = llmem_pool_alloc(&pools[i]);
+            LLT_REQUIRE(o != NULL);
+            memset(o, 7, (size_t)(16 + i * 8));
+            llmem_pool_free(&pools[i], o);
+        }
+        for (i = 0; i < 40; i++) llmem_pool_destroy(&pools[i]);
+    }
+}
+
+/* ================================ size classes ================================ */
+static void sc_classes(void) {
+    size_t n, k;
+    unsigned last = 0;
+    LLT_EQ_U64(llmem_sc_class_size(0), 64);
+    LLT_EQ_U64(llmem_sc_class_size(LLMEM_SC_CLASSES - 1), 1024 * 1024);
+    LLT_EQ_U64(llmem_sc_class_size(LLMEM_SC_CLASSES), 0);
+    for (k = 1; k < LLMEM_SC_CLASSES; k++) LLT_CHECK(llmem_sc_class_size((unsigned)k) > llmem_sc_class_size((unsigned)k - 1));
+    /* the class is the smallest one that fits, for every size */
+    for (n = 0; n <= LLMEM_SC_MAX; n++) {
+        unsigned c = llmem_sc_class(n);
+        if (c != last) {
+            if (!(llmem_sc_class_size(c) >= n && (c == 0 || llmem_sc_class_size(c - 1) < n))) {
+                LLT_CHECKF(0, "size %zu -> class %u (%zu)", n, c, llmem_sc_class_size(c));
+                return;
+            }
+            last = c;
+        } else if (llmem_sc_class_size(c) < n) {
+            LLT_CHECKF(0, "size %zu -> class %u (%zu)", n, c, llmem_sc_class_size(c));
+            return;
+        }
+    }
+    LLT_EQ_U64(llmem_sc_class(65), 1);
+    LLT_EQ_U64(llmem_sc_class(80), 1);
+    LLT_EQ_U64(llmem_sc_class(81), 2);
+    LLT_EQ_U64(llmem_sc_class(4096), llmem_sc_class(4000));
+}
+
+static void sc_model(void) {
+    static llmem_sc s;
+    static void *live[4096];
+    static size_t lsz[4096];
+    llmem_stats tot, per[LLMEM_SC_CLASSES];
+    size_t nlive = 0, i;
+    uint64_t steps = llt_scaled(100000, 3000), st, na = 0, nf = 0, nlarge = 0;
+    memset(&g_set, 0, sizeof g_set);
+    LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+    for (st = 0; st < steps; st++) {
+        uint64_t r = rnd();
+        if (nlive == 0 || (nlive < 4096 && (r & 1))) {
+            size_t sz;
+            unsigned char *q;
+            switch ((r >> 8) % 8) {
+            case 0: sz = (size_t)(r >> 20) % 64 + 1; break;
+            case 1: sz = (size_t)(r >> 20) % 1024; break;
+            case 2: sz = (size_t)(r >> 20) % 65536; break;
+            case 3: sz = (size_t)(r >> 20) % (1024 * 1024) + 1; break;
+            case 4: sz = (st % 50 == 0) ? (size_t)(r >> 20) % (3 << 20) + (1 << 20) : 256; break;
+            default: sz = 64 << ((r >> 20) % 8); break;
+            }
+            q = (unsigned char *)llmem_sc_alloc(&s, sz);
+            LLT_REQUIRE(q != NULL);
+            LLT_CHECK(((uintptr_t)q & 15) == 0);
+            if (sz <= 4096 && sz >= 64 && (sz & (sz - 1)) == 0) LLT_CHECKF(((uintptr_t)q & (sz - 1)) == 0, "%zu", sz);
+            LLT_CHECKF(!pset_has(&g_set, q), "block %p handed out twice", (void *)q);
+            pset_add(&g_set, q);
+            if (sz >= 3) {
+                q[0] = (unsigned char)sz;
+                q[sz - 1] = (unsigned char)(sz >> 3);
+                q[sz / 2] = 0x77;
+            }
+            if (sz > LLMEM_SC_MAX) nlarge++;
+            lsz[nlive] = sz;
+            live[nlive++] = q;
+            na++;
+        } else {
+            size_t k = (size_t)(r >> 32) % nlive, sz = lsz[k];
+            unsigned char *q = (unsigned char *)live[k];
+            if (sz >= 3) LLT_CHECK(q[0] == (unsigned char)sz && q[sz - 1] == (unsigned char)(sz >> 3) && q[sz / 2] == 0x77);
+            pset_del(&g_set, q);
+            live[k] = live[--nlive];
+            lsz[k] = lsz[nlive];
+            if (r & 2) llmem_sc_free_sized(&s, q, sz);
+            else llmem_sc_free(&s, q);
+            nf++;
+        }
+    }
+    llmem_sc_stats(&s, &tot, per);
+    LLT_EQ_U64(tot.allocs + tot.large_allocs, na);
+    LLT_EQ_U64(tot.frees + tot.large_frees, nf);
+    LLT_EQ_U64(tot.large_allocs, nlarge);
+    LLT_EQ_U64(tot.hits + tot.misses, tot.allocs);
+    LLT_CHECK(tot.hits > tot.allocs / 2); /* hit rate */
+    {
+        uint64_t sum = 0;
+        for (i = 0; i < LLMEM_SC_CLASSES; i++) sum += per[i].allocs;
+        LLT_EQ_U64(sum, tot.allocs);
+    }
+    for (i = 0; i < nlive; i++) llmem_sc_free(&s, live[i]);
+    llmem_sc_flush(&s);
+    {
+        size_t got = llmem_sc_trim(&s);
+        llmem_stats after;
+        llmem_sc_stats(&s, &after, NULL);
+        LLT_CHECK(got > 0);
+        LLT_EQ_U64(after.bytes_held, 0);
+        LLT_EQ_U64(after.large_bytes, 0);
+    }
+    llmem_sc_free(&s, NULL);
+    llmem_sc_destroy(&s);
+}
+
+static void sc_cross_thread(void) {
+    static xring r;
+    static llmem_sc s;
+    llmem_stats st;
+    t_thread a, b;
+    LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+    memset(&r, 0, sizeof r);
+    r.sc = &s;
+    r.count = llt_scaled(200000, 10000);
+    LLT_REQUIRE(t_create(&a, producer, &r) == 0);
+    LLT_REQUIRE(t_create(&b, consumer, &r) == 0);
+    t_join(a);
+    t_join(b);
+    LLT_EQ_I64(r.bad, 0);
+    llmem_sc_stats(&s, &st, NULL);
+    LLT_EQ_U64(st.allocs, r.count);
+    LLT_EQ_U64(st.live, 0);
+    llmem_sc_destroy(&s);
+}
+
+/* ================================ pages ================================ */
+#ifndef _WIN32
+static long read_long(const char *path) {
+    char b[64];
+    int fd = open(path, O_RDONLY);
+    ssize_t n;
+    if (fd < 0) return -1;
+    n = read(fd, b, sizeof b - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    b[n] = 0;
+    return atol(b);
+}
+static int write_long(const char *path, long v) {
+    char b[64];
+    int fd = open(path, O_WRONLY), n;
+    ssize_t w;
+    if (fd < 0) return -errno;
+    n = snprintf(b, sizeof b, "%ld\n", v);
+    w = write(fd, b, (size_t)n);
+    close(fd);
+    return w == n ? 0 : -1;
+}
+#define HP2 "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+#define HP1G "/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages"
+#define HP2_FREE "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
+#define HP1G_FREE "/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages"
+
+static size_t resident_pages(void *p, size_t len) {
+    unsigned char v[4096];
+    size_t n = len / 4096, i, r = 0;
+    if (n > sizeof v || mincore(p, len, v) != 0) return 0;
+    for (i = 0; i < n; i++) r += v[i] & 1;
+    return r;
+}
+static long smaps_anon_huge_kb(void *addr) {
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[256];
+    int in = 0;
+    long kb = -1;
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        if (sscanf(line, "%lx-%lx ", &a, &b) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            in = (uintptr_t)addr >= a && (uintptr_t)addr < b;
+            continue;
+        }
+        if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1) break;
+    }
+    fclose(f);
+    return kb;
+}
+static int is_root(void) { return geteuid() == 0; }
+#endif
+
+static void pages_4k(void) {
+    llmem_pages pg;
+    size_t sz = 3 * 1024 * 1024 + 5;
+    LLT_EQ_I64(llmem_pages_alloc(&pg, 0, 0), LLMEM_EINVAL);
+    LLT_REQUIRE(llmem_pages_alloc(&pg, sz, LLMEM_PAGE_4K | LLMEM_PAGE_PREFAULT) == 0);
+    LLT_EQ_I64(pg.tier, LLMEM_TIER_4K);
+    LLT_CHECK(pg.size >= sz && pg.size % llmem_page_size() == 0);
+    LLT_CHECK(pg.prefault == LLMEM_PREFAULT_MADVISE || pg.prefault == LLMEM_PREFAULT_TOUCH);
+#ifndef _WIN32
+    LLT_EQ_U64(resident_pages(pg.addr, 2 * 1024 * 1024), 512); /* prefaulted */
+#endif
+    memset(pg.addr, 1, sz);
+    LLT_EQ_STR(llmem_tier_name(pg.tier), "4k");
+    LLT_EQ_I64(llmem_pages_free(&pg), 0);
+    /* forced touch fallback */
+    LLT_REQUIRE(llmem_pages_alloc(&pg, 1 << 20, LLMEM_PAGE_4K | LLMEM_PAGE_PREFAULT | LLMEM_PAGE_TOUCH) == 0);
+    LLT_EQ_I64(pg.prefault, LLMEM_PREFAULT_TOUCH);
+#ifndef _WIN32
+    LLT_EQ_U64(resident_pages(pg.addr, 1 << 20), 256);
+#endif
+    llmem_pages_free(&pg);
+    /* no prefault requested: nothing resident */
+    LLT_REQUIRE(llmem_pages_alloc(&pg, 1 << 20, LLMEM_PAGE_4K) == 0);
+    LLT_EQ_I64(pg.prefault, LLMEM_PREFAULT_NONE);
+#ifndef _WIN32
+    LLT_EQ_U64(resident_pages(pg.addr, 1 << 20), 0);
+#endif
+    llmem_pages_free(&pg);
+}
+
+#ifndef _WIN32
+static void pages_thp(void) {
+    llmem_pages pg;
+    char b[128];
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    long kb;
+    if (!f) LLT_SKIP("kernel has no transparent huge pages");
+    if (!fgets(b, sizeof b, f)) b[0] = 0;
+    fclose(f);
+    if (strstr(b, "[never]")) LLT_SKIP("THP disabled ([never])");
+    LLT_REQUIRE(llmem_pages_alloc(&pg, 8 << 20, LLMEM_PAGE_THP | LLMEM_PAGE_4K | LLMEM_PAGE_PREFAULT) == 0);
+    LLT_EQ_I64(pg.tier, LLMEM_TIER_THP);
+    LLT_EQ_U64((uintptr_t)pg.addr & ((2u << 20) - 1), 0);
+    kb = smaps_anon_huge_kb(pg.addr);
+    LLT_CHECKF(kb != 0, "THP tier reported but AnonHugePages = %ld kB", kb); /* -1: smaps unreadable */
+    memset(pg.addr, 3, pg.size);
+    llmem_pages_free(&pg);
+    /* below 2 MiB THP is not tried */
+    LLT_REQUIRE(llmem_pages_alloc(&pg, 1 << 20, LLMEM_PAGE_ANY) == 0);
+    LLT_EQ_I64(pg.tier, LLMEM_TIER_4K);
+    llmem_pages_free(&pg);
+}
+
+static void pages_hugetlb_2m(void) {
+    llmem_pages pg;
+    long prev = read_long(HP2), fr;
+    int r;
+    if (prev < 0) LLT_SKIP("no 2 MiB hugetlb support");
+    if (!is_root()) LLT_SKIP("not root: cannot reserve hugetlb pages");
+    if (write_long(HP2, prev + 8) != 0 || read_long(HP2_FREE) < 8) {
+        write_long(HP2, prev);
+        LLT_SKIP("kernel could not reserve 8 x 2 MiB pages");
+    }
+    fr = read_long(HP2_FREE);
+    r = llmem_pages_alloc(&pg, 8 << 20, LLMEM_PAGE_2M | LLMEM_PAGE_PREFAULT);
+    LLT_CHECK(r == 0);
+    if (r == 0) {
+        LLT_EQ_I64(pg.tier, LLMEM_TIER_2M);
+        LLT_EQ_I64(read_long(HP2_FREE), fr - 4); /* populated at allocation */
+        memset(pg.addr, 5, pg.size);
+        llmem_pages_free(&pg);
+    }
+    /* shortage is reported by the call (no SIGBUS later): 32 MiB with 8 pages free */
+    r = llmem_pages_alloc(&pg, 32 << 20, LLMEM_PAGE_2M);
+    LLT_EQ_I64(r, LLMEM_ENOMEM);
+    /* ... and with lower tiers allowed the chain falls through to THP or 4K */
+    r = llmem_pages_alloc(&pg, 32 << 20, LLMEM_PAGE_ANY | LLMEM_PAGE_PREFAULT);
+    LLT_CHECK(r == 0 && (pg.tier == LLMEM_TIER_THP || pg.tier == LLMEM_TIER_4K));
+    if (r == 0) llmem_pages_free(&pg);
+    /* with a NUMA policy: mmap, mbind, then MADV_POPULATE_WRITE */
+    r = llmem_pages_alloc_numa(&pg, 4 << 20, LLMEM_PAGE_2M, LLMEM_NUMA_BIND, 1);
+    LLT_CHECK(r == 0 && pg.tier == LLMEM_TIER_2M && pg.prefault != LLMEM_PREFAULT_NONE);
+    if (r == 0) llmem_pages_free(&pg);
+    write_long(HP2, prev);
+    LLT_EQ_I64(read_long(HP2), prev);
+}
+
+static void pages_hugetlb_1g(void) {
+    llmem_pages pg;
+    long prev = read_long(HP1G);
+    int r;
+    if (prev < 0) LLT_SKIP("no 1 GiB hugetlb support in this kernel");
+    if (!is_root()) LLT_SKIP("not root: cannot reserve 1 GiB pages");
+    if (write_long(HP1G, prev + 1) != 0 || read_long(HP1G_FREE) < 1) {
+        write_long(HP1G, prev);
+        LLT_SKIP("kernel could not reserve a 1 GiB page (memory fragmented)");
+    }
+    r = llmem_pages_alloc(&pg, 1u << 30, LLMEM_PAGE_1G);
+    LLT_CHECK(r == 0);
+    if (r == 0) {
+        LLT_EQ_I64(pg.tier, LLMEM_TIER_1G);
+        LLT_EQ_U64((uintptr_t)pg.addr & ((1u << 30) - 1), 0);
+        ((volatile char *)pg.addr)[(1u << 30) - 1] = 1;
+        llmem_pages_free(&pg);
+    }
+    write_long(HP1G, prev);
+    LLT_EQ_I64(read_long(HP1G), prev);
+}
+
+/* every step of the chain, made to fail in turn */
+static void pages_fallback_chain(void) {
+    llmem_pages pg;
+    long prev2 = read_long(HP2), prev1 = read_long(HP1G);
+    unsigned old;
+    int thp = 0;
+    char b[128];
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (f) {
+        thp = fgets(b, sizeof b, f) && !strstr(b, "[never]");
+        fclose(f);
+    }
+    if (is_root()) { /* real failure: empty hugetlb pools */
+        if (prev2 > 0) write_long(HP2, 0);
+        if (prev1 > 0) write_long(HP1G, 0);
+    }
+    if (read_long(HP2_FREE) <= 0 && read_long(HP1G_FREE) <= 0) {
+        LLT_REQUIRE(llmem_pages_alloc(&pg, 1u << 30, LLMEM_PAGE_ANY) == 0);
+        LLT_EQ_I64(pg.tier, thp ? LLMEM_TIER_THP : LLMEM_TIER_4K);
+        llmem_pages_free(&pg);
+    }
+    /* forced: 1G and 2M fail -> THP; THP fails too -> 4K; nothing allowed -> ENOMEM */
+    old = llmem_pages_debug_fail(LLMEM_PAGE_1G | LLMEM_PAGE_2M);
+    LLT_REQUIRE(llmem_pages_alloc(&pg, 4 << 20, LLMEM_PAGE_ANY) == 0);
+    LLT_EQ_I64(pg.tier, thp ? LLMEM_TIER_THP : LLMEM_TIER_4K);
+    llmem_pages_free(&pg);
+    llmem_pages_debug_fail(LLMEM_PAGE_1G | LLMEM_PAGE_2M | LLMEM_PAGE_THP);
+    LLT_REQUIRE(llmem_pages_alloc(&pg, 4 << 20, LLMEM_PAGE_ANY | LLMEM_PAGE_PREFAULT) == 0);
+    LLT_EQ_I64(pg.tier, LLMEM_TIER_4K);
+    llmem_pages_free(&pg);
+    LLT_EQ_I64(llmem_pages_alloc(&pg, 4 << 20, LLMEM_PAGE_1G | LLMEM_PAGE_2M | LLMEM_PAGE_THP), LLMEM_ENOMEM);
+    llmem_pages_debug_fail(old);
+    if (is_root()) {
+        if (prev2 > 0) write_long(HP2, prev2);
+        if (prev1 > 0) write_long(HP1G, prev1);
+        LLT_EQ_I64(read_long(HP2), prev2);
+    }
+}
+
+/* mlock beyond RLIMIT_MEMLOCK: in a child that drops CAP_IPC_LOCK */
+static void pages_mlock_limit(void) {
+    pid_t pid;
+    int st = 0;
+    llmem_pages pg;
+    if (T_ASAN || T_TSAN) LLT_SKIP("the sanitizer runtime replaces mlock with a no-op");
+    LLT_REQUIRE(llmem_pages_alloc(&pg, 1 << 20, LLMEM_PAGE_4K | LLMEM_PAGE_LOCK) == 0 || !is_root());
+    if (pg.addr) {
+        LLT_EQ_I64(pg.locked, 1);
+        llmem_pages_free(&pg);
+    }
+    pid = fork();
+    if (pid == 0) {
+        struct rlimit rl;
+        struct {
+            uint32_t version;
+            int pid;
+        } hdr = {0x20080522, 0};
+        struct {
+            uint32_t eff, perm, inh;
+        } data[2];
+        int r;
+        memset(data, 0, sizeof data);
+        if (syscall(SYS_capget, &hdr, data) != 0) _exit(77);
+        data[0].eff &= ~(1u << 14); /* CAP_IPC_LOCK */
+        data[0].perm &= ~(1u << 14);
+        if (syscall(SYS_capset, &hdr, data) != 0) _exit(77);
+        rl.rlim_cur = rl.rlim_max = 64 * 1024;
+        if (setrlimit(RLIMIT_MEMLOCK, &rl) != 0) _exit(77);
+        r = llmem_pages_alloc(&pg, 4 << 20, LLMEM_PAGE_4K | LLMEM_PAGE_LOCK);
+        _exit(r == LLMEM_ENOMEM ? 0 : (r == LLMEM_EPERM ? 2 : 1));
+    }
+    LLT_REQUIRE(pid > 0);
+    waitpid(pid, &st, 0);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 77) LLT_SKIP("cannot drop CAP_IPC_LOCK here");
+    LLT_CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+}
+
+static void file_map(void) {
+    char path[64];
+    llmem_pages pg;
+    int fd, i;
+    snprintf(path, sizeof path, "/tmp/llmem-test-%d.bin", (int)getpid());
+    unlink(path);
+    LLT_EQ_I64(llmem_file_map(&pg, path, 4096, 0), LLMEM_ENOENT);
+    LLT_REQUIRE(llmem_file_map(&pg, path, (1 << 20) + 100, LLMEM_FILE_CREATE | LLMEM_PAGE_PREFAULT) == 0);
+    LLT_EQ_U64(pg.size, (1 << 20) + 100);
+    LLT_CHECK(pg.prefault != LLMEM_PREFAULT_NONE);
+    for (i = 0; i < (1 << 20) + 100; i++) ((unsigned char *)pg.addr)[i] = (unsigned char)(i * 7);
+    llmem_pages_free(&pg);
+    LLT_REQUIRE(llmem_file_map(&pg, path, 0, LLMEM_PAGE_PREFAULT | LLMEM_FILE_SEQUENTIAL | LLMEM_PAGE_LOCK) == 0);
+    LLT_EQ_U64(pg.size, (1 << 20) + 100);
+    LLT_EQ_I64(pg.locked, 1);
+    for (i = 0; i < (1 << 20) + 100; i += 997) LLT_CHECK(((unsigned char *)pg.addr)[i] == (unsigned char)(i * 7));
+    llmem_pages_free(&pg);
+    /* a mapping past the end of the file would SIGBUS: refused */
+    LLT_EQ_I64(llmem_file_map(&pg, path, 4 << 20, LLMEM_FILE_WRITE), LLMEM_EINVAL);
+    fd = open(path, O_RDONLY);
+    LLT_CHECK(fd >= 0 && lseek(fd, 0, SEEK_END) == (1 << 20) + 100);
+    if (fd >= 0) close(fd);
+    unlink(path);
+}
+#endif
+
+/* ================================ NUMA ================================ */
+static int numa_kernel_ok(void) {
+#ifdef _WIN32
+    return 1;
+#else
+    return llmem_numa_available();
+#endif
+}
+
+static void numa_queries(void) {
+    int n = llmem_numa_node_count(), i;
+    uint64_t total = 0, fr = 0;
+    LLT_CHECK(n >= 1);
+    LLT_EQ_I64(llmem_numa_node_of_cpu(-1), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_numa_node_of_cpu(1 << 20), LLMEM_EINVAL);
+    for (i = 0; i < 2; i++) {
+        int nd = llmem_numa_node_of_cpu(i);
+        LLT_CHECK(nd >= 0 && nd < n);
+    }
+    LLT_EQ_I64(llmem_numa_node_memory(n, &total, &fr), LLMEM_ENODEV);
+    LLT_EQ_I64(llmem_numa_node_memory(0, &total, &fr), 0);
+    LLT_CHECK(total > (64u << 20) && fr <= total);
+#if defined(LLT_HAVE_NUMA) && !defined(_WIN32)
+    if (numa_available() >= 0) { /* the other backend agrees */
+        long long lf = 0, lt = numa_node_size64(0, &lf);
+        LLT_EQ_I64(n, numa_max_node() + 1);
+        LLT_EQ_I64(llmem_numa_node_of_cpu(0), numa_node_of_cpu(0));
+        LLT_CHECK(lt > 0 && (uint64_t)lt == total);
+    }
+#endif
+}
+
+static void numa_placement(void) {
+    llmem_pages pg;
+    uint64_t per[64];
+    int n = llmem_numa_node_count(), r, mode = -1, node;
+    uint64_t nodes = 0, all = n >= 64 ? ~0ull : ((1ull << n) - 1);
+    size_t sz = 4 << 20;
+    if (!numa_kernel_ok()) LLT_SKIP("kernel (or emulator) has no NUMA policy syscalls");
+    /* bad nodes: documented codes, checked before any syscall */
+    LLT_EQ_I64(llmem_pages_alloc_numa(&pg, sz, LLMEM_PAGE_4K, LLMEM_NUMA_BIND, 1ull << 63), LLMEM_ENODEV);
+    if (n < 64) LLT_EQ_I64(llmem_pages_alloc_numa(&pg, sz, LLMEM_PAGE_4K, LLMEM_NUMA_BIND, 1ull << n), LLMEM_ENODEV);
+    LLT_EQ_I64(llmem_pages_alloc_numa(&pg, sz, LLMEM_PAGE_4K, LLMEM_NUMA_BIND, 0), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_pages_alloc_numa(&pg, sz, LLMEM_PAGE_4K, 17, 1), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_numa_set_policy(LLMEM_NUMA_BIND, 1ull << 40), LLMEM_ENODEV);
+    LLT_EQ_I64(llmem_numa_migrate(&pg, 4096, 63), LLMEM_ENODEV);
+    LLT_EQ_I64(llmem_pin_node(63), LLMEM_ENODEV);
+    /* bound to the last node, prefaulted: every page there */
+    node = n - 1;
+    r = llmem_pages_alloc_numa(&pg, sz, LLMEM_PAGE_4K | LLMEM_PAGE_PREFAULT, LLMEM_NUMA_BIND, 1ull << node);
+    LLT_REQUIRE(r == 0);
+#ifndef _WIN32
+    r = llmem_numa_node_of_addr((char *)pg.addr + 12345);
+    if (r == LLMEM_ENOSYS || r == LLMEM_EPERM) {
+        llmem_pages_free(&pg);
+        LLT_SKIP("move_pages unavailable here (%s)", llmem_strerror(r));
+    }
+    LLT_EQ_I64(r, node);
+    {
+        int pm = -1;
+        unsigned long mask = 0;
+        (void)pm;
+        (void)mask;
+    }
+#endif
+    r = llmem_numa_node_bytes(pg.addr, sz, per, 64);
+    LLT_EQ_I64(r, (long long)(sz / llmem_page_size()));
+    LLT_EQ_U64(per[node], sz);
+    LLT_EQ_I64(llmem_numa_migrate(pg.addr, sz, 0), (long long)(sz / llmem_page_size()));
+    LLT_EQ_I64(llmem_numa_node_of_addr(pg.addr), 0);
+    LLT_EQ_I64(llmem_numa_bind(pg.addr, sz, LLMEM_NUMA_PREFERRED, 1, LLMEM_NUMA_MOVE), 0);
+    llmem_pages_free(&pg);
+    /* interleaved and preferred */
+#ifndef _WIN32
+    r = llmem_pages_alloc_numa(&pg, sz, LLMEM_PAGE_4K | LLMEM_PAGE_PREFAULT, LLMEM_NUMA_INTERLEAVE, all);
+    LLT_REQUIRE(r == 0);
+    r = llmem_numa_node_bytes(pg.addr, sz, per, 64);
+    LLT_EQ_I64(r, (long long)(sz / llmem_page_size()));
+    if (n > 1) LLT_CHECK(per[0] > 0 && per[1] > 0);
+    llmem_pages_free(&pg);
+    /* a page not yet touched has no node */
+    LLT_REQUIRE(llmem_pages_alloc(&pg, 1 << 20, LLMEM_PAGE_4K) == 0);
+    LLT_EQ_I64(llmem_numa_node_of_addr(pg.addr), LLMEM_ENOENT);
+    llmem_pages_free(&pg);
+#endif
+    r = llmem_pages_alloc_numa(&pg, sz, LLMEM_PAGE_4K | LLMEM_PAGE_PREFAULT, LLMEM_NUMA_PREFERRED, 1);
+    LLT_REQUIRE(r == 0);
+    LLT_EQ_I64(llmem_numa_node_of_addr(pg.addr), 0);
+    llmem_pages_free(&pg);
+    /* thread policy round trip */
+    LLT_EQ_I64(llmem_numa_set_policy(LLMEM_NUMA_BIND, 1), 0);
+    LLT_EQ_I64(llmem_numa_get_policy(&mode, &nodes), 0);
+#ifndef _WIN32
+    LLT_EQ_I64(mode, LLMEM_NUMA_BIND);
+    LLT_EQ_U64(nodes, 1);
+#if defined(LLT_HAVE_NUMA)
+    {
+        int lm = -1;
+        unsigned long lmask = 0;
+        LLT_EQ_I64(get_mempolicy(&lm, &lmask, 65, NULL, 0), 0); /* libnuma's view of the same policy */
+        LLT_EQ_I64(lm, MPOL_BIND);
+        LLT_EQ_U64(lmask, 1);
+    }
+#endif
+#endif
+    LLT_EQ_I64(llmem_numa_set_policy(LLMEM_NUMA_DEFAULT, 0), 0);
+    LLT_EQ_I64(llmem_numa_get_policy(&mode, NULL), 0);
+    LLT_EQ_I64(mode, LLMEM_NUMA_DEFAULT);
+    /* a size-class pool and a fixed pool on a node */
+    {
+        static llmem_sc s;
+        llmem_pool p;
+        llmem_pool_opts o;
+        void *x;
+        LLT_REQUIRE(llmem_sc_init(&s, LLMEM_POOL_PREFAULT, node) == 0);
+        x = llmem_sc_alloc(&s, 1000);
+        LLT_REQUIRE(x != NULL);
+        LLT_EQ_I64(llmem_numa_node_of_addr(x), node);
+        llmem_sc_free(&s, x);
+        llmem_sc_destroy(&s);
+        memset(&o, 0, sizeof o);
+        o.obj_size = 128;
+        o.node = node;
+        o.flags = LLMEM_POOL_THP;
+        LLT_REQUIRE(llmem_pool_init_opts(&p, &o) == 0);
+        x = llmem_pool_alloc(&p);
+        LLT_REQUIRE(x != NULL);
+        memset(x, 1, 128);
+        LLT_EQ_I64(llmem_numa_node_of_addr(x), node);
+        llmem_pool_free(&p, x);
+        llmem_pool_destroy(&p);
+    }
+}
+
+#ifdef LLMEM_USE_LIBNUMA
+static void numa_backend_libnuma(void) { LLT_EQ_STR(llmem_numa_backend(), "libnuma"); }
+#endif
+
+/* ================================ CPU ================================ */
+static void cpu_topology(void) {
+    llmem_topology t;
+    LLT_EQ_I64(llmem_topology_get(NULL), LLMEM_EINVAL);
+    LLT_REQUIRE(llmem_topology_get(&t) == 0);
+    LLT_CHECK(t.cpus >= 1);
+    LLT_CHECK(t.cores >= 1 && t.cores <= t.cpus);
+    LLT_CHECK(t.packages >= 1);
+    LLT_EQ_I64(t.nodes, llmem_numa_node_count());
+    LLT_CHECK(t.cache_line == 64 || t.cache_line == 128 || t.cache_line == 32);
+#if defined(__x86_64__) && !defined(_WIN32)
+    LLT_EQ_I64(t.cache_line, 64);
+#endif
+}
+
+static void cpu_pinning(void) {
+    llmem_topology t;
+    int i, cpu;
+    llmem_topology_get(&t);
+    LLT_EQ_I64(llmem_pin_cpu(-1), LLMEM_EINVAL);
+    for (i = 0; i < t.cpus && i < 4; i++) {
+        int r = llmem_pin_cpu(i);
+        if (r == LLMEM_ENOSYS || r == LLMEM_EINVAL) LLT_SKIP("affinity not supported here (%s)", llmem_strerror(r));
+        LLT_EQ_I64(r, 0);
+        cpu = llmem_current_cpu();
+#ifdef _WIN32
+        LLT_CHECK(cpu >= 0);
+#else
+        LLT_EQ_I64(cpu, i);
+#endif
+    }
+    LLT_EQ_I64(llmem_pin_node(0), 0);
+    LLT_EQ_I64(llmem_current_node(), 0);
+    LLT_EQ_I64(llmem_pin_reset(), 0);
+}
+
+static void cpu_realtime(void) {
+    int r = llmem_set_realtime(5);
+    LLT_EQ_I64(llmem_set_realtime(100), LLMEM_EINVAL);
+    if (r == LLMEM_EPERM) LLT_SKIP("no permission for real-time priority");
+    LLT_EQ_I64(r, 0);
+#ifndef _WIN32
+    LLT_EQ_I64(sched_getscheduler(0), SCHED_FIFO);
+#endif
+    LLT_EQ_I64(llmem_set_realtime(0), 0);
+#ifndef _WIN32
+    LLT_EQ_I64(sched_getscheduler(0), SCHED_OTHER);
+#endif
+}
+
+static void cpu_aligned(void) {
+    size_t a;
+    for (a = 1; a <= 65536; a <<= 1) {
+        unsigned char *p = (unsigned char *)llmem_aligned_alloc(1000, a);
+        LLT_REQUIRE(p != NULL);
+        LLT_EQ_U64((uintptr_t)p & (a - 1), 0);
+        memset(p, 9, 1000);
+        llmem_prefetch_r(p);
+        llmem_prefetch_w(p + 64);
+        llmem_prefetch_range(p, 1000);
+        llmem_aligned_free(p);
+    }
+    LLT_EQ_PTR(llmem_aligned_alloc(10, 3), NULL);
+    {
+        void *c = llmem_cacheline_alloc(10);
+        LLT_EQ_U64((uintptr_t)c & (LLMEM_CACHE_LINE - 1), 0);
+        llmem_aligned_free(c);
+    }
+    llmem_aligned_free(NULL);
+}
+
+#ifdef _WIN32
+static void win_pages(void) {
+    llmem_pages pg;
+    int r = llmem_pages_alloc(&pg, 4 << 20, LLMEM_PAGE_ANY | LLMEM_PAGE_PREFAULT);
+    LLT_REQUIRE(r == 0);
+    LLT_CHECK(pg.tier == LLMEM_TIER_LARGE || pg.tier == LLMEM_TIER_4K); /* large pages need the privilege */
+    printf("  windows: 4 MiB obtained as %s\n", llmem_tier_name(pg.tier));
+    memset(pg.addr, 1, pg.size);
+    llmem_pages_free(&pg);
+    LLT_EQ_I64(llmem_pages_alloc_numa(&pg, 1 << 20, LLMEM_PAGE_4K, LLMEM_NUMA_BIND, 1ull << 40), LLMEM_ENODEV);
+    LLT_REQUIRE(llmem_pages_alloc_numa(&pg, 1 << 20, LLMEM_PAGE_4K | LLMEM_PAGE_LOCK, LLMEM_NUMA_BIND, 1) == 0);
+    LLT_EQ_I64(pg.locked, 1);
+    llmem_pages_free(&pg);
+    LLT_EQ_STR(llmem_numa_backend(), "windows");
+}
+static void win_file_map(void) {
+    llmem_pages pg;
+    const char *path = "llmem-test-win.bin";
+    int i;
+    DeleteFileA(path);
+    LLT_EQ_I64(llmem_file_map(&pg, path, 4096, 0), LLMEM_ENOENT);
+    LLT_REQUIRE(llmem_file_map(&pg, path, 65536, LLMEM_FILE_CREATE | LLMEM_PAGE_PREFAULT) == 0);
+    for (i = 0; i < 65536; i++) ((unsigned char *)pg.addr)[i] = (unsigned char)i;
+    llmem_pages_free(&pg);
+    LLT_REQUIRE(llmem_file_map(&pg, path, 0, 0) == 0);
+    LLT_EQ_U64(pg.size, 65536);
+    LLT_CHECK(((unsigned char *)pg.addr)[1000] == (unsigned char)1000);
+    llmem_pages_free(&pg);
+    DeleteFileA(path);
+}
+#endif
+
+int main(int argc, char **argv) {
+#ifdef LLMEM_USE_LIBNUMA
+    LLT_INIT("llmem-libnuma", argc, argv);
+    LLT_RUN(numa_backend_libnuma);
+#else
+    LLT_INIT("llmem", argc, argv);
+#endif
+    LLT_RUN(arena_caller_memory);
+    LLT_RUN(arena_os_chunks);
+    LLT_RUN(pool_errors);
+    LLT_RUN(pool_model);
+    LLT_RUN(pool_caller_memory);
+    LLT_RUN(pool_trim);
+    LLT_RUN(pool_cross_thread);
+    LLT_RUN(pool_many_threads);
+    LLT_RUN(pool_thread_exit);
+#ifndef _WIN32
+    LLT_RUN(pool_fork);
+#endif
+    LLT_RUN(pool_many_pools);
+    LLT_RUN(sc_classes);
+    LLT_RUN(sc_model);
+    LLT_RUN(sc_cross_thread);
+    LLT_RUN(pages_4k);
+#ifndef _WIN32
+    LLT_RUN(pages_thp);
+    LLT_RUN(pages_hugetlb_2m);
+    LLT_RUN(pages_hugetlb_1g);
+    LLT_RUN(pages_fallback_chain);
+    LLT_RUN(pages_mlock_limit);
+    LLT_RUN(file_map);
+#else
+    LLT_RUN(win_pages);
+    LLT_RUN(win_file_map);
+#endif
+    LLT_RUN(numa_queries);
+    LLT_RUN(numa_placement);
+    LLT_RUN(cpu_topology);
+    LLT_RUN(cpu_pinning);
+    LLT_RUN(cpu_realtime);
+    LLT_RUN(cpu_aligned);
+    llmem_thread_exit();
+    return LLT_FINISH();
+}
