@@ -1,0 +1,70 @@
+# mk/examples.mk - the example programs in examples/ (included by the Makefile).
+#
+#   make test            builds every example and runs its checked mode (EXAMPLES_TESTS), plus
+#                        build/examples/build-check: every single-unit example compiled as C++17, and the
+#                        freestanding Cortex-M4 build of examples/amalgamated_m4.c with its size
+#   make bench-examples  every example's benchmark mode (markdown tables; the pipeline also writes
+#                        build/pipeline-latency.csv and docs/pipeline-latency.png)
+#   make examples-check  every example under ASan+UBSan, the threaded ones also under clang TSan
+#   make examples-m4     only the Cortex-M4 build and its size
+
+EX_DIR := $(BUILD)/examples
+EX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wpedantic -Werror -I. -pthread
+EX_CXXFLAGS := -x c++ -std=c++17 -O2 -g -Wall -Wextra -Werror -I. -pthread
+EX_HEADERS := llcrc.h llq.h llmem.h llio.h llpmem.h bench/llbench.h
+# single-unit examples, each with a checked mode (no arguments) and a bench mode (argument "bench")
+EX_ALL := wal pipeline deltasync amalgamated pmemlog
+EX_NAMES := $(foreach e,$(EX_ALL),$(if $(wildcard examples/$(e).c),$(e)))
+EX_THREADED := $(filter wal pipeline amalgamated,$(EX_NAMES))
+EX_CFLAGS_pmemlog := -DLLPMEM_CRASH_SIM
+
+EXAMPLES_TESTS := $(addprefix $(EX_DIR)/,$(EX_NAMES)) \
+	$(if $(wildcard examples/amalgamated.c),$(EX_DIR)/amalgamated-cxx) \
+	$(if $(wildcard examples/build-check.sh),$(EX_DIR)/build-check)
+
+.PHONY: bench-examples examples-check examples-m4
+
+$(EX_DIR)/%: examples/%.c $(EX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(EX_CFLAGS) $(EX_CFLAGS_$*) $< -o $@
+
+# pmemlog's checked mode needs the crash simulator; its benchmark needs a build without it
+$(EX_DIR)/pmemlog-bench: examples/pmemlog.c $(EX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(EX_CFLAGS) $< -o $@
+
+$(EX_DIR)/amalgamated-cxx: examples/amalgamated.c $(EX_HEADERS)
+	@mkdir -p $(@D)
+	$(CXX) $(EX_CXXFLAGS) $< -o $@
+
+# the C++ and Cortex-M4 build checks, as a test program that prints PASS/FAIL/SKIP lines
+$(EX_DIR)/build-check: examples/build-check.sh
+	@mkdir -p $(@D)
+	cp $< $@ && chmod +x $@
+
+$(EX_DIR)/asan/%: examples/%.c $(EX_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(EX_CFLAGS) $(SAN_FLAGS) $(EX_CFLAGS_$*) $< -o $@
+
+$(EX_DIR)/tsan/%: examples/%.c $(EX_HEADERS)
+	@mkdir -p $(@D)
+	$(CLANG) $(EX_CFLAGS) $(TSAN_FLAGS) $(EX_CFLAGS_$*) $< -o $@
+
+EX_BENCH_BIN = $(if $(filter pmemlog,$(1)),$(EX_DIR)/pmemlog-bench,$(EX_DIR)/$(1))
+bench-examples: $(foreach e,$(EX_NAMES),$(call EX_BENCH_BIN,$(e)))
+	@echo "## examples"
+	@$(foreach e,$(EX_NAMES),echo; flock /tmp/ll-heavy.lock $(call EX_BENCH_BIN,$(e)) bench || exit 1;)
+
+examples-check: $(addprefix $(EX_DIR)/asan/,$(EX_NAMES)) \
+		$(if $(HAVE_CLANG),$(addprefix $(EX_DIR)/tsan/,$(EX_THREADED)))
+	@rm -rf $(BUILD)/logs/examples-check && mkdir -p $(BUILD)/logs/examples-check
+	@$(foreach e,$(EX_NAMES),LLT_SCALE=0.2 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 EXAMPLES_SANITIZER=1 \
+		$(RUN) run $(BUILD)/logs/examples-check asan-$(e) $(EX_DIR)/asan/$(e);)
+	@$(if $(HAVE_CLANG),$(foreach e,$(EX_THREADED),LLT_SCALE=0.2 TSAN_OPTIONS=halt_on_error=1 EXAMPLES_SANITIZER=1 \
+		$(RUN) run-tsan $(BUILD)/logs/examples-check tsan-$(e) $(EX_DIR)/tsan/$(e);),\
+		$(RUN) skip $(BUILD)/logs/examples-check tsan "clang not installed";)
+	@$(RUN) summary $(BUILD)/logs/examples-check
+
+examples-m4:
+	@examples/build-check.sh m4
