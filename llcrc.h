@@ -1844,49 +1844,65 @@ LLCRC_I_INLINE size_t llcrc_i_gear_scan(const unsigned char *p, size_t lo, size_
     return 0;
 }
 
-/* same as a sequential scan of [lo, hi), but two independent hash chains: the second half starts
-   64 bytes early (the gear hash only depends on the last 64 bytes), so the chains interleave */
+/* gear hash of the 64 bytes ending at p + 64 from a zero state: four independent 16-byte chains,
+   (h over x0..x63) = (h over x0..x47) << 16 + (h over x48..x63) */
+LLCRC_I_INLINE uint64_t llcrc_i_gear64(const unsigned char *p) {
+    const uint64_t *g = llcrc_i_tab.gear;
+    uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    int k;
+    for (k = 0; k < 16; k++) {
+        c0 = (c0 << 1) + g[p[k]];
+        c1 = (c1 << 1) + g[p[16 + k]];
+        c2 = (c2 << 1) + g[p[32 + k]];
+        c3 = (c3 << 1) + g[p[48 + k]];
+    }
+    return (c0 << 48) + (c1 << 32) + (c2 << 16) + c3;
+}
+
+#define LLCRC_I_GEAR_BLK 2048
+
+/* Same result as a sequential scan of [lo, hi), but two hash chains run in lockstep over adjacent
+   blocks of B bytes: chain a scans [s, s+B) with the true state, chain b scans [s+B, s+2B) starting
+   from a state rebuilt from the 64 bytes before s+B (the gear hash only depends on the last 64 bytes);
+   chain a then continues from chain b's state at s+2B. The bytes before lo count from `start` on. */
 static size_t llcrc_i_gear_find(const unsigned char *p, size_t start, size_t lo, size_t hi, uint64_t *hp,
                                 uint64_t m) {
-    const uint64_t *g = llcrc_i_tab.gear, *g1 = llcrc_i_tab.gear1;
-    uint64_t ha, hb, m1 = m << 1;
-    size_t mid, i, j, cut_b = 0, r;
+    const uint64_t *g = llcrc_i_tab.gear;
+    uint64_t ha = *hp;
+    size_t s = lo, blk;
+    (void)start; /* blocks are >= 256 bytes, so every warm-up window lies after start */
     if (hi - lo < 512) return llcrc_i_gear_scan(p, lo, hi, hp, m);
-    mid = lo + ((hi - lo) / 2 & ~LLCRC_I_C(size_t, 1));
-    (void)start;
-    hb = 0;
-    for (j = mid - 64; j < mid; j++) hb = (hb << 1) + g[p[j]];
-    ha = *hp;
-    for (i = lo, j = mid; i < mid; i += 2, j += 2) {
-        uint64_t ta = (ha << 2) + g1[p[i]];
-        uint64_t tb = (hb << 2) + g1[p[j]];
-        if (LLCRC_I_UNLIKELY(!(ta & m1))) return i + 1;
-        ha = ta + g[p[i + 1]];
-        if (LLCRC_I_UNLIKELY(!(ha & m))) return i + 2;
-        if (LLCRC_I_UNLIKELY(!(tb & m1))) {
-            cut_b = j + 1;
-            i += 2;
-            break;
+    blk = (hi - lo) / 2;
+    if (blk > LLCRC_I_GEAR_BLK) blk = LLCRC_I_GEAR_BLK;
+    blk &= ~LLCRC_I_C(size_t, 1);
+    while (hi - s >= 2 * blk) {
+        const unsigned char *pa = p + s, *pb = p + s + blk;
+        uint64_t hb = llcrc_i_gear64(pb - 64);
+        size_t i, cut_b = 0;
+        for (i = 0; i < blk; i++) {
+            ha = (ha << 1) + g[pa[i]];
+            hb = (hb << 1) + g[pb[i]];
+            /* one branch for both chains (a cut is rare) */
+            if (LLCRC_I_UNLIKELY(((ha & m) == 0) | ((hb & m) == 0))) {
+                if (!(ha & m)) return s + i + 1;
+                cut_b = s + blk + i + 1;
+                i++;
+                break;
+            }
         }
-        hb = tb + g[p[j + 1]];
-        if (LLCRC_I_UNLIKELY(!(hb & m))) {
-            cut_b = j + 2;
-            i += 2;
-            break;
+        if (cut_b) {
+            /* chain a must finish its block: an earlier cut wins */
+            if (i < blk) {
+                size_t r = llcrc_i_gear_scan(p, s + i, s + blk, &ha, m);
+                if (r) return r;
+            }
+            return cut_b;
         }
+        ha = hb;
+        s += 2 * blk;
     }
-    if (cut_b) {
-        /* finish chain a alone up to mid; an earlier cut wins */
-        if (i < mid) {
-            uint64_t h2 = ha;
-            size_t ia = i;
-            r = llcrc_i_gear_scan(p, ia, mid, &h2, m);
-            if (r) return r;
-        }
-        return cut_b;
-    }
-    *hp = hb;
-    return llcrc_i_gear_scan(p, mid + (i - lo), hi, hp, m);
+    *hp = ha;
+    return llcrc_i_gear_scan(p, s, hi, hp, m);
 }
 
 LLCRCDEF size_t llcrc_cdc_next(const llcrc_cdc *c, const void *data, size_t len) {
