@@ -1,0 +1,1474 @@
+/* llq.h - lock-free rings and queues over caller-supplied memory.          v0.1.0
+   Part of the ll toolkit. Single STB-style header, C99/C++11, GCC/Clang __atomic builtins.
+
+   USAGE
+     In exactly ONE C or C++ file:
+         #define LLQ_IMPLEMENTATION
+         #include "llq.h"
+     Everywhere else just #include "llq.h". Hot paths (push/pop/peek/...) are static inline in the
+     header and need no implementation unit; setup, error strings, reclamation slow paths and
+     wait/notify live in the implementation. On Linux the implementation defines _GNU_SOURCE itself:
+     include this header before system headers in the implementation unit, or build with -D_GNU_SOURCE.
+
+   STRUCTURES (the name says the concurrency contract)
+     llq_spsc        bounded SPSC ring of fixed-size elements: cached remote index, producer and consumer
+                     indices on separate LLQ_ISOLATE-byte blocks; push/pop by copy, bursts (push_n/pop_n
+                     publish the index once), zero-copy reserve/commit and peek/release, approximate
+                     size; LLQ_SPSC_TYPED(name, T) makes a typed variant whose copy is inlined.
+     llq_mpmc        bounded MPMC queue, per-slot sequence numbers (Vyukov); try_push/try_pop touch only
+                     their own index line and the slot; push_n/pop_n claim a batch with one CAS.
+     llq_mpsc        bounded MPSC queue (the gateway pattern): MPMC producers, a CAS-free consumer.
+     llq_mpsc_list   intrusive unbounded MPSC queue (Vyukov); no allocation, no reclamation needed.
+     llq_bytes       SPSC byte ring of length-prefixed variable-size records; contiguous reserve that
+                     wraps with a skip marker; zero-copy read; every header is validated and a corrupt
+                     record is reported (LLQ_EBADMSG) instead of reading out of bounds.
+     llq_bcast       broadcast ring: one producer, any number of readers each with its own cursor
+                     (Disruptor-style); the producer never waits, a lapped reader gets LLQ_EOVERFLOW.
+     llq_seqlock     single-writer seqlock for a latest value; readers never block the writer.
+     llq_stack       Treiber stack (intrusive), ABA-safe through epoch protection (see below).
+     llq_msq         Michael-Scott unbounded queue (intrusive nodes carrying a void *value).
+     llq_ebr         epoch-based reclamation (Fraser): enter/exit critical sections, retire nodes,
+                     free them once no reader can see them; drain frees everything at the end.
+     llq_waiter      optional spin-then-futex wait/notify (Linux futex; elsewhere spin + yield).
+
+     Every structure lives in memory the caller supplies: llq_<kind>_memsize(...) says how much, and
+     llq_<kind>_init(mem, memsize, ...) validates (NULL, capacity not a power of two, element size 0,
+     memory too small, memory not aligned to LLQ_CACHE_LINE) and returns 0 or a negative LLQ_E* code.
+     Nothing allocates. No pointer is stored inside rings/queues with bounded capacity, so they may live
+     in shared memory mapped at different addresses.
+
+   ABA SAFETY of llq_stack / llq_msq: a pop or push runs inside llq_ebr_enter/llq_ebr_exit, and a node
+   that was popped (llq_stack) or handed back by llq_msq_pop is NOT pushed again or freed directly but
+   given to llq_ebr_retire. A node's address therefore cannot reappear while any thread may still hold
+   it, which excludes ABA without tagged pointers or double-width CAS (so it also works on Cortex-M).
+
+   OPTIONS (define before including; layout options must be identical in EVERY file)
+     LLQ_IMPLEMENTATION   in one file: emit the implementation.
+     LLQ_STATIC           in the implementation file: make every API function static.
+     LL_IMPLEMENTATION / LL_STATIC  umbrella forms that switch on LLQ_IMPLEMENTATION / LLQ_STATIC.
+     LLQ_CACHE_LINE       cache-line size, default 64; required alignment of the memory. [layout: all files]
+     LLQ_ISOLATE          bytes between the producer and consumer index blocks, default 2*LLQ_CACHE_LINE
+                          (128: defeats the adjacent-line prefetcher). [layout: all files]
+     LLQ_ASSERT(x)        assertion used in debug checks (default: nothing).
+     LLQ_FREESTANDING     force the freestanding build (also on when __STDC_HOSTED__ == 0): only
+                          <stddef.h>, <stdint.h>, <stdbool.h> and builtins; waiting spins with pause/yield.
+     LLQ_NO_FUTEX         in the implementation file: do not use futex even on Linux (spin + yield).
+     LLQ_SPIN_COUNT       spins before llq_wait sleeps, default 4096.
+   Every structure uses only pointer-sized (size_t) atomics, so all of it builds for 32-bit targets
+   without 64-bit atomics (Cortex-M4). Indices wrap modulo 2^(bits of size_t); that is fine because
+   capacities are powers of two and all comparisons use wrapping differences.
+
+   API AT A GLANCE (q = pointer to caller memory of memsize bytes; hot paths inline)
+     size_t llq_spsc_memsize(size_t capacity, size_t esize);
+     int    llq_spsc_init(llq_spsc *q, size_t memsize, size_t capacity, size_t esize);
+     bool   llq_spsc_push(q, const void *e);         bool llq_spsc_pop(q, void *e);
+     size_t llq_spsc_push_n(q, const void *e, n);    size_t llq_spsc_pop_n(q, void *e, n);
+     void  *llq_spsc_reserve(q, want, size_t *got);  void llq_spsc_commit(q, n);
+     void  *llq_spsc_peek(q, want, size_t *got);     void llq_spsc_release(q, n);
+     size_t llq_spsc_size(q);  size_t llq_spsc_capacity(q);
+     LLQ_SPSC_TYPED(name, T) -> name_memsize(cap), name_init(q, memsize, cap), name_push(q, const T*),
+                                name_pop(q, T*)
+     llq_mpmc_memsize/init, llq_mpmc_push, llq_mpmc_pop, llq_mpmc_push_n, llq_mpmc_pop_n, llq_mpmc_size
+     llq_mpsc_memsize/init, llq_mpsc_push, llq_mpsc_pop, llq_mpsc_push_n, llq_mpsc_pop_n, llq_mpsc_size
+     llq_mpsc_list_init(q, memsize), llq_mpsc_list_push(q, link), llq_mpsc_list_pop(q) -> link or NULL
+     llq_bytes_memsize(capbytes), llq_bytes_init, llq_bytes_reserve(q, len) -> void*,
+       llq_bytes_commit(q, len), llq_bytes_write(q, p, len), llq_bytes_peek(q, &p, &len) -> 1/0/-err,
+       llq_bytes_release(q), llq_bytes_read(q, buf, cap) -> len/0/-err, llq_bytes_max_record(q)
+     llq_bcast_memsize/init, llq_bcast_publish(q, e), llq_bcast_reader_init(q, r),
+       llq_bcast_read(q, r, e) -> 1 / 0 (nothing new) / LLQ_EOVERFLOW (lapped; r->dropped counts)
+     llq_seqlock_memsize(esize)/init, llq_seqlock_write(s, e), llq_seqlock_read(s, e),
+       llq_seqlock_try_read(s, e) -> bool
+     llq_stack_memsize/init, llq_stack_push(s, node), llq_stack_pop(s) -> node or NULL
+     llq_msq_memsize/init(q, memsize, dummy), llq_msq_push(q, node, value),
+       llq_msq_pop(q, &value, &retired_node) -> bool
+     llq_ebr_memsize(max_threads)/init, llq_ebr_register(d, &t), llq_ebr_unregister(t),
+       llq_ebr_enter(t), llq_ebr_exit(t), llq_ebr_retire(t, node, fn), llq_ebr_poll(t),
+       llq_ebr_drain(d) (no thread inside; frees every retired node), llq_ebr_pending(d)
+     llq_waiter: llq_notify(w) (inline: one fence + one load when nobody waits),
+       llq_wait(w, ready_fn, ctx, timeout_ns) -> 0 / LLQ_ETIMEDOUT
+     const char *llq_strerror(int err);
+*/
+#if defined(LL_IMPLEMENTATION) && !defined(LLQ_IMPLEMENTATION)
+#define LLQ_IMPLEMENTATION
+#endif
+#if defined(LL_STATIC) && !defined(LLQ_STATIC)
+#define LLQ_STATIC
+#endif
+
+#if defined(LLQ_IMPLEMENTATION) && defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#ifndef LLQ_H
+#define LLQ_H
+
+#define LLQ_VERSION_MAJOR 0
+#define LLQ_VERSION_MINOR 1
+#define LLQ_VERSION_PATCH 0
+#define LLQ_VERSION_STRING "0.1.0"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#if !defined(LLQ_FREESTANDING) && defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0
+#define LLQ_FREESTANDING
+#endif
+
+#ifndef LLQ_CACHE_LINE
+#define LLQ_CACHE_LINE 64
+#endif
+#ifndef LLQ_ISOLATE
+#define LLQ_ISOLATE (2 * LLQ_CACHE_LINE)
+#endif
+#ifndef LLQ_ASSERT
+#define LLQ_ASSERT(x) ((void)0)
+#endif
+#ifndef LLQ_SPIN_COUNT
+#define LLQ_SPIN_COUNT 4096
+#endif
+
+#ifdef LLQ_STATIC
+#define LLQDEF static
+#else
+#define LLQDEF extern
+#endif
+#define LLQ_INLINE static inline __attribute__((unused))
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LLQ_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LLQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LLQ_LIKELY(x) (x)
+#define LLQ_UNLIKELY(x) (x)
+#endif
+
+#ifdef __cplusplus
+#define LLQ_I_SCAST(T, x) static_cast<T>(x)
+#define LLQ_I_RCAST(T, x) reinterpret_cast<T>(x)
+#else
+#define LLQ_I_SCAST(T, x) ((T)(x))
+#define LLQ_I_RCAST(T, x) ((T)(x))
+#endif
+
+/* error codes (negative; values mirror Linux errno) */
+#define LLQ_OK 0
+#define LLQ_EINVAL (-22)    /* NULL pointer, element size 0, bad argument */
+#define LLQ_ERANGE (-34)    /* capacity not a power of two, or out of range */
+#define LLQ_ENOBUFS (-105)  /* memory too small */
+#define LLQ_EFAULT (-14)    /* memory not aligned to LLQ_CACHE_LINE */
+#define LLQ_EBUSY (-16)     /* no free thread slot (llq_ebr_register) */
+#define LLQ_EBADMSG (-74)   /* corrupt record (llq_bytes) */
+#define LLQ_EOVERFLOW (-75) /* reader lapped by the producer (llq_bcast) */
+#define LLQ_ETIMEDOUT (-110)
+#define LLQ_EMSGSIZE (-90)  /* record larger than the ring can hold / buffer too small */
+
+#define LLQ_ACQ __ATOMIC_ACQUIRE
+#define LLQ_REL __ATOMIC_RELEASE
+#define LLQ_RLX __ATOMIC_RELAXED
+#define LLQ_SC __ATOMIC_SEQ_CST
+#define LLQ_I_LOAD(p, o) __atomic_load_n((p), (o))
+#define LLQ_I_STORE(p, v, o) __atomic_store_n((p), (v), (o))
+#define LLQ_I_PAD(used) char pad_[LLQ_ISOLATE - (used)]
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* helpers                                                                                     */
+
+LLQ_INLINE void llq_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__arm__) && (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+                                                   defined(__ARM_ARCH_7A__) || defined(__ARM_ARCH_8A__)))
+    __asm__ __volatile__("yield" ::: "memory");
+#else
+    __asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+LLQ_INLINE bool llq_i_is_pow2(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
+LLQ_INLINE size_t llq_i_round_up(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
+LLQ_INLINE int llq_i_check_mem(const void *mem) {
+    if (!mem) return LLQ_EINVAL;
+    if ((LLQ_I_RCAST(uintptr_t, mem) & (LLQ_CACHE_LINE - 1)) != 0) return LLQ_EFAULT;
+    return 0;
+}
+/* wrapping signed difference a - b */
+LLQ_INLINE ptrdiff_t llq_i_diff(size_t a, size_t b) { return LLQ_I_SCAST(ptrdiff_t, a - b); }
+
+LLQ_INLINE void llq_i_bytecopy(unsigned char *d, const unsigned char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        d[i] = s[i];
+#ifdef LLQ_FREESTANDING
+        __asm__ __volatile__("" ::: "memory"); /* keep GCC from turning this into a memcpy call */
+#endif
+    }
+}
+
+LLQ_INLINE void llq_i_zero(void *p, size_t n) {
+#ifdef LLQ_FREESTANDING
+    unsigned char *b = LLQ_I_SCAST(unsigned char *, p);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        b[i] = 0;
+        __asm__ __volatile__("" ::: "memory");
+    }
+#else
+    __builtin_memset(p, 0, n);
+#endif
+}
+
+/* copy of an element: fixed sizes become single moves */
+LLQ_INLINE void llq_i_copy(void *d, const void *s, size_t n) {
+    /* hide the objects from -Warray-bounds, which would flag the size cases not taken */
+    __asm__("" : "+r"(d), "+r"(s));
+    switch (n) {
+    case 4: __builtin_memcpy(d, s, 4); return;
+    case 8: __builtin_memcpy(d, s, 8); return;
+    case 16: __builtin_memcpy(d, s, 16); return;
+    case 32: __builtin_memcpy(d, s, 32); return;
+    case 64: __builtin_memcpy(d, s, 64); return;
+    default: break;
+    }
+#ifdef LLQ_FREESTANDING
+    llq_i_bytecopy(LLQ_I_SCAST(unsigned char *, d), LLQ_I_SCAST(const unsigned char *, s), n);
+#else
+    __builtin_memcpy(d, s, n);
+#endif
+}
+
+/* racy copies for seqlock/broadcast payloads: every access atomic (relaxed), word-wise */
+LLQ_INLINE void llq_i_atomic_store_bytes(void *dst, const void *src, size_t n) {
+    size_t *d = LLQ_I_SCAST(size_t *, dst);
+    const unsigned char *s = LLQ_I_SCAST(const unsigned char *, src);
+    size_t i, w = n / sizeof(size_t);
+    for (i = 0; i < w; i++) {
+        size_t v;
+        __builtin_memcpy(&v, s + i * sizeof(size_t), sizeof(size_t));
+        LLQ_I_STORE(&d[i], v, LLQ_RLX);
+    }
+    {
+        unsigned char *db = LLQ_I_SCAST(unsigned char *, dst);
+        for (i = w * sizeof(size_t); i < n; i++) LLQ_I_STORE(&db[i], s[i], LLQ_RLX);
+    }
+}
+LLQ_INLINE void llq_i_atomic_load_bytes(void *dst, const void *src, size_t n) {
+    const size_t *s = LLQ_I_SCAST(const size_t *, src);
+    unsigned char *d = LLQ_I_SCAST(unsigned char *, dst);
+    size_t i, w = n / sizeof(size_t);
+    for (i = 0; i < w; i++) {
+        size_t v = LLQ_I_LOAD(&s[i], LLQ_RLX);
+        __builtin_memcpy(d + i * sizeof(size_t), &v, sizeof(size_t));
+    }
+    {
+        const unsigned char *sb = LLQ_I_SCAST(const unsigned char *, src);
+        for (i = w * sizeof(size_t); i < n; i++) d[i] = LLQ_I_LOAD(&sb[i], LLQ_RLX);
+    }
+}
+
+LLQDEF const char *llq_strerror(int err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* SPSC ring                                                                                   */
+
+typedef struct llq_spsc {
+    /* producer block: written by the producer only; `head` is read by the consumer */
+    size_t head;       /* next index to write (published with release) */
+    size_t tail_cache; /* producer's cached copy of tail */
+    size_t mask;
+    size_t esize;
+    LLQ_I_PAD(4 * sizeof(size_t));
+    /* consumer block */
+    size_t tail;       /* next index to read (published with release) */
+    size_t head_cache; /* consumer's cached copy of head */
+    size_t cmask;
+    size_t cesize;
+    char cpad_[LLQ_ISOLATE - 4 * sizeof(size_t)];
+    /* slots follow */
+} llq_spsc;
+
+LLQDEF size_t llq_spsc_memsize(size_t capacity, size_t esize); /* 0 if the arguments are invalid */
+LLQDEF int llq_spsc_init(llq_spsc *q, size_t memsize, size_t capacity, size_t esize);
+
+LLQ_INLINE unsigned char *llq_i_spsc_slots(llq_spsc *q) {
+    return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_spsc);
+}
+LLQ_INLINE size_t llq_spsc_capacity(const llq_spsc *q) { return q->mask + 1; }
+
+/* producer: free slots (refreshes the cached tail only if fewer than `want` look free) */
+LLQ_INLINE size_t llq_i_spsc_free(llq_spsc *q, size_t h, size_t want) {
+    size_t cap = q->mask + 1;
+    size_t fr = cap - (h - q->tail_cache);
+    if (fr < want) {
+        q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
+        fr = cap - (h - q->tail_cache);
+    }
+    return fr;
+}
+LLQ_INLINE size_t llq_i_spsc_avail(llq_spsc *q, size_t t, size_t want) {
+    size_t av = q->head_cache - t;
+    if (av < want) {
+        q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);
+        av = q->head_cache - t;
+    }
+    return av;
+}
+
+LLQ_INLINE bool llq_spsc_push(llq_spsc *q, const void *e) {
+    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX);
+    if (LLQ_UNLIKELY(h - q->tail_cache > q->mask)) {
+        q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
+        if (h - q->tail_cache > q->mask) return false;
+    }
+    llq_i_copy(llq_i_spsc_slots(q) + (h & q->mask) * q->esize, e, q->esize);
+    LLQ_I_STORE(&q->head, h + 1, LLQ_REL);
+    return true;
+}
+
+LLQ_INLINE bool llq_spsc_pop(llq_spsc *q, void *e) {
+    size_t t = LLQ_I_LOAD(&q->tail, LLQ_RLX);
+    if (LLQ_UNLIKELY(t == q->head_cache)) {
+        q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);
+        if (t == q->head_cache) return false;
+    }
+    llq_i_copy(e, llq_i_spsc_slots(q) + (t & q->cmask) * q->cesize, q->cesize);
+    LLQ_I_STORE(&q->tail, t + 1, LLQ_REL);
+    return true;
+}
+
+/* push up to n elements, publishing the index once; returns how many were pushed */
+LLQ_INLINE size_t llq_spsc_push_n(llq_spsc *q, const void *src, size_t n) {
+    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX);
+    size_t fr = llq_i_spsc_free(q, h, n), off, first;
+    const unsigned char *s = LLQ_I_SCAST(const unsigned char *, src);
+    if (n > fr) n = fr;
+    if (n == 0) return 0;
+    off = h & q->mask;
+    first = q->mask + 1 - off;
+    if (first > n) first = n;
+    llq_i_copy(llq_i_spsc_slots(q) + off * q->esize, s, first * q->esize);
+    if (n > first) llq_i_copy(llq_i_spsc_slots(q), s + first * q->esize, (n - first) * q->esize);
+    LLQ_I_STORE(&q->head, h + n, LLQ_REL);
+    return n;
+}
+
+/* pop up to n elements, publishing the index once; returns how many were popped */
+LLQ_INLINE size_t llq_spsc_pop_n(llq_spsc *q, void *dst, size_t n) {
+    size_t t = LLQ_I_LOAD(&q->tail, LLQ_RLX);
+    size_t av = llq_i_spsc_avail(q, t, n), off, first;
+    unsigned char *d = LLQ_I_SCAST(unsigned char *, dst);
+    if (n > av) n = av;
+    if (n == 0) return 0;
+    off = t & q->cmask;
+    first = q->cmask + 1 - off;
+    if (first > n) first = n;
+    llq_i_copy(d, llq_i_spsc_slots(q) + off * q->cesize, first * q->cesize);
+    if (n > first) llq_i_copy(d + first * q->cesize, llq_i_spsc_slots(q), (n - first) * q->cesize);
+    LLQ_I_STORE(&q->tail, t + n, LLQ_REL);
+    return n;
+}
+
+/* zero-copy producer: pointer to *got (1..want) contiguous free slots, NULL if full */
+LLQ_INLINE void *llq_spsc_reserve(llq_spsc *q, size_t want, size_t *got) {
+    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX);
+    size_t fr = llq_i_spsc_free(q, h, want ? want : 1), off = h & q->mask, contig = q->mask + 1 - off;
+    if (fr > contig) fr = contig;
+    if (fr > want) fr = want;
+    if (got) *got = fr;
+    return fr ? llq_i_spsc_slots(q) + off * q->esize : NULL;
+}
+LLQ_INLINE void llq_spsc_commit(llq_spsc *q, size_t n) {
+    LLQ_I_STORE(&q->head, LLQ_I_LOAD(&q->head, LLQ_RLX) + n, LLQ_REL);
+}
+/* zero-copy consumer: pointer to *got (1..want) contiguous readable slots, NULL if empty */
+LLQ_INLINE void *llq_spsc_peek(llq_spsc *q, size_t want, size_t *got) {
+    size_t t = LLQ_I_LOAD(&q->tail, LLQ_RLX);
+    size_t av = llq_i_spsc_avail(q, t, want ? want : 1), off = t & q->cmask, contig = q->cmask + 1 - off;
+    if (av > contig) av = contig;
+    if (av > want) av = want;
+    if (got) *got = av;
+    return av ? llq_i_spsc_slots(q) + off * q->cesize : NULL;
+}
+LLQ_INLINE void llq_spsc_release(llq_spsc *q, size_t n) {
+    LLQ_I_STORE(&q->tail, LLQ_I_LOAD(&q->tail, LLQ_RLX) + n, LLQ_REL);
+}
+/* approximate number of elements (exact when called by either side with the other idle) */
+LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
+    size_t t = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
+    size_t h = LLQ_I_LOAD(&q->head, LLQ_ACQ);
+    size_t n = h - t;
+    return n > q->mask + 1 ? (llq_i_diff(h, t) < 0 ? 0 : q->mask + 1) : n;
+}
+
+/* typed variant: LLQ_SPSC_TYPED(ticks, struct tick) defines ticks_memsize, ticks_init, ticks_push,
+   ticks_pop, ticks_push_n, ticks_pop_n operating on llq_spsc with an inlined fixed-size copy. */
+#define LLQ_SPSC_TYPED(name, T)                                                                     \
+    LLQ_INLINE size_t name##_memsize(size_t capacity) { return llq_spsc_memsize(capacity, sizeof(T)); } \
+    LLQ_INLINE int name##_init(llq_spsc *q, size_t memsize, size_t capacity) {                      \
+        return llq_spsc_init(q, memsize, capacity, sizeof(T));                                      \
+    }                                                                                               \
+    LLQ_INLINE bool name##_push(llq_spsc *q, const T *v) {                                          \
+        size_t h_ = LLQ_I_LOAD(&q->head, LLQ_RLX);                                                  \
+        if (LLQ_UNLIKELY(h_ - q->tail_cache > q->mask)) {                                           \
+            q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);                                          \
+            if (h_ - q->tail_cache > q->mask) return false;                                         \
+        }                                                                                           \
+        LLQ_I_RCAST(T *, llq_i_spsc_slots(q))[h_ & q->mask] = *v;                                   \
+        LLQ_I_STORE(&q->head, h_ + 1, LLQ_REL);                                                     \
+        return true;                                                                                \
+    }                                                                                               \
+    LLQ_INLINE bool name##_pop(llq_spsc *q, T *v) {                                                 \
+        size_t t_ = LLQ_I_LOAD(&q->tail, LLQ_RLX);                                                  \
+        if (LLQ_UNLIKELY(t_ == q->head_cache)) {                                                    \
+            q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);                                          \
+            if (t_ == q->head_cache) return false;                                                  \
+        }                                                                                           \
+        *v = LLQ_I_RCAST(T *, llq_i_spsc_slots(q))[t_ & q->cmask];                                  \
+        LLQ_I_STORE(&q->tail, t_ + 1, LLQ_REL);                                                     \
+        return true;                                                                                \
+    }                                                                                               \
+    LLQ_INLINE size_t name##_push_n(llq_spsc *q, const T *v, size_t n) {                            \
+        size_t h_ = LLQ_I_LOAD(&q->head, LLQ_RLX), fr_ = llq_i_spsc_free(q, h_, n), i_;             \
+        T *s_ = LLQ_I_RCAST(T *, llq_i_spsc_slots(q));                                              \
+        if (n > fr_) n = fr_;                                                                       \
+        for (i_ = 0; i_ < n; i_++) s_[(h_ + i_) & q->mask] = v[i_];                                 \
+        if (n) LLQ_I_STORE(&q->head, h_ + n, LLQ_REL);                                              \
+        return n;                                                                                   \
+    }                                                                                               \
+    LLQ_INLINE size_t name##_pop_n(llq_spsc *q, T *v, size_t n) {                                   \
+        size_t t_ = LLQ_I_LOAD(&q->tail, LLQ_RLX), av_ = llq_i_spsc_avail(q, t_, n), i_;            \
+        const T *s_ = LLQ_I_RCAST(const T *, llq_i_spsc_slots(q));                                  \
+        if (n > av_) n = av_;                                                                       \
+        for (i_ = 0; i_ < n; i_++) v[i_] = s_[(t_ + i_) & q->cmask];                                \
+        if (n) LLQ_I_STORE(&q->tail, t_ + n, LLQ_REL);                                              \
+        return n;                                                                                   \
+    }                                                                                               \
+    typedef int name##_llq_typed_end_
+
+/* ------------------------------------------------------------------------------------------ */
+/* MPMC bounded queue (per-slot sequence numbers)                                              */
+
+typedef struct llq_mpmc {
+    size_t enq; /* producers' claim counter */
+    size_t pmask;
+    size_t pstride;
+    size_t pesize;
+    LLQ_I_PAD(4 * sizeof(size_t));
+    size_t deq; /* consumers' claim counter */
+    size_t cmask;
+    size_t cstride;
+    size_t cesize;
+    char cpad_[LLQ_ISOLATE - 4 * sizeof(size_t)];
+    /* slots: { size_t seq; pad to 8; element } * capacity */
+} llq_mpmc;
+
+#define LLQ_I_SLOT_HDR 8 /* sequence word, padded so that element data is 8-byte aligned */
+
+LLQDEF size_t llq_mpmc_memsize(size_t capacity, size_t esize);
+LLQDEF int llq_mpmc_init(llq_mpmc *q, size_t memsize, size_t capacity, size_t esize);
+
+LLQ_INLINE unsigned char *llq_i_mpmc_slot(llq_mpmc *q, size_t pos, size_t mask, size_t stride) {
+    return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_mpmc) + (pos & mask) * stride;
+}
+LLQ_INLINE size_t *llq_i_seq(unsigned char *slot) { return LLQ_I_RCAST(size_t *, slot); }
+
+LLQ_INLINE bool llq_mpmc_push(llq_mpmc *q, const void *e) {
+    size_t pos = LLQ_I_LOAD(&q->enq, LLQ_RLX);
+    unsigned char *s;
+    for (;;) {
+        ptrdiff_t d;
+        s = llq_i_mpmc_slot(q, pos, q->pmask, q->pstride);
+        d = llq_i_diff(LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ), pos);
+        if (d == 0) {
+            if (__atomic_compare_exchange_n(&q->enq, &pos, pos + 1, true, LLQ_RLX, LLQ_RLX)) break;
+        } else if (d < 0) {
+            return false; /* full */
+        } else {
+            pos = LLQ_I_LOAD(&q->enq, LLQ_RLX);
+        }
+    }
+    llq_i_copy(s + LLQ_I_SLOT_HDR, e, q->pesize);
+    LLQ_I_STORE(llq_i_seq(s), pos + 1, LLQ_REL);
+    return true;
+}
+
+LLQ_INLINE bool llq_mpmc_pop(llq_mpmc *q, void *e) {
+    size_t pos = LLQ_I_LOAD(&q->deq, LLQ_RLX);
+    unsigned char *s;
+    for (;;) {
+        ptrdiff_t d;
+        s = llq_i_mpmc_slot(q, pos, q->cmask, q->cstride);
+        d = llq_i_diff(LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ), pos + 1);
+        if (d == 0) {
+            if (__atomic_compare_exchange_n(&q->deq, &pos, pos + 1, true, LLQ_RLX, LLQ_RLX)) break;
+        } else if (d < 0) {
+            return false; /* empty */
+        } else {
+            pos = LLQ_I_LOAD(&q->deq, LLQ_RLX);
+        }
+    }
+    llq_i_copy(e, s + LLQ_I_SLOT_HDR, q->cesize);
+    LLQ_I_STORE(llq_i_seq(s), pos + q->cmask + 1, LLQ_REL);
+    return true;
+}
+
+/* burst push: counts the contiguous free slots (up to n) then claims them with one CAS */
+LLQ_INLINE size_t llq_mpmc_push_n(llq_mpmc *q, const void *src, size_t n) {
+    const unsigned char *sp = LLQ_I_SCAST(const unsigned char *, src);
+    size_t pos = LLQ_I_LOAD(&q->enq, LLQ_RLX), k, i;
+    for (;;) {
+        for (k = 0; k < n; k++) {
+            unsigned char *s = llq_i_mpmc_slot(q, pos + k, q->pmask, q->pstride);
+            if (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + k) break;
+        }
+        if (k == 0) {
+            size_t seq0 = LLQ_I_LOAD(llq_i_seq(llq_i_mpmc_slot(q, pos, q->pmask, q->pstride)), LLQ_ACQ);
+            if (llq_i_diff(seq0, pos) < 0) return 0; /* full */
+            pos = LLQ_I_LOAD(&q->enq, LLQ_RLX);
+            continue;
+        }
+        if (__atomic_compare_exchange_n(&q->enq, &pos, pos + k, false, LLQ_RLX, LLQ_RLX)) break;
+    }
+    for (i = 0; i < k; i++) {
+        unsigned char *s = llq_i_mpmc_slot(q, pos + i, q->pmask, q->pstride);
+        llq_i_copy(s + LLQ_I_SLOT_HDR, sp + i * q->pesize, q->pesize);
+        LLQ_I_STORE(llq_i_seq(s), pos + i + 1, LLQ_REL);
+    }
+    return k;
+}
+
+LLQ_INLINE size_t llq_mpmc_pop_n(llq_mpmc *q, void *dst, size_t n) {
+    unsigned char *dp = LLQ_I_SCAST(unsigned char *, dst);
+    size_t pos = LLQ_I_LOAD(&q->deq, LLQ_RLX), k, i;
+    for (;;) {
+        for (k = 0; k < n; k++) {
+            unsigned char *s = llq_i_mpmc_slot(q, pos + k, q->cmask, q->cstride);
+            if (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + k + 1) break;
+        }
+        if (k == 0) {
+            size_t seq0 = LLQ_I_LOAD(llq_i_seq(llq_i_mpmc_slot(q, pos, q->cmask, q->cstride)), LLQ_ACQ);
+            if (llq_i_diff(seq0, pos + 1) < 0) return 0; /* empty */
+            pos = LLQ_I_LOAD(&q->deq, LLQ_RLX);
+            continue;
+        }
+        if (__atomic_compare_exchange_n(&q->deq, &pos, pos + k, false, LLQ_RLX, LLQ_RLX)) break;
+    }
+    for (i = 0; i < k; i++) {
+        unsigned char *s = llq_i_mpmc_slot(q, pos + i, q->cmask, q->cstride);
+        llq_i_copy(dp + i * q->cesize, s + LLQ_I_SLOT_HDR, q->cesize);
+        LLQ_I_STORE(llq_i_seq(s), pos + i + q->cmask + 1, LLQ_REL);
+    }
+    return k;
+}
+
+LLQ_INLINE size_t llq_mpmc_capacity(const llq_mpmc *q) { return q->pmask + 1; }
+LLQ_INLINE size_t llq_mpmc_size(llq_mpmc *q) {
+    size_t d = LLQ_I_LOAD(&q->deq, LLQ_ACQ), e = LLQ_I_LOAD(&q->enq, LLQ_ACQ);
+    ptrdiff_t n = llq_i_diff(e, d);
+    return n < 0 ? 0 : (LLQ_I_SCAST(size_t, n) > q->pmask + 1 ? q->pmask + 1 : LLQ_I_SCAST(size_t, n));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* MPSC bounded queue: MPMC slots, the single consumer needs no CAS                            */
+
+typedef struct llq_mpsc {
+    llq_mpmc q;
+} llq_mpsc;
+
+LLQDEF size_t llq_mpsc_memsize(size_t capacity, size_t esize);
+LLQDEF int llq_mpsc_init(llq_mpsc *q, size_t memsize, size_t capacity, size_t esize);
+
+LLQ_INLINE bool llq_mpsc_push(llq_mpsc *q, const void *e) { return llq_mpmc_push(&q->q, e); }
+LLQ_INLINE size_t llq_mpsc_push_n(llq_mpsc *q, const void *e, size_t n) { return llq_mpmc_push_n(&q->q, e, n); }
+LLQ_INLINE bool llq_mpsc_pop(llq_mpsc *q, void *e) {
+    llq_mpmc *m = &q->q;
+    size_t pos = LLQ_I_LOAD(&m->deq, LLQ_RLX);
+    unsigned char *s = llq_i_mpmc_slot(m, pos, m->cmask, m->cstride);
+    if (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + 1) return false;
+    llq_i_copy(e, s + LLQ_I_SLOT_HDR, m->cesize);
+    LLQ_I_STORE(llq_i_seq(s), pos + m->cmask + 1, LLQ_REL);
+    LLQ_I_STORE(&m->deq, pos + 1, LLQ_RLX);
+    return true;
+}
+LLQ_INLINE size_t llq_mpsc_pop_n(llq_mpsc *q, void *dst, size_t n) {
+    llq_mpmc *m = &q->q;
+    unsigned char *dp = LLQ_I_SCAST(unsigned char *, dst);
+    size_t pos = LLQ_I_LOAD(&m->deq, LLQ_RLX), k;
+    for (k = 0; k < n; k++) {
+        unsigned char *s = llq_i_mpmc_slot(m, pos + k, m->cmask, m->cstride);
+        if (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + k + 1) break;
+        llq_i_copy(dp + k * m->cesize, s + LLQ_I_SLOT_HDR, m->cesize);
+        LLQ_I_STORE(llq_i_seq(s), pos + k + m->cmask + 1, LLQ_REL);
+    }
+    if (k) LLQ_I_STORE(&m->deq, pos + k, LLQ_RLX);
+    return k;
+}
+LLQ_INLINE size_t llq_mpsc_size(llq_mpsc *q) { return llq_mpmc_size(&q->q); }
+LLQ_INLINE size_t llq_mpsc_capacity(const llq_mpsc *q) { return q->q.pmask + 1; }
+
+/* ------------------------------------------------------------------------------------------ */
+/* intrusive unbounded MPSC queue (Vyukov). Embed llq_mpsc_link in your node.                  */
+/* A producer preempted between its exchange and its link store makes the consumer see "empty" */
+/* until it resumes (pop returns NULL); nothing is lost.                                       */
+
+typedef struct llq_mpsc_link {
+    struct llq_mpsc_link *next;
+} llq_mpsc_link;
+
+typedef struct llq_mpsc_list {
+    llq_mpsc_link *head; /* producers: last pushed */
+    LLQ_I_PAD(sizeof(void *));
+    llq_mpsc_link *tail; /* consumer */
+    llq_mpsc_link stub;
+    char cpad_[LLQ_ISOLATE - 2 * sizeof(void *)];
+} llq_mpsc_list;
+
+LLQDEF size_t llq_mpsc_list_memsize(void);
+LLQDEF int llq_mpsc_list_init(llq_mpsc_list *q, size_t memsize);
+
+LLQ_INLINE void llq_mpsc_list_push(llq_mpsc_list *q, llq_mpsc_link *n) {
+    llq_mpsc_link *prev;
+    LLQ_I_STORE(&n->next, LLQ_I_SCAST(llq_mpsc_link *, NULL), LLQ_RLX);
+    prev = __atomic_exchange_n(&q->head, n, __ATOMIC_ACQ_REL);
+    LLQ_I_STORE(&prev->next, n, LLQ_REL);
+}
+
+LLQ_INLINE llq_mpsc_link *llq_mpsc_list_pop(llq_mpsc_list *q) {
+    llq_mpsc_link *t = q->tail, *next = LLQ_I_LOAD(&t->next, LLQ_ACQ), *h;
+    if (t == &q->stub) {
+        if (!next) return NULL;
+        q->tail = next;
+        t = next;
+        next = LLQ_I_LOAD(&next->next, LLQ_ACQ);
+    }
+    if (next) {
+        q->tail = next;
+        return t;
+    }
+    h = LLQ_I_LOAD(&q->head, LLQ_ACQ);
+    if (t != h) return NULL; /* a producer is between exchange and link */
+    llq_mpsc_list_push(q, &q->stub);
+    next = LLQ_I_LOAD(&t->next, LLQ_ACQ);
+    if (next) {
+        q->tail = next;
+        return t;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* SPSC byte ring of variable-length records                                                   */
+/* record = 8-byte header { uint32 len; uint32 ~len } + payload padded to 8 bytes              */
+
+typedef struct llq_bytes {
+    size_t head;       /* producer: published end */
+    size_t tail_cache;
+    size_t mask;
+    size_t resv;       /* producer: absolute start of the reserved record */
+    LLQ_I_PAD(4 * sizeof(size_t));
+    size_t tail;       /* consumer: published start */
+    size_t head_cache;
+    size_t cmask;
+    size_t pend;       /* consumer: size of the record returned by peek */
+    char cpad_[LLQ_ISOLATE - 4 * sizeof(size_t)];
+} llq_bytes;
+
+#define LLQ_I_BYTES_SKIP 0xFFFFFFFFu
+
+LLQDEF size_t llq_bytes_memsize(size_t capacity_bytes);
+LLQDEF int llq_bytes_init(llq_bytes *q, size_t memsize, size_t capacity_bytes);
+
+LLQ_INLINE unsigned char *llq_i_bytes_data(llq_bytes *q) {
+    return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_bytes);
+}
+/* largest payload a record may have */
+LLQ_INLINE size_t llq_bytes_max_record(const llq_bytes *q) {
+    size_t m = (q->mask + 1) / 2 - 8;
+    return m > 0xFFFFFFF0u ? 0xFFFFFFF0u : m;
+}
+
+/* reserve room for a record of `len` payload bytes; returns the payload pointer or NULL if full */
+LLQ_INLINE void *llq_bytes_reserve(llq_bytes *q, size_t len) {
+    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX), cap = q->mask + 1;
+    size_t need = 8 + llq_i_round_up(len, 8), off = h & q->mask, to_end = cap - off, total, start;
+    if (LLQ_UNLIKELY(len > llq_bytes_max_record(q))) return NULL;
+    if (to_end < need) {
+        total = to_end + need;
+        start = h + to_end;
+    } else {
+        total = need;
+        start = h;
+    }
+    if (cap - (h - q->tail_cache) < total) {
+        q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
+        if (cap - (h - q->tail_cache) < total) return NULL;
+    }
+    if (start != h) {
+        uint32_t skip[2];
+        skip[0] = LLQ_I_BYTES_SKIP;
+        skip[1] = ~LLQ_I_BYTES_SKIP;
+        __builtin_memcpy(llq_i_bytes_data(q) + off, skip, 8);
+    }
+    q->resv = start;
+    return llq_i_bytes_data(q) + (start & q->mask) + 8;
+}
+/* publish the reserved record with its final length (<= the reserved length) */
+LLQ_INLINE void llq_bytes_commit(llq_bytes *q, size_t len) {
+    uint32_t hdr[2];
+    hdr[0] = LLQ_I_SCAST(uint32_t, len);
+    hdr[1] = ~hdr[0];
+    __builtin_memcpy(llq_i_bytes_data(q) + (q->resv & q->mask), hdr, 8);
+    LLQ_I_STORE(&q->head, q->resv + 8 + llq_i_round_up(len, 8), LLQ_REL);
+}
+LLQ_INLINE bool llq_bytes_write(llq_bytes *q, const void *p, size_t len) {
+    void *d = llq_bytes_reserve(q, len);
+    if (!d) return false;
+    llq_i_copy(d, p, len);
+    llq_bytes_commit(q, len);
+    return true;
+}
+
+/* zero-copy read of the next record: 1 = *p and *len set (call llq_bytes_release after use),
+   0 = empty, LLQ_EBADMSG = corrupt header (the ring must be reset) */
+LLQ_INLINE int llq_bytes_peek(llq_bytes *q, const void **p, size_t *len) {
+    size_t t = LLQ_I_LOAD(&q->tail, LLQ_RLX), cap = q->cmask + 1;
+    for (;;) {
+        size_t av = q->head_cache - t, off, to_end, rec;
+        uint32_t hdr[2];
+        if (av == 0) {
+            q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);
+            av = q->head_cache - t;
+            if (av == 0) return 0;
+        }
+        if (LLQ_UNLIKELY(av > cap || av < 8 || (av & 7) != 0)) return LLQ_EBADMSG;
+        off = t & q->cmask;
+        to_end = cap - off;
+        __builtin_memcpy(hdr, llq_i_bytes_data(q) + off, 8);
+        if (LLQ_UNLIKELY(hdr[1] != ~hdr[0])) return LLQ_EBADMSG;
+        if (hdr[0] == LLQ_I_BYTES_SKIP) {
+            if (to_end > av) return LLQ_EBADMSG;
+            t += to_end;
+            LLQ_I_STORE(&q->tail, t, LLQ_REL);
+            continue;
+        }
+        rec = 8 + llq_i_round_up(hdr[0], 8);
+        if (LLQ_UNLIKELY(rec > to_end || rec > av)) return LLQ_EBADMSG;
+        q->pend = rec;
+        *p = llq_i_bytes_data(q) + off + 8;
+        *len = hdr[0];
+        return 1;
+    }
+}
+LLQ_INLINE void llq_bytes_release(llq_bytes *q) {
+    LLQ_I_STORE(&q->tail, LLQ_I_LOAD(&q->tail, LLQ_RLX) + q->pend, LLQ_REL);
+    q->pend = 0;
+}
+/* copy the next record into buf: length (> 0 or 0 for an empty record!) via *len; returns
+   1 / 0 (empty) / LLQ_EBADMSG / LLQ_EMSGSIZE (buf too small, record left in place) */
+LLQ_INLINE int llq_bytes_read(llq_bytes *q, void *buf, size_t bufsize, size_t *len) {
+    const void *p;
+    int r = llq_bytes_peek(q, &p, len);
+    if (r <= 0) return r;
+    if (*len > bufsize) return LLQ_EMSGSIZE;
+    llq_i_copy(buf, p, *len);
+    llq_bytes_release(q);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* broadcast ring: one producer, independent readers                                           */
+
+typedef struct llq_bcast {
+    size_t mask; /* read-only after init */
+    size_t stride;
+    size_t esize;
+    LLQ_I_PAD(3 * sizeof(size_t));
+    size_t head; /* producer: next position (readers read it only to join / resync) */
+    char hpad_[LLQ_ISOLATE - sizeof(size_t)];
+    /* slots: { size_t seq (2*pos+1 while writing, 2*pos+2 when done); pad to 8; element } */
+} llq_bcast;
+
+typedef struct llq_bcast_reader {
+    size_t pos;     /* next position to read */
+    size_t dropped; /* items lost to overruns so far */
+} llq_bcast_reader;
+
+LLQDEF size_t llq_bcast_memsize(size_t capacity, size_t esize);
+LLQDEF int llq_bcast_init(llq_bcast *q, size_t memsize, size_t capacity, size_t esize);
+
+LLQ_INLINE unsigned char *llq_i_bcast_slot(llq_bcast *q, size_t pos) {
+    return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_bcast) + (pos & q->mask) * q->stride;
+}
+LLQ_INLINE void llq_bcast_publish(llq_bcast *q, const void *e) {
+    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX);
+    unsigned char *s = llq_i_bcast_slot(q, h);
+    LLQ_I_STORE(llq_i_seq(s), 2 * h + 1, LLQ_RLX);
+    __atomic_thread_fence(LLQ_REL);
+    llq_i_atomic_store_bytes(s + LLQ_I_SLOT_HDR, e, q->esize);
+    LLQ_I_STORE(llq_i_seq(s), 2 * h + 2, LLQ_REL);
+    LLQ_I_STORE(&q->head, h + 1, LLQ_REL);
+}
+/* a new reader starts at the next item to be published */
+LLQ_INLINE void llq_bcast_reader_init(llq_bcast *q, llq_bcast_reader *r) {
+    r->pos = LLQ_I_LOAD(&q->head, LLQ_ACQ);
+    r->dropped = 0;
+}
+/* 1 = *e filled; 0 = nothing new; LLQ_EOVERFLOW = this reader was lapped: it is moved to the
+   oldest item still likely intact and r->dropped grows by the number of items lost */
+LLQ_INLINE int llq_bcast_read(llq_bcast *q, llq_bcast_reader *r, void *e) {
+    size_t pos = r->pos, want = 2 * pos + 2, s1, s2;
+    unsigned char *s = llq_i_bcast_slot(q, pos);
+    ptrdiff_t d;
+    s1 = LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ);
+    d = llq_i_diff(s1, want);
+    if (d < 0) return 0;
+    if (d == 0) {
+        llq_i_atomic_load_bytes(e, s + LLQ_I_SLOT_HDR, q->esize);
+        __atomic_thread_fence(LLQ_ACQ);
+        s2 = LLQ_I_LOAD(llq_i_seq(s), LLQ_RLX);
+        if (LLQ_LIKELY(s2 == s1)) {
+            r->pos = pos + 1;
+            return 1;
+        }
+    }
+    {
+        size_t h = LLQ_I_LOAD(&q->head, LLQ_ACQ), np = h - (q->mask + 1) / 2;
+        if (llq_i_diff(np, pos) <= 0) np = pos + 1;
+        r->dropped += np - pos;
+        r->pos = np;
+    }
+    return LLQ_EOVERFLOW;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* seqlock (single writer)                                                                     */
+
+typedef struct llq_seqlock {
+    size_t seq;
+    size_t esize;
+    char pad_[LLQ_CACHE_LINE - 2 * sizeof(size_t)];
+    /* value follows */
+} llq_seqlock;
+
+LLQDEF size_t llq_seqlock_memsize(size_t esize);
+LLQDEF int llq_seqlock_init(llq_seqlock *s, size_t memsize, size_t esize, const void *initial);
+
+LLQ_INLINE void *llq_i_seqlock_data(llq_seqlock *s) {
+    return LLQ_I_RCAST(unsigned char *, s) + sizeof(llq_seqlock);
+}
+LLQ_INLINE void llq_seqlock_write(llq_seqlock *s, const void *e) {
+    size_t q = LLQ_I_LOAD(&s->seq, LLQ_RLX);
+    LLQ_I_STORE(&s->seq, q + 1, LLQ_RLX);
+    __atomic_thread_fence(LLQ_REL);
+    llq_i_atomic_store_bytes(llq_i_seqlock_data(s), e, s->esize);
+    LLQ_I_STORE(&s->seq, q + 2, LLQ_REL);
+}
+/* one attempt: false if a write was in progress or overlapped the copy (e then undefined) */
+LLQ_INLINE bool llq_seqlock_try_read(llq_seqlock *s, void *e) {
+    size_t q1 = LLQ_I_LOAD(&s->seq, LLQ_ACQ), q2;
+    if (q1 & 1) return false;
+    llq_i_atomic_load_bytes(e, llq_i_seqlock_data(s), s->esize);
+    __atomic_thread_fence(LLQ_ACQ);
+    q2 = LLQ_I_LOAD(&s->seq, LLQ_RLX);
+    return q1 == q2;
+}
+LLQ_INLINE void llq_seqlock_read(llq_seqlock *s, void *e) {
+    while (!llq_seqlock_try_read(s, e)) llq_cpu_relax();
+}
+LLQ_INLINE size_t llq_seqlock_version(llq_seqlock *s) { return LLQ_I_LOAD(&s->seq, LLQ_ACQ) / 2; }
+
+/* ------------------------------------------------------------------------------------------ */
+/* epoch-based reclamation (Fraser)                                                            */
+
+typedef struct llq_ebr_node {
+    struct llq_ebr_node *next;
+    void (*fn)(struct llq_ebr_node *node); /* called once no reader can see the node */
+} llq_ebr_node;
+
+struct llq_ebr;
+typedef struct llq_ebr_local { /* thread-private part */
+    struct llq_ebr *dom;
+    llq_ebr_node *limbo[3];
+    size_t limbo_epoch[3];
+    size_t nretired; /* retired since the last advance attempt */
+    size_t pending;  /* in this thread's limbo lists */
+} llq_ebr_local;
+typedef struct llq_ebr_thread {
+    size_t state; /* (epoch << 1) | active; read by whoever tries to advance the epoch */
+    size_t used;  /* slot claimed */
+    char pad0_[LLQ_CACHE_LINE - 2 * sizeof(size_t)];
+    llq_ebr_local l;
+    char pad1_[LLQ_CACHE_LINE - sizeof(llq_ebr_local) % LLQ_CACHE_LINE];
+} llq_ebr_thread;
+
+typedef struct llq_ebr {
+    size_t epoch;
+    char pad0_[LLQ_CACHE_LINE - sizeof(size_t)];
+    size_t max_threads;
+    char pad1_[LLQ_CACHE_LINE - sizeof(size_t)];
+    /* llq_ebr_thread[max_threads] follows */
+} llq_ebr;
+
+LLQDEF size_t llq_ebr_memsize(size_t max_threads);
+LLQDEF int llq_ebr_init(llq_ebr *d, size_t memsize, size_t max_threads);
+LLQDEF int llq_ebr_register(llq_ebr *d, llq_ebr_thread **out);
+LLQDEF void llq_ebr_unregister(llq_ebr_thread *t); /* outside a critical section; limbo kept */
+LLQDEF void llq_ebr_retire(llq_ebr_thread *t, llq_ebr_node *node, void (*fn)(llq_ebr_node *));
+LLQDEF bool llq_ebr_try_advance(llq_ebr *d);
+LLQDEF size_t llq_ebr_poll(llq_ebr_thread *t); /* advance + free what is safe; returns nodes freed */
+LLQDEF size_t llq_ebr_drain(llq_ebr *d);       /* no thread inside: free everything; returns count */
+LLQDEF size_t llq_ebr_pending(llq_ebr *d);     /* retired but not yet freed (quiescent caller) */
+
+LLQ_INLINE void llq_ebr_enter(llq_ebr_thread *t) {
+    size_t e = LLQ_I_LOAD(&t->l.dom->epoch, LLQ_ACQ);
+    LLQ_I_STORE(&t->state, (e << 1) | 1u, LLQ_RLX);
+    __atomic_thread_fence(LLQ_SC);
+}
+LLQ_INLINE void llq_ebr_exit(llq_ebr_thread *t) {
+    LLQ_I_STORE(&t->state, LLQ_I_LOAD(&t->state, LLQ_RLX) & ~LLQ_I_SCAST(size_t, 1), LLQ_REL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Treiber stack (intrusive). push/pop inside llq_ebr_enter/exit; retire popped nodes.         */
+
+typedef struct llq_stack_node {
+    struct llq_stack_node *next;
+} llq_stack_node;
+
+typedef struct llq_stack {
+    llq_stack_node *top;
+    char pad_[LLQ_ISOLATE - sizeof(void *)];
+} llq_stack;
+
+LLQDEF size_t llq_stack_memsize(void);
+LLQDEF int llq_stack_init(llq_stack *s, size_t memsize);
+
+LLQ_INLINE void llq_stack_push(llq_stack *s, llq_stack_node *n) {
+    llq_stack_node *top = LLQ_I_LOAD(&s->top, LLQ_RLX);
+    do {
+        LLQ_I_STORE(&n->next, top, LLQ_RLX);
+    } while (!__atomic_compare_exchange_n(&s->top, &top, n, true, LLQ_REL, LLQ_RLX));
+}
+LLQ_INLINE llq_stack_node *llq_stack_pop(llq_stack *s) {
+    llq_stack_node *top = LLQ_I_LOAD(&s->top, LLQ_ACQ);
+    while (top) {
+        llq_stack_node *next = LLQ_I_LOAD(&top->next, LLQ_RLX);
+        if (__atomic_compare_exchange_n(&s->top, &top, next, true, LLQ_ACQ, LLQ_ACQ)) break;
+    }
+    return top;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Michael-Scott queue. push/pop inside llq_ebr_enter/exit; retire the node pop hands back.    */
+
+typedef struct llq_msq_node {
+    struct llq_msq_node *next;
+    void *value;
+} llq_msq_node;
+
+typedef struct llq_msq {
+    llq_msq_node *head;
+    char pad0_[LLQ_ISOLATE - sizeof(void *)];
+    llq_msq_node *tail;
+    char pad1_[LLQ_ISOLATE - sizeof(void *)];
+} llq_msq;
+
+LLQDEF size_t llq_msq_memsize(void);
+/* `dummy` becomes the initial sentinel; the queue owns it until pop hands it back */
+LLQDEF int llq_msq_init(llq_msq *q, size_t memsize, llq_msq_node *dummy);
+
+LLQ_INLINE void llq_msq_push(llq_msq *q, llq_msq_node *n, void *value) {
+    llq_msq_node *tail, *next;
+    n->value = value;
+    LLQ_I_STORE(&n->next, LLQ_I_SCAST(llq_msq_node *, NULL), LLQ_RLX);
+    for (;;) {
+        tail = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
+        next = LLQ_I_LOAD(&tail->next, LLQ_ACQ);
+        if (tail != LLQ_I_LOAD(&q->tail, LLQ_ACQ)) continue;
+        if (next == NULL) {
+            if (__atomic_compare_exchange_n(&tail->next, &next, n, false, LLQ_REL, LLQ_RLX)) break;
+        } else {
+            __atomic_compare_exchange_n(&q->tail, &tail, next, false, LLQ_REL, LLQ_RLX);
+        }
+    }
+    __atomic_compare_exchange_n(&q->tail, &tail, n, false, LLQ_REL, LLQ_RLX);
+}
+/* true: *value = oldest value, *retired = a node no longer in the queue (llq_ebr_retire it) */
+LLQ_INLINE bool llq_msq_pop(llq_msq *q, void **value, llq_msq_node **retired) {
+    for (;;) {
+        llq_msq_node *head = LLQ_I_LOAD(&q->head, LLQ_ACQ);
+        llq_msq_node *tail = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
+        llq_msq_node *next = LLQ_I_LOAD(&head->next, LLQ_ACQ);
+        if (head != LLQ_I_LOAD(&q->head, LLQ_ACQ)) continue;
+        if (head == tail) {
+            if (next == NULL) return false;
+            __atomic_compare_exchange_n(&q->tail, &tail, next, false, LLQ_REL, LLQ_RLX);
+        } else {
+            void *v = LLQ_I_LOAD(&next->value, LLQ_RLX);
+            if (__atomic_compare_exchange_n(&q->head, &head, next, false, LLQ_ACQ, LLQ_RLX)) {
+                *value = v;
+                *retired = head;
+                return true;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* wait / notify                                                                               */
+
+typedef struct llq_waiter {
+    uint32_t seq;     /* futex word */
+    uint32_t waiters; /* threads inside llq_wait's sleeping phase */
+} llq_waiter;
+
+LLQDEF void llq_waiter_init(llq_waiter *w);
+LLQDEF void llq_i_wake(llq_waiter *w);
+/* wait until ready(ctx) returns true: spin LLQ_SPIN_COUNT checks, then sleep (futex) until
+   llq_notify; timeout_ns < 0 waits forever. 0 = ready, LLQ_ETIMEDOUT. */
+LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t timeout_ns);
+/* after publishing (push), wake sleepers; one fence + one load when nobody sleeps */
+LLQ_INLINE void llq_notify(llq_waiter *w) {
+    __atomic_thread_fence(LLQ_SC);
+    if (LLQ_UNLIKELY(LLQ_I_LOAD(&w->waiters, LLQ_RLX) != 0)) llq_i_wake(w);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LLQ_H */
+
+/* ========================================================================================== */
+/* implementation                                                                              */
+
+#if defined(LLQ_IMPLEMENTATION) && !defined(LLQ_IMPLEMENTATION_DONE)
+#define LLQ_IMPLEMENTATION_DONE
+
+#if !defined(LLQ_FREESTANDING)
+#if defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#define LLQ_I_WIN 1
+#elif defined(__linux__) && !defined(LLQ_NO_FUTEX)
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <sched.h>
+#define LLQ_I_FUTEX 1
+#else
+#include <sched.h>
+#include <time.h>
+#define LLQ_I_POSIX 1
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+LLQDEF const char *llq_strerror(int err) {
+    switch (err) {
+    case LLQ_OK: return "success";
+    case LLQ_EINVAL: return "invalid argument (NULL pointer or zero element size)";
+    case LLQ_ERANGE: return "capacity not a power of two or out of range";
+    case LLQ_ENOBUFS: return "memory too small";
+    case LLQ_EFAULT: return "memory not aligned to LLQ_CACHE_LINE";
+    case LLQ_EBUSY: return "no free slot";
+    case LLQ_EBADMSG: return "corrupt record";
+    case LLQ_EOVERFLOW: return "reader overrun by the producer";
+    case LLQ_ETIMEDOUT: return "timed out";
+    case LLQ_EMSGSIZE: return "message too large";
+    default: return "unknown error";
+    }
+}
+
+/* slots bytes for capacity * stride, 0 on overflow */
+static size_t llq_i_slots_bytes(size_t capacity, size_t stride) {
+    if (stride != 0 && capacity > (SIZE_MAX - 4 * LLQ_ISOLATE) / stride) return 0;
+    return capacity * stride;
+}
+
+static int llq_i_check_common(const void *mem, size_t capacity, size_t esize) {
+    int r = llq_i_check_mem(mem);
+    if (r) return r;
+    if (esize == 0) return LLQ_EINVAL;
+    if (!llq_i_is_pow2(capacity) || capacity < 2) return LLQ_ERANGE;
+    return 0;
+}
+
+LLQDEF size_t llq_spsc_memsize(size_t capacity, size_t esize) {
+    size_t b;
+    if (esize == 0 || !llq_i_is_pow2(capacity) || capacity < 2) return 0;
+    b = llq_i_slots_bytes(capacity, esize);
+    return b ? sizeof(llq_spsc) + b : 0;
+}
+LLQDEF int llq_spsc_init(llq_spsc *q, size_t memsize, size_t capacity, size_t esize) {
+    size_t need;
+    int r = llq_i_check_common(q, capacity, esize);
+    if (r) return r;
+    need = llq_spsc_memsize(capacity, esize);
+    if (need == 0) return LLQ_ERANGE;
+    if (memsize < need) return LLQ_ENOBUFS;
+    llq_i_zero(q, sizeof(*q));
+    q->mask = q->cmask = capacity - 1;
+    q->esize = q->cesize = esize;
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+
+static size_t llq_i_mpmc_stride(size_t esize) { return LLQ_I_SLOT_HDR + llq_i_round_up(esize, 8); }
+
+LLQDEF size_t llq_mpmc_memsize(size_t capacity, size_t esize) {
+    size_t b;
+    if (esize == 0 || esize > SIZE_MAX / 4 || !llq_i_is_pow2(capacity) || capacity < 2) return 0;
+    b = llq_i_slots_bytes(capacity, llq_i_mpmc_stride(esize));
+    return b ? sizeof(llq_mpmc) + b : 0;
+}
+LLQDEF int llq_mpmc_init(llq_mpmc *q, size_t memsize, size_t capacity, size_t esize) {
+    size_t need, i, stride;
+    int r = llq_i_check_common(q, capacity, esize);
+    if (r) return r;
+    need = llq_mpmc_memsize(capacity, esize);
+    if (need == 0) return LLQ_ERANGE;
+    if (memsize < need) return LLQ_ENOBUFS;
+    llq_i_zero(q, sizeof(*q));
+    stride = llq_i_mpmc_stride(esize);
+    q->pmask = q->cmask = capacity - 1;
+    q->pstride = q->cstride = stride;
+    q->pesize = q->cesize = esize;
+    for (i = 0; i < capacity; i++) LLQ_I_STORE(llq_i_seq(llq_i_mpmc_slot(q, i, q->pmask, stride)), i, LLQ_RLX);
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+LLQDEF size_t llq_mpsc_memsize(size_t capacity, size_t esize) {
+    size_t m = llq_mpmc_memsize(capacity, esize);
+    return m ? m - sizeof(llq_mpmc) + sizeof(llq_mpsc) : 0;
+}
+LLQDEF int llq_mpsc_init(llq_mpsc *q, size_t memsize, size_t capacity, size_t esize) {
+    return llq_mpmc_init(q ? &q->q : LLQ_I_SCAST(llq_mpmc *, NULL), memsize, capacity, esize);
+}
+
+LLQDEF size_t llq_mpsc_list_memsize(void) { return sizeof(llq_mpsc_list); }
+LLQDEF int llq_mpsc_list_init(llq_mpsc_list *q, size_t memsize) {
+    int r = llq_i_check_mem(q);
+    if (r) return r;
+    if (memsize < sizeof(*q)) return LLQ_ENOBUFS;
+    llq_i_zero(q, sizeof(*q));
+    q->stub.next = NULL;
+    q->head = &q->stub;
+    q->tail = &q->stub;
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+
+LLQDEF size_t llq_bytes_memsize(size_t capacity_bytes) {
+    if (!llq_i_is_pow2(capacity_bytes) || capacity_bytes < 64 || capacity_bytes > SIZE_MAX / 4) return 0;
+    return sizeof(llq_bytes) + capacity_bytes;
+}
+LLQDEF int llq_bytes_init(llq_bytes *q, size_t memsize, size_t capacity_bytes) {
+    int r = llq_i_check_common(q, capacity_bytes, 1);
+    size_t need;
+    if (r) return r;
+    need = llq_bytes_memsize(capacity_bytes);
+    if (need == 0) return LLQ_ERANGE;
+    if (memsize < need) return LLQ_ENOBUFS;
+    llq_i_zero(q, sizeof(*q));
+    q->mask = q->cmask = capacity_bytes - 1;
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+
+LLQDEF size_t llq_bcast_memsize(size_t capacity, size_t esize) {
+    size_t b;
+    if (esize == 0 || esize > SIZE_MAX / 4 || !llq_i_is_pow2(capacity) || capacity < 2) return 0;
+    b = llq_i_slots_bytes(capacity, llq_i_mpmc_stride(esize));
+    return b ? sizeof(llq_bcast) + b : 0;
+}
+LLQDEF int llq_bcast_init(llq_bcast *q, size_t memsize, size_t capacity, size_t esize) {
+    size_t need;
+    int r = llq_i_check_common(q, capacity, esize);
+    if (r) return r;
+    need = llq_bcast_memsize(capacity, esize);
+    if (need == 0) return LLQ_ERANGE;
+    if (memsize < need) return LLQ_ENOBUFS;
+    llq_i_zero(q, need);
+    q->mask = capacity - 1;
+    q->stride = llq_i_mpmc_stride(esize);
+    q->esize = esize;
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+
+LLQDEF size_t llq_seqlock_memsize(size_t esize) {
+    if (esize == 0 || esize > SIZE_MAX / 4) return 0;
+    return sizeof(llq_seqlock) + llq_i_round_up(esize, sizeof(size_t));
+}
+LLQDEF int llq_seqlock_init(llq_seqlock *s, size_t memsize, size_t esize, const void *initial) {
+    size_t need;
+    int r = llq_i_check_mem(s);
+    if (r) return r;
+    if (esize == 0) return LLQ_EINVAL;
+    need = llq_seqlock_memsize(esize);
+    if (need == 0) return LLQ_ERANGE;
+    if (memsize < need) return LLQ_ENOBUFS;
+    llq_i_zero(s, need);
+    s->esize = esize;
+    if (initial) llq_i_atomic_store_bytes(llq_i_seqlock_data(s), initial, esize);
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+
+LLQDEF size_t llq_stack_memsize(void) { return sizeof(llq_stack); }
+LLQDEF int llq_stack_init(llq_stack *s, size_t memsize) {
+    int r = llq_i_check_mem(s);
+    if (r) return r;
+    if (memsize < sizeof(*s)) return LLQ_ENOBUFS;
+    llq_i_zero(s, sizeof(*s));
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+
+LLQDEF size_t llq_msq_memsize(void) { return sizeof(llq_msq); }
+LLQDEF int llq_msq_init(llq_msq *q, size_t memsize, llq_msq_node *dummy) {
+    int r = llq_i_check_mem(q);
+    if (r) return r;
+    if (!dummy) return LLQ_EINVAL;
+    if (memsize < sizeof(*q)) return LLQ_ENOBUFS;
+    llq_i_zero(q, sizeof(*q));
+    dummy->next = NULL;
+    dummy->value = NULL;
+    q->head = q->tail = dummy;
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+
+/* --- EBR --- */
+
+static llq_ebr_thread *llq_i_ebr_threads(llq_ebr *d) {
+    return LLQ_I_RCAST(llq_ebr_thread *, LLQ_I_RCAST(unsigned char *, d) + sizeof(llq_ebr));
+}
+LLQDEF size_t llq_ebr_memsize(size_t max_threads) {
+    if (max_threads == 0 || max_threads > 65536) return 0;
+    return sizeof(llq_ebr) + max_threads * sizeof(llq_ebr_thread);
+}
+LLQDEF int llq_ebr_init(llq_ebr *d, size_t memsize, size_t max_threads) {
+    size_t need;
+    int r = llq_i_check_mem(d);
+    if (r) return r;
+    need = llq_ebr_memsize(max_threads);
+    if (need == 0) return LLQ_ERANGE;
+    if (memsize < need) return LLQ_ENOBUFS;
+    llq_i_zero(d, need);
+    d->max_threads = max_threads;
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+LLQDEF int llq_ebr_register(llq_ebr *d, llq_ebr_thread **out) {
+    size_t i;
+    if (!d || !out) return LLQ_EINVAL;
+    for (i = 0; i < d->max_threads; i++) {
+        llq_ebr_thread *t = &llq_i_ebr_threads(d)[i];
+        size_t z = 0;
+        if (__atomic_compare_exchange_n(&t->used, &z, 1, false, LLQ_SC, LLQ_RLX)) {
+            t->l.dom = d;
+            LLQ_I_STORE(&t->state, 0, LLQ_SC);
+            *out = t;
+            return 0;
+        }
+    }
+    return LLQ_EBUSY;
+}
+LLQDEF void llq_ebr_unregister(llq_ebr_thread *t) {
+    LLQ_I_STORE(&t->state, 0, LLQ_SC);
+    LLQ_I_STORE(&t->used, 0, LLQ_REL);
+}
+LLQDEF bool llq_ebr_try_advance(llq_ebr *d) {
+    size_t e, i;
+    __atomic_thread_fence(LLQ_SC); /* order this thread's unlinks before the state scan */
+    e = LLQ_I_LOAD(&d->epoch, LLQ_SC);
+    for (i = 0; i < d->max_threads; i++) {
+        llq_ebr_thread *t = &llq_i_ebr_threads(d)[i];
+        size_t st = LLQ_I_LOAD(&t->state, LLQ_SC);
+        if ((st & 1u) && (st >> 1) != (e & (SIZE_MAX >> 1))) return false;
+    }
+    return __atomic_compare_exchange_n(&d->epoch, &e, e + 1, false, LLQ_SC, LLQ_SC);
+}
+static size_t llq_i_ebr_free_list(llq_ebr_node *n) {
+    size_t c = 0;
+    while (n) {
+        llq_ebr_node *next = n->next;
+        n->fn(n);
+        n = next;
+        c++;
+    }
+    return c;
+}
+/* free buckets whose epoch is at least two behind the global epoch */
+static size_t llq_i_ebr_collect(llq_ebr_thread *t) {
+    size_t e = LLQ_I_LOAD(&t->l.dom->epoch, LLQ_SC), i, c = 0;
+    for (i = 0; i < 3; i++) {
+        if (t->l.limbo[i] && llq_i_diff(e, t->l.limbo_epoch[i]) >= 2) {
+            llq_ebr_node *n = t->l.limbo[i];
+            t->l.limbo[i] = NULL;
+            c += llq_i_ebr_free_list(n);
+        }
+    }
+    t->l.pending -= c;
+    return c;
+}
+LLQDEF void llq_ebr_retire(llq_ebr_thread *t, llq_ebr_node *node, void (*fn)(llq_ebr_node *)) {
+    size_t e = LLQ_I_LOAD(&t->l.dom->epoch, LLQ_SC), b = e % 3;
+    node->fn = fn;
+    if (t->l.limbo[b] && t->l.limbo_epoch[b] != e) {
+        /* same bucket, older epoch: at least 3 epochs old, safe */
+        llq_ebr_node *old = t->l.limbo[b];
+        t->l.limbo[b] = NULL;
+        t->l.pending -= llq_i_ebr_free_list(old);
+    }
+    t->l.limbo_epoch[b] = e;
+    node->next = t->l.limbo[b];
+    t->l.limbo[b] = node;
+    t->l.pending++;
+    if (++t->l.nretired >= 64) {
+        t->l.nretired = 0;
+        llq_ebr_try_advance(t->l.dom);
+        llq_i_ebr_collect(t);
+    }
+}
+LLQDEF size_t llq_ebr_poll(llq_ebr_thread *t) {
+    llq_ebr_try_advance(t->l.dom);
+    return llq_i_ebr_collect(t);
+}
+LLQDEF size_t llq_ebr_drain(llq_ebr *d) {
+    size_t i, j, c = 0;
+    for (i = 0; i < d->max_threads; i++) {
+        llq_ebr_thread *t = &llq_i_ebr_threads(d)[i];
+        for (j = 0; j < 3; j++) {
+            llq_ebr_node *n = t->l.limbo[j];
+            t->l.limbo[j] = NULL;
+            c += llq_i_ebr_free_list(n);
+        }
+        t->l.pending = 0;
+    }
+    return c;
+}
+LLQDEF size_t llq_ebr_pending(llq_ebr *d) {
+    size_t i, c = 0;
+    for (i = 0; i < d->max_threads; i++) c += llq_i_ebr_threads(d)[i].l.pending;
+    return c;
+}
+
+/* --- wait / notify --- */
+
+LLQDEF void llq_waiter_init(llq_waiter *w) {
+    w->seq = 0;
+    w->waiters = 0;
+    __atomic_thread_fence(LLQ_SC);
+}
+
+LLQDEF void llq_i_wake(llq_waiter *w) {
+    __atomic_fetch_add(&w->seq, 1u, LLQ_SC);
+#if defined(LLQ_I_FUTEX)
+    syscall(SYS_futex, &w->seq, 1 | 128 /* FUTEX_WAKE_PRIVATE */, 0x7fffffff, NULL, NULL, 0);
+#endif
+}
+
+#if !defined(LLQ_FREESTANDING)
+static int64_t llq_i_now_ns(void) {
+#if defined(LLQ_I_WIN)
+    return LLQ_I_SCAST(int64_t, GetTickCount64()) * 1000000;
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return LLQ_I_SCAST(int64_t, ts.tv_sec) * 1000000000 + ts.tv_nsec;
+#endif
+}
+#endif
+
+LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t timeout_ns) {
+    int i;
+#if !defined(LLQ_FREESTANDING)
+    int64_t deadline = timeout_ns >= 0 ? llq_i_now_ns() + timeout_ns : 0;
+#else
+    int64_t spins_left = timeout_ns; /* freestanding: timeout counted in spins */
+#endif
+    for (i = 0; i < LLQ_SPIN_COUNT; i++) {
+        if (ready(ctx)) return 0;
+        llq_cpu_relax();
+    }
+    for (;;) {
+        uint32_t key;
+        __atomic_fetch_add(&w->waiters, 1u, LLQ_SC);
+        key = LLQ_I_LOAD(&w->seq, LLQ_SC);
+        __atomic_thread_fence(LLQ_SC);
+        if (ready(ctx)) {
+            __atomic_fetch_sub(&w->waiters, 1u, LLQ_SC);
+            return 0;
+        }
+#if defined(LLQ_I_FUTEX)
+        {
+            struct timespec ts, *tp = NULL;
+            if (timeout_ns >= 0) {
+                int64_t left = deadline - llq_i_now_ns();
+                if (left <= 0) {
+                    __atomic_fetch_sub(&w->waiters, 1u, LLQ_SC);
+                    return LLQ_ETIMEDOUT;
+                }
+                ts.tv_sec = LLQ_I_SCAST(time_t, left / 1000000000);
+                ts.tv_nsec = LLQ_I_SCAST(long, left % 1000000000);
+                tp = &ts;
+            }
+            syscall(SYS_futex, &w->seq, 0 | 128 /* FUTEX_WAIT_PRIVATE */, key, tp, NULL, 0);
+        }
+#else
+        (void)key;
+#if defined(LLQ_I_WIN)
+        SwitchToThread();
+#elif defined(LLQ_I_POSIX)
+        sched_yield();
+#else
+        for (i = 0; i < 64; i++) llq_cpu_relax();
+#endif
+#endif
+        __atomic_fetch_sub(&w->waiters, 1u, LLQ_SC);
+        if (ready(ctx)) return 0;
+#if !defined(LLQ_FREESTANDING)
+        if (timeout_ns >= 0 && llq_i_now_ns() >= deadline) return LLQ_ETIMEDOUT;
+#else
+        if (timeout_ns >= 0 && --spins_left < 0) return LLQ_ETIMEDOUT;
+#endif
+    }
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LLQ_IMPLEMENTATION */
+
+/*
+   CHANGE HISTORY
+     0.1.0  first release: spsc, mpmc, mpsc, mpsc_list, bytes, bcast, seqlock, stack, msq, ebr, wait.
+
+   LICENSE: choose either of the following.
+   ---------------------------------------------------------------------------------------------------
+   MIT License. Copyright (c) 2026 the ll authors. Permission is hereby granted, free of charge, to any
+   person obtaining a copy of this software and associated documentation files (the "Software"), to deal
+   in the Software without restriction, including without limitation the rights to use, copy, modify,
+   merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to
+   whom the Software is furnished to do so, subject to the following conditions: The above copyright
+   notice and this permission notice shall be included in all copies or substantial portions of the
+   Software. THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.
+   ---------------------------------------------------------------------------------------------------
+   Public domain (www.unlicense.org). Anyone is free to copy, modify, publish, use, compile, sell, or
+   distribute this software, either in source code form or as a compiled binary, for any purpose,
+   commercial or non-commercial, and by any means.
+   ---------------------------------------------------------------------------------------------------
+*/

@@ -1,0 +1,28 @@
+# mk/llq.mk - llq.h: test flags, sanitizer/cross/windows switches and the benchmark (make bench BENCH=q)
+LLQ_TEST_CFLAGS :=
+LLQ_TEST_LIBS :=
+LLQ_TSAN := 1
+LLQ_CROSS := 1
+LLQ_WINDOWS :=
+LLQ_EXTRA_TESTS :=
+
+# anchors: DPDK rte_ring needs only librte_ring + librte_eal (no EAL init: rte_ring_init on our memory)
+LLQ_BENCH_DEFS := $(if $(HAVE_DPDK),-DLLB_HAVE_DPDK=1) $(if $(HAVE_CK),-DLLB_HAVE_CK=1) \
+	$(if $(HAVE_BOOST),-DLLB_HAVE_BOOST=1)
+LLQ_BENCH_CFLAGS := $(LLQ_BENCH_DEFS) $(if $(HAVE_DPDK),$(filter -I% -include rte_config.h,$(DPDK_CFLAGS)))
+LLQ_BENCH_LIBS := $(if $(HAVE_DPDK),-lrte_ring -lrte_eal) $(if $(HAVE_CK),$(CK_LIBS))
+
+$(BUILD)/bench_llq_boost.o: bench/bench_llq_boost.cpp llq.h bench/bench_llq.h
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 $(BENCH_CFLAGS) $(LLQ_BENCH_DEFS) -c $< -o $@
+
+$(BUILD)/bench_llq: bench/bench_llq.c bench/bench_llq.h llq.h bench/llbench.h $(BUILD)/bench_llq_boost.o
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(BENCH_CFLAGS) $(LLQ_BENCH_CFLAGS) -c $< -o $(BUILD)/bench_llq.o
+	$(CXX) $(BENCH_CFLAGS) $(BUILD)/bench_llq.o $(BUILD)/bench_llq_boost.o -o $@ $(LLQ_BENCH_LIBS)
+
+bench-llq: $(BUILD)/bench_llq
+	@$(if $(HAVE_DPDK),,echo "skipped: DPDK rte_ring not installed";) \
+	 $(if $(HAVE_CK),,echo "skipped: ck_ring not installed";) \
+	 $(if $(HAVE_BOOST),,echo "skipped: boost::lockfree not installed";) \
+	 flock /tmp/ll-heavy.lock $(BUILD)/bench_llq

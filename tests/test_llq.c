@@ -1,0 +1,1273 @@
+/* tests/test_llq.c - functional and stress tests for llq.h */
+#define LLQ_IMPLEMENTATION
+#include "llq.h"
+#include "lltest.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ALIGN 128
+
+static void *amem(size_t n) {
+    void *p = NULL;
+    if (posix_memalign(&p, ALIGN, n ? n : 1) != 0) return NULL;
+    memset(p, 0xA5, n);
+    return p;
+}
+
+static void relax(unsigned *spins) {
+    if (++*spins >= 64) {
+        *spins = 0;
+        sched_yield();
+    } else {
+        llq_cpu_relax();
+    }
+}
+
+static uint64_t mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* a 32-byte payload: torn copies break the check words */
+typedef struct item {
+    uint64_t seq;
+    uint64_t src;
+    uint64_t a;
+    uint64_t b;
+} item;
+
+static item make_item(uint64_t src, uint64_t seq) {
+    item it;
+    it.seq = seq;
+    it.src = src;
+    it.a = mix(seq * 31 + src);
+    it.b = ~it.a ^ seq;
+    return it;
+}
+static int item_ok(const item *it) { return it->a == mix(it->seq * 31 + it->src) && it->b == (~it->a ^ it->seq); }
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void init_validation(void) {
+    size_t ms = llq_spsc_memsize(16, 8);
+    unsigned char *m = (unsigned char *)amem(ms + 256);
+    LLT_REQUIRE(m != NULL);
+    LLT_CHECK(ms > 0);
+    LLT_EQ_U64(llq_spsc_memsize(15, 8), 0);
+    LLT_EQ_U64(llq_spsc_memsize(16, 0), 0);
+    LLT_EQ_I64(llq_spsc_init(NULL, ms, 16, 8), LLQ_EINVAL);
+    LLT_EQ_I64(llq_spsc_init((llq_spsc *)m, ms, 12, 8), LLQ_ERANGE);
+    LLT_EQ_I64(llq_spsc_init((llq_spsc *)m, ms, 0, 8), LLQ_ERANGE);
+    LLT_EQ_I64(llq_spsc_init((llq_spsc *)m, ms, 16, 0), LLQ_EINVAL);
+    LLT_EQ_I64(llq_spsc_init((llq_spsc *)m, ms - 1, 16, 8), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_spsc_init((llq_spsc *)(m + 8), ms, 16, 8), LLQ_EFAULT);
+    LLT_EQ_I64(llq_spsc_init((llq_spsc *)m, ms, 16, 8), 0);
+
+    ms = llq_mpmc_memsize(16, 8);
+    LLT_EQ_I64(llq_mpmc_init(NULL, ms, 16, 8), LLQ_EINVAL);
+    LLT_EQ_I64(llq_mpmc_init((llq_mpmc *)m, ms, 17, 8), LLQ_ERANGE);
+    LLT_EQ_I64(llq_mpmc_init((llq_mpmc *)m, ms, 16, 0), LLQ_EINVAL);
+    LLT_EQ_I64(llq_mpmc_init((llq_mpmc *)m, ms - 1, 16, 8), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_mpmc_init((llq_mpmc *)(m + 4), ms, 16, 8), LLQ_EFAULT);
+    LLT_EQ_I64(llq_mpmc_init((llq_mpmc *)m, ms, 16, 8), 0);
+
+    ms = llq_mpsc_memsize(16, 8);
+    LLT_EQ_I64(llq_mpsc_init(NULL, ms, 16, 8), LLQ_EINVAL);
+    LLT_EQ_I64(llq_mpsc_init((llq_mpsc *)m, ms, 3, 8), LLQ_ERANGE);
+    LLT_EQ_I64(llq_mpsc_init((llq_mpsc *)m, ms - 8, 16, 8), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_mpsc_init((llq_mpsc *)m, ms, 16, 8), 0);
+
+    ms = llq_bytes_memsize(1024);
+    LLT_EQ_U64(llq_bytes_memsize(1000), 0);
+    LLT_EQ_I64(llq_bytes_init(NULL, ms, 1024), LLQ_EINVAL);
+    LLT_EQ_I64(llq_bytes_init((llq_bytes *)m, ms, 1000), LLQ_ERANGE);
+    LLT_EQ_I64(llq_bytes_init((llq_bytes *)m, ms, 32), LLQ_ERANGE);
+    LLT_EQ_I64(llq_bytes_init((llq_bytes *)m, ms - 1, 1024), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_bytes_init((llq_bytes *)(m + 1), ms, 1024), LLQ_EFAULT);
+
+    ms = llq_bcast_memsize(8, 24);
+    LLT_EQ_I64(llq_bcast_init(NULL, ms, 8, 24), LLQ_EINVAL);
+    LLT_EQ_I64(llq_bcast_init((llq_bcast *)m, ms, 6, 24), LLQ_ERANGE);
+    LLT_EQ_I64(llq_bcast_init((llq_bcast *)m, ms, 8, 0), LLQ_EINVAL);
+    LLT_EQ_I64(llq_bcast_init((llq_bcast *)m, ms - 1, 8, 24), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_bcast_init((llq_bcast *)(m + 16), ms, 8, 24), LLQ_EFAULT);
+
+    ms = llq_seqlock_memsize(24);
+    LLT_EQ_I64(llq_seqlock_init(NULL, ms, 24, NULL), LLQ_EINVAL);
+    LLT_EQ_I64(llq_seqlock_init((llq_seqlock *)m, ms, 0, NULL), LLQ_EINVAL);
+    LLT_EQ_I64(llq_seqlock_init((llq_seqlock *)m, ms - 1, 24, NULL), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_seqlock_init((llq_seqlock *)(m + 8), ms, 24, NULL), LLQ_EFAULT);
+
+    LLT_EQ_I64(llq_stack_init(NULL, 4096), LLQ_EINVAL);
+    LLT_EQ_I64(llq_stack_init((llq_stack *)m, llq_stack_memsize() - 1), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_stack_init((llq_stack *)(m + 8), 4096), LLQ_EFAULT);
+    {
+        llq_msq_node dummy;
+        LLT_EQ_I64(llq_msq_init((llq_msq *)m, llq_msq_memsize(), NULL), LLQ_EINVAL);
+        LLT_EQ_I64(llq_msq_init(NULL, llq_msq_memsize(), &dummy), LLQ_EINVAL);
+        LLT_EQ_I64(llq_msq_init((llq_msq *)m, llq_msq_memsize() - 1, &dummy), LLQ_ENOBUFS);
+        LLT_EQ_I64(llq_msq_init((llq_msq *)(m + 64), llq_msq_memsize(), &dummy), 0);
+    }
+    LLT_EQ_I64(llq_mpsc_list_init((llq_mpsc_list *)(m + 32), 4096), LLQ_EFAULT);
+    LLT_EQ_I64(llq_mpsc_list_init((llq_mpsc_list *)m, 8), LLQ_ENOBUFS);
+    LLT_EQ_U64(llq_ebr_memsize(0), 0);
+    LLT_EQ_I64(llq_ebr_init((llq_ebr *)m, 64, 4), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_ebr_init((llq_ebr *)(m + 8), 4096, 4), LLQ_EFAULT);
+    LLT_EQ_I64(llq_ebr_init((llq_ebr *)m, 4096, 0), LLQ_ERANGE);
+    LLT_CHECK(strcmp(llq_strerror(LLQ_EBADMSG), "corrupt record") == 0);
+    LLT_CHECK(strcmp(llq_strerror(12345), "unknown error") == 0);
+    LLT_CHECK(strcmp(LLQ_VERSION_STRING, "0.1.0") == 0);
+    free(m);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* SPSC                                                                                        */
+
+static void spsc_basic(void) {
+    size_t ms = llq_spsc_memsize(8, sizeof(uint64_t));
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    uint64_t v, i, round;
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 8, sizeof(uint64_t)) == 0);
+    LLT_EQ_U64(llq_spsc_capacity(q), 8);
+    LLT_CHECK(!llq_spsc_pop(q, &v));
+    for (round = 0; round < 5; round++) { /* wraps the indices several times */
+        for (i = 0; i < 8; i++) {
+            v = round * 100 + i;
+            LLT_CHECK(llq_spsc_push(q, &v));
+        }
+        LLT_EQ_U64(llq_spsc_size(q), 8);
+        v = 999;
+        LLT_CHECK(!llq_spsc_push(q, &v));
+        for (i = 0; i < 8; i++) {
+            LLT_CHECK(llq_spsc_pop(q, &v));
+            LLT_EQ_U64(v, round * 100 + i);
+        }
+        LLT_CHECK(!llq_spsc_pop(q, &v));
+        LLT_EQ_U64(llq_spsc_size(q), 0);
+        v = 7; /* shift the start so the next round wraps mid-ring */
+        LLT_CHECK(llq_spsc_push(q, &v));
+        LLT_CHECK(llq_spsc_pop(q, &v));
+        LLT_EQ_U64(v, 7);
+    }
+    free(q);
+}
+
+static void spsc_odd_size_and_burst(void) {
+    /* 13-byte elements take the generic copy path */
+    size_t ms = llq_spsc_memsize(16, 13), i, n, got;
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    unsigned char in[40 * 13], out[40 * 13];
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 16, 13) == 0);
+    for (i = 0; i < sizeof in; i++) in[i] = (unsigned char)(i * 7 + 1);
+    n = llq_spsc_push_n(q, in, 5);
+    LLT_EQ_U64(n, 5);
+    n = llq_spsc_pop_n(q, out, 3);
+    LLT_EQ_U64(n, 3);
+    LLT_EQ_MEM(out, in, 3 * 13);
+    n = llq_spsc_push_n(q, in + 5 * 13, 40); /* only 14 fit, wrapping */
+    LLT_EQ_U64(n, 14);
+    LLT_CHECK(llq_spsc_push_n(q, in, 1) == 0);
+    got = llq_spsc_pop_n(q, out, 40);
+    LLT_EQ_U64(got, 16);
+    LLT_EQ_MEM(out, in + 3 * 13, 16 * 13);
+    LLT_EQ_U64(llq_spsc_pop_n(q, out, 4), 0);
+    free(q);
+}
+
+static void spsc_reserve_peek(void) {
+    size_t ms = llq_spsc_memsize(8, 4), got = 0, i;
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    uint32_t *p;
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 8, 4) == 0);
+    p = (uint32_t *)llq_spsc_reserve(q, 6, &got);
+    LLT_REQUIRE(p != NULL);
+    LLT_EQ_U64(got, 6);
+    for (i = 0; i < 6; i++) p[i] = (uint32_t)(10 + i);
+    LLT_CHECK(llq_spsc_peek(q, 8, &got) == NULL); /* not committed yet */
+    LLT_EQ_U64(got, 0);
+    llq_spsc_commit(q, 6);
+    p = (uint32_t *)llq_spsc_peek(q, 4, &got);
+    LLT_REQUIRE(p != NULL);
+    LLT_EQ_U64(got, 4);
+    LLT_EQ_U64(p[0], 10);
+    LLT_EQ_U64(p[3], 13);
+    llq_spsc_release(q, 4);
+    /* 2 in the ring at 4..5; contiguous free space runs only to the end of the ring */
+    p = (uint32_t *)llq_spsc_reserve(q, 8, &got);
+    LLT_REQUIRE(p != NULL);
+    LLT_EQ_U64(got, 2);
+    p[0] = 16;
+    p[1] = 17;
+    llq_spsc_commit(q, 2);
+    p = (uint32_t *)llq_spsc_reserve(q, 8, &got);
+    LLT_REQUIRE(p != NULL);
+    LLT_EQ_U64(got, 4); /* wrapped: slots 0..3 */
+    p[0] = 18;
+    llq_spsc_commit(q, 1);
+    p = (uint32_t *)llq_spsc_peek(q, 8, &got);
+    LLT_REQUIRE(p != NULL);
+    LLT_EQ_U64(got, 4);
+    LLT_EQ_U64(p[0], 14);
+    LLT_EQ_U64(p[3], 17);
+    llq_spsc_release(q, 4);
+    p = (uint32_t *)llq_spsc_peek(q, 8, &got);
+    LLT_REQUIRE(p != NULL);
+    LLT_EQ_U64(got, 1);
+    LLT_EQ_U64(p[0], 18);
+    llq_spsc_release(q, 1);
+    LLT_EQ_U64(llq_spsc_size(q), 0);
+    free(q);
+}
+
+typedef struct quote {
+    double px;
+    uint32_t qty;
+    uint16_t venue;
+    char side;
+} quote;
+LLQ_SPSC_TYPED(quotes, quote);
+
+static void spsc_typed(void) {
+    size_t ms = quotes_memsize(4), i;
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    quote a, b, arr[6];
+    memset(&b, 0, sizeof b);
+    LLT_REQUIRE(q && quotes_init(q, ms, 4) == 0);
+    LLT_EQ_U64(q->esize, sizeof(quote));
+    memset(&a, 0, sizeof a);
+    a.px = 101.25;
+    a.qty = 300;
+    a.venue = 7;
+    a.side = 'B';
+    LLT_CHECK(quotes_push(q, &a));
+    LLT_CHECK(quotes_pop(q, &b));
+    LLT_CHECK(b.px == 101.25 && b.qty == 300 && b.venue == 7 && b.side == 'B');
+    LLT_CHECK(!quotes_pop(q, &b));
+    for (i = 0; i < 6; i++) {
+        arr[i] = a;
+        arr[i].qty = (uint32_t)i;
+    }
+    LLT_EQ_U64(quotes_push_n(q, arr, 6), 4);
+    memset(arr, 0, sizeof arr);
+    LLT_EQ_U64(quotes_pop_n(q, arr, 6), 4);
+    LLT_EQ_U64(arr[3].qty, 3);
+    /* interoperates with the untyped API */
+    LLT_CHECK(llq_spsc_push(q, &a));
+    LLT_CHECK(quotes_pop(q, &b));
+    LLT_EQ_U64(b.qty, 300);
+    free(q);
+}
+
+typedef struct spsc_ctx {
+    llq_spsc *q;
+    uint64_t n;
+    uint64_t bad;
+    uint64_t got;
+} spsc_ctx;
+
+static void *spsc_producer(void *arg) {
+    spsc_ctx *c = (spsc_ctx *)arg;
+    uint64_t i = 0;
+    unsigned spins = 0;
+    while (i < c->n) {
+        uint64_t mode = mix(i) % 3;
+        if (mode == 0) {
+            item it = make_item(1, i);
+            if (llq_spsc_push(c->q, &it)) i++;
+            else relax(&spins);
+        } else if (mode == 1) {
+            item b[8];
+            uint64_t k, m = c->n - i < 8 ? c->n - i : 8;
+            for (k = 0; k < m; k++) b[k] = make_item(1, i + k);
+            k = llq_spsc_push_n(c->q, b, (size_t)m);
+            if (k) i += k;
+            else relax(&spins);
+        } else {
+            size_t got, k;
+            item *p = (item *)llq_spsc_reserve(c->q, (size_t)(c->n - i < 5 ? c->n - i : 5), &got);
+            if (!p) {
+                relax(&spins);
+                continue;
+            }
+            for (k = 0; k < got; k++) p[k] = make_item(1, i + k);
+            llq_spsc_commit(c->q, got);
+            i += got;
+        }
+    }
+    return NULL;
+}
+
+static void *spsc_consumer(void *arg) {
+    spsc_ctx *c = (spsc_ctx *)arg;
+    uint64_t next = 0;
+    unsigned spins = 0;
+    while (next < c->n) {
+        uint64_t mode = mix(next + 12345) % 3;
+        item b[7];
+        size_t k, m = 0;
+        if (mode == 0) {
+            m = llq_spsc_pop(c->q, b) ? 1 : 0;
+        } else if (mode == 1) {
+            m = llq_spsc_pop_n(c->q, b, 7);
+        } else {
+            size_t got;
+            const item *p = (const item *)llq_spsc_peek(c->q, 6, &got);
+            if (p) {
+                for (k = 0; k < got; k++) b[k] = p[k];
+                llq_spsc_release(c->q, got);
+                m = got;
+            }
+        }
+        if (!m) {
+            relax(&spins);
+            continue;
+        }
+        for (k = 0; k < m; k++) {
+            if (b[k].seq != next || !item_ok(&b[k])) c->bad++;
+            next++;
+        }
+        c->got += m;
+    }
+    return NULL;
+}
+
+static void spsc_stress(void) {
+    size_t ms = llq_spsc_memsize(64, sizeof(item));
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    spsc_ctx c;
+    pthread_t p, r;
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 64, sizeof(item)) == 0);
+    memset(&c, 0, sizeof c);
+    c.q = q;
+    c.n = llt_scaled(3000000, 20000);
+    pthread_create(&p, NULL, spsc_producer, &c);
+    pthread_create(&r, NULL, spsc_consumer, &c);
+    pthread_join(p, NULL);
+    pthread_join(r, NULL);
+    LLT_EQ_U64(c.bad, 0);
+    LLT_EQ_U64(c.got, c.n);
+    LLT_EQ_U64(llq_spsc_size(q), 0);
+    free(q);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* MPMC / MPSC                                                                                 */
+
+static void mpmc_basic(void) {
+    size_t ms = llq_mpmc_memsize(8, 12), n;
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    unsigned char e[12], in[20 * 12], out[20 * 12];
+    uint32_t i, round;
+    LLT_REQUIRE(q && llq_mpmc_init(q, ms, 8, 12) == 0);
+    LLT_CHECK(!llq_mpmc_pop(q, e));
+    for (round = 0; round < 3; round++) {
+        for (i = 0; i < 8; i++) {
+            memset(e, (int)(i + round), sizeof e);
+            LLT_CHECK(llq_mpmc_push(q, e));
+        }
+        LLT_CHECK(!llq_mpmc_push(q, e));
+        LLT_EQ_U64(llq_mpmc_size(q), 8);
+        for (i = 0; i < 8; i++) {
+            LLT_CHECK(llq_mpmc_pop(q, e));
+            LLT_EQ_U64(e[0], i + round);
+            LLT_EQ_U64(e[11], i + round);
+        }
+        LLT_CHECK(!llq_mpmc_pop(q, e));
+    }
+    for (i = 0; i < sizeof in; i++) in[i] = (unsigned char)(i ^ 0x5a);
+    n = llq_mpmc_push_n(q, in, 3);
+    LLT_EQ_U64(n, 3);
+    n = llq_mpmc_push_n(q, in + 3 * 12, 20);
+    LLT_EQ_U64(n, 5);
+    LLT_EQ_U64(llq_mpmc_push_n(q, in, 2), 0);
+    n = llq_mpmc_pop_n(q, out, 6);
+    LLT_EQ_U64(n, 6);
+    n += llq_mpmc_pop_n(q, out + 6 * 12, 20);
+    LLT_EQ_U64(n, 8);
+    LLT_EQ_MEM(out, in, 8 * 12);
+    LLT_EQ_U64(llq_mpmc_pop_n(q, out, 2), 0);
+    free(q);
+
+    {
+        llq_mpsc *s;
+        uint64_t v;
+        ms = llq_mpsc_memsize(4, 8);
+        s = (llq_mpsc *)amem(ms);
+        LLT_REQUIRE(s && llq_mpsc_init(s, ms, 4, 8) == 0);
+        for (v = 0; v < 4; v++) LLT_CHECK(llq_mpsc_push(s, &v));
+        LLT_CHECK(!llq_mpsc_push(s, &v));
+        LLT_EQ_U64(llq_mpsc_size(s), 4);
+        LLT_CHECK(llq_mpsc_pop(s, &v));
+        LLT_EQ_U64(v, 0);
+        {
+            uint64_t b[8];
+            LLT_EQ_U64(llq_mpsc_pop_n(s, b, 8), 3);
+            LLT_EQ_U64(b[2], 3);
+            LLT_EQ_U64(llq_mpsc_push_n(s, b, 8), 4);
+        }
+        free(s);
+    }
+}
+
+#define MP_PRODUCERS 3
+#define MP_CONSUMERS 2
+
+typedef struct mp_ctx {
+    llq_mpmc *q;  /* mpmc mode */
+    llq_mpsc *sq; /* mpsc mode */
+    uint64_t per;
+    int id;
+    uint64_t bad;
+    uint64_t got;
+    unsigned char *seen; /* shared: [MP_PRODUCERS][per], counts deliveries (per-consumer arrays) */
+    uint64_t *done;      /* shared counter of delivered items */
+} mp_ctx;
+
+static void *mp_producer(void *arg) {
+    mp_ctx *c = (mp_ctx *)arg;
+    uint64_t i = 0;
+    unsigned spins = 0;
+    while (i < c->per) {
+        if (mix(i ^ (uint64_t)c->id) & 1) {
+            item it = make_item((uint64_t)c->id, i);
+            if (c->q ? llq_mpmc_push(c->q, &it) : llq_mpsc_push(c->sq, &it)) i++;
+            else relax(&spins);
+        } else {
+            item b[4];
+            uint64_t k, m = c->per - i < 4 ? c->per - i : 4;
+            for (k = 0; k < m; k++) b[k] = make_item((uint64_t)c->id, i + k);
+            k = c->q ? llq_mpmc_push_n(c->q, b, (size_t)m) : llq_mpsc_push_n(c->sq, b, (size_t)m);
+            if (k) i += k;
+            else relax(&spins);
+        }
+    }
+    return NULL;
+}
+
+static void *mp_consumer(void *arg) {
+    mp_ctx *c = (mp_ctx *)arg;
+    uint64_t last[MP_PRODUCERS], total = c->per * MP_PRODUCERS;
+    unsigned spins = 0;
+    int i;
+    for (i = 0; i < MP_PRODUCERS; i++) last[i] = UINT64_MAX;
+    while (__atomic_load_n(c->done, __ATOMIC_RELAXED) < total) {
+        item b[5];
+        size_t k, m;
+        if (mix(c->got) & 1) m = c->q ? (llq_mpmc_pop(c->q, b) ? 1 : 0) : (llq_mpsc_pop(c->sq, b) ? 1 : 0);
+        else m = c->q ? llq_mpmc_pop_n(c->q, b, 5) : llq_mpsc_pop_n(c->sq, b, 5);
+        if (!m) {
+            relax(&spins);
+            continue;
+        }
+        for (k = 0; k < m; k++) {
+            uint64_t s = b[k].src;
+            if (s >= MP_PRODUCERS || b[k].seq >= c->per || !item_ok(&b[k])) {
+                c->bad++;
+                continue;
+            }
+            /* per-producer FIFO as seen by this consumer */
+            if (last[s] != UINT64_MAX && b[k].seq <= last[s]) c->bad++;
+            last[s] = b[k].seq;
+            c->seen[s * c->per + b[k].seq]++;
+        }
+        c->got += m;
+        __atomic_fetch_add(c->done, (uint64_t)m, __ATOMIC_RELAXED);
+    }
+    return NULL;
+}
+
+static void mp_run(int mpsc) {
+    size_t ms = mpsc ? llq_mpsc_memsize(64, sizeof(item)) : llq_mpmc_memsize(64, sizeof(item));
+    void *q = amem(ms);
+    int nc = mpsc ? 1 : MP_CONSUMERS, i;
+    uint64_t per = llt_scaled(600000, 5000), done = 0, j, bad = 0, dup = 0, miss = 0, got = 0;
+    mp_ctx pc[MP_PRODUCERS], cc[MP_CONSUMERS];
+    pthread_t pt[MP_PRODUCERS], ct[MP_CONSUMERS];
+    LLT_REQUIRE(q != NULL);
+    if (mpsc) LLT_REQUIRE(llq_mpsc_init((llq_mpsc *)q, ms, 64, sizeof(item)) == 0);
+    else LLT_REQUIRE(llq_mpmc_init((llq_mpmc *)q, ms, 64, sizeof(item)) == 0);
+    for (i = 0; i < nc; i++) {
+        memset(&cc[i], 0, sizeof cc[i]);
+        cc[i].q = mpsc ? NULL : (llq_mpmc *)q;
+        cc[i].sq = mpsc ? (llq_mpsc *)q : NULL;
+        cc[i].per = per;
+        cc[i].id = i;
+        cc[i].done = &done;
+        cc[i].seen = (unsigned char *)calloc((size_t)(per * MP_PRODUCERS), 1);
+        LLT_REQUIRE(cc[i].seen != NULL);
+        pthread_create(&ct[i], NULL, mp_consumer, &cc[i]);
+    }
+    for (i = 0; i < MP_PRODUCERS; i++) {
+        memset(&pc[i], 0, sizeof pc[i]);
+        pc[i].q = mpsc ? NULL : (llq_mpmc *)q;
+        pc[i].sq = mpsc ? (llq_mpsc *)q : NULL;
+        pc[i].per = per;
+        pc[i].id = i;
+        pc[i].done = &done;
+        pthread_create(&pt[i], NULL, mp_producer, &pc[i]);
+    }
+    for (i = 0; i < MP_PRODUCERS; i++) pthread_join(pt[i], NULL);
+    for (i = 0; i < nc; i++) pthread_join(ct[i], NULL);
+    for (j = 0; j < per * MP_PRODUCERS; j++) {
+        unsigned s = 0;
+        for (i = 0; i < nc; i++) s += cc[i].seen[j];
+        if (s == 0) miss++;
+        if (s > 1) dup++;
+    }
+    for (i = 0; i < nc; i++) {
+        bad += cc[i].bad;
+        got += cc[i].got;
+        free(cc[i].seen);
+    }
+    LLT_EQ_U64(bad, 0);
+    LLT_EQ_U64(miss, 0);
+    LLT_EQ_U64(dup, 0);
+    LLT_EQ_U64(got, per * MP_PRODUCERS);
+    free(q);
+}
+static void mpmc_stress(void) { mp_run(0); }
+static void mpsc_stress(void) { mp_run(1); }
+
+/* intrusive unbounded MPSC */
+typedef struct lnode {
+    llq_mpsc_link link;
+    uint64_t src, seq;
+} lnode;
+
+typedef struct list_ctx {
+    llq_mpsc_list *q;
+    lnode *nodes;
+    uint64_t per;
+    int id;
+} list_ctx;
+
+static void *list_producer(void *arg) {
+    list_ctx *c = (list_ctx *)arg;
+    uint64_t i;
+    for (i = 0; i < c->per; i++) {
+        c->nodes[i].src = (uint64_t)c->id;
+        c->nodes[i].seq = i;
+        llq_mpsc_list_push(c->q, &c->nodes[i].link);
+        if ((i & 1023) == 0) sched_yield();
+    }
+    return NULL;
+}
+
+static void mpsc_list_stress(void) {
+    llq_mpsc_list *q = (llq_mpsc_list *)amem(llq_mpsc_list_memsize());
+    uint64_t per = llt_scaled(500000, 5000), next[MP_PRODUCERS] = {0}, got = 0, bad = 0;
+    list_ctx pc[MP_PRODUCERS];
+    pthread_t pt[MP_PRODUCERS];
+    unsigned spins = 0;
+    int i;
+    LLT_REQUIRE(q && llq_mpsc_list_init(q, llq_mpsc_list_memsize()) == 0);
+    LLT_CHECK(llq_mpsc_list_pop(q) == NULL);
+    {
+        lnode a, b;
+        llq_mpsc_list_push(q, &a.link);
+        llq_mpsc_list_push(q, &b.link);
+        LLT_EQ_PTR(llq_mpsc_list_pop(q), &a.link);
+        LLT_EQ_PTR(llq_mpsc_list_pop(q), &b.link);
+        LLT_CHECK(llq_mpsc_list_pop(q) == NULL);
+    }
+    for (i = 0; i < MP_PRODUCERS; i++) {
+        pc[i].q = q;
+        pc[i].per = per;
+        pc[i].id = i;
+        pc[i].nodes = (lnode *)malloc(sizeof(lnode) * (size_t)per);
+        LLT_REQUIRE(pc[i].nodes != NULL);
+        pthread_create(&pt[i], NULL, list_producer, &pc[i]);
+    }
+    while (got < per * MP_PRODUCERS) {
+        llq_mpsc_link *l = llq_mpsc_list_pop(q);
+        lnode *n;
+        if (!l) {
+            relax(&spins);
+            continue;
+        }
+        n = (lnode *)l;
+        if (n->src >= MP_PRODUCERS || n->seq != next[n->src]) bad++;
+        else next[n->src]++;
+        got++;
+    }
+    for (i = 0; i < MP_PRODUCERS; i++) {
+        pthread_join(pt[i], NULL);
+        LLT_EQ_U64(next[i], per);
+        free(pc[i].nodes);
+    }
+    LLT_EQ_U64(bad, 0);
+    LLT_CHECK(llq_mpsc_list_pop(q) == NULL);
+    free(q);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* byte ring                                                                                   */
+
+static void fill_rec(unsigned char *p, size_t len, uint64_t seq) {
+    size_t i;
+    for (i = 0; i < len; i++) p[i] = (unsigned char)(mix(seq) >> (8 * (i & 7))) ^ (unsigned char)i;
+}
+static int check_rec(const unsigned char *p, size_t len, uint64_t seq) {
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (p[i] != ((unsigned char)(mix(seq) >> (8 * (i & 7))) ^ (unsigned char)i)) return 0;
+    return 1;
+}
+
+static void bytes_basic(void) {
+    size_t ms = llq_bytes_memsize(256), len;
+    llq_bytes *q = (llq_bytes *)amem(ms);
+    unsigned char buf[256];
+    const void *p;
+    uint64_t i;
+    int r;
+    LLT_REQUIRE(q && llq_bytes_init(q, ms, 256) == 0);
+    LLT_EQ_U64(llq_bytes_max_record(q), 120);
+    LLT_CHECK(llq_bytes_reserve(q, 121) == NULL);
+    LLT_EQ_I64(llq_bytes_peek(q, &p, &len), 0);
+    /* many rounds of odd sizes: exercises the skip marker at the wrap */
+    for (i = 0; i < 200; i++) {
+        size_t l = (size_t)(mix(i) % 100);
+        unsigned char *w = (unsigned char *)llq_bytes_reserve(q, l);
+        LLT_REQUIRE(w != NULL);
+        LLT_CHECK(((uintptr_t)w & 7) == 0);
+        fill_rec(w, l, i);
+        llq_bytes_commit(q, l);
+        r = llq_bytes_peek(q, &p, &len);
+        LLT_EQ_I64(r, 1);
+        LLT_EQ_U64(len, l);
+        LLT_CHECK(check_rec((const unsigned char *)p, len, i));
+        llq_bytes_release(q);
+    }
+    /* fill until full, then drain with read() */
+    for (i = 0; llq_bytes_write(q, "hello world", 11); i++) {}
+    LLT_CHECK(i >= 8);
+    LLT_EQ_I64(llq_bytes_read(q, buf, 4, &len), LLQ_EMSGSIZE);
+    while ((r = llq_bytes_read(q, buf, sizeof buf, &len)) == 1) {
+        LLT_EQ_U64(len, 11);
+        LLT_EQ_MEM(buf, "hello world", 11);
+        i--;
+    }
+    LLT_EQ_I64(r, 0);
+    LLT_EQ_U64(i, 0);
+    /* empty records are legal */
+    LLT_CHECK(llq_bytes_write(q, "", 0));
+    LLT_EQ_I64(llq_bytes_read(q, buf, sizeof buf, &len), 1);
+    LLT_EQ_U64(len, 0);
+    /* commit with a shorter length than reserved */
+    LLT_CHECK(llq_bytes_reserve(q, 100) != NULL);
+    llq_bytes_commit(q, 3);
+    LLT_EQ_I64(llq_bytes_peek(q, &p, &len), 1);
+    LLT_EQ_U64(len, 3);
+    llq_bytes_release(q);
+    free(q);
+}
+
+static void bytes_corrupt(void) {
+    size_t ms = llq_bytes_memsize(256), len;
+    llq_bytes *q = (llq_bytes *)amem(ms);
+    unsigned char *data = (unsigned char *)q + sizeof(llq_bytes);
+    const void *p;
+    uint32_t hdr[2];
+    LLT_REQUIRE(q && llq_bytes_init(q, ms, 256) == 0);
+    LLT_CHECK(llq_bytes_write(q, "abcdefgh", 8));
+    /* header and its check word disagree */
+    data[0] ^= 0x40;
+    LLT_EQ_I64(llq_bytes_peek(q, &p, &len), LLQ_EBADMSG);
+    /* consistent header whose length runs past the published data */
+    hdr[0] = 64;
+    hdr[1] = ~hdr[0];
+    memcpy(data, hdr, 8);
+    LLT_EQ_I64(llq_bytes_peek(q, &p, &len), LLQ_EBADMSG);
+    /* length past the end of the ring */
+    hdr[0] = 0x7ffffff0u;
+    hdr[1] = ~hdr[0];
+    memcpy(data, hdr, 8);
+    LLT_EQ_I64(llq_bytes_peek(q, &p, &len), LLQ_EBADMSG);
+    /* corrupt published index */
+    q->head = q->tail + 3;
+    q->head_cache = q->tail + 3;
+    LLT_EQ_I64(llq_bytes_peek(q, &p, &len), LLQ_EBADMSG);
+    /* skip marker claiming more than is available */
+    LLT_REQUIRE(llq_bytes_init(q, ms, 256) == 0);
+    LLT_CHECK(llq_bytes_write(q, "x", 1));
+    hdr[0] = 0xFFFFFFFFu;
+    hdr[1] = 0;
+    memcpy(data, hdr, 8);
+    LLT_EQ_I64(llq_bytes_peek(q, &p, &len), LLQ_EBADMSG);
+    free(q);
+}
+
+typedef struct bytes_ctx {
+    llq_bytes *q;
+    uint64_t n, bad;
+} bytes_ctx;
+
+static void *bytes_producer(void *arg) {
+    bytes_ctx *c = (bytes_ctx *)arg;
+    uint64_t i = 0;
+    unsigned spins = 0;
+    while (i < c->n) {
+        size_t l = (size_t)(mix(i * 7) % 300);
+        unsigned char *w = (unsigned char *)llq_bytes_reserve(c->q, l);
+        if (!w) {
+            relax(&spins);
+            continue;
+        }
+        memcpy(w, &i, l < 8 ? l : 8);
+        if (l > 8) fill_rec(w + 8, l - 8, i);
+        llq_bytes_commit(c->q, l);
+        i++;
+    }
+    return NULL;
+}
+
+static void bytes_stress(void) {
+    size_t ms = llq_bytes_memsize(4096), len;
+    llq_bytes *q = (llq_bytes *)amem(ms);
+    bytes_ctx c;
+    pthread_t t;
+    uint64_t next = 0;
+    unsigned spins = 0;
+    LLT_REQUIRE(q && llq_bytes_init(q, ms, 4096) == 0);
+    c.q = q;
+    c.n = llt_scaled(1000000, 10000);
+    c.bad = 0;
+    pthread_create(&t, NULL, bytes_producer, &c);
+    while (next < c.n) {
+        const void *p;
+        int r = llq_bytes_peek(q, &p, &len);
+        if (r == 0) {
+            relax(&spins);
+            continue;
+        }
+        if (r < 0) {
+            c.bad++;
+            break;
+        }
+        {
+            const unsigned char *b = (const unsigned char *)p;
+            uint64_t s = 0;
+            size_t want = (size_t)(mix(next * 7) % 300);
+            memcpy(&s, b, len < 8 ? len : 8);
+            if (len != want) c.bad++;
+            else if (len >= 8 && (s != next || !check_rec(b + 8, len - 8, next))) c.bad++;
+        }
+        llq_bytes_release(q);
+        next++;
+    }
+    pthread_join(t, NULL);
+    LLT_EQ_U64(c.bad, 0);
+    LLT_EQ_U64(next, c.n);
+    free(q);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* broadcast                                                                                   */
+
+static void bcast_basic(void) {
+    size_t ms = llq_bcast_memsize(8, sizeof(item));
+    llq_bcast *q = (llq_bcast *)amem(ms);
+    llq_bcast_reader r1, r2;
+    item it;
+    uint64_t i;
+    LLT_REQUIRE(q && llq_bcast_init(q, ms, 8, sizeof(item)) == 0);
+    llq_bcast_reader_init(q, &r1);
+    LLT_EQ_I64(llq_bcast_read(q, &r1, &it), 0);
+    for (i = 0; i < 5; i++) {
+        it = make_item(0, i);
+        llq_bcast_publish(q, &it);
+    }
+    llq_bcast_reader_init(q, &r2); /* joins after 5 */
+    for (i = 0; i < 5; i++) {
+        LLT_EQ_I64(llq_bcast_read(q, &r1, &it), 1);
+        LLT_EQ_U64(it.seq, i);
+    }
+    LLT_EQ_I64(llq_bcast_read(q, &r1, &it), 0);
+    LLT_EQ_I64(llq_bcast_read(q, &r2, &it), 0);
+    /* 20 more: r1 and r2 both get lapped */
+    for (i = 5; i < 25; i++) {
+        it = make_item(0, i);
+        llq_bcast_publish(q, &it);
+    }
+    LLT_EQ_I64(llq_bcast_read(q, &r1, &it), LLQ_EOVERFLOW);
+    LLT_CHECK(r1.dropped > 0);
+    {
+        uint64_t prev = 0, n = 0;
+        int r;
+        while ((r = llq_bcast_read(q, &r1, &it)) == 1) {
+            LLT_CHECK(item_ok(&it));
+            if (n) LLT_EQ_U64(it.seq, prev + 1);
+            prev = it.seq;
+            n++;
+        }
+        LLT_EQ_I64(r, 0);
+        LLT_EQ_U64(prev, 24);
+        LLT_EQ_U64(n + r1.dropped, 20); /* everything after position 5 either read or counted */
+    }
+    free(q);
+}
+
+typedef struct bc_ctx {
+    llq_bcast *q;
+    uint64_t n;
+    uint64_t read, dropped, bad, overruns;
+    int started;
+    int *go;
+} bc_ctx;
+
+static void *bc_reader(void *arg) {
+    bc_ctx *c = (bc_ctx *)arg;
+    llq_bcast_reader r;
+    uint64_t last = UINT64_MAX;
+    unsigned spins = 0;
+    llq_bcast_reader_init(c->q, &r);
+    __atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
+    for (;;) {
+        item it;
+        int x = llq_bcast_read(c->q, &r, &it);
+        if (x == 1) {
+            if (!item_ok(&it) || it.src != 9 || (last != UINT64_MAX && it.seq <= last)) c->bad++;
+            if (last != UINT64_MAX && it.seq != last + 1 && !c->overruns) c->bad++;
+            last = it.seq;
+            c->read++;
+            if (it.seq == c->n - 1) break;
+        } else if (x == LLQ_EOVERFLOW) {
+            c->overruns++;
+        } else {
+            relax(&spins);
+        }
+    }
+    c->dropped = r.dropped;
+    return NULL;
+}
+
+static void bcast_stress(void) {
+    size_t ms = llq_bcast_memsize(256, sizeof(item));
+    llq_bcast *q = (llq_bcast *)amem(ms);
+    bc_ctx c[2];
+    pthread_t t[2];
+    uint64_t i;
+    int k;
+    LLT_REQUIRE(q && llq_bcast_init(q, ms, 256, sizeof(item)) == 0);
+    for (k = 0; k < 2; k++) {
+        memset(&c[k], 0, sizeof c[k]);
+        c[k].q = q;
+        c[k].n = llt_scaled(2000000, 20000);
+        pthread_create(&t[k], NULL, bc_reader, &c[k]);
+        while (!__atomic_load_n(&c[k].started, __ATOMIC_ACQUIRE)) sched_yield();
+    }
+    for (i = 0; i < c[0].n; i++) {
+        item it = make_item(9, i);
+        llq_bcast_publish(q, &it);
+        if ((i & 255) == 0) sched_yield(); /* give readers a chance; overruns are allowed */
+    }
+    for (k = 0; k < 2; k++) {
+        pthread_join(t[k], NULL);
+        LLT_EQ_U64(c[k].bad, 0);
+        /* every item either delivered intact or counted as dropped */
+        LLT_EQ_U64(c[k].read + c[k].dropped, c[k].n);
+    }
+    free(q);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* seqlock                                                                                     */
+
+typedef struct book {
+    uint64_t v[6];
+} book;
+
+typedef struct sl_ctx {
+    llq_seqlock *s;
+    int stop;
+    uint64_t reads, torn, backwards;
+} sl_ctx;
+
+static void *sl_reader(void *arg) {
+    sl_ctx *c = (sl_ctx *)arg;
+    uint64_t last = 0;
+    while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+        book b;
+        int k, ok = 1;
+        llq_seqlock_read(c->s, &b);
+        for (k = 1; k < 6; k++)
+            if (b.v[k] != mix(b.v[0] + (uint64_t)k)) ok = 0;
+        if (!ok) c->torn++;
+        if (b.v[0] < last) c->backwards++;
+        last = b.v[0];
+        c->reads++;
+    }
+    return NULL;
+}
+
+static void seqlock_stress(void) {
+    size_t ms = llq_seqlock_memsize(sizeof(book));
+    llq_seqlock *s = (llq_seqlock *)amem(ms);
+    book b;
+    sl_ctx c;
+    pthread_t t;
+    uint64_t i, n = llt_scaled(3000000, 30000);
+    int k;
+    memset(&b, 0, sizeof b);
+    for (k = 1; k < 6; k++) b.v[k] = mix((uint64_t)k);
+    LLT_REQUIRE(s && llq_seqlock_init(s, ms, sizeof(book), &b) == 0);
+    {
+        book r;
+        LLT_CHECK(llq_seqlock_try_read(s, &r));
+        LLT_EQ_MEM(&r, &b, sizeof b);
+    }
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    pthread_create(&t, NULL, sl_reader, &c);
+    for (i = 1; i <= n; i++) {
+        b.v[0] = i;
+        for (k = 1; k < 6; k++) b.v[k] = mix(i + (uint64_t)k);
+        llq_seqlock_write(s, &b);
+    }
+    __atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+    LLT_EQ_U64(c.torn, 0);
+    LLT_EQ_U64(c.backwards, 0);
+    LLT_CHECK(c.reads > 0);
+    LLT_EQ_U64(llq_seqlock_version(s), n);
+    free(s);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* EBR, Treiber stack, MS queue                                                                */
+
+static uint64_t g_allocs, g_frees;
+
+typedef struct snode {
+    llq_stack_node sn;
+    llq_msq_node qn;
+    llq_ebr_node en;
+    uint64_t magic;
+    uint64_t val;
+} snode;
+
+#define MAGIC_LIVE 0x11AE11AE11AE11AEULL
+
+static snode *snode_new(uint64_t val) {
+    snode *n = (snode *)malloc(sizeof(snode));
+    if (!n) abort();
+    n->magic = MAGIC_LIVE;
+    n->val = val;
+    __atomic_fetch_add(&g_allocs, 1, __ATOMIC_RELAXED);
+    return n;
+}
+static void snode_free(llq_ebr_node *e) {
+    snode *n = (snode *)((char *)e - offsetof(snode, en));
+    n->magic = 0xDEADDEADDEADDEADULL;
+    __atomic_fetch_add(&g_frees, 1, __ATOMIC_RELAXED);
+    free(n);
+}
+
+static void ebr_grace(void) {
+    size_t ms = llq_ebr_memsize(4);
+    llq_ebr *d = (llq_ebr *)amem(ms);
+    llq_ebr_thread *a, *b, *t[4];
+    uint64_t f0;
+    int i;
+    LLT_REQUIRE(d && llq_ebr_init(d, ms, 4) == 0);
+    LLT_REQUIRE(llq_ebr_register(d, &a) == 0);
+    LLT_REQUIRE(llq_ebr_register(d, &b) == 0);
+    LLT_REQUIRE(llq_ebr_register(d, &t[2]) == 0);
+    LLT_REQUIRE(llq_ebr_register(d, &t[3]) == 0);
+    LLT_EQ_I64(llq_ebr_register(d, &t[0]), LLQ_EBUSY);
+    llq_ebr_unregister(t[3]);
+    llq_ebr_unregister(t[2]);
+    f0 = __atomic_load_n(&g_frees, __ATOMIC_RELAXED);
+    llq_ebr_enter(a); /* a reader that may see the nodes */
+    llq_ebr_enter(b);
+    for (i = 0; i < 200; i++) llq_ebr_retire(b, &snode_new((uint64_t)i)->en, snode_free);
+    llq_ebr_exit(b);
+    for (i = 0; i < 10; i++) llq_ebr_poll(b);
+    LLT_EQ_U64(__atomic_load_n(&g_frees, __ATOMIC_RELAXED) - f0, 0); /* a is still inside */
+    LLT_EQ_U64(llq_ebr_pending(d), 200);
+    llq_ebr_exit(a);
+    for (i = 0; i < 3; i++) llq_ebr_poll(b);
+    LLT_EQ_U64(__atomic_load_n(&g_frees, __ATOMIC_RELAXED) - f0, 200);
+    LLT_EQ_U64(llq_ebr_pending(d), 0);
+    /* drain frees whatever is left */
+    llq_ebr_enter(b);
+    for (i = 0; i < 10; i++) llq_ebr_retire(b, &snode_new((uint64_t)i)->en, snode_free);
+    llq_ebr_exit(b);
+    LLT_EQ_U64(llq_ebr_drain(d), 10);
+    LLT_EQ_U64(llq_ebr_pending(d), 0);
+    free(d);
+}
+
+typedef struct lf_ctx {
+    llq_stack *s;
+    llq_msq *q;
+    llq_ebr *d;
+    uint64_t per;
+    int id;
+    uint64_t bad, popped;
+    unsigned char *seen;
+    uint64_t *done;
+    uint64_t total;
+} lf_ctx;
+
+static void *stack_worker(void *arg) {
+    lf_ctx *c = (lf_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t i = 0, step = 0;
+    unsigned spins = 0;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (i < c->per || __atomic_load_n(c->done, __ATOMIC_RELAXED) < c->total) {
+        llq_stack_node *sn;
+        if (i < c->per && (mix(step++ + (uint64_t)c->id * 1000003) % 3) != 0) {
+            llq_ebr_enter(t);
+            llq_stack_push(c->s, &snode_new(((uint64_t)c->id << 40) | i)->sn);
+            llq_ebr_exit(t);
+            i++;
+            continue;
+        }
+        llq_ebr_enter(t);
+        sn = llq_stack_pop(c->s);
+        if (sn) {
+            snode *n = (snode *)sn;
+            uint64_t v = n->val, src = v >> 40, seq = v & ((1ULL << 40) - 1);
+            if (n->magic != MAGIC_LIVE || src >= 2 || seq >= c->per) c->bad++;
+            else c->seen[src * c->per + seq]++;
+            llq_ebr_retire(t, &n->en, snode_free);
+            __atomic_fetch_add(c->done, 1, __ATOMIC_RELAXED);
+            c->popped++;
+        }
+        llq_ebr_exit(t);
+        if (!sn) relax(&spins);
+    }
+    llq_ebr_unregister(t);
+    return NULL;
+}
+
+static void stack_ebr_stress(void) {
+    size_t ms = llq_ebr_memsize(4);
+    llq_ebr *d = (llq_ebr *)amem(ms);
+    llq_stack *s = (llq_stack *)amem(llq_stack_memsize());
+    uint64_t per = llt_scaled(400000, 4000), done = 0, a0 = g_allocs, f0 = g_frees, j, miss = 0, dup = 0;
+    lf_ctx c[2];
+    pthread_t t[2];
+    unsigned char *seen[2];
+    int k;
+    LLT_REQUIRE(d && s && llq_ebr_init(d, ms, 4) == 0 && llq_stack_init(s, llq_stack_memsize()) == 0);
+    LLT_CHECK(llq_stack_pop(s) == NULL);
+    for (k = 0; k < 2; k++) {
+        memset(&c[k], 0, sizeof c[k]);
+        c[k].s = s;
+        c[k].d = d;
+        c[k].per = per;
+        c[k].id = k;
+        c[k].done = &done;
+        c[k].total = 2 * per;
+        c[k].seen = seen[k] = (unsigned char *)calloc((size_t)(2 * per), 1);
+        pthread_create(&t[k], NULL, stack_worker, &c[k]);
+    }
+    for (k = 0; k < 2; k++) pthread_join(t[k], NULL);
+    for (j = 0; j < 2 * per; j++) {
+        unsigned x = (unsigned)seen[0][j] + seen[1][j];
+        if (x == 0) miss++;
+        if (x > 1) dup++;
+    }
+    LLT_EQ_U64(c[0].bad + c[1].bad, 0);
+    LLT_EQ_U64(miss, 0);
+    LLT_EQ_U64(dup, 0);
+    LLT_CHECK(llq_stack_pop(s) == NULL);
+    llq_ebr_drain(d);
+    LLT_EQ_U64(g_allocs - a0, 2 * per);
+    LLT_EQ_U64(g_frees - f0, 2 * per); /* everything freed in the end */
+    free(seen[0]);
+    free(seen[1]);
+    free(d);
+    free(s);
+}
+
+static void *msq_producer(void *arg) {
+    lf_ctx *c = (lf_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t i;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    for (i = 0; i < c->per; i++) {
+        snode *n = snode_new(0);
+        llq_ebr_enter(t);
+        llq_msq_push(c->q, &n->qn, (void *)(uintptr_t)((((uint64_t)c->id) << 40) | i));
+        llq_ebr_exit(t);
+        if ((i & 4095) == 0) sched_yield();
+    }
+    llq_ebr_unregister(t);
+    return NULL;
+}
+
+static void *msq_consumer(void *arg) {
+    lf_ctx *c = (lf_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t last[2] = {UINT64_MAX, UINT64_MAX};
+    unsigned spins = 0;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (__atomic_load_n(c->done, __ATOMIC_RELAXED) < c->total) {
+        void *v;
+        llq_msq_node *old;
+        bool ok;
+        llq_ebr_enter(t);
+        ok = llq_msq_pop(c->q, &v, &old);
+        if (ok) {
+            snode *n = (snode *)((char *)old - offsetof(snode, qn));
+            uint64_t x = (uint64_t)(uintptr_t)v, src = x >> 40, seq = x & ((1ULL << 40) - 1);
+            if (n->magic != MAGIC_LIVE || src >= 2 || seq >= c->per) c->bad++;
+            else {
+                if (last[src] != UINT64_MAX && seq <= last[src]) c->bad++;
+                last[src] = seq;
+                c->seen[src * c->per + seq]++;
+            }
+            llq_ebr_retire(t, &n->en, snode_free);
+            __atomic_fetch_add(c->done, 1, __ATOMIC_RELAXED);
+        }
+        llq_ebr_exit(t);
+        if (!ok) relax(&spins);
+    }
+    llq_ebr_unregister(t);
+    return NULL;
+}
+
+static void msq_ebr_stress(void) {
+    size_t ms = llq_ebr_memsize(8);
+    llq_ebr *d = (llq_ebr *)amem(ms);
+    llq_msq *q = (llq_msq *)amem(llq_msq_memsize());
+    snode *dummy = snode_new(0);
+    uint64_t per = sizeof(void *) == 8 ? llt_scaled(400000, 4000) : 4000, done = 0, a0, f0, j, miss = 0,
+             dup = 0, bad = 0;
+    lf_ctx c[4];
+    pthread_t t[4];
+    int k;
+    a0 = g_allocs - 1;
+    f0 = g_frees;
+    LLT_REQUIRE(d && q && llq_ebr_init(d, ms, 8) == 0 && llq_msq_init(q, llq_msq_memsize(), &dummy->qn) == 0);
+    {
+        void *v;
+        llq_msq_node *old;
+        LLT_CHECK(!llq_msq_pop(q, &v, &old));
+    }
+    for (k = 0; k < 4; k++) {
+        memset(&c[k], 0, sizeof c[k]);
+        c[k].q = q;
+        c[k].d = d;
+        c[k].per = per;
+        c[k].id = k & 1;
+        c[k].done = &done;
+        c[k].total = 2 * per;
+        if (k >= 2) c[k].seen = (unsigned char *)calloc((size_t)(2 * per), 1);
+        pthread_create(&t[k], NULL, k < 2 ? msq_producer : msq_consumer, &c[k]);
+    }
+    for (k = 0; k < 4; k++) pthread_join(t[k], NULL);
+    for (j = 0; j < 2 * per; j++) {
+        unsigned x = (unsigned)c[2].seen[j] + c[3].seen[j];
+        if (x == 0) miss++;
+        if (x > 1) dup++;
+    }
+    for (k = 0; k < 4; k++) bad += c[k].bad;
+    LLT_EQ_U64(bad, 0);
+    LLT_EQ_U64(miss, 0);
+    LLT_EQ_U64(dup, 0);
+    llq_ebr_drain(d);
+    /* the last node is the queue's sentinel: free it by hand */
+    {
+        snode *last = (snode *)((char *)q->head - offsetof(snode, qn));
+        snode_free(&last->en);
+    }
+    LLT_EQ_U64(g_allocs - a0, g_frees - f0);
+    free(c[2].seen);
+    free(c[3].seen);
+    free(d);
+    free(q);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* wait / notify                                                                               */
+
+typedef struct wait_ctx {
+    llq_spsc *q;
+    llq_waiter w;
+    uint64_t n, bad;
+} wait_ctx;
+
+static bool spsc_nonempty(void *ctx) { return llq_spsc_size(((wait_ctx *)ctx)->q) != 0; }
+
+static void *wait_consumer(void *arg) {
+    wait_ctx *c = (wait_ctx *)arg;
+    uint64_t i;
+    for (i = 0; i < c->n; i++) {
+        uint64_t v;
+        if (llq_wait(&c->w, spsc_nonempty, c, -1) != 0) c->bad++;
+        if (!llq_spsc_pop(c->q, &v) || v != i) c->bad++;
+    }
+    return NULL;
+}
+
+static void wait_notify(void) {
+    size_t ms = llq_spsc_memsize(4, 8);
+    wait_ctx c;
+    pthread_t t;
+    uint64_t i;
+    struct timespec ts = {0, 200000};
+    c.q = (llq_spsc *)amem(ms);
+    LLT_REQUIRE(c.q && llq_spsc_init(c.q, ms, 4, 8) == 0);
+    llq_waiter_init(&c.w);
+    c.n = llt_scaled(200, 20);
+    c.bad = 0;
+    /* nobody waiting: timeout */
+    LLT_EQ_I64(llq_wait(&c.w, spsc_nonempty, &c, 1000000), LLQ_ETIMEDOUT);
+    pthread_create(&t, NULL, wait_consumer, &c);
+    for (i = 0; i < c.n; i++) {
+        if (i % 4 == 0) nanosleep(&ts, NULL); /* let the consumer go to sleep */
+        while (!llq_spsc_push(c.q, &i)) sched_yield();
+        llq_notify(&c.w);
+    }
+    pthread_join(t, NULL);
+    LLT_EQ_U64(c.bad, 0);
+    free(c.q);
+}
+
+int main(int argc, char **argv) {
+    LLT_INIT("llq", argc, argv);
+    LLT_RUN(init_validation);
+    LLT_RUN(spsc_basic);
+    LLT_RUN(spsc_odd_size_and_burst);
+    LLT_RUN(spsc_reserve_peek);
+    LLT_RUN(spsc_typed);
+    LLT_RUN(spsc_stress);
+    LLT_RUN(mpmc_basic);
+    LLT_RUN(mpmc_stress);
+    LLT_RUN(mpsc_stress);
+    LLT_RUN(mpsc_list_stress);
+    LLT_RUN(bytes_basic);
+    LLT_RUN(bytes_corrupt);
+    LLT_RUN(bytes_stress);
+    LLT_RUN(bcast_basic);
+    LLT_RUN(bcast_stress);
+    LLT_RUN(seqlock_stress);
+    LLT_RUN(ebr_grace);
+    LLT_RUN(stack_ebr_stress);
+    LLT_RUN(msq_ebr_stress);
+    LLT_RUN(wait_notify);
+    return LLT_FINISH();
+}
