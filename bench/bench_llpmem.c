@@ -425,19 +425,20 @@ static void bench_forced(void) {
 /* where do non-temporal stores start to win? aligned and unaligned destinations */
 static void bench_threshold(void) {
     static const size_t sz[] = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+    static const char *kind[] = {"aligned", "dest+13", "aligned, len+13"};
     size_t k;
     int mis;
     llb_table *t = llb_table_new("non-temporal threshold: NT vs cached stores + clwb, per size (ns/op)");
-    for (mis = 0; mis < 2; mis++)
+    for (mis = 0; mis < 3; mis++)
         for (k = 0; k < sizeof sz / sizeof sz[0]; k++) {
             char name[96];
-            ctx c = mk(g_map + (mis ? 13 : 0), sz[k]);
+            size_t n = sz[k] + (mis == 2 ? 13 : 0);
+            ctx c = mk(g_map + (mis == 1 ? 13 : 0), n);
             double a, b;
-            c.step = sz[k] < 64 ? 64 : (sz[k] + 63) & ~(size_t)63;
-            snprintf(name, sizeof name, "%zu B %s: temporal", sz[k], mis ? "dest+13" : "aligned");
+            c.step = (n + 63) & ~(size_t)63;
+            snprintf(name, sizeof name, "%zu B %s: temporal", n, kind[mis]);
             a = run_row(t, name, r_ll_temporal, &c);
-            c.off = 0;
-            snprintf(name, sizeof name, "%zu B %s: non-temporal", sz[k], mis ? "dest+13" : "aligned");
+            snprintf(name, sizeof name, "%zu B %s: non-temporal", n, kind[mis]);
             b = run_row(t, name, r_ll_nt, &c);
             llb_note(t, "NT/temporal %.2f", a / b);
         }

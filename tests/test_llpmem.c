@@ -590,6 +590,47 @@ static void copy_with_clflush(void) {
     llpmem_set_flush(old);
 }
 
+/* which copies take the non-temporal path, observed through the count of written-back lines */
+static void nt_threshold_policy(void) {
+    unsigned char *buf = (unsigned char *)t_aligned(1 << 14), src[4096];
+    llpmem_region *r;
+    llpmem_stats st;
+    uint64_t before;
+    size_t oldth = llpmem_get_nt_threshold();
+    static const struct { size_t off, n; uint64_t lines; } cases[] = {
+        {0, 64, 0},    /* one whole line: NT */
+        {0, 77, 1},    /* aligned start, ragged end, >= threshold / 4: NT + tail line */
+        {13, 64, 2},   /* two partial lines, below threshold: cached + 2 write-backs */
+        {13, 128, 3},  /* still below threshold: cached + 3 write-backs */
+        {13, 300, 2},  /* >= threshold: NT body, head and tail written back */
+        {0, 32, 1},    /* no whole line: cached */
+        {64, 4096, 0}, /* aligned bulk */
+    };
+    size_t i;
+    if (llpmem_get_nt() == LLPMEM_NT_NONE) LLT_SKIP("no non-temporal copy path on this CPU");
+    LLT_REQUIRE(buf != NULL);
+    memset(src, 0x21, sizeof src);
+    LLT_REQUIRE(llpmem_attach(buf, 1 << 14, LLPMEM_FORCE | LLPMEM_STATS, &r) == 0);
+    llpmem_set_nt_threshold(256);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+        before = st.lines;
+        LLT_EQ_I64(llpmem_memcpy_persist(buf + 4096 + cases[i].off, src, cases[i].n), 0);
+        LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+        LLT_CHECKF(st.lines - before == cases[i].lines, "off %zu len %zu: %llu lines written back, want %llu",
+                   cases[i].off, cases[i].n, (unsigned long long)(st.lines - before),
+                   (unsigned long long)cases[i].lines);
+        LLT_EQ_MEM(buf + 4096 + cases[i].off, src, cases[i].n);
+    }
+    /* LLPMEM_F_TEMPORAL forces cached stores, LLPMEM_F_NT forces NT */
+    llpmem_pmem_memmove(buf, src, 640, LLPMEM_F_TEMPORAL);
+    llpmem_pmem_memmove(buf + 13, src, 100, LLPMEM_F_NT);
+    LLT_EQ_MEM(buf + 13, src, 100);
+    llpmem_set_nt_threshold(oldth);
+    LLT_EQ_I64(llpmem_close(r), 0);
+    free(buf);
+}
+
 static void copy_not_pmem_uses_msync(void) {
     llpmem_region *r;
     llpmem_stats st;
@@ -1123,6 +1164,7 @@ int main(int argc, char **argv) {
     LLT_RUN(copy_sse2);
     LLT_RUN(copy_cached);
     LLT_RUN(copy_with_clflush);
+    LLT_RUN(nt_threshold_policy);
     LLT_RUN(copy_not_pmem_uses_msync);
     LLT_RUN(histogram_percentiles);
     LLT_RUN(region_latency_stats);
