@@ -1,0 +1,1342 @@
+/* test_llio.c - tests for llio.h. Every ring test runs on the io_uring backend (raw syscalls, or
+   liburing when built with -DLLIO_USE_LIBURING) and on the synchronous fallback; the fallback is
+   also forced with a seccomp filter and, as root, with kernel.io_uring_disabled=2 (restored). */
+#define LLIO_IMPLEMENTATION
+#include "llio.h"
+#include "lltest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <unistd.h>
+
+#ifdef LLIO_USE_LIBURING
+#define SUITE "llio_liburing"
+#else
+#define SUITE "llio"
+#endif
+
+static int g_have_uring = -1; /* can this process set up io_uring at all? */
+static int g_uring_err;
+static char g_dir[256];       /* disk directory (O_DIRECT capable) */
+static char g_shm[256];       /* tmpfs directory */
+static int g_lockfd = -1;
+
+static int have_uring(void) {
+    if (g_have_uring < 0) {
+        llio_ring r;
+        int e = llio_init(&r, 4, LLIO_INIT_NO_FALLBACK);
+        g_have_uring = e == 0;
+        g_uring_err = e;
+        if (e == 0) llio_exit(&r);
+    }
+    return g_have_uring;
+}
+
+static uint64_t xs = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void) {
+    xs ^= xs << 13;
+    xs ^= xs >> 7;
+    xs ^= xs << 17;
+    return xs;
+}
+static void fill(void *p, size_t n, uint64_t seed) {
+    unsigned char *b = (unsigned char *)p;
+    size_t i;
+    uint64_t x = seed * 0x100000001b3ull + 1;
+    for (i = 0; i < n; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        b[i] = (unsigned char)(x >> 56);
+    }
+}
+static uint64_t fnv(const void *p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+static int tmpfile_in(const char *dir, char *path, size_t n, int flags) {
+    int fd;
+    snprintf(path, n, "%s/llio-test-XXXXXX", dir);
+    fd = mkstemp(path);
+    if (fd < 0) return -1;
+    if (flags) {
+        int fd2 = open(path, O_RDWR | flags);
+        close(fd);
+        fd = fd2;
+    }
+    return fd;
+}
+
+/* submit everything and wait for exactly one completion; returns its res */
+static int32_t run1(llio_ring *r, uint64_t *ud) {
+    llio_cqe c;
+    int w = llio_wait(r, 1, 5000000000ll);
+    if (w < 0) return (int32_t)(-100000 + w);
+    if (llio_reap(r, &c, 1) != 1) return -100000;
+    if (ud) *ud = c.user_data;
+    return c.res;
+}
+
+static llio_sqe *g_last; /* the SQE most recently handed out by sq() */
+static llio_sqe *sq(llio_ring *r) {
+    g_last = llio_get_sqe(r);
+    return g_last;
+}
+
+static int open_ring(llio_ring *r, unsigned n, unsigned fl) {
+    return llio_init(r, n, fl | (fl & LLIO_INIT_FALLBACK ? 0u : LLIO_INIT_NO_FALLBACK));
+}
+
+#define BOTH(name)                                                                         \
+    static void name##_ring(void) {                                                        \
+        if (!have_uring()) LLT_SKIP("io_uring unavailable here (%s)", llio_strerror(g_uring_err)); \
+        name(0);                                                                           \
+    }                                                                                      \
+    static void name##_sync(void) { name(LLIO_INIT_FALLBACK); }
+
+/* ---------------------------------------------------------------- */
+static void init_report(void) {
+    llio_ring r;
+    char buf[512];
+    LLT_EQ_I64(llio_init(&r, 0, 0), LLIO_EINVAL);
+    LLT_EQ_I64(llio_init(&r, LLIO_MAX_ENTRIES * 2, 0), LLIO_EINVAL);
+    LLT_EQ_I64(llio_init(&r, 0, LLIO_INIT_FALLBACK), LLIO_EINVAL);
+    LLT_EQ_I64(llio_init(&r, 100000, LLIO_INIT_FALLBACK), LLIO_EINVAL);
+    LLT_REQUIRE(llio_init(&r, 8, 0) == 0);
+    LLT_CHECK(llio_describe(&r, buf, sizeof buf) > 0);
+    printf("  %s\n", buf);
+    if (have_uring()) {
+#ifdef LLIO_USE_LIBURING
+        LLT_EQ_I64(llio_backend(&r), LLIO_BACKEND_LIBURING);
+#else
+        LLT_EQ_I64(llio_backend(&r), LLIO_BACKEND_URING);
+#endif
+        LLT_CHECK(llio_op_supported(&r, LLIO_OP_NOP));
+        LLT_CHECK(llio_op_supported(&r, LLIO_OP_READV));
+        LLT_EQ_U64(r.sq_entries, 8);
+    } else {
+        LLT_EQ_I64(llio_backend(&r), LLIO_BACKEND_FALLBACK);
+        LLT_CHECK(r.setup_errno != 0);
+    }
+    llio_exit(&r);
+    LLT_REQUIRE(llio_init(&r, 5, LLIO_INIT_FALLBACK) == 0);
+    LLT_EQ_I64(llio_backend(&r), LLIO_BACKEND_FALLBACK);
+    LLT_EQ_U64(r.sq_entries, 8); /* rounded up */
+    LLT_CHECK(llio_op_supported(&r, LLIO_OP_SPLICE));
+    LLT_CHECK(!llio_op_supported(&r, LLIO_OP_STATX));
+    LLT_EQ_STR(llio_backend_name(&r), "sync");
+    llio_exit(&r);
+    if (have_uring()) { /* plain / shared / sqpoll variants */
+        unsigned v[3] = {LLIO_INIT_PLAIN, LLIO_INIT_SHARED, LLIO_INIT_SQPOLL};
+        int i;
+        for (i = 0; i < 3; i++) {
+            int e = llio_init(&r, 8, v[i] | LLIO_INIT_NO_FALLBACK);
+            llio_sqe *s;
+            LLT_CHECKF(e == 0, "variant %d: %s", i, llio_strerror(e));
+            if (e) continue;
+            s = sq(&r);
+            llio_prep_nop(s);
+            llio_sqe_set_data(s, 77);
+            {
+                uint64_t ud = 0;
+                LLT_EQ_I64(run1(&r, &ud), 0);
+                LLT_EQ_U64(ud, 77);
+            }
+            if (v[i] == LLIO_INIT_SQPOLL) LLT_CHECK(r.setup_flags & LLIO_SETUP_SQPOLL);
+            if (v[i] == LLIO_INIT_SHARED) LLT_CHECK(!(r.setup_flags & LLIO_SETUP_SINGLE_ISSUER));
+            llio_exit(&r);
+        }
+    }
+    LLT_CHECK(strlen(llio_strerror(LLIO_ETIME)) > 0);
+}
+
+/* ---------------------------------------------------------------- */
+static void nop_batch(unsigned fl) {
+    llio_ring r;
+    unsigned i, got = 0, seen[200] = {0};
+    llio_cqe c[64];
+    LLT_REQUIRE(open_ring(&r, 32, fl) == 0);
+    for (i = 0; i < 200; i++) {
+        llio_sqe *s = sq(&r);
+        if (!s) {
+            LLT_CHECK(llio_submit(&r) >= 0);
+            while (got < i) {
+                unsigned k, n;
+                LLT_REQUIRE(llio_wait(&r, 1, 2000000000ll) > 0);
+                n = llio_reap(&r, c, 64);
+                for (k = 0; k < n; k++) {
+                    LLT_REQUIRE(c[k].user_data < 200);
+                    seen[c[k].user_data]++;
+                    LLT_EQ_I64(c[k].res, 0);
+                }
+                got += n;
+            }
+            s = sq(&r);
+            LLT_REQUIRE(s);
+        }
+        llio_prep_nop(s);
+        llio_sqe_set_data(s, i);
+    }
+    while (got < 200) {
+        llio_cqe *p;
+        LLT_REQUIRE(llio_wait(&r, 1, 2000000000ll) > 0);
+        while ((p = llio_peek_cqe(&r)) != NULL) {
+            LLT_REQUIRE(p->user_data < 200);
+            seen[p->user_data]++;
+            llio_cqe_seen(&r, p);
+            got++;
+        }
+    }
+    for (i = 0; i < 200; i++) LLT_EQ_U64(seen[i], 1);
+    LLT_EQ_U64(llio_cq_ready(&r), 0);
+    /* waiting for more than can come: -ETIME, no hang */
+    LLT_EQ_I64(llio_wait(&r, 1, 1000000), LLIO_ETIME);
+    llio_exit(&r);
+}
+BOTH(nop_batch)
+
+/* every read/write flavour, data compared through checksums */
+static void rw_dir(unsigned fl, const char *dir) {
+    llio_ring r;
+    char path[300];
+    enum { N = 16, BS = 4096 };
+    static unsigned char wb[N * BS], rb[N * BS];
+    struct iovec wv[4], rv[4], reg;
+    int fd, i;
+    uint64_t ud;
+    fd = tmpfile_in(dir, path, sizeof path, 0);
+    LLT_REQUIRE(fd >= 0);
+    unlink(path);
+    LLT_REQUIRE(open_ring(&r, 16, fl) == 0);
+    fill(wb, sizeof wb, 1);
+    /* pages 0..3 write, 4..7 writev, 8..11 write_fixed, 12..15 write via current position */
+    for (i = 0; i < 4; i++) {
+        llio_sqe *s = sq(&r);
+        llio_prep_write(s, fd, wb + i * BS, BS, (uint64_t)i * BS);
+        llio_sqe_set_data(s, 100 + (uint64_t)i);
+    }
+    LLT_EQ_I64(llio_submit(&r), 4);
+    {
+        llio_cqe c[4];
+        unsigned k, n = 0;
+        LLT_REQUIRE(llio_wait(&r, 4, 5000000000ll) >= 4);
+        n = llio_reap(&r, c, 4);
+        LLT_EQ_U64(n, 4);
+        for (k = 0; k < n; k++) LLT_EQ_I64(c[k].res, BS);
+    }
+    for (i = 0; i < 4; i++) {
+        wv[i].iov_base = wb + (4 + i) * BS;
+        wv[i].iov_len = BS;
+    }
+    llio_prep_writev(sq(&r), fd, wv, 4, 4 * BS);
+    LLT_EQ_I64(run1(&r, NULL), 4 * BS);
+    reg.iov_base = wb;
+    reg.iov_len = sizeof wb;
+    LLT_REQUIRE(llio_register_buffers(&r, &reg, 1) == 0);
+    LLT_EQ_I64(llio_register_buffers(&r, &reg, 1), LLIO_EBUSY);
+    llio_prep_write_fixed(sq(&r), fd, wb + 8 * BS, 4 * BS, 8 * BS, 0);
+    LLT_EQ_I64(run1(&r, NULL), 4 * BS);
+    LLT_CHECK(lseek(fd, 12 * BS, SEEK_SET) == 12 * BS);
+    llio_prep_write(sq(&r), fd, wb + 12 * BS, 4 * BS, (uint64_t)-1);
+    LLT_EQ_I64(run1(&r, NULL), 4 * BS);
+    LLT_EQ_I64(lseek(fd, 0, SEEK_CUR), 16 * BS);
+    llio_prep_fsync(sq(&r), fd, 0);
+    LLT_EQ_I64(run1(&r, NULL), 0);
+    llio_prep_fsync(sq(&r), fd, LLIO_FSYNC_DATASYNC);
+    LLT_EQ_I64(run1(&r, NULL), 0);
+    LLT_CHECK(llio_unregister_buffers(&r) == 0);
+    /* read back: read, readv, read_fixed */
+    memset(rb, 0, sizeof rb);
+    llio_prep_read(sq(&r), fd, rb, 4 * BS, 0);
+    LLT_EQ_I64(run1(&r, NULL), 4 * BS);
+    for (i = 0; i < 4; i++) {
+        rv[i].iov_base = rb + (4 + i) * BS;
+        rv[i].iov_len = BS;
+    }
+    llio_prep_readv(sq(&r), fd, rv, 4, 4 * BS);
+    LLT_EQ_I64(run1(&r, NULL), 4 * BS);
+    reg.iov_base = rb;
+    reg.iov_len = sizeof rb;
+    LLT_REQUIRE(llio_register_buffers(&r, &reg, 1) == 0);
+    llio_prep_read_fixed(sq(&r), fd, rb + 8 * BS, 8 * BS, 8 * BS, 0);
+    {
+        llio_sqe *s = sq(&r); /* plus a NOP in the same batch */
+        llio_prep_nop(s);
+        llio_sqe_set_data(s, 9);
+    }
+    LLT_CHECK(llio_submit_and_wait(&r, 2) >= 0);
+    {
+        llio_cqe c[2];
+        unsigned n = 0;
+        LLT_REQUIRE(llio_wait(&r, 2, 5000000000ll) >= 2);
+        n = llio_reap(&r, c, 2);
+        LLT_EQ_U64(n, 2);
+        for (i = 0; i < 2; i++) LLT_EQ_I64(c[i].res, c[i].user_data == 9 ? 0 : 8 * BS);
+    }
+    LLT_EQ_U64(fnv(rb, sizeof rb), fnv(wb, sizeof wb));
+    LLT_EQ_MEM(rb, wb, sizeof wb);
+    /* read_fixed outside the registered buffer: -EFAULT */
+    llio_prep_read_fixed(sq(&r), fd, wb, BS, 0, 0);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_EFAULT);
+    /* short read at end of file is reported */
+    llio_prep_read(sq(&r), fd, rb, 2 * BS, 15 * BS);
+    LLT_EQ_I64(run1(&r, NULL), BS);
+    llio_prep_read(sq(&r), fd, rb, BS, 100 * BS);
+    LLT_EQ_I64(run1(&r, &ud), 0);
+    llio_exit(&r);
+    close(fd);
+}
+static void rw_disk(unsigned fl) { rw_dir(fl, g_dir); }
+static void rw_tmpfs(unsigned fl) { rw_dir(fl, g_shm); }
+BOTH(rw_disk)
+BOTH(rw_tmpfs)
+
+/* direct-read path on tmpfs: correct data, classification, close through the ring */
+static void direct_tmpfs(void) {
+    llio_ring r;
+    char path[300];
+    static unsigned char wb[8192], rb[8192];
+    int fd, fds[1];
+    if (!have_uring()) LLT_SKIP("io_uring unavailable");
+    fd = tmpfile_in(g_shm, path, sizeof path, 0);
+    LLT_REQUIRE(fd >= 0);
+    unlink(path);
+    fill(wb, sizeof wb, 7);
+    LLT_REQUIRE(write(fd, wb, sizeof wb) == (ssize_t)sizeof wb);
+    LLT_REQUIRE(llio_init(&r, 8, LLIO_INIT_NO_FALLBACK) == 0);
+#ifndef LLIO_USE_LIBURING
+    LLT_CHECK(r.direct);
+#endif
+    llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
+    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof rb);
+    LLT_EQ_MEM(rb, wb, sizeof wb);
+#ifndef LLIO_USE_LIBURING
+    LLT_EQ_U64(r.fdclass[fd], 2); /* classified as "no RWF_NOWAIT" */
+#endif
+    fds[0] = fd;
+    LLT_REQUIRE(llio_register_files(&r, fds, 1) == 0);
+    memset(rb, 0, sizeof rb);
+    llio_prep_read(sq(&r), 0, rb, 4096, 4096);
+    g_last->flags = LLIO_SQE_FIXED_FILE;
+    LLT_EQ_I64(run1(&r, NULL), 4096);
+    LLT_EQ_MEM(rb, wb + 4096, 4096);
+    LLT_CHECK(llio_unregister_files(&r) == 0);
+    llio_prep_close(sq(&r), fd);
+    LLT_EQ_I64(run1(&r, NULL), 0);
+#ifndef LLIO_USE_LIBURING
+    LLT_EQ_U64(r.fdclass[fd], 0);
+#endif
+    llio_prep_read(sq(&r), fd, rb, 16, 0);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
+    llio_exit(&r);
+}
+
+static void open_close(unsigned fl) {
+    llio_ring r;
+    char path[300];
+    int fd;
+    int32_t res;
+    snprintf(path, sizeof path, "%s/llio-open-%d", g_dir, (int)getpid());
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    llio_prep_openat(sq(&r), AT_FDCWD, path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    res = run1(&r, NULL);
+    LLT_REQUIRE(res >= 0);
+    fd = res;
+    llio_prep_write(sq(&r), fd, "hello", 5, 0);
+    LLT_EQ_I64(run1(&r, NULL), 5);
+    llio_prep_close(sq(&r), fd);
+    LLT_EQ_I64(run1(&r, NULL), 0);
+    llio_prep_close(sq(&r), fd);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
+    llio_prep_openat(sq(&r), AT_FDCWD, "/nonexistent/dir/x", O_RDONLY, 0);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_ENOENT);
+    llio_prep_read(sq(&r), 12345, path, 4, 0);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
+    llio_prep_write(sq(&r), -1, path, 4, 0);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
+    /* fixed file index out of range */
+    llio_prep_read(sq(&r), 3, path, 4, 0);
+    g_last->flags = LLIO_SQE_FIXED_FILE;
+    LLT_CHECK(run1(&r, NULL) < 0);
+    LLT_EQ_I64(llio_register_files(&r, &fd, 1), LLIO_EBADF);
+    unlink(path);
+    llio_exit(&r);
+}
+BOTH(open_close)
+
+static void timeout_cancel(unsigned fl) {
+    llio_ring r;
+    llio_timespec ts;
+    uint64_t ud = 0;
+    int sv[2];
+    char b[8];
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    ts.tv_sec = 0;
+    ts.tv_nsec = 2000000;
+    llio_prep_timeout(sq(&r), &ts, 0, 0);
+    llio_sqe_set_data(g_last, 5);
+    LLT_EQ_I64(run1(&r, &ud), LLIO_ETIME);
+    LLT_EQ_U64(ud, 5);
+    llio_prep_cancel(sq(&r), 0xdeadbeef);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_ENOENT);
+    if (!(fl & LLIO_INIT_FALLBACK)) {
+        /* a recv that cannot complete, then cancel it */
+        llio_cqe c[2];
+        unsigned n = 0;
+        LLT_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+        llio_prep_recv(sq(&r), sv[0], b, sizeof b, 0);
+        llio_sqe_set_data(g_last, 1);
+        LLT_EQ_I64(llio_submit(&r), 1);
+        LLT_EQ_I64(llio_wait(&r, 1, 5000000), LLIO_ETIME); /* wait timeout while pending */
+        llio_prep_cancel(sq(&r), 1);
+        llio_sqe_set_data(g_last, 2);
+        LLT_REQUIRE(llio_wait(&r, 2, 5000000000ll) >= 2);
+        n = llio_reap(&r, c, 2);
+        LLT_EQ_U64(n, 2);
+        for (n = 0; n < 2; n++) LLT_EQ_I64(c[n].res, c[n].user_data == 1 ? LLIO_ECANCELED : 0);
+        /* timeout with count: completes with 0 after one other completion */
+        llio_prep_timeout(sq(&r), &ts, 1, 0);
+        ts.tv_sec = 5;
+        llio_sqe_set_data(g_last, 3);
+        LLT_EQ_I64(llio_submit(&r), 1);
+        llio_prep_nop(sq(&r));
+        LLT_REQUIRE(llio_wait(&r, 2, 5000000000ll) >= 2);
+        n = llio_reap(&r, c, 2);
+        LLT_EQ_U64(n, 2);
+        for (n = 0; n < 2; n++) LLT_EQ_I64(c[n].res, 0);
+        close(sv[0]);
+        close(sv[1]);
+    }
+    llio_exit(&r);
+}
+BOTH(timeout_cancel)
+
+static void links(unsigned fl) {
+    llio_ring r;
+    char path[300], rb[16];
+    int fd;
+    llio_cqe c[4];
+    unsigned n, i;
+    llio_sqe *s;
+    fd = tmpfile_in(g_dir, path, sizeof path, 0);
+    LLT_REQUIRE(fd >= 0);
+    unlink(path);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    /* write -> read linked: the read sees the write */
+    s = sq(&r);
+    llio_prep_write(s, fd, "linkdata", 8, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 1);
+    s = sq(&r);
+    llio_prep_read(s, fd, rb, 8, 0);
+    llio_sqe_set_data(s, 2);
+    LLT_REQUIRE(llio_wait(&r, 2, 5000000000ll) >= 2);
+    n = llio_reap(&r, c, 4);
+    LLT_EQ_U64(n, 2);
+    for (i = 0; i < n; i++) LLT_EQ_I64(c[i].res, 8);
+    LLT_EQ_MEM(rb, "linkdata", 8);
+    /* failing head cancels the chain; hardlink continues; chain ends after the last */
+    s = sq(&r);
+    llio_prep_read(s, -1, rb, 8, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 10);
+    s = sq(&r);
+    llio_prep_nop(s);
+    llio_sqe_set_data(s, 11);
+    s = sq(&r);
+    llio_prep_read(s, -1, rb, 8, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_HARDLINK);
+    llio_sqe_set_data(s, 12);
+    s = sq(&r);
+    llio_prep_nop(s);
+    llio_sqe_set_data(s, 13);
+    LLT_REQUIRE(llio_wait(&r, 4, 5000000000ll) >= 4);
+    n = llio_reap(&r, c, 4);
+    LLT_EQ_U64(n, 4);
+    for (i = 0; i < n; i++) {
+        int32_t want = c[i].user_data == 10 ? LLIO_EBADF : c[i].user_data == 11 ? LLIO_ECANCELED
+                     : c[i].user_data == 12 ? LLIO_EBADF : 0;
+        LLT_CHECKF(c[i].res == want, "ud %llu res %d want %d", (unsigned long long)c[i].user_data,
+                   c[i].res, want);
+    }
+    /* short read breaks a link */
+    s = sq(&r);
+    llio_prep_read(s, fd, rb, 16, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 20);
+    s = sq(&r);
+    llio_prep_nop(s);
+    llio_sqe_set_data(s, 21);
+    LLT_REQUIRE(llio_wait(&r, 2, 5000000000ll) >= 2);
+    n = llio_reap(&r, c, 4);
+    LLT_EQ_U64(n, 2);
+    for (i = 0; i < n; i++) LLT_EQ_I64(c[i].res, c[i].user_data == 20 ? 8 : LLIO_ECANCELED);
+    /* CQE_SKIP_SUCCESS: only the second completion shows */
+    if (r.backend == LLIO_BACKEND_FALLBACK || (r.features & LLIO_FEAT_CQE_SKIP)) {
+        s = sq(&r);
+        llio_prep_nop(s);
+        llio_sqe_set_flags(s, LLIO_SQE_CQE_SKIP_SUCCESS);
+        llio_sqe_set_data(s, 30);
+        s = sq(&r);
+        llio_prep_nop(s);
+        llio_sqe_set_data(s, 31);
+        LLT_REQUIRE(llio_wait(&r, 1, 5000000000ll) >= 1);
+        n = llio_reap(&r, c, 4);
+        LLT_EQ_U64(n, 1);
+        LLT_EQ_U64(c[0].user_data, 31);
+    }
+    llio_exit(&r);
+    close(fd);
+}
+BOTH(links)
+
+static int tcp_listener(uint16_t *port) {
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (l < 0) return -1;
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 16) < 0 ||
+        getsockname(l, (struct sockaddr *)&a, &al) < 0) {
+        close(l);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return l;
+}
+
+static int tcp_pair(int *cli, int *srv) {
+    uint16_t port;
+    struct sockaddr_in a;
+    int l = tcp_listener(&port);
+    if (l < 0) return -1;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    *cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*cli < 0 || connect(*cli, (struct sockaddr *)&a, sizeof a) < 0) return -1;
+    *srv = accept(l, NULL, NULL);
+    close(l);
+    return *srv < 0 ? -1 : 0;
+}
+
+static void sockets(unsigned fl) {
+    llio_ring r;
+    uint16_t port;
+    int l, c, srv = -1;
+    struct sockaddr_in a, peer;
+    socklen_t plen = sizeof peer;
+    llio_cqe cq[4];
+    unsigned n, i;
+    char msg[64], got[64];
+    l = tcp_listener(&port);
+    LLT_REQUIRE(l >= 0);
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    LLT_REQUIRE(c >= 0);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    llio_prep_connect(sq(&r), c, (struct sockaddr *)&a, sizeof a);
+    llio_sqe_set_data(g_last, 1);
+    llio_prep_accept(sq(&r), l, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+    llio_sqe_set_data(g_last, 2);
+    LLT_REQUIRE(llio_wait(&r, 2, 5000000000ll) >= 2);
+    n = llio_reap(&r, cq, 4);
+    LLT_EQ_U64(n, 2);
+    for (i = 0; i < n; i++) {
+        if (cq[i].user_data == 1) LLT_EQ_I64(cq[i].res, 0);
+        else { LLT_CHECK(cq[i].res >= 0); srv = cq[i].res; }
+    }
+    LLT_REQUIRE(srv >= 0);
+    LLT_EQ_U64(peer.sin_family, AF_INET);
+    fill(msg, sizeof msg, 3);
+    llio_prep_send(sq(&r), c, msg, sizeof msg, 0);
+    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof msg);
+    llio_prep_recv(sq(&r), srv, got, sizeof got, MSG_WAITALL);
+    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof got);
+    LLT_EQ_MEM(got, msg, sizeof msg);
+    /* sendmsg / recvmsg */
+    {
+        struct iovec v;
+        struct msghdr m;
+        v.iov_base = msg;
+        v.iov_len = 10;
+        memset(&m, 0, sizeof m);
+        m.msg_iov = &v;
+        m.msg_iovlen = 1;
+        llio_prep_sendmsg(sq(&r), srv, &m, 0);
+        LLT_EQ_I64(run1(&r, NULL), 10);
+        v.iov_base = got;
+        llio_prep_recvmsg(sq(&r), c, &m, MSG_WAITALL);
+        LLT_EQ_I64(run1(&r, NULL), 10);
+        LLT_EQ_MEM(got, msg, 10);
+    }
+    /* poll */
+    LLT_REQUIRE(write(c, "x", 1) == 1);
+    llio_prep_poll_add(sq(&r), srv, POLLIN);
+    LLT_CHECK(run1(&r, NULL) & POLLIN);
+    /* send on a closed socket */
+    close(srv);
+    llio_prep_recv(sq(&r), srv, got, 4, 0);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
+    llio_exit(&r);
+    close(c);
+    close(l);
+}
+BOTH(sockets)
+
+static void splice_op(unsigned fl) {
+    llio_ring r;
+    char p1[300], p2[300];
+    static unsigned char wb[20000], rb[20000];
+    int a, b, pp[2];
+    a = tmpfile_in(g_dir, p1, sizeof p1, 0);
+    b = tmpfile_in(g_dir, p2, sizeof p2, 0);
+    LLT_REQUIRE(a >= 0 && b >= 0);
+    unlink(p1);
+    unlink(p2);
+    fill(wb, sizeof wb, 11);
+    LLT_REQUIRE(write(a, wb, sizeof wb) == (ssize_t)sizeof wb);
+    LLT_REQUIRE(pipe(pp) == 0);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    /* file -> pipe -> file, 4 KiB at a time (linked) */
+    {
+        uint64_t off = 0;
+        while (off < sizeof wb) {
+            unsigned len = (unsigned)(sizeof wb - off < 4096 ? sizeof wb - off : 4096);
+            llio_sqe *s = sq(&r);
+            llio_cqe c[2];
+            llio_prep_splice(s, a, off, pp[1], (uint64_t)-1, len, 0);
+            llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+            s = sq(&r);
+            llio_prep_splice(s, pp[0], (uint64_t)-1, b, off, len, 0);
+            LLT_REQUIRE(llio_wait(&r, 2, 5000000000ll) >= 2);
+            LLT_EQ_U64(llio_reap(&r, c, 2), 2);
+            LLT_EQ_I64(c[0].res, len);
+            LLT_EQ_I64(c[1].res, len);
+            off += len;
+        }
+    }
+    LLT_EQ_I64(pread(b, rb, sizeof rb, 0), (int64_t)sizeof rb);
+    LLT_EQ_U64(fnv(rb, sizeof rb), fnv(wb, sizeof wb));
+    llio_exit(&r);
+    close(a);
+    close(b);
+    close(pp[0]);
+    close(pp[1]);
+}
+BOTH(splice_op)
+
+static void fixed_files(unsigned fl) {
+    llio_ring r;
+    char path[300];
+    int fds[3];
+    unsigned char wb[512], rb[512];
+    llio_sqe *s;
+    fds[0] = -1;
+    fds[1] = tmpfile_in(g_dir, path, sizeof path, 0);
+    fds[2] = -1;
+    LLT_REQUIRE(fds[1] >= 0);
+    unlink(path);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    LLT_REQUIRE(llio_register_files(&r, fds, 3) == 0);
+    fill(wb, sizeof wb, 9);
+    s = sq(&r);
+    llio_prep_write(s, 1, wb, sizeof wb, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_FIXED_FILE);
+    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof wb);
+    s = sq(&r);
+    llio_prep_read(s, 1, rb, sizeof rb, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_FIXED_FILE);
+    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof rb);
+    LLT_EQ_MEM(rb, wb, sizeof wb);
+    s = sq(&r);
+    llio_prep_read(s, 0, rb, sizeof rb, 0); /* empty slot */
+    llio_sqe_set_flags(s, LLIO_SQE_FIXED_FILE);
+    LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
+    LLT_CHECK(llio_unregister_files(&r) == 0);
+    LLT_EQ_I64(llio_unregister_files(&r), LLIO_EINVAL);
+    llio_exit(&r);
+    close(fds[1]);
+}
+BOTH(fixed_files)
+
+/* full SQ, CQ overflow: no completion lost, no hang */
+static void sq_full_cq_overflow(unsigned fl) {
+    llio_ring r;
+    unsigned i, k, total = 0, got = 0;
+    llio_cqe c[64];
+    uint64_t sum = 0, want = 0;
+    LLT_REQUIRE(open_ring(&r, 4, fl) == 0);
+    for (i = 0; i < 4; i++) {
+        llio_sqe *s = sq(&r);
+        LLT_REQUIRE(s != NULL);
+        llio_prep_nop(s);
+        llio_sqe_set_data(s, 0);
+    }
+    LLT_CHECK(sq(&r) == NULL);
+    LLT_EQ_U64(llio_sq_space(&r), 0);
+    LLT_EQ_I64(llio_submit(&r), 4);
+    total = 4;
+    /* 40 rounds of 4 without reaping: CQ (8) overflows many times */
+    for (k = 0; k < 40; k++) {
+        for (i = 0; i < 4; i++) {
+            llio_sqe *s = sq(&r);
+            LLT_REQUIRE(s);
+            llio_prep_nop(s);
+            llio_sqe_set_data(s, total + 1);
+            want += total + 1;
+            total++;
+        }
+        {
+            int e = llio_submit(&r);
+            LLT_CHECKF(e == 4 || e == LLIO_EBUSY, "submit %d", e);
+            if (e == LLIO_EBUSY) break;
+        }
+    }
+    for (;;) {
+        unsigned n = llio_reap(&r, c, 64);
+        if (n == 0) {
+            if (llio_wait(&r, 1, 100000000) < 0) break;
+            continue;
+        }
+        for (i = 0; i < n; i++) sum += c[i].user_data;
+        got += n;
+    }
+    LLT_EQ_U64(got, total);
+    LLT_EQ_U64(sum, want);
+    llio_exit(&r);
+}
+BOTH(sq_full_cq_overflow)
+
+/* O_DIRECT through the ring: aligned ok, misaligned -EINVAL */
+static void odirect(unsigned fl) {
+    llio_ring r;
+    char path[300];
+    int fd;
+    unsigned ma = 0, oa = 0;
+    unsigned char *wb, *rb;
+    fd = tmpfile_in(g_dir, path, sizeof path, O_DIRECT);
+    if (fd < 0) LLT_SKIP("O_DIRECT not supported in %s", g_dir);
+    unlink(path);
+    LLT_REQUIRE(llio_dio_align(fd, &ma, &oa) == 0);
+    LLT_CHECK(ma >= 1 && ma <= 4096 && oa >= 512 && oa <= 4096);
+    wb = (unsigned char *)llio_aligned_alloc(4096, 65536);
+    rb = (unsigned char *)llio_aligned_alloc(4096, 65536 + 4096);
+    LLT_REQUIRE(wb && rb);
+    LLT_CHECK(((uintptr_t)wb & 4095) == 0);
+    fill(wb, 65536, 5);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    llio_prep_write(sq(&r), fd, wb, 65536, 0);
+    LLT_EQ_I64(run1(&r, NULL), 65536);
+    llio_prep_read(sq(&r), fd, rb, 65536, 0);
+    LLT_EQ_I64(run1(&r, NULL), 65536);
+    LLT_EQ_U64(fnv(rb, 65536), fnv(wb, 65536));
+    if (oa > 1) {
+        llio_prep_read(sq(&r), fd, rb, 4096, 1); /* misaligned offset */
+        LLT_EQ_I64(run1(&r, NULL), LLIO_EINVAL);
+        llio_prep_read(sq(&r), fd, rb, 100, 0); /* misaligned length */
+        LLT_EQ_I64(run1(&r, NULL), LLIO_EINVAL);
+    }
+    if (ma > 1) {
+        llio_prep_read(sq(&r), fd, rb + 1, 4096, 0); /* misaligned buffer */
+        LLT_EQ_I64(run1(&r, NULL), LLIO_EINVAL);
+    }
+    llio_exit(&r);
+    close(fd);
+    llio_aligned_free(wb);
+    llio_aligned_free(rb);
+    LLT_EQ_I64(llio_dio_align(-1, &ma, &oa), LLIO_EBADF);
+    LLT_CHECK(llio_aligned_alloc(3, 10) == NULL);
+}
+BOTH(odirect)
+
+/* ---------------- fallback forced by seccomp / sysctl ---------------- */
+static int workload_in_child(int expect_errno) {
+    /* returns 0 if the ring fell back with the expected reason and every op worked */
+    llio_ring r;
+    char path[300];
+    unsigned char wb[4096], rb[4096];
+    int fd, e = llio_init(&r, 8, 0);
+    if (e != 0) return 10;
+    if (r.backend != LLIO_BACKEND_FALLBACK) return 11;
+    if (r.setup_errno != expect_errno) return 12;
+    if (llio_init(&r, 8, LLIO_INIT_NO_FALLBACK) != -expect_errno) return 13;
+    e = llio_init(&r, 8, 0);
+    fd = tmpfile_in(g_dir, path, sizeof path, 0);
+    if (fd < 0) return 14;
+    unlink(path);
+    fill(wb, sizeof wb, 3);
+    llio_prep_write(sq(&r), fd, wb, sizeof wb, 0);
+    if (run1(&r, NULL) != (int32_t)sizeof wb) return 15;
+    llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
+    if (run1(&r, NULL) != (int32_t)sizeof rb) return 16;
+    if (memcmp(rb, wb, sizeof wb)) return 17;
+    llio_exit(&r);
+    close(fd);
+    return 0;
+}
+
+static void seccomp_fallback(void) {
+    int err;
+    if (!have_uring()) LLT_SKIP("io_uring already unavailable (%s): fallback tested directly",
+                                llio_strerror(g_uring_err));
+    for (err = 0; err < 2; err++) {
+        int want = err ? EPERM : ENOSYS, st = 0;
+        pid_t pid = fork();
+        LLT_REQUIRE(pid >= 0);
+        if (pid == 0) {
+            struct sock_filter f[] = {
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 425, 0, 1),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (uint32_t)want),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+            };
+            struct sock_fprog prog;
+            prog.len = (unsigned short)(sizeof f / sizeof f[0]);
+            prog.filter = f;
+            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(20);
+            if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) _exit(21);
+            _exit(workload_in_child(want));
+        }
+        LLT_REQUIRE(waitpid(pid, &st, 0) == pid);
+        LLT_CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "errno %d: child status %d", want,
+                   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    }
+}
+
+static int read_sysctl(void) {
+    char b[16] = {0};
+    int fd = open("/proc/sys/kernel/io_uring_disabled", O_RDONLY);
+    ssize_t n;
+    if (fd < 0) return -1;
+    n = read(fd, b, sizeof b - 1);
+    close(fd);
+    return n > 0 ? atoi(b) : -1;
+}
+static int write_sysctl(int v) {
+    char b[4];
+    int fd = open("/proc/sys/kernel/io_uring_disabled", O_WRONLY), ok;
+    if (fd < 0) return -1;
+    snprintf(b, sizeof b, "%d", v);
+    ok = write(fd, b, strlen(b)) == (ssize_t)strlen(b);
+    close(fd);
+    return ok ? 0 : -1;
+}
+
+static void sysctl_fallback(void) {
+    int old, st = 0;
+    pid_t pid;
+    if (!have_uring()) LLT_SKIP("io_uring already unavailable");
+    if (geteuid() != 0) LLT_SKIP("not root: cannot set kernel.io_uring_disabled");
+    old = read_sysctl();
+    if (old < 0) LLT_SKIP("no /proc/sys/kernel/io_uring_disabled (kernel < 6.6)");
+    if (g_lockfd < 0 || flock(g_lockfd, LOCK_EX | LOCK_NB) != 0)
+        LLT_SKIP("another llio test runs concurrently; not touching the sysctl");
+    if (write_sysctl(2) != 0) {
+        flock(g_lockfd, LOCK_SH);
+        LLT_SKIP("cannot write kernel.io_uring_disabled");
+    }
+    pid = fork();
+    if (pid == 0) _exit(workload_in_child(EPERM));
+    if (pid > 0) waitpid(pid, &st, 0);
+    LLT_CHECK(write_sysctl(old) == 0);
+    flock(g_lockfd, LOCK_SH);
+    LLT_EQ_I64(read_sysctl(), old);
+    LLT_REQUIRE(pid > 0);
+    LLT_CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d",
+               WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+/* ---------------- vectored helpers ---------------- */
+typedef struct pipe_job {
+    int fd;
+    unsigned char *buf;
+    size_t len, chunk;
+    int64_t res;
+} pipe_job;
+
+static void *pipe_reader(void *arg) {
+    pipe_job *j = (pipe_job *)arg;
+    size_t got = 0;
+    while (got < j->len) {
+        ssize_t n = read(j->fd, j->buf + got, j->chunk < j->len - got ? j->chunk : j->len - got);
+        if (n <= 0) break;
+        got += (size_t)n;
+        usleep(100);
+    }
+    j->res = (int64_t)got;
+    return NULL;
+}
+static void *pipe_writer(void *arg) {
+    pipe_job *j = (pipe_job *)arg;
+    size_t put = 0;
+    while (put < j->len) {
+        ssize_t n = write(j->fd, j->buf + put, j->chunk < j->len - put ? j->chunk : j->len - put);
+        if (n <= 0) break;
+        put += (size_t)n;
+        usleep(100);
+    }
+    close(j->fd);
+    j->res = (int64_t)put;
+    return NULL;
+}
+
+static volatile sig_atomic_t g_sigs;
+static void on_sig(int s) { (void)s; g_sigs++; }
+
+static void vectored(void) {
+    enum { LEN = 200000 };
+    static unsigned char src[LEN], dst[LEN];
+    struct iovec v[7];
+    size_t cuts[8] = {0, 1, 100, 4096, 4097, 50000, 150000, LEN};
+    int p[2], i;
+    pthread_t th;
+    pipe_job j;
+    char path[300];
+    int fd;
+    struct sigaction sa;
+    fill(src, LEN, 21);
+    for (i = 0; i < 7; i++) {
+        v[i].iov_base = src + cuts[i];
+        v[i].iov_len = cuts[i + 1] - cuts[i];
+    }
+    /* partial writes: a 4 KiB pipe drained slowly in 1000-byte reads */
+    LLT_REQUIRE(pipe(p) == 0);
+    fcntl(p[1], F_SETPIPE_SZ, 4096);
+    memset(dst, 0, LEN);
+    j.fd = p[0];
+    j.buf = dst;
+    j.len = LEN;
+    j.chunk = 1000;
+    j.res = 0;
+    LLT_REQUIRE(pthread_create(&th, NULL, pipe_reader, &j) == 0);
+    LLT_EQ_I64(llio_writev_full(p[1], v, 7), LEN);
+    pthread_join(th, NULL);
+    LLT_EQ_I64(j.res, LEN);
+    LLT_EQ_MEM(dst, src, LEN);
+    close(p[0]);
+    close(p[1]);
+    /* partial reads with EINTR: writer trickles 777-byte pieces, signals interrupt the reader */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sig; /* no SA_RESTART */
+    sigaction(SIGUSR1, &sa, NULL);
+    LLT_REQUIRE(pipe(p) == 0);
+    memset(dst, 0, LEN);
+    for (i = 0; i < 7; i++) {
+        v[i].iov_base = dst + cuts[i];
+        v[i].iov_len = cuts[i + 1] - cuts[i];
+    }
+    j.fd = p[1];
+    j.buf = src;
+    j.chunk = 777;
+    LLT_REQUIRE(pthread_create(&th, NULL, pipe_writer, &j) == 0);
+    {
+        pthread_t self = pthread_self();
+        (void)self;
+    }
+    LLT_EQ_I64(llio_readv_full(p[0], v, 7), LEN);
+    pthread_join(th, NULL);
+    LLT_EQ_MEM(dst, src, LEN);
+    close(p[0]);
+    /* EINTR explicitly: signal a thread blocked in readv_full */
+    {
+        int q[2];
+        unsigned char b[64];
+        struct iovec one;
+        LLT_REQUIRE(pipe(q) == 0);
+        one.iov_base = b;
+        one.iov_len = sizeof b;
+        g_sigs = 0;
+        if (fork() == 0) { /* child: interrupt the parent twice, then write */
+            pid_t pp = getppid();
+            usleep(20000);
+            kill(pp, SIGUSR1);
+            usleep(20000);
+            kill(pp, SIGUSR1);
+            usleep(20000);
+            if (write(q[1], src, 32) != 32) _exit(1);
+            usleep(20000);
+            if (write(q[1], src + 32, 32) != 32) _exit(1);
+            _exit(0);
+        }
+        close(q[1]);
+        LLT_EQ_I64(llio_readv_full(q[0], &one, 1), 64);
+        LLT_EQ_MEM(b, src, 64);
+        LLT_CHECK(g_sigs >= 1);
+        wait(NULL);
+        close(q[0]);
+    }
+    /* pread/pwrite at offsets, short read at EOF, invalid fds */
+    fd = tmpfile_in(g_dir, path, sizeof path, 0);
+    LLT_REQUIRE(fd >= 0);
+    unlink(path);
+    for (i = 0; i < 7; i++) {
+        v[i].iov_base = src + cuts[i];
+        v[i].iov_len = cuts[i + 1] - cuts[i];
+    }
+    LLT_EQ_I64(llio_pwritev_full(fd, v, 7, 1000), LEN);
+    LLT_EQ_I64(llio_pread_full(fd, dst, LEN, 1000), LEN);
+    LLT_EQ_MEM(dst, src, LEN);
+    LLT_EQ_I64(llio_pread_full(fd, dst, LEN, 1000 + LEN - 10), 10);
+    LLT_EQ_I64(llio_pread_full(fd, dst, LEN, 10 * LEN), 0);
+    LLT_EQ_I64(llio_pwrite_full(fd, "abc", 3, 0), 3);
+    LLT_EQ_I64(llio_pread_full(-1, dst, 10, 0), LLIO_EBADF);
+    LLT_EQ_I64(llio_pwrite_full(fd, "abc", 3, -5), LLIO_EINVAL);
+    close(fd);
+    LLT_EQ_I64(llio_pwrite_full(fd, "abc", 3, 0), LLIO_EBADF);
+    /* a small socket send buffer forces partial writes */
+    {
+        int c, s;
+        int small = 4096;
+        LLT_REQUIRE(tcp_pair(&c, &s) == 0);
+        setsockopt(c, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+        setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        memset(dst, 0, LEN);
+        j.fd = s;
+        j.buf = dst;
+        j.len = LEN;
+        j.chunk = 3000;
+        LLT_REQUIRE(pthread_create(&th, NULL, pipe_reader, &j) == 0);
+        for (i = 0; i < 7; i++) {
+            v[i].iov_base = src + cuts[i];
+            v[i].iov_len = cuts[i + 1] - cuts[i];
+        }
+        LLT_EQ_I64(llio_writev_full(c, v, 7), LEN);
+        pthread_join(th, NULL);
+        LLT_EQ_I64(j.res, LEN);
+        LLT_EQ_MEM(dst, src, LEN);
+        close(c);
+        close(s);
+    }
+    signal(SIGUSR1, SIG_DFL);
+}
+
+/* ---------------- coalescer vs a model ---------------- */
+static void coalescer_run(int direct) {
+    enum { PAGES = 256, PS = 4096 };
+    unsigned char *model, *pool, *rb;
+    char path[300];
+    int fd, rounds, k;
+    llio_coalescer c;
+    uint64_t nops;
+    fd = tmpfile_in(g_dir, path, sizeof path, direct ? O_DIRECT : 0);
+    if (fd < 0) LLT_SKIP("cannot open file%s", direct ? " with O_DIRECT" : "");
+    unlink(path);
+    model = (unsigned char *)calloc(PAGES, PS);
+    rb = (unsigned char *)llio_aligned_alloc(PS, (size_t)PAGES * PS);
+    pool = (unsigned char *)llio_aligned_alloc(PS, (size_t)64 * 3 * PS);
+    LLT_REQUIRE(model && rb && pool);
+    LLT_REQUIRE(llio_pwrite_full(fd, rb, (size_t)PAGES * PS, 0) == PAGES * PS); /* zero file */
+    LLT_EQ_I64(llio_wc_init(&c, fd, 0, 0, 0), LLIO_EINVAL);
+    LLT_EQ_I64(llio_wc_init(&c, -1, 8, 0, 0), LLIO_EBADF);
+    LLT_REQUIRE(llio_wc_init(&c, fd, 64, 0, direct ? PS : 0) == 0);
+    if (direct) {
+        LLT_EQ_I64(llio_wc_add(&c, pool + 1, PS, 0), LLIO_EINVAL);
+        LLT_EQ_I64(llio_wc_add(&c, pool, 100, 0), LLIO_EINVAL);
+        LLT_EQ_I64(llio_wc_add(&c, pool, PS, 17), LLIO_EINVAL);
+    }
+    nops = llt_scaled(300, 20);
+    for (rounds = 0; rounds < (int)nops; rounds++) {
+        /* a batch of up to 64 page-sized writes: sequential runs, random pages, overlaps */
+        int nw = 1 + (int)(rnd() % 64), mode = (int)(rnd() % 3);
+        unsigned base = (unsigned)(rnd() % PAGES);
+        for (k = 0; k < nw; k++) {
+            unsigned char *b = pool + ((size_t)(rounds % 3) * 64 + (size_t)k) * PS;
+            unsigned pg, np = 1;
+            if (mode == 0) pg = (base + (unsigned)k) % PAGES;
+            else if (mode == 1) pg = (unsigned)(rnd() % PAGES);
+            else { pg = (unsigned)(rnd() % (PAGES - 1)); np = 1 + (unsigned)(rnd() % 2); if (np == 2 && k == 63) np = 1; }
+            if (np == 2 && k + 1 >= 64) np = 1;
+            fill(b, (size_t)np * PS, rnd());
+            LLT_REQUIRE(llio_wc_add(&c, b, (size_t)np * PS, (uint64_t)pg * PS) == 0);
+            memcpy(model + (size_t)pg * PS, b, (size_t)np * PS);
+            if (np == 2) k++;
+        }
+        if (rnd() % 2) LLT_REQUIRE(llio_wc_flush(&c) == 0);
+        /* buffers are rotated through 3 slots: flush before a slot is reused */
+        if (rounds % 3 == 2) LLT_REQUIRE(llio_wc_flush(&c) == 0);
+    }
+    LLT_REQUIRE(llio_wc_flush(&c) == 0);
+    LLT_EQ_I64(llio_pread_full(fd, rb, (size_t)PAGES * PS, 0), PAGES * PS);
+    LLT_EQ_U64(fnv(rb, (size_t)PAGES * PS), fnv(model, (size_t)PAGES * PS));
+    LLT_EQ_MEM(rb, model, (size_t)PAGES * PS);
+    LLT_CHECK(c.n_syscalls < c.n_added);
+    /* 64 adjacent pages: exactly one syscall */
+    {
+        uint64_t before = c.n_syscalls;
+        for (k = 63; k >= 0; k--) LLT_REQUIRE(llio_wc_add(&c, pool + (size_t)k * PS, PS, (uint64_t)k * PS) == 0);
+        LLT_EQ_U64(c.n_syscalls - before, 1); /* auto flush at 64 */
+        LLT_EQ_I64(llio_pread_full(fd, rb, 64 * PS, 0), 64 * PS);
+        LLT_EQ_MEM(rb, pool, 64 * PS);
+    }
+    /* time window: the 2nd add after the window flushes */
+    llio_wc_free(&c);
+    LLT_REQUIRE(llio_wc_init(&c, fd, 64, 1000000, direct ? PS : 0) == 0);
+    LLT_REQUIRE(llio_wc_add(&c, pool, PS, 0) == 0);
+    LLT_EQ_U64(c.n, 1);
+    usleep(3000);
+    LLT_REQUIRE(llio_wc_add(&c, pool + PS, PS, PS) == 0);
+    LLT_EQ_U64(c.n, 0);
+    llio_wc_free(&c);
+    /* flush errors are reported */
+    LLT_REQUIRE(llio_wc_init(&c, fd, 4, 0, 0) == 0);
+    close(fd);
+    LLT_REQUIRE(llio_wc_add(&c, pool, PS, 0) == 0);
+    LLT_EQ_I64(llio_wc_flush(&c), LLIO_EBADF);
+    llio_wc_free(&c);
+    free(model);
+    llio_aligned_free(rb);
+    llio_aligned_free(pool);
+}
+static void coalescer_buffered(void) { coalescer_run(0); }
+static void coalescer_odirect(void) { coalescer_run(1); }
+
+/* ---------------- socket helpers over 127.0.0.1 ---------------- */
+static void sock_options(void) {
+    int c, s, p[2];
+    LLT_REQUIRE(tcp_pair(&c, &s) == 0);
+    LLT_EQ_I64(llio_sock_nodelay(c, 1), 0);
+    {
+        int v = 0;
+        socklen_t l = sizeof v;
+        getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &v, &l);
+        LLT_CHECK(v != 0);
+    }
+    LLT_EQ_I64(llio_sock_quickack(c, 1), 0);
+    LLT_EQ_I64(llio_sock_reuseport(c, 1), 0);
+    {
+        int e = llio_sock_busy_poll(c, 50);
+        LLT_CHECKF(e == 0 || e == LLIO_EPERM || e == -ENOPROTOOPT, "%d", e);
+    }
+    {   /* -ENOPROTOOPT only where the option is unknown (qemu-user does not translate it) */
+        int e = llio_sock_zerocopy(c, 1);
+        LLT_CHECKF(e == 0 || e == -ENOPROTOOPT, "%d", e);
+    }
+    LLT_EQ_I64(llio_sock_nodelay(-1, 1), LLIO_EBADF);
+    LLT_REQUIRE(pipe(p) == 0);
+    LLT_EQ_I64(llio_sock_nodelay(p[0], 1), -ENOTSOCK);
+    LLT_EQ_I64(llio_sock_quickack(p[0], 1), -ENOTSOCK);
+    close(p[0]);
+    close(p[1]);
+    close(c);
+    close(s);
+}
+
+static void sock_zerocopy(void) {
+    int c, s, i, k;
+    static unsigned char src[4 * 8192], dst[4 * 8192];
+    llio_zc_range rg[16];
+    uint32_t done = 0;
+    LLT_REQUIRE(tcp_pair(&c, &s) == 0);
+    if (llio_sock_zerocopy(c, 1) != 0) LLT_SKIP("SO_ZEROCOPY unsupported");
+    fill(src, sizeof src, 8);
+    for (i = 0; i < 4; i++) LLT_EQ_I64(llio_send_zc(c, src + i * 8192, 8192, 0), 8192);
+    {
+        size_t got = 0;
+        while (got < sizeof dst) {
+            ssize_t n = recv(s, dst + got, sizeof dst - got, 0);
+            LLT_REQUIRE(n > 0);
+            got += (size_t)n;
+        }
+    }
+    LLT_EQ_MEM(dst, src, sizeof src);
+    /* notifications: ranges covering sends 0..3 */
+    for (k = 0; k < 2000 && done < 4; k++) {
+        int n = llio_zc_reap(c, rg, 16);
+        LLT_REQUIRE(n >= 0);
+        for (i = 0; i < n; i++) {
+            LLT_EQ_U64(rg[i].lo, done);
+            LLT_CHECK(rg[i].hi >= rg[i].lo);
+            done = rg[i].hi + 1;
+        }
+        if (done < 4) {
+            struct pollfd pf;
+            pf.fd = c;
+            pf.events = 0;
+            poll(&pf, 1, 1);
+        }
+    }
+    LLT_EQ_U64(done, 4);
+    LLT_EQ_I64(llio_zc_reap(c, rg, 16), 0);
+    LLT_EQ_I64(llio_send_zc(-1, src, 10, 0), LLIO_EBADF);
+    close(c);
+    close(s);
+}
+
+static void sock_sendfile_splice(void) {
+    int c, s, fd;
+    char path[300];
+    enum { LEN = 300000 };
+    static unsigned char src[LEN], dst[LEN];
+    int64_t off = 0;
+    pthread_t th;
+    pipe_job j;
+    fd = tmpfile_in(g_dir, path, sizeof path, 0);
+    LLT_REQUIRE(fd >= 0);
+    unlink(path);
+    fill(src, LEN, 31);
+    LLT_REQUIRE(llio_pwrite_full(fd, src, LEN, 0) == LEN);
+    LLT_REQUIRE(tcp_pair(&c, &s) == 0);
+    /* sendfile */
+    j.fd = s;
+    j.buf = dst;
+    j.len = LEN;
+    j.chunk = 65536;
+    LLT_REQUIRE(pthread_create(&th, NULL, pipe_reader, &j) == 0);
+    LLT_EQ_I64(llio_sendfile_full(c, fd, &off, LEN), LEN);
+    LLT_EQ_I64(off, LEN);
+    pthread_join(th, NULL);
+    LLT_EQ_I64(j.res, LEN);
+    LLT_EQ_MEM(dst, src, LEN);
+    /* splice file -> pipe -> socket, from an offset */
+    memset(dst, 0, LEN);
+    j.len = LEN - 1000;
+    off = 1000;
+    LLT_REQUIRE(pthread_create(&th, NULL, pipe_reader, &j) == 0);
+    LLT_EQ_I64(llio_splice_full(fd, &off, c, NULL, LEN - 1000, NULL), LEN - 1000);
+    pthread_join(th, NULL);
+    LLT_EQ_I64(j.res, LEN - 1000);
+    LLT_EQ_MEM(dst, src + 1000, LEN - 1000);
+    LLT_EQ_I64(off, LEN);
+    /* past EOF: short */
+    off = LEN - 10;
+    {
+        int pp[2];
+        LLT_REQUIRE(pipe(pp) == 0);
+        LLT_EQ_I64(llio_splice_full(fd, &off, c, NULL, 100, pp), 10);
+        LLT_EQ_I64(recv(s, dst, 10, MSG_WAITALL), 10);
+        LLT_EQ_MEM(dst, src + LEN - 10, 10);
+        close(pp[0]);
+        close(pp[1]);
+    }
+    LLT_EQ_I64(llio_sendfile_full(c, -1, NULL, 10), LLIO_EBADF);
+    close(c);
+    close(s);
+    close(fd);
+}
+
+static void sock_mmsg(void) {
+    int a, b, i;
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof sa;
+    struct mmsghdr m[8];
+    struct iovec v[8];
+    char out[8][32], in[8][32];
+    a = socket(AF_INET, SOCK_DGRAM, 0);
+    b = socket(AF_INET, SOCK_DGRAM, 0);
+    LLT_REQUIRE(a >= 0 && b >= 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LLT_REQUIRE(bind(b, (struct sockaddr *)&sa, sizeof sa) == 0);
+    LLT_REQUIRE(getsockname(b, (struct sockaddr *)&sa, &sl) == 0);
+    LLT_REQUIRE(connect(a, (struct sockaddr *)&sa, sizeof sa) == 0);
+    memset(m, 0, sizeof m);
+    for (i = 0; i < 8; i++) {
+        snprintf(out[i], sizeof out[i], "datagram %d", i);
+        v[i].iov_base = out[i];
+        v[i].iov_len = strlen(out[i]) + 1;
+        m[i].msg_hdr.msg_iov = &v[i];
+        m[i].msg_hdr.msg_iovlen = 1;
+    }
+    LLT_EQ_I64(llio_sendmmsg_all(a, m, 8, 0), 8);
+    memset(m, 0, sizeof m);
+    for (i = 0; i < 8; i++) {
+        v[i].iov_base = in[i];
+        v[i].iov_len = sizeof in[i];
+        m[i].msg_hdr.msg_iov = &v[i];
+        m[i].msg_hdr.msg_iovlen = 1;
+    }
+    {
+        int got = 0;
+        while (got < 8) {
+            int n = llio_recvmmsg(b, m + got, (unsigned)(8 - got), got ? MSG_DONTWAIT : 0);
+            if (n == LLIO_EAGAIN) { usleep(1000); continue; }
+            LLT_REQUIRE(n > 0);
+            got += n;
+        }
+    }
+    for (i = 0; i < 8; i++) LLT_EQ_STR(in[i], out[i]);
+    LLT_EQ_I64(llio_recvmmsg(b, m, 8, MSG_DONTWAIT), LLIO_EAGAIN);
+    LLT_EQ_I64(llio_sendmmsg_all(-1, m, 1, 0), LLIO_EBADF);
+    close(a);
+    close(b);
+}
+
+static void pick_dirs(void) {
+    const char *d = getenv("LLIO_TEST_DIR");
+    struct stat st;
+    if (d) snprintf(g_dir, sizeof g_dir, "%s", d);
+    else if (stat("/var/tmp", &st) == 0) snprintf(g_dir, sizeof g_dir, "/var/tmp");
+    else snprintf(g_dir, sizeof g_dir, "/tmp");
+    if (stat("/dev/shm", &st) == 0) snprintf(g_shm, sizeof g_shm, "/dev/shm");
+    else snprintf(g_shm, sizeof g_shm, "%s", g_dir);
+}
+
+int main(int argc, char **argv) {
+    LLT_INIT(SUITE, argc, argv);
+    signal(SIGPIPE, SIG_IGN);
+    pick_dirs();
+    g_lockfd = open("/tmp/llio-test.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (g_lockfd >= 0) flock(g_lockfd, LOCK_SH);
+    if (!have_uring()) printf("  note: io_uring unavailable (%s): ring tests skip, fallback tests run\n",
+                              llio_strerror(g_uring_err));
+    LLT_RUN(init_report);
+    LLT_RUN(nop_batch_ring);
+    LLT_RUN(nop_batch_sync);
+    LLT_RUN(rw_disk_ring);
+    LLT_RUN(rw_disk_sync);
+    LLT_RUN(rw_tmpfs_ring);
+    LLT_RUN(rw_tmpfs_sync);
+    LLT_RUN(direct_tmpfs);
+    LLT_RUN(open_close_ring);
+    LLT_RUN(open_close_sync);
+    LLT_RUN(timeout_cancel_ring);
+    LLT_RUN(timeout_cancel_sync);
+    LLT_RUN(links_ring);
+    LLT_RUN(links_sync);
+    LLT_RUN(sockets_ring);
+    LLT_RUN(sockets_sync);
+    LLT_RUN(splice_op_ring);
+    LLT_RUN(splice_op_sync);
+    LLT_RUN(fixed_files_ring);
+    LLT_RUN(fixed_files_sync);
+    LLT_RUN(sq_full_cq_overflow_ring);
+    LLT_RUN(sq_full_cq_overflow_sync);
+    LLT_RUN(odirect_ring);
+    LLT_RUN(odirect_sync);
+    LLT_RUN(seccomp_fallback);
+    LLT_RUN(sysctl_fallback);
+    LLT_RUN(vectored);
+    LLT_RUN(coalescer_buffered);
+    LLT_RUN(coalescer_odirect);
+    LLT_RUN(sock_options);
+    LLT_RUN(sock_zerocopy);
+    LLT_RUN(sock_sendfile_splice);
+    LLT_RUN(sock_mmsg);
+    return LLT_FINISH();
+}
