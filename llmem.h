@@ -247,7 +247,7 @@ typedef struct llmem_stats {
 typedef struct llmem_pool_opts {
     size_t obj_size;            /* bytes per object (> 0) */
     size_t align;               /* power of two; 0 = 16 (or the object size if smaller) */
-    uint32_t magazine;          /* objects per magazine; 0 = auto (128 for small objects) */
+    uint32_t magazine;          /* objects per magazine; 0 = auto: 2 MiB / size, within [4, 256] */
     size_t slab_bytes;          /* power of two; 0 = auto */
     unsigned flags;             /* LLMEM_POOL_* */
     int node;                   /* NUMA node for slabs, -1 = any */
@@ -920,8 +920,8 @@ int llmem_pool_init_opts(llmem_pool *p, const llmem_pool_opts *o) {
     first = llmem_i_round_up(sizeof(llmem_i_slab), align > 64 ? align : 64);
     mag = o->magazine;
     if (!mag) {
-        size_t m = (1024u * 1024u) / stride;
-        mag = LLMEM_I_SCAST(uint32_t, m > 128 ? 128 : (m < 4 ? 4 : m));
+        size_t m = (2048u * 1024u) / stride;
+        mag = LLMEM_I_SCAST(uint32_t, m > 256 ? 256 : (m < 4 ? 4 : m));
     }
     slab = o->slab_bytes;
     if (slab) {
@@ -1641,9 +1641,9 @@ int llmem_sc_init(llmem_sc *s, unsigned flags, int node) {
     s->flags = flags & ~LLMEM_POOL_NO_GROW;
     s->node = node;
     for (k = 0; k < LLMEM_SC_CLASSES; k++) {
-        size_t sz = llmem_sc_class_size(k), p2 = llmem_i_pow2_ceil(sz), m = (1024u * 1024u) / sz;
+        size_t sz = llmem_sc_class_size(k), p2 = llmem_i_pow2_ceil(sz), m = (2048u * 1024u) / sz;
         size_t first = p2 < 64 ? 64 : (p2 > 4096 ? 4096 : p2);
-        uint32_t mag = LLMEM_I_SCAST(uint32_t, m > 128 ? 128 : (m < 4 ? 4 : m));
+        uint32_t mag = LLMEM_I_SCAST(uint32_t, m > 256 ? 256 : (m < 4 ? 4 : m));
         llmem_i_pool_setup(&s->cls[k], sz, sz, first, 16, mag, LLMEM_SC_SEGMENT, s->flags, node);
         s->cls[k].cls = k;
         s->cls[k].reg = &s->reg;
