@@ -130,9 +130,10 @@ check: $(addprefix $(BUILD)/asan/test_,$(TESTS)) $(if $(HAVE_CLANG),$(addprefix 
 	@$(if $(HAVE_CLANG),$(foreach h,$(TSAN_TESTS),LLT_SCALE=0.2 TSAN_OPTIONS=halt_on_error=1 \
 		$(RUN) run-tsan $(BUILD)/logs/check tsan-$(h) $(BUILD)/tsan/test_$(h);),\
 		$(RUN) skip $(BUILD)/logs/check tsan "clang not installed";)
-	@$(if $(wildcard mk/examples.mk),LLT_SCALE=0.2 $(RUN) run $(BUILD)/logs/check examples \
-		$(MAKE) --no-print-directory examples-check;)
-	@$(RUN) summary $(BUILD)/logs/check
+	@$(if $(wildcard mk/examples.mk),LLT_SCALE=0.2 $(MAKE) --no-print-directory examples-check \
+		|| grep -qs '^FAIL ' $(BUILD)/logs/examples-check/*.log \
+		|| echo "FAIL examples-check: did not build or run" >$(BUILD)/logs/check/examples-check.log;)
+	@$(RUN) summary $(BUILD)/logs/check $(if $(wildcard mk/examples.mk),$(BUILD)/logs/examples-check)
 
 # ---- cross: aarch64 under qemu, freestanding Cortex-M4 ----
 CROSS_TESTS := $(foreach h,$(TESTS),$(if $($(call up,$(h))_CROSS),$(h)))
@@ -163,7 +164,8 @@ ci:
 	$(MAKE) --no-print-directory check; s2=$$?; \
 	$(MAKE) --no-print-directory cross; s3=$$?; \
 	$(MAKE) --no-print-directory windows; s4=$$?; \
-	$(RUN) total $(BUILD)/logs/test $(BUILD)/logs/check $(BUILD)/logs/cross $(BUILD)/logs/windows
+	$(RUN) total $(BUILD)/logs/test $(BUILD)/logs/check $(BUILD)/logs/examples-check $(BUILD)/logs/cross \
+		$(BUILD)/logs/windows
 
 # ---- benchmarks ----
 BENCH_SHORT_crc := llcrc
