@@ -1,0 +1,619 @@
+/* bench/bench_llq.c - llq.h against DPDK rte_ring, ck_ring, boost::lockfree (bench_llq_boost.cpp), a
+   mutex+ring and the bare cache-line round trip. Two threads pinned to cores 0 and 1.
+
+   The VM is noisy, so every figure is taken over several rounds, the contenders' order rotated each
+   round; throughput is measured per window of items and the median window is reported (a window the
+   scheduler interrupted is an outlier, not the median); round trips are timed one by one with the TSC
+   and the median and p99 of each round are taken, then the median over rounds. */
+#define _GNU_SOURCE
+#define LLQ_IMPLEMENTATION
+#include "llq.h"
+#define LLBENCH_IMPLEMENTATION
+#include "llbench.h"
+#include "bench_llq.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#if defined(LLB_HAVE_DPDK)
+#include <rte_ring.h>
+#endif
+#if defined(LLB_HAVE_CK)
+#include <ck_ring.h>
+#endif
+
+#define CAP 4096
+
+uint64_t llqb_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void *amem(size_t n) {
+    void *p = NULL;
+    if (posix_memalign(&p, 4096, n) != 0) abort();
+    memset(p, 0, n);
+    return p;
+}
+
+/* ---- llq contenders ---- */
+static void *mk_spsc(size_t cap) {
+    size_t ms = llq_spsc_memsize(cap, 8);
+    void *m = amem(ms);
+    if (llq_spsc_init((llq_spsc *)m, ms, cap, 8) != 0) abort();
+    return m;
+}
+static void *mk_mpmc(size_t cap) {
+    size_t ms = llq_mpmc_memsize(cap, 8);
+    void *m = amem(ms);
+    if (llq_mpmc_init((llq_mpmc *)m, ms, cap, 8) != 0) abort();
+    return m;
+}
+static void rm_free(void *q) { free(q); }
+
+#define LS_PUSH(q, v) llq_spsc_push(q, &(v))
+#define LS_POP(q, pv) llq_spsc_pop(q, pv)
+#define LS_PUSHN(q, p, n) llq_spsc_push_n(q, p, (size_t)(n))
+#define LS_POPN(q, p, n) llq_spsc_pop_n(q, p, (size_t)(n))
+LLQB_ROLES(ls, llq_spsc *, LS_PUSH, LS_POP)
+LLQB_BURST_ROLES(ls, llq_spsc *, LS_PUSHN, LS_POPN)
+
+LLQ_SPSC_TYPED(u64q, uint64_t);
+#define LT_PUSH(q, v) u64q_push(q, &(v))
+#define LT_POP(q, pv) u64q_pop(q, pv)
+#define LT_PUSHN(q, p, n) u64q_push_n(q, p, (size_t)(n))
+#define LT_POPN(q, p, n) u64q_pop_n(q, p, (size_t)(n))
+LLQB_ROLES(lt, llq_spsc *, LT_PUSH, LT_POP)
+LLQB_BURST_ROLES(lt, llq_spsc *, LT_PUSHN, LT_POPN)
+
+#define LM_PUSH(q, v) llq_mpmc_push(q, &(v))
+#define LM_POP(q, pv) llq_mpmc_pop(q, pv)
+#define LM_PUSHN(q, p, n) llq_mpmc_push_n(q, p, (size_t)(n))
+#define LM_POPN(q, p, n) llq_mpmc_pop_n(q, p, (size_t)(n))
+LLQB_ROLES(lm, llq_mpmc *, LM_PUSH, LM_POP)
+LLQB_BURST_ROLES(lm, llq_mpmc *, LM_PUSHN, LM_POPN)
+
+static const llqb_impl impl_llq_spsc = {"llq_spsc", mk_spsc, rm_free, ls_prod, ls_cons, ls_bprod, ls_bcons,
+                                        ls_ping, ls_pong, ls_pair};
+static const llqb_impl impl_llq_typed = {"llq_spsc typed (LLQ_SPSC_TYPED)", mk_spsc, rm_free, lt_prod, lt_cons,
+                                         lt_bprod, lt_bcons, lt_ping, lt_pong, lt_pair};
+static const llqb_impl impl_llq_mpmc = {"llq_mpmc", mk_mpmc, rm_free, lm_prod, lm_cons, lm_bprod, lm_bcons,
+                                        lm_ping, lm_pong, lm_pair};
+
+/* ---- Treiber stack / MS queue with EBR: push then pop on both threads ---- */
+typedef struct lfq {
+    llq_stack *s;
+    llq_msq *q;
+    llq_ebr *d;
+} lfq;
+typedef struct lfnode {
+    llq_stack_node sn; /* first: the stack node is the node */
+    llq_msq_node qn;
+    llq_ebr_node en;
+    struct lfnode *free_next;
+} lfnode;
+static __thread lfnode *lf_cache;
+static void lf_recycle(llq_ebr_node *e) {
+    lfnode *n = (lfnode *)((char *)e - offsetof(lfnode, en));
+    n->free_next = lf_cache;
+    lf_cache = n;
+}
+static inline lfnode *lf_alloc(void) {
+    lfnode *n = lf_cache;
+    if (n) {
+        lf_cache = n->free_next;
+        return n;
+    }
+    n = (lfnode *)malloc(sizeof(lfnode));
+    if (!n) abort();
+    return n;
+}
+static void *mk_lf(size_t cap) {
+    lfq *l = (lfq *)amem(sizeof(lfq));
+    size_t ms = llq_ebr_memsize(4);
+    (void)cap;
+    l->d = (llq_ebr *)amem(ms);
+    l->s = (llq_stack *)amem(llq_stack_memsize());
+    l->q = (llq_msq *)amem(llq_msq_memsize());
+    if (llq_ebr_init(l->d, ms, 4) || llq_stack_init(l->s, llq_stack_memsize()) ||
+        llq_msq_init(l->q, llq_msq_memsize(), &lf_alloc()->qn))
+        abort();
+    return l;
+}
+static void rm_lf(void *p) {
+    lfq *l = (lfq *)p;
+    llq_ebr_drain(l->d); /* into this thread's cache */
+    while (lf_cache) {
+        lfnode *n = lf_cache;
+        lf_cache = n->free_next;
+        free(n);
+    }
+    free(l->d);
+    free(l->s);
+    free(l->q);
+    free(l);
+}
+static void lf_pair_common(llqb_job *j, int msq) {
+    lfq *l = (lfq *)j->q;
+    llq_ebr_thread *t;
+    uint64_t i, sum = 0, t0, k = 0;
+    if (llq_ebr_register(l->d, &t) != 0) abort();
+    llqb_wait_go(j);
+    t0 = llqb_now_ns();
+    for (i = 1; i <= j->n; i++) {
+        lfnode *n = lf_alloc();
+        llq_ebr_enter(t);
+        if (msq) {
+            void *v;
+            llq_msq_node *old;
+            llq_msq_push(l->q, &n->qn, (void *)(uintptr_t)i);
+            while (!llq_msq_pop(l->q, &v, &old)) LLQB_RELAX();
+            sum += (uint64_t)(uintptr_t)v;
+            llq_ebr_retire(t, &((lfnode *)((char *)old - offsetof(lfnode, qn)))->en, lf_recycle);
+        } else {
+            llq_stack_node *s;
+            llq_stack_push(l->s, &n->sn);
+            while ((s = llq_stack_pop(l->s)) == NULL) LLQB_RELAX();
+            sum += 1;
+            llq_ebr_retire(t, &((lfnode *)s)->en, lf_recycle);
+        }
+        llq_ebr_exit(t);
+        if (j->win_ns && i % j->window == 0) {
+            uint64_t x = llqb_now_ns();
+            j->win_ns[k++] = x - t0;
+            t0 = x;
+        }
+    }
+    /* nodes still in limbo go back through drain in rm_lf */
+    llq_ebr_unregister(t);
+    j->sum = sum;
+}
+static void lfs_pair(llqb_job *j) { lf_pair_common(j, 0); }
+static void lfq_pair(llqb_job *j) { lf_pair_common(j, 1); }
+static const llqb_impl impl_llq_stack = {"llq_stack + EBR", mk_lf, rm_lf, 0, 0, 0, 0, 0, 0, lfs_pair};
+static const llqb_impl impl_llq_msq = {"llq_msq + EBR", mk_lf, rm_lf, 0, 0, 0, 0, 0, 0, lfq_pair};
+
+/* ---- mutex + ring ---- */
+typedef struct mring {
+    pthread_mutex_t mu;
+    uint64_t head, tail;
+    uint64_t buf[CAP];
+} mring;
+static void *mk_mring(size_t cap) {
+    mring *m = (mring *)amem(sizeof(mring));
+    (void)cap;
+    pthread_mutex_init(&m->mu, NULL);
+    return m;
+}
+static inline bool mr_push(mring *m, uint64_t v) {
+    bool ok = false;
+    pthread_mutex_lock(&m->mu);
+    if (m->head - m->tail < CAP) {
+        m->buf[m->head++ % CAP] = v;
+        ok = true;
+    }
+    pthread_mutex_unlock(&m->mu);
+    return ok;
+}
+static inline bool mr_pop(mring *m, uint64_t *v) {
+    bool ok = false;
+    pthread_mutex_lock(&m->mu);
+    if (m->head != m->tail) {
+        *v = m->buf[m->tail++ % CAP];
+        ok = true;
+    }
+    pthread_mutex_unlock(&m->mu);
+    return ok;
+}
+#define MR_PUSH(q, v) mr_push(q, v)
+#define MR_POP(q, pv) mr_pop(q, pv)
+LLQB_ROLES(mr, mring *, MR_PUSH, MR_POP)
+static const llqb_impl impl_mutex = {"mutex + ring", mk_mring, rm_free, mr_prod, mr_cons, 0, 0, mr_ping, mr_pong,
+                                     mr_pair};
+
+/* ---- bare cache line: the physical limit of a round trip ---- */
+typedef struct bline {
+    uint64_t v;
+    char pad[120];
+} bline;
+static void *mk_line(size_t cap) {
+    (void)cap;
+    return amem(sizeof(bline));
+}
+static void line_ping(llqb_job *j) {
+    bline *b = (bline *)j->q;
+    uint64_t i;
+    llqb_wait_go(j);
+    for (i = 1; i <= j->n; i++) {
+        uint64_t t0 = LLQB_TICKS();
+        __atomic_store_n(&b->v, 2 * i - 1, __ATOMIC_RELEASE);
+        while (__atomic_load_n(&b->v, __ATOMIC_ACQUIRE) != 2 * i) LLQB_RELAX();
+        j->rt[i - 1] = LLQB_TICKS() - t0;
+    }
+}
+static void line_pong(llqb_job *j) {
+    bline *b = (bline *)j->q;
+    uint64_t i;
+    llqb_wait_go(j);
+    for (i = 1; i <= j->n; i++) {
+        while (__atomic_load_n(&b->v, __ATOMIC_ACQUIRE) != 2 * i - 1) LLQB_RELAX();
+        __atomic_store_n(&b->v, 2 * i, __ATOMIC_RELEASE);
+    }
+}
+static const llqb_impl impl_line = {"bare cache line (limit)", mk_line, rm_free, 0, 0, 0, 0, line_ping, line_pong, 0};
+
+/* ---- DPDK rte_ring, initialised on our own memory (no EAL) ---- */
+#if defined(LLB_HAVE_DPDK)
+static void *mk_rte(size_t cap, unsigned flags) {
+    static int seq;
+    char name[32];
+    ssize_t ms = rte_ring_get_memsize((unsigned)cap);
+    struct rte_ring *r;
+    if (ms < 0) abort();
+    r = (struct rte_ring *)amem((size_t)ms);
+    snprintf(name, sizeof name, "llqb%d", seq++);
+    if (rte_ring_init(r, name, (unsigned)cap, flags) != 0) abort();
+    return r;
+}
+static void *mk_rte_s(size_t cap) { return mk_rte(cap, RING_F_SP_ENQ | RING_F_SC_DEQ); }
+static void *mk_rte_m(size_t cap) { return mk_rte(cap, 0); }
+#define RS_PUSH(q, v) (rte_ring_sp_enqueue(q, (void *)(uintptr_t)(v)) == 0)
+#define RS_POP(q, pv) (rte_ring_sc_dequeue(q, (void **)(pv)) == 0)
+#define RS_PUSHN(q, p, n) rte_ring_sp_enqueue_burst(q, (void *const *)(p), (unsigned)(n), NULL)
+#define RS_POPN(q, p, n) rte_ring_sc_dequeue_burst(q, (void **)(p), (unsigned)(n), NULL)
+#define RM_PUSH(q, v) (rte_ring_mp_enqueue(q, (void *)(uintptr_t)(v)) == 0)
+#define RM_POP(q, pv) (rte_ring_mc_dequeue(q, (void **)(pv)) == 0)
+#define RM_PUSHN(q, p, n) rte_ring_mp_enqueue_burst(q, (void *const *)(p), (unsigned)(n), NULL)
+#define RM_POPN(q, p, n) rte_ring_mc_dequeue_burst(q, (void **)(p), (unsigned)(n), NULL)
+LLQB_ROLES(rs, struct rte_ring *, RS_PUSH, RS_POP)
+LLQB_BURST_ROLES(rs, struct rte_ring *, RS_PUSHN, RS_POPN)
+LLQB_ROLES(rm, struct rte_ring *, RM_PUSH, RM_POP)
+LLQB_BURST_ROLES(rm, struct rte_ring *, RM_PUSHN, RM_POPN)
+static const llqb_impl impl_rte_s = {"DPDK rte_ring SP/SC", mk_rte_s, rm_free, rs_prod, rs_cons, rs_bprod, rs_bcons,
+                                     rs_ping, rs_pong, rs_pair};
+static const llqb_impl impl_rte_m = {"DPDK rte_ring MP/MC", mk_rte_m, rm_free, rm_prod, rm_cons, rm_bprod, rm_bcons,
+                                     rm_ping, rm_pong, rm_pair};
+#endif
+
+/* ---- Concurrency Kit ck_ring ---- */
+#if defined(LLB_HAVE_CK)
+typedef struct ckq {
+    ck_ring_t ring;
+    char pad[128];
+    ck_ring_buffer_t buf[CAP];
+} ckq;
+static void *mk_ck(size_t cap) {
+    ckq *c = (ckq *)amem(sizeof(ckq));
+    (void)cap;
+    ck_ring_init(&c->ring, CAP);
+    return c;
+}
+#define CS_PUSH(q, v) ck_ring_enqueue_spsc(&(q)->ring, (q)->buf, (void *)(uintptr_t)(v))
+#define CS_POP(q, pv) ck_ring_dequeue_spsc(&(q)->ring, (q)->buf, (pv))
+#define CM_PUSH(q, v) ck_ring_enqueue_mpmc(&(q)->ring, (q)->buf, (void *)(uintptr_t)(v))
+#define CM_POP(q, pv) ck_ring_dequeue_mpmc(&(q)->ring, (q)->buf, (pv))
+LLQB_ROLES(cs, ckq *, CS_PUSH, CS_POP)
+LLQB_ROLES(cm, ckq *, CM_PUSH, CM_POP)
+static const llqb_impl impl_ck_s = {"ck_ring spsc", mk_ck, rm_free, cs_prod, cs_cons, 0, 0, cs_ping, cs_pong, cs_pair};
+static const llqb_impl impl_ck_m = {"ck_ring mpmc", mk_ck, rm_free, cm_prod, cm_cons, 0, 0, cm_ping, cm_pong, cm_pair};
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* driver                                                                                      */
+
+typedef struct peer_arg {
+    llqb_role fn;
+    llqb_job *job;
+    int cpu;
+} peer_arg;
+static void *peer_main(void *p) {
+    peer_arg *a = (peer_arg *)p;
+    llb_pin_thread(a->cpu);
+    a->fn(a->job);
+    return NULL;
+}
+
+/* main runs `mine` on core 0, a new thread runs `theirs` on core 1 */
+static void run_two(llqb_role mine, llqb_job *jm, llqb_role theirs, llqb_job *jt) {
+    pthread_t th;
+    peer_arg a;
+    volatile int go = 0;
+    struct timespec ts = {0, 2000000};
+    a.fn = theirs;
+    a.job = jt;
+    a.cpu = 1;
+    jm->go = jt->go = &go;
+    if (pthread_create(&th, NULL, peer_main, &a) != 0) abort();
+    nanosleep(&ts, NULL); /* let it get pinned and spin on go */
+    __atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+    mine(jm);
+    pthread_join(th, NULL);
+}
+
+static double g_tick_ns = 1.0;
+static void calibrate_ticks(void) {
+    uint64_t t0 = llqb_now_ns(), c0 = LLQB_TICKS(), t1, c1;
+    struct timespec ts = {0, 50000000};
+    nanosleep(&ts, NULL);
+    t1 = llqb_now_ns();
+    c1 = LLQB_TICKS();
+    g_tick_ns = (double)(t1 - t0) / (double)(c1 - c0);
+}
+
+#define MAXC 12
+#define MAXS 8192
+typedef struct result {
+    const llqb_impl *impl;
+    double *samples; /* throughput: ns/item per window, all rounds; rt: per-round medians */
+    size_t ns;
+    double *p99;     /* rt only: per-round p99 */
+    size_t np;
+} result;
+
+static void res_add(result *r, double v) {
+    if (r->ns < MAXS) r->samples[r->ns++] = v;
+}
+
+static int cmp_d(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+static double med(double *v, size_t n) {
+    if (!n) return 0;
+    qsort(v, n, sizeof *v, cmp_d);
+    return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+static double mdape(double *v, size_t n, double m) {
+    double *d = (double *)malloc(n * sizeof *d), r;
+    size_t i;
+    for (i = 0; i < n; i++) d[i] = (v[i] > m ? v[i] - m : m - v[i]) / m * 100.0;
+    r = med(d, n);
+    free(d);
+    return r;
+}
+
+enum { K_TPUT, K_BURST, K_RT, K_PAIR };
+
+static int g_rounds = 7;
+static uint64_t g_items = 4000000, g_rts = 100000, g_pairs = 1000000;
+
+static void run_one(int kind, result *r, uint64_t scale_div) {
+    const llqb_impl *im = r->impl;
+    void *q = im->make(CAP), *q2 = kind == K_RT ? im->make(CAP) : NULL;
+    llqb_job a, b;
+    uint64_t n, window, expect, i;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.q = b.q = q;
+    a.q2 = b.q2 = q2;
+    if (kind == K_RT) {
+        n = g_rts / scale_div;
+        a.n = b.n = n;
+        a.rt = (uint64_t *)malloc(n * sizeof(uint64_t));
+        run_two(im->ping, &a, im->pong, &b);
+        {
+            double p50, p99, p999, mx;
+            llb_percentiles(a.rt, (size_t)n, &p50, &p99, &p999, &mx);
+            res_add(r, p50 * g_tick_ns);
+            if (r->np < MAXS) r->p99[r->np++] = p99 * g_tick_ns;
+        }
+        free(a.rt);
+        if (im == &impl_line) expect = 0;
+        else expect = n * (n + 1) / 2;
+        if (im != &impl_line && a.sum != expect) fprintf(stderr, "%s: ping-pong checksum mismatch\n", im->name);
+    } else {
+        n = (kind == K_PAIR ? g_pairs : g_items) / scale_div;
+        window = kind == K_PAIR ? 16384 : 65536;
+        window /= scale_div;
+        if (window < 1024) window = 1024;
+        a.n = b.n = n;
+        a.window = b.window = window;
+        a.win_ns = (uint64_t *)calloc((size_t)(n / window + 1), sizeof(uint64_t));
+        if (kind == K_TPUT) run_two(im->cons, &a, im->prod, &b);
+        else if (kind == K_BURST) run_two(im->bcons, &a, im->bprod, &b);
+        else run_two(im->pair, &a, im->pair, &b);
+        for (i = 0; i < n / window; i++) res_add(r, (double)a.win_ns[i] / (double)window);
+        free(a.win_ns);
+        expect = n * (n + 1) / 2;
+        if (kind != K_PAIR && a.sum != expect) fprintf(stderr, "%s: checksum mismatch\n", im->name);
+        if (kind == K_PAIR && im != &impl_llq_stack && a.sum + b.sum != 2 * expect)
+            fprintf(stderr, "%s: pair checksum mismatch\n", im->name);
+    }
+    im->destroy(q);
+    if (q2) im->destroy(q2);
+}
+
+static const char *g_only; /* env LLQB_ONLY: comma list of table tags to run (tuning aid) */
+static void bench(int kind, const char *title, const llqb_impl **list, size_t nl, const char *baseline,
+                  result *out, const char *tag) {
+    size_t i, round;
+    llb_table *t;
+    if (g_only && !strstr(g_only, tag)) {
+        for (i = 0; i < nl; i++) {
+            memset(&out[i], 0, sizeof out[i]);
+            out[i].impl = list[i];
+            out[i].samples = (double *)calloc(MAXS, sizeof(double));
+            out[i].p99 = (double *)calloc(MAXS, sizeof(double));
+            out[i].samples[0] = 1;
+            out[i].p99[0] = 1;
+        }
+        return;
+    }
+    t = llb_table_new(title);
+    for (i = 0; i < nl; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].impl = list[i];
+        out[i].samples = (double *)malloc(MAXS * sizeof(double));
+        out[i].p99 = (double *)malloc(MAXS * sizeof(double));
+    }
+    for (round = 0; round < (size_t)g_rounds; round++) {
+        for (i = 0; i < nl; i++) {
+            size_t k = (i + round) % nl; /* rotate the order each round */
+            uint64_t div = list[k] == &impl_mutex ? 8 : 1;
+            run_one(kind, &out[k], div);
+        }
+    }
+    for (i = 0; i < nl; i++) {
+        double m = med(out[i].samples, out[i].ns);
+        double e = mdape(out[i].samples, out[i].ns, m);
+        llb_add(t, list[i]->name, m, e);
+        if (kind == K_RT) {
+            double p = med(out[i].p99, out[i].np);
+            llb_note(t, "p99 %.0f ns (%.2fx median)", p, p / m);
+            out[i].p99[0] = p;
+        } else if (kind == K_PAIR) {
+            llb_note(t, "ns per push+pop pair per thread, both threads");
+        } else {
+            llb_note(t, "%.1f M items/s", 1000.0 / m);
+        }
+        out[i].samples[0] = m;
+    }
+    if (baseline) llb_baseline(t, baseline);
+    llb_print(t);
+    llb_table_free(t);
+}
+
+static double ns_of(result *r, size_t n, const llqb_impl *im) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (r[i].impl == im) return r[i].samples[0];
+    return 0;
+}
+static double p99_of(result *r, size_t n, const llqb_impl *im) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (r[i].impl == im) return r[i].p99[0];
+    return 0;
+}
+static void free_res(result *r, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        free(r[i].samples);
+        free(r[i].p99);
+    }
+}
+static void target(const char *what, double ratio, int higher_is_better, double goal) {
+    int ok = higher_is_better ? ratio >= goal : ratio <= goal;
+    printf("- %s: %.2fx (target %s %.2fx) %s\n", what, ratio, higher_is_better ? ">=" : "<=", goal,
+           ok ? "MET" : "MISSED");
+}
+
+int main(void) {
+    const llqb_impl *spsc[MAXC], *mpmc[MAXC], *rt_s[MAXC], *rt_m[MAXC], *lf[MAXC];
+    size_t ns = 0, nm = 0, nrs = 0, nrm = 0, nlf = 0, nb = 0, i;
+    const llqb_impl *burst[MAXC];
+    result r_s[MAXC], r_b[MAXC], r_rs[MAXC], r_rm[MAXC], r_pair[MAXC], r_1p1c[MAXC], r_lf[MAXC];
+    int have_boost = llqb_have_boost();
+#if defined(LLB_HAVE_DPDK)
+    const char *dpdk_s = impl_rte_s.name, *dpdk_m = impl_rte_m.name;
+#else
+    const char *dpdk_s = NULL, *dpdk_m = NULL;
+#endif
+
+    g_only = getenv("LLQB_ONLY");
+    if (llb_quick()) {
+        g_rounds = 2;
+        g_items /= 10;
+        g_rts /= 10;
+        g_pairs /= 10;
+    }
+    if (llb_pin_thread(0) != 0) printf("note: could not pin the main thread to core 0\n");
+    calibrate_ticks();
+
+    spsc[ns++] = &impl_llq_spsc;
+    spsc[ns++] = &impl_llq_typed;
+    burst[nb++] = &impl_llq_spsc;
+    burst[nb++] = &impl_llq_typed;
+    rt_s[nrs++] = &impl_line;
+    rt_s[nrs++] = &impl_llq_spsc;
+    rt_m[nrm++] = &impl_line;
+    rt_m[nrm++] = &impl_llq_mpmc;
+    mpmc[nm++] = &impl_llq_mpmc;
+    lf[nlf++] = &impl_llq_stack;
+    lf[nlf++] = &impl_llq_msq;
+#if defined(LLB_HAVE_DPDK)
+    spsc[ns++] = &impl_rte_s;
+    burst[nb++] = &impl_rte_s;
+    rt_s[nrs++] = &impl_rte_s;
+    rt_m[nrm++] = &impl_rte_m;
+    mpmc[nm++] = &impl_rte_m;
+#else
+    printf("skipped: DPDK rte_ring not installed\n");
+#endif
+#if defined(LLB_HAVE_CK)
+    spsc[ns++] = &impl_ck_s;
+    rt_s[nrs++] = &impl_ck_s;
+    rt_m[nrm++] = &impl_ck_m;
+    mpmc[nm++] = &impl_ck_m;
+#else
+    printf("skipped: ck_ring not installed\n");
+#endif
+    if (have_boost) {
+        spsc[ns++] = &llqb_boost_spsc;
+        burst[nb++] = &llqb_boost_spsc;
+        rt_s[nrs++] = &llqb_boost_spsc;
+        rt_m[nrm++] = &llqb_boost_queue;
+        mpmc[nm++] = &llqb_boost_queue;
+        lf[nlf++] = &llqb_boost_queue;
+        lf[nlf++] = &llqb_boost_stack;
+    } else {
+        printf("skipped: boost::lockfree not installed\n");
+    }
+    spsc[ns++] = &impl_mutex;
+    rt_s[nrs++] = &impl_mutex;
+    mpmc[nm++] = &impl_mutex;
+
+    printf("\nllq.h benchmarks: 8-byte items, rings of %d, threads pinned to cores 0 and 1, %d rounds "
+           "(order rotated), medians. TSC %.3f ns/tick.\n\n",
+           CAP, g_rounds, g_tick_ns);
+
+    bench(K_TPUT, "SPSC single-item throughput (ns/item; relative to DPDK SP/SC)", spsc, ns, dpdk_s, r_s, "tput");
+    bench(K_BURST, "SPSC burst-32 throughput (ns/item; relative to DPDK SP/SC)", burst, nb, dpdk_s, r_b, "burst");
+    bench(K_RT, "SPSC ping-pong round trip (ns; two rings; relative to DPDK SP/SC)", rt_s, nrs, dpdk_s, r_rs, "rts");
+    bench(K_RT, "MPMC ping-pong round trip (ns; two queues; relative to DPDK MP/MC)", rt_m, nrm, dpdk_m, r_rm, "rtm");
+    bench(K_PAIR, "MPMC push-then-pop on both threads (ns per pair; relative to DPDK MP/MC)", mpmc, nm, dpdk_m,
+          r_pair, "pair");
+    bench(K_TPUT, "MPMC one producer / one consumer throughput (ns/item; relative to DPDK MP/MC)", mpmc, nm,
+          dpdk_m, r_1p1c, "1p1c");
+    bench(K_PAIR, "Unbounded lock-free, push-then-pop on both threads (ns per pair; relative to boost queue)", lf,
+          nlf, have_boost ? llqb_boost_queue.name : NULL, r_lf, "lf");
+
+    printf("\n### Targets (issue 4)\n\n");
+#if defined(LLB_HAVE_DPDK)
+    target("SPSC single-item throughput vs DPDK SP/SC", ns_of(r_s, ns, &impl_rte_s) / ns_of(r_s, ns, &impl_llq_spsc),
+           1, 1.5);
+    target("SPSC burst-32 throughput vs DPDK SP/SC", ns_of(r_b, nb, &impl_rte_s) / ns_of(r_b, nb, &impl_llq_spsc), 1,
+           1.7);
+    target("SPSC round trip / DPDK SP/SC round trip",
+           ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_rte_s), 0, 0.7);
+    target("MPMC round trip / DPDK MP/MC round trip",
+           ns_of(r_rm, nrm, &impl_llq_mpmc) / ns_of(r_rm, nrm, &impl_rte_m), 0, 0.65);
+    target("MPMC push-then-pop vs DPDK MP/MC",
+           ns_of(r_pair, nm, &impl_rte_m) / ns_of(r_pair, nm, &impl_llq_mpmc), 1, 1.2);
+    target("MPMC 1P/1C throughput vs DPDK MP/MC",
+           ns_of(r_1p1c, nm, &impl_rte_m) / ns_of(r_1p1c, nm, &impl_llq_mpmc), 1, 10.0);
+#endif
+    target("SPSC round trip / bare cache-line round trip",
+           ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_line), 0, 1.5);
+    target("SPSC round-trip p99 / median", p99_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_llq_spsc), 0,
+           1.35);
+    if (have_boost) {
+        target("Treiber stack + EBR vs boost::lockfree::queue",
+               ns_of(r_lf, nlf, &llqb_boost_queue) / ns_of(r_lf, nlf, &impl_llq_stack), 1, 1.5);
+        target("MS queue + EBR vs boost::lockfree::queue",
+               ns_of(r_lf, nlf, &llqb_boost_queue) / ns_of(r_lf, nlf, &impl_llq_msq), 1, 1.5);
+    }
+    for (i = 0; i < MAXC; i++) (void)i;
+    free_res(r_s, ns);
+    free_res(r_b, nb);
+    free_res(r_rs, nrs);
+    free_res(r_rm, nrm);
+    free_res(r_pair, nm);
+    free_res(r_1p1c, nm);
+    free_res(r_lf, nlf);
+    return 0;
+}
