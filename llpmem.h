@@ -361,6 +361,9 @@ LLPMEMDEF const char *llpmem_version(void);
 #ifndef MAP_SYNC
 #define MAP_SYNC 0x80000
 #endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
@@ -408,6 +411,7 @@ struct llpmem_region {
     bool eadr_detected;
     bool owned;           /* we mapped it (munmap at close) */
     bool locked;
+    bool readonly;
     llpmem_i_stats *stats; /* atomic pointer; NULL = statistics off */
 #ifdef LLPMEM_CRASH_SIM
     unsigned char *sim_durable;
@@ -421,7 +425,12 @@ struct llpmem_region {
 typedef struct llpmem_i_slot {
     uintptr_t lo, hi;
     llpmem_region *r;
+    int mode;             /* LLPMEM_I_MODE_*: what the fast paths do for this region */
 } llpmem_i_slot;
+
+#define LLPMEM_I_MODE_FLUSH 0 /* pmem: write back + fence */
+#define LLPMEM_I_MODE_FENCE 1 /* pmem with eADR: fence only */
+#define LLPMEM_I_MODE_SLOW 2  /* statistics, msync fallback or crash simulator: the general path */
 
 typedef struct llpmem_i_global {
     int state;            /* 0 uninit, 1 initialising, 2 ready */
@@ -734,30 +743,54 @@ static inline size_t llpmem_i_wb(uintptr_t a, size_t n, int kind) {
 /* ------------------------------------------------------------------------------------------------------
    Registry
    ------------------------------------------------------------------------------------------------------ */
-static inline llpmem_region *llpmem_i_find_range(const void *addr, size_t len) {
+/* slot holding [addr, addr+len), or -1 */
+static inline int llpmem_i_find_slot(const void *addr, size_t len) {
     llpmem_i_global *g = &llpmem_i_g;
     uintptr_t a = (uintptr_t)addr, lo, hi;
     int i = LLPMEM_I_LOAD(&g->last), n;
-    llpmem_region *r;
+    hi = __atomic_load_n(&g->slots[i].hi, __ATOMIC_ACQUIRE);
     lo = LLPMEM_I_LOAD(&g->slots[i].lo);
-    hi = LLPMEM_I_LOAD(&g->slots[i].hi);
-    if (LLPMEM_I_LIKELY(a >= lo && a < hi && len <= hi - a)) {
-        r = __atomic_load_n(&g->slots[i].r, __ATOMIC_ACQUIRE);
-        if (LLPMEM_I_LIKELY(r != NULL)) return r;
-    }
+    if (LLPMEM_I_LIKELY(a >= lo && a < hi && len <= hi - a)) return i;
     n = __atomic_load_n(&g->nslots, __ATOMIC_ACQUIRE);
     for (i = 0; i < n; i++) {
+        hi = __atomic_load_n(&g->slots[i].hi, __ATOMIC_ACQUIRE);
         lo = LLPMEM_I_LOAD(&g->slots[i].lo);
-        hi = LLPMEM_I_LOAD(&g->slots[i].hi);
         if (a >= lo && a < hi && len <= hi - a) {
-            r = __atomic_load_n(&g->slots[i].r, __ATOMIC_ACQUIRE);
-            if (r) {
-                LLPMEM_I_STORE(&g->last, i);
-                return r;
-            }
+            LLPMEM_I_STORE(&g->last, i);
+            return i;
         }
     }
-    return NULL;
+    return -1;
+}
+
+static inline llpmem_region *llpmem_i_find_range(const void *addr, size_t len) {
+    int i = llpmem_i_find_slot(addr, len);
+    return i < 0 ? (llpmem_region *)NULL : __atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE);
+}
+
+static inline bool llpmem_i_region_eadr(const llpmem_region *r) {
+    int f = LLPMEM_I_LOAD(&llpmem_i_g.force_eadr);
+    return f == 1 || (f < 0 && r->eadr_detected);
+}
+
+static int llpmem_i_mode_of(const llpmem_region *r) {
+#ifdef LLPMEM_CRASH_SIM
+    (void)r;
+    return LLPMEM_I_MODE_SLOW;
+#else
+    if (!r->is_pmem || __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE)) return LLPMEM_I_MODE_SLOW;
+    return llpmem_i_region_eadr(r) ? LLPMEM_I_MODE_FENCE : LLPMEM_I_MODE_FLUSH;
+#endif
+}
+
+/* recompute every slot's mode (after llpmem_force_eadr or llpmem_stats_enable) */
+static void llpmem_i_refresh_modes(void) {
+    llpmem_i_global *g = &llpmem_i_g;
+    int i;
+    llpmem_i_spin_lock(&g->lock);
+    for (i = 0; i < g->nslots; i++)
+        if (g->slots[i].r) LLPMEM_I_STORE(&g->slots[i].mode, llpmem_i_mode_of(g->slots[i].r));
+    llpmem_i_spin_unlock(&g->lock);
 }
 
 static int llpmem_i_register(llpmem_region *r) {
@@ -783,9 +816,11 @@ static int llpmem_i_register(llpmem_region *r) {
         }
         slot = g->nslots;
     }
+    __atomic_store_n(&g->slots[slot].r, r, __ATOMIC_RELAXED);
+    LLPMEM_I_STORE(&g->slots[slot].mode, llpmem_i_mode_of(r));
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     LLPMEM_I_STORE(&g->slots[slot].lo, lo);
-    LLPMEM_I_STORE(&g->slots[slot].hi, hi);
-    __atomic_store_n(&g->slots[slot].r, r, __ATOMIC_RELEASE);
+    __atomic_store_n(&g->slots[slot].hi, hi, __ATOMIC_RELEASE);
     if (slot == g->nslots) __atomic_store_n(&g->nslots, slot + 1, __ATOMIC_RELEASE);
     r->slot = slot;
     llpmem_i_spin_unlock(&g->lock);
@@ -796,9 +831,9 @@ static void llpmem_i_unregister(llpmem_region *r) {
     llpmem_i_global *g = &llpmem_i_g;
     int s = r->slot;
     llpmem_i_spin_lock(&g->lock);
-    __atomic_store_n(&g->slots[s].r, (llpmem_region *)NULL, __ATOMIC_RELEASE);
     LLPMEM_I_STORE(&g->slots[s].hi, (uintptr_t)0);
     LLPMEM_I_STORE(&g->slots[s].lo, (uintptr_t)0);
+    __atomic_store_n(&g->slots[s].r, (llpmem_region *)NULL, __ATOMIC_RELEASE);
     llpmem_i_spin_unlock(&g->lock);
 }
 
@@ -1052,10 +1087,13 @@ LLPMEMDEF int llpmem_prewarm(llpmem_region *r, bool lock) {
     if (!r) return LLPMEM_EINVAL;
     llpmem_i_init();
     pg = llpmem_i_g.page;
-    if (madvise(r->addr, r->len, MADV_POPULATE_WRITE) != 0 || !llpmem_i_resident(r->addr, pg)) {
-        /* older kernel: touch every page with a store that changes nothing */
-        for (off = 0; off < r->len; off += pg)
-            (void)__atomic_fetch_or((unsigned char *)r->addr + off, (unsigned char)0, __ATOMIC_RELAXED);
+    if (madvise(r->addr, r->len, r->readonly ? MADV_POPULATE_READ : MADV_POPULATE_WRITE) != 0 ||
+        !llpmem_i_resident(r->addr, pg)) {
+        /* older kernel: touch every page (for writing: with a store that changes nothing) */
+        for (off = 0; off < r->len; off += pg) {
+            if (r->readonly) (void)*(volatile unsigned char *)(r->addr + off);
+            else (void)__atomic_fetch_or((unsigned char *)r->addr + off, (unsigned char)0, __ATOMIC_RELAXED);
+        }
     }
     if (lock && !r->locked) {
         if (mlock(r->addr, r->len) != 0) return -errno;
@@ -1181,6 +1219,7 @@ LLPMEMDEF int llpmem_open(const char *path, size_t len, unsigned flags, unsigned
     r->len = len;
     r->fd = fd;
     r->owned = true;
+    r->readonly = (flags & LLPMEM_READONLY) != 0;
     r->is_pmem = r->kind != LLPMEM_KIND_FILE;
     r->eadr_detected = r->is_pmem && eadr;
     if ((flags & LLPMEM_FORCE) || llpmem_i_g.force_pmem == 1) {
@@ -1242,10 +1281,6 @@ LLPMEMDEF size_t llpmem_len(const llpmem_region *r) { return r ? r->len : 0; }
 LLPMEMDEF bool llpmem_region_is_pmem(const llpmem_region *r) { return r && r->is_pmem; }
 LLPMEMDEF int llpmem_region_kind(const llpmem_region *r) { return r ? r->kind : LLPMEM_EINVAL; }
 
-static inline bool llpmem_i_region_eadr(const llpmem_region *r) {
-    int f = LLPMEM_I_LOAD(&llpmem_i_g.force_eadr);
-    return f == 1 || (f < 0 && r->eadr_detected);
-}
 LLPMEMDEF bool llpmem_region_eadr(const llpmem_region *r) {
     llpmem_i_init();
     return r && r->is_pmem && llpmem_i_region_eadr(r);
@@ -1330,9 +1365,11 @@ static inline size_t llpmem_i_wb_counted(llpmem_region *r, const void *addr, siz
 }
 
 static int llpmem_i_persist_slow(llpmem_region *r, const void *addr, size_t len, bool drain) {
-    llpmem_i_stats *s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
+    llpmem_i_stats *s;
     uint64_t t0 = 0;
     int rc = 0;
+    if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT; /* closed under our feet */
+    s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
     if (s && drain) t0 = llpmem_i_ticks();
     if (!r->is_pmem) {
         rc = llpmem_i_region_msync(r, addr, len);
@@ -1356,32 +1393,32 @@ static int llpmem_i_persist_slow(llpmem_region *r, const void *addr, size_t len,
 }
 
 LLPMEMDEF int llpmem_persist(const void *addr, size_t len) {
-    llpmem_region *r;
-    llpmem_i_init();
-    r = llpmem_i_find_range(addr, len);
-    if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT;
-#ifndef LLPMEM_CRASH_SIM
-    if (LLPMEM_I_LIKELY(r->is_pmem && !r->stats)) {
-        if (!llpmem_i_region_eadr(r)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
+    /* no init check needed: a region exists only after initialisation */
+    int i = llpmem_i_find_slot(addr, len), m;
+    if (LLPMEM_I_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
+    m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
+    if (LLPMEM_I_LIKELY(m == LLPMEM_I_MODE_FLUSH)) {
+        llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
         llpmem_i_fence();
         return 0;
     }
-#endif
-    return llpmem_i_persist_slow(r, addr, len, true);
+    if (m == LLPMEM_I_MODE_FENCE) {
+        llpmem_i_fence();
+        return 0;
+    }
+    return llpmem_i_persist_slow(__atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE), addr, len, true);
 }
 
 LLPMEMDEF int llpmem_flush(const void *addr, size_t len) {
-    llpmem_region *r;
-    llpmem_i_init();
-    r = llpmem_i_find_range(addr, len);
-    if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT;
-#ifndef LLPMEM_CRASH_SIM
-    if (LLPMEM_I_LIKELY(r->is_pmem && !r->stats)) {
-        if (!llpmem_i_region_eadr(r)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
+    int i = llpmem_i_find_slot(addr, len), m;
+    if (LLPMEM_I_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
+    m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
+    if (LLPMEM_I_LIKELY(m == LLPMEM_I_MODE_FLUSH)) {
+        llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
         return 0;
     }
-#endif
-    return llpmem_i_persist_slow(r, addr, len, false);
+    if (m == LLPMEM_I_MODE_FENCE) return 0;
+    return llpmem_i_persist_slow(__atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE), addr, len, false);
 }
 
 LLPMEMDEF void llpmem_drain(void) {
@@ -1683,9 +1720,15 @@ static int llpmem_i_copy_checked(void *dst, const void *src, size_t n, bool set,
     llpmem_region *r;
     llpmem_i_stats *s;
     uint64_t t0 = 0;
-    int rc = 0;
-    llpmem_i_init();
-    r = llpmem_i_find_range(dst, n);
+    int rc = 0, i = llpmem_i_find_slot(dst, n), m;
+    if (LLPMEM_I_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
+    m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
+    if (LLPMEM_I_LIKELY(m != LLPMEM_I_MODE_SLOW)) {
+        (void)llpmem_i_pmem_copy((char *)dst, (const char *)src, n, drain ? 0u : LLPMEM_F_NODRAIN, set, c,
+                                 m == LLPMEM_I_MODE_FENCE);
+        return 0;
+    }
+    r = __atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE);
     if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT;
     s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
     if (s && drain) t0 = llpmem_i_ticks();
@@ -1780,6 +1823,7 @@ LLPMEMDEF void llpmem_force_eadr(int v) {
         }
     }
     LLPMEM_I_STORE(&llpmem_i_g.eadr_all, v == 1 ? 1 : (v == 0 ? 0 : any));
+    llpmem_i_refresh_modes();
 }
 LLPMEMDEF unsigned llpmem_cpu_features(void) {
     llpmem_i_init();
@@ -1858,6 +1902,7 @@ LLPMEMDEF int llpmem_stats_enable(llpmem_region *r, bool on) {
         if (!__atomic_compare_exchange_n(&r->stats, &expect, s, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             LLPMEM_FREE(NULL, s);
     }
+    llpmem_i_refresh_modes();
     return 0;
 }
 

@@ -383,6 +383,7 @@ static void bench_forced(void) {
         t = llb_table_new(title);
         run_row(t, "sfence (hand-written)", r_hw_fence_persist, &c);
         run_row(t, "llpmem_persist", r_ll_persist, &c);
+        run_row(t, "llpmem_pmem_persist (no lookup)", r_ll_pmem_persist, &c);
         llb_print(t);
         sum_add("| forced eADR persist %s | %.3fx hand-written |\n", k_size_names[k],
                 ratio(t, "llpmem_persist", "sfence (hand-written)"));

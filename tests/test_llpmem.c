@@ -148,7 +148,7 @@ static void open_create_and_errors(void) {
     LLT_EQ_U64(((unsigned char *)llpmem_addr(r))[99999], 0x5a);
     LLT_EQ_I64(llpmem_close(r), 0);
     /* read-only mapping */
-    LLT_EQ_I64(llpmem_open(p, 0, LLPMEM_READONLY, 0, &r), 0);
+    LLT_EQ_I64(llpmem_open(p, 0, LLPMEM_READONLY | LLPMEM_PREWARM, 0, &r), 0);
     LLT_REQUIRE(r != NULL);
     LLT_EQ_U64(((unsigned char *)llpmem_addr(r))[5], 0x5a);
     LLT_EQ_I64(llpmem_close(r), 0);
