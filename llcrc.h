@@ -795,6 +795,9 @@ LLCRC_I_TGT_AVX512 LLCRC_I_INLINE __m512i llcrc_i_bcast_k(const uint64_t *k) {
     return _mm512_maskz_broadcast_i32x4(0xFFFF, _mm_load_si128(LLCRC_I_RC(const __m128i *, k)));
 }
 
+LLCRC_I_TGT_AVX512 static __m128i llcrc_i_lanes_to_128(__m512i x0, uint64_t (*kt)[2]);
+LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc32c_hybrid(uint32_t r, const unsigned char *p, size_t n);
+
 /* VPCLMULQDQ folding, 4 x 512-bit accumulators; n >= 256; r raw register */
 LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc_fold_avx512(uint32_t r, const unsigned char *p, size_t n,
                                                            int j) {
@@ -807,6 +810,31 @@ LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc_fold_avx512(uint32_t r, const uns
     x3 = _mm512_loadu_si512(p + 192);
     p += 256;
     n -= 256;
+    if (n >= 768) {
+        /* 8 accumulators (512 bytes per round) hide the carry-less multiply latency */
+        __m512i x4 = _mm512_loadu_si512(p), x5 = _mm512_loadu_si512(p + 64);
+        __m512i x6 = _mm512_loadu_si512(p + 128), x7 = _mm512_loadu_si512(p + 192);
+        p += 256;
+        n -= 256;
+        k = llcrc_i_bcast_k(kt[7]);
+        while (n >= 512) {
+            x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(p));
+            x1 = llcrc_i_fold512(x1, k, _mm512_loadu_si512(p + 64));
+            x2 = llcrc_i_fold512(x2, k, _mm512_loadu_si512(p + 128));
+            x3 = llcrc_i_fold512(x3, k, _mm512_loadu_si512(p + 192));
+            x4 = llcrc_i_fold512(x4, k, _mm512_loadu_si512(p + 256));
+            x5 = llcrc_i_fold512(x5, k, _mm512_loadu_si512(p + 320));
+            x6 = llcrc_i_fold512(x6, k, _mm512_loadu_si512(p + 384));
+            x7 = llcrc_i_fold512(x7, k, _mm512_loadu_si512(p + 448));
+            p += 512;
+            n -= 512;
+        }
+        k = llcrc_i_bcast_k(kt[6]);
+        x0 = llcrc_i_fold512(x0, k, x4);
+        x1 = llcrc_i_fold512(x1, k, x5);
+        x2 = llcrc_i_fold512(x2, k, x6);
+        x3 = llcrc_i_fold512(x3, k, x7);
+    }
     k = llcrc_i_bcast_k(kt[6]);
     if (n >= (LLCRC_I_C(size_t, 1) << 20)) {
         /* huge buffers: software prefetch ahead of the hardware prefetcher */
@@ -836,12 +864,26 @@ LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc_fold_avx512(uint32_t r, const uns
     x1 = llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[4]), x0);
     x0 = llcrc_i_fold512(x2, llcrc_i_bcast_k(kt[3]), x1);
     k = llcrc_i_bcast_k(kt[3]);
+    (void)k;
     while (n >= 64) {
         x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(p));
         p += 64;
         n -= 64;
     }
-    /* 512 -> 128: lanes 0..2 folded by 384, 256, 128 bits onto lane 3 */
+    a = llcrc_i_lanes_to_128(x0, kt);
+    k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
+    while (n >= 16) {
+        a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+        p += 16;
+        n -= 16;
+    }
+    if (n) a = llcrc_i_tail128(a, p, n, k128);
+    return llcrc_i_reduce128(a, j);
+}
+
+/* 512 -> 128: lanes 0..2 folded by 384, 256, 128 bits onto lane 3 */
+LLCRC_I_TGT_AVX512 static __m128i llcrc_i_lanes_to_128(__m512i x0, uint64_t (*kt)[2]) {
+    __m128i a;
     {
         __m512i kl = _mm512_inserti32x4(
             _mm512_inserti32x4(
@@ -853,14 +895,7 @@ LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc_fold_avx512(uint32_t r, const uns
         a = _mm_ternarylogic_epi64(_mm256_castsi256_si128(y2), _mm256_extracti128_si256(y2, 1),
                                    _mm512_maskz_extracti32x4_epi32(0xF, x0, 3), 0x96);
     }
-    k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
-    while (n >= 16) {
-        a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
-        p += 16;
-        n -= 16;
-    }
-    if (n) a = llcrc_i_tail128(a, p, n, k128);
-    return llcrc_i_reduce128(a, j);
+    return a;
 }
 #endif /* AVX512 */
 
@@ -946,6 +981,7 @@ LLCRCDEF uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len) {
     switch (lvl) {
 #if LLCRC_I_HAS_AVX512
     case LLCRC_PATH_AVX512:
+        if (len >= 8192) return ~llcrc_i_crc32c_hybrid(r, p, len);
         if (len > 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 0);
         return ~llcrc_i_crc32c_sse42(r, p, len);
 #endif
@@ -1023,6 +1059,63 @@ static uint32_t llcrc_i_combine(uint32_t crc1, uint32_t crc2, uint64_t len2, int
     }
     return llcrc_i_mulmod(pw, crc1, j, lvl) ^ crc2;
 }
+
+#if LLCRC_I_HAS_AVX512
+/* x^(8 len) mod P from the nibble power tables */
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_xpow8_hw(uint64_t len, int j) {
+    uint32_t pw = 0x80000000u;
+    int i = 0;
+    while (len) {
+        unsigned d = LLCRC_I_C(unsigned, len & 15);
+        if (d) pw = llcrc_i_mulmod_hw(pw, llcrc_i_tab.pw[j][i][d], j);
+        len >>= 4;
+        i++;
+    }
+    return pw;
+}
+
+/* CRC-32C for large buffers: the VPCLMULQDQ folds (limited by the carry-less multiplier's throughput)
+   and three crc32-instruction streams (another execution port) run in the same loop over different
+   parts of the buffer: per round 256 bytes are folded and 3 x 24 bytes go through crc32. The parts are
+   joined by multiplying with x^(8 len) mod P. n >= 2048 (used from 8 KiB); r raw register. */
+#define LLCRC_I_HY_Q 3
+LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc32c_hybrid(uint32_t r, const unsigned char *p, size_t n) {
+    uint64_t (*kt)[2] = llcrc_i_tab.fold[0];
+    size_t m = n / (256 + 24 * LLCRC_I_HY_Q), len_s = 8 * LLCRC_I_HY_Q * m, t;
+    const unsigned char *f = p, *c0 = p + 256 * m, *c1 = c0 + len_s, *c2 = c1 + len_s;
+    uint64_t s0 = 0, s1 = 0, s2 = 0;
+    uint32_t rf;
+    __m512i k = llcrc_i_bcast_k(kt[6]);
+    __m512i x0 = _mm512_xor_si512(_mm512_loadu_si512(f), _mm512_castsi128_si512(_mm_cvtsi32_si128(LLCRC_I_C(int, r))));
+    __m512i x1 = _mm512_loadu_si512(f + 64), x2 = _mm512_loadu_si512(f + 128), x3 = _mm512_loadu_si512(f + 192);
+    for (t = 0;;) {
+        int q;
+        for (q = 0; q < LLCRC_I_HY_Q; q++) {
+            s0 = _mm_crc32_u64(s0, llcrc_i_le64(c0 + 8 * q));
+            s1 = _mm_crc32_u64(s1, llcrc_i_le64(c1 + 8 * q));
+            s2 = _mm_crc32_u64(s2, llcrc_i_le64(c2 + 8 * q));
+        }
+        c0 += 8 * LLCRC_I_HY_Q;
+        c1 += 8 * LLCRC_I_HY_Q;
+        c2 += 8 * LLCRC_I_HY_Q;
+        if (++t == m) break;
+        f += 256;
+        x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(f));
+        x1 = llcrc_i_fold512(x1, k, _mm512_loadu_si512(f + 64));
+        x2 = llcrc_i_fold512(x2, k, _mm512_loadu_si512(f + 128));
+        x3 = llcrc_i_fold512(x3, k, _mm512_loadu_si512(f + 192));
+    }
+    x0 = llcrc_i_fold512(x0, llcrc_i_bcast_k(kt[5]), x3);
+    x1 = llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[4]), x0);
+    x0 = llcrc_i_fold512(x2, llcrc_i_bcast_k(kt[3]), x1);
+    rf = llcrc_i_reduce128(llcrc_i_lanes_to_128(x0, kt), 0);
+    r = llcrc_i_mulmod_hw(rf, llcrc_i_xpow8_hw(3 * len_s, 0), 0) ^
+        llcrc_i_mulmod_hw(LLCRC_I_C(uint32_t, s0), llcrc_i_xpow8_hw(2 * len_s, 0), 0) ^
+        llcrc_i_mulmod_hw(LLCRC_I_C(uint32_t, s1), llcrc_i_xpow8_hw(len_s, 0), 0) ^ LLCRC_I_C(uint32_t, s2);
+    t = 256 * m + 3 * len_s;
+    return llcrc_i_crc32c_sse42(r, p + t, n - t);
+}
+#endif
 
 LLCRCDEF uint32_t llcrc_crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2) {
     return llcrc_i_combine(crc1, crc2, len2, 0);
