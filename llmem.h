@@ -289,9 +289,12 @@ LLMEMDEF void llmem_i_cache_free_slow(llmem_cache *c, void *obj);
 /* thread-private fast paths: no atomic instruction, no lock */
 LLMEM_INLINE void *llmem_cache_alloc(llmem_cache *c) {
 #if LLMEM_MT
-    if (LLMEM_LIKELY(c->n != 0)) {
+    uint32_t n = c->n;
+    if (LLMEM_LIKELY(n != 0)) {
+        void *p = c->slots[n - 1];
+        c->n = n - 1;
         LLMEM_I_BUMP(c->allocs);
-        return c->slots[--c->n];
+        return p;
     }
 #else
     void *p = c->head;
@@ -305,9 +308,11 @@ LLMEM_INLINE void *llmem_cache_alloc(llmem_cache *c) {
 }
 LLMEM_INLINE void llmem_cache_free(llmem_cache *c, void *obj) {
 #if LLMEM_MT
-    if (LLMEM_LIKELY(c->n != c->cap)) {
+    uint32_t n = c->n;
+    if (LLMEM_LIKELY(n != c->cap)) {
+        c->slots[n] = obj;
+        c->n = n + 1;
         LLMEM_I_BUMP(c->frees);
-        c->slots[c->n++] = obj;
         return;
     }
     llmem_i_cache_free_slow(c, obj);
@@ -1438,9 +1443,15 @@ void llmem_thread_exit(void) {
 
 llmem_cache *llmem_pool_cache(llmem_pool *p) { return llmem_i_caches(p->reg); }
 
+/* fast paths: the calling thread's cache block for registration r, or NULL (then the slow path) */
+#define LLMEM_I_TLS_HIT(t, r) (LLMEM_LIKELY((t) != NULL) && LLMEM_LIKELY((t)->ent[(r)->id].gen == (r)->gen))
+
 void *llmem_pool_alloc(llmem_pool *p) {
-    llmem_cache *c = llmem_i_caches(p->reg);
-    return LLMEM_LIKELY(c != NULL) ? llmem_cache_alloc(c) : NULL;
+    llmem_i_tls *t = llmem_i_tls_cur;
+    llmem_cache *c;
+    if (LLMEM_I_TLS_HIT(t, &p->own_reg)) return llmem_cache_alloc(t->ent[p->own_reg.id].caches);
+    c = llmem_i_caches_slow(p->reg);
+    return c ? llmem_cache_alloc(c) : NULL;
 }
 
 static void llmem_i_free_nocache(llmem_pool *p, void *obj) {
@@ -1451,10 +1462,15 @@ static void llmem_i_free_nocache(llmem_pool *p, void *obj) {
 }
 
 void llmem_pool_free(llmem_pool *p, void *obj) {
+    llmem_i_tls *t = llmem_i_tls_cur;
     llmem_cache *c;
-    if (!obj) return;
-    c = llmem_i_caches(p->reg);
-    if (LLMEM_LIKELY(c != NULL)) llmem_cache_free(c, obj);
+    if (LLMEM_UNLIKELY(!obj)) return;
+    if (LLMEM_I_TLS_HIT(t, &p->own_reg)) {
+        llmem_cache_free(t->ent[p->own_reg.id].caches, obj);
+        return;
+    }
+    c = llmem_i_caches_slow(p->reg);
+    if (c) llmem_cache_free(c, obj);
     else llmem_i_free_nocache(p, obj);
 }
 
@@ -1677,9 +1693,11 @@ static void *llmem_i_large_alloc(llmem_sc *s, size_t size) {
 }
 
 void *llmem_sc_alloc(llmem_sc *s, size_t size) {
+    llmem_i_tls *t = llmem_i_tls_cur;
     llmem_cache *c;
     if (LLMEM_UNLIKELY(size > LLMEM_SC_MAX)) return llmem_i_large_alloc(s, size);
-    c = llmem_i_caches(&s->reg);
+    if (LLMEM_I_TLS_HIT(t, &s->reg)) return llmem_cache_alloc(t->ent[s->reg.id].caches + llmem_sc_class(size));
+    c = llmem_i_caches_slow(&s->reg);
     if (LLMEM_UNLIKELY(!c)) return NULL;
     return llmem_cache_alloc(c + llmem_sc_class(size));
 }
@@ -1696,7 +1714,14 @@ void llmem_sc_free(llmem_sc *s, void *p) {
         return;
     }
     LLMEM_ASSERT(h->magic == LLMEM_I_SLAB_MAGIC && h->cls < LLMEM_SC_CLASSES);
-    c = llmem_i_caches(&s->reg);
+    {
+        llmem_i_tls *t = llmem_i_tls_cur;
+        if (LLMEM_I_TLS_HIT(t, &s->reg)) {
+            llmem_cache_free(t->ent[s->reg.id].caches + h->cls, p);
+            return;
+        }
+    }
+    c = llmem_i_caches_slow(&s->reg);
     if (LLMEM_LIKELY(c != NULL)) llmem_cache_free(c + h->cls, p);
     else llmem_i_free_nocache(&s->cls[h->cls], p);
 }
@@ -2250,8 +2275,14 @@ int llmem_numa_node_memory(int node, uint64_t *total, uint64_t *free_bytes) {
 static signed char llmem_i_cpu_node[LLMEM_I_MAXCPU];
 static int llmem_i_cpu_node_ready;
 static int llmem_i_cpu_conf(void) {
-    long n = sysconf(_SC_NPROCESSORS_CONF);
-    return n > 0 ? (n > LLMEM_I_MAXCPU ? LLMEM_I_MAXCPU : LLMEM_I_SCAST(int, n)) : 1;
+    static int conf;
+    int c = __atomic_load_n(&conf, __ATOMIC_RELAXED);
+    if (!c) {
+        long n = sysconf(_SC_NPROCESSORS_CONF);
+        c = n > 0 ? (n > LLMEM_I_MAXCPU ? LLMEM_I_MAXCPU : LLMEM_I_SCAST(int, n)) : 1;
+        __atomic_store_n(&conf, c, __ATOMIC_RELAXED);
+    }
+    return c;
 }
 static void llmem_i_cpu_node_init(void) {
     int cpu, node;
@@ -2283,7 +2314,7 @@ static void llmem_i_cpu_node_init(void) {
 }
 
 int llmem_numa_node_of_cpu(int cpu) {
-    if (cpu < 0 || cpu >= llmem_i_cpu_conf()) return LLMEM_EINVAL;
+    if (cpu < 0 || cpu >= LLMEM_I_MAXCPU || cpu >= llmem_i_cpu_conf()) return LLMEM_EINVAL;
     llmem_i_cpu_node_init();
     return llmem_i_cpu_node[cpu];
 }
