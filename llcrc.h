@@ -448,7 +448,8 @@ LLCRC_I_INLINE uint64_t llcrc_i_mulfold(uint64_t a, uint64_t b) {
 #define LLCRC_I_POLY_C 0x82F63B78u  /* CRC-32C, reflected */
 #define LLCRC_I_POLY_Z 0xEDB88320u  /* CRC-32 (zlib), reflected */
 #define LLCRC_I_K3MAX 16            /* 3-way crc32c: up to 16 qwords per stream */
-#define LLCRC_I_NFOLD 8             /* fold distances: 128,256,384,512,1024,1536,2048 bits */
+#define LLCRC_I_NFOLD 8             /* fold distances: 128,256,384,512,1024,1536,2048,4096 bits */
+#define LLCRC_I_HYMAX 40            /* hybrid crc32c: precomputed shifts for up to 40 rounds */
 
 typedef struct llcrc_i_tables {
     uint32_t t[2][8][256];          /* [0] crc32c, [1] crc32: slice-by-8 */
@@ -458,6 +459,7 @@ typedef struct llcrc_i_tables {
     uint64_t k3[LLCRC_I_K3MAX + 1][2] LLCRC_I_ALIGN(16);   /* crc32c 3-way shifts */
     uint64_t gear[256];             /* gear / rolling table */
     uint64_t gear1[256];            /* gear << 1 */
+    uint32_t hy[LLCRC_I_HYMAX + 1][3]; /* crc32c hybrid: x^(8 * 24 m * {1,2,3}) mod P */
 } llcrc_i_tables;
 
 static llcrc_i_tables llcrc_i_tab;
@@ -528,6 +530,15 @@ static void llcrc_i_build_tables(void) {
         /* stream a is followed by 16k bytes, stream b by 8k bytes; v = r * x^(S-32) */
         llcrc_i_tab.k3[k][0] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 128 * k - 32), LLCRC_I_POLY_C);
         llcrc_i_tab.k3[k][1] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 64 * k - 32), LLCRC_I_POLY_C);
+    }
+    {
+        uint32_t step = llcrc_i_xpow_small(8 * 24, LLCRC_I_POLY_C);
+        llcrc_i_tab.hy[0][0] = llcrc_i_tab.hy[0][1] = llcrc_i_tab.hy[0][2] = 0x80000000u;
+        for (k = 1; k <= LLCRC_I_HYMAX; k++) {
+            llcrc_i_tab.hy[k][0] = llcrc_i_mulmod_bits(llcrc_i_tab.hy[k - 1][0], step, LLCRC_I_POLY_C);
+            llcrc_i_tab.hy[k][1] = llcrc_i_mulmod_bits(llcrc_i_tab.hy[k][0], llcrc_i_tab.hy[k][0], LLCRC_I_POLY_C);
+            llcrc_i_tab.hy[k][2] = llcrc_i_mulmod_bits(llcrc_i_tab.hy[k][1], llcrc_i_tab.hy[k][0], LLCRC_I_POLY_C);
+        }
     }
     for (i = 0; i < 256; i++) {
         llcrc_i_tab.gear[i] = llcrc_i_splitmix(&s);
@@ -981,7 +992,7 @@ LLCRCDEF uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len) {
     switch (lvl) {
 #if LLCRC_I_HAS_AVX512
     case LLCRC_PATH_AVX512:
-        if (len >= 8192) return ~llcrc_i_crc32c_hybrid(r, p, len);
+        if (len >= 4096) return ~llcrc_i_crc32c_hybrid(r, p, len);
         if (len > 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 0);
         return ~llcrc_i_crc32c_sse42(r, p, len);
 #endif
@@ -1109,6 +1120,11 @@ LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc32c_hybrid(uint32_t r, const unsig
     x1 = llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[4]), x0);
     x0 = llcrc_i_fold512(x2, llcrc_i_bcast_k(kt[3]), x1);
     rf = llcrc_i_reduce128(llcrc_i_lanes_to_128(x0, kt), 0);
+    if (m <= LLCRC_I_HYMAX && LLCRC_I_HY_Q == 3)
+        r = llcrc_i_mulmod_hw(rf, llcrc_i_tab.hy[m][2], 0) ^
+            llcrc_i_mulmod_hw(LLCRC_I_C(uint32_t, s0), llcrc_i_tab.hy[m][1], 0) ^
+            llcrc_i_mulmod_hw(LLCRC_I_C(uint32_t, s1), llcrc_i_tab.hy[m][0], 0) ^ LLCRC_I_C(uint32_t, s2);
+    else
     r = llcrc_i_mulmod_hw(rf, llcrc_i_xpow8_hw(3 * len_s, 0), 0) ^
         llcrc_i_mulmod_hw(LLCRC_I_C(uint32_t, s0), llcrc_i_xpow8_hw(2 * len_s, 0), 0) ^
         llcrc_i_mulmod_hw(LLCRC_I_C(uint32_t, s1), llcrc_i_xpow8_hw(len_s, 0), 0) ^ LLCRC_I_C(uint32_t, s2);
