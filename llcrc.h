@@ -911,7 +911,7 @@ LLCRC_I_TGT_AVX512 static __m128i llcrc_i_lanes_to_128(__m512i x0, uint64_t (*kt
 #endif /* AVX512 */
 
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigned char *p, size_t n) {
-    if (n < 64) return llcrc_i_crc32c_seq(r, p, n);
+    if (n < 128) return llcrc_i_crc32c_seq(r, p, n);
     if (n <= 256) return llcrc_i_crc32c_3way(r, p, n);
     return llcrc_i_crc_fold_sse(r, p, n, 0);
 }
@@ -1230,12 +1230,12 @@ LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_adler_avx512(uint32_t s1, uint32_t s2
                                       41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59,
                                       60, 61, 62, 63, 64);
     const __m512i ones = _mm512_set1_epi16(1);
-    while (n >= 128) {
-        size_t blk = n < LLCRC_I_ADLER_BLK ? (n & ~LLCRC_I_C(size_t, 127)) : LLCRC_I_ADLER_BLK, k;
+    while (n >= 64) {
+        size_t blk = n < LLCRC_I_ADLER_BLK ? (n & ~LLCRC_I_C(size_t, 63)) : LLCRC_I_ADLER_BLK, k;
         __m512i vs1 = _mm512_setzero_si512(), vps = _mm512_setzero_si512();
         __m512i vs2a = _mm512_setzero_si512(), vs2b = _mm512_setzero_si512();
         uint64_t t1, t2, tp;
-        for (k = 0; k < blk; k += 128) {
+        for (k = 0; k + 128 <= blk; k += 128) {
             __m512i d0 = _mm512_loadu_si512(p + k);
             __m512i d1 = _mm512_loadu_si512(p + k + 64);
             vps = _mm512_add_epi64(vps, vs1);
@@ -1245,20 +1245,38 @@ LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_adler_avx512(uint32_t s1, uint32_t s2
             vs1 = _mm512_add_epi64(vs1, _mm512_sad_epu8(d1, _mm512_setzero_si512()));
             vs2b = _mm512_add_epi32(vs2b, _mm512_madd_epi16(_mm512_maddubs_epi16(d1, w), ones));
         }
-        t1 = LLCRC_I_C(uint64_t, llcrc_i_hsum512(vs1));
-        tp = LLCRC_I_C(uint64_t, llcrc_i_hsum512(vps));
-        t2 = LLCRC_I_C(uint64_t, llcrc_i_hsum512(
+        if (k < blk) {
+            __m512i d0 = _mm512_loadu_si512(p + k);
+            vps = _mm512_add_epi64(vps, vs1);
+            vs1 = _mm512_add_epi64(vs1, _mm512_sad_epu8(d0, _mm512_setzero_si512()));
+            vs2a = _mm512_add_epi32(vs2a, _mm512_madd_epi16(_mm512_maddubs_epi16(d0, w), ones));
+        }
+        t1 = llcrc_i_hsum512(vs1);
+        tp = llcrc_i_hsum512(vps);
+        t2 = llcrc_i_hsum512(
             _mm512_add_epi64(_mm512_add_epi64(_mm512_cvtepu32_epi64(_mm512_castsi512_si256(vs2a)),
                                               _mm512_cvtepu32_epi64(_mm512_maskz_extracti64x4_epi64(0xF, vs2a, 1))),
                              _mm512_add_epi64(_mm512_cvtepu32_epi64(_mm512_castsi512_si256(vs2b)),
-                                              _mm512_cvtepu32_epi64(_mm512_maskz_extracti64x4_epi64(0xF, vs2b, 1))))));
+                                              _mm512_cvtepu32_epi64(_mm512_maskz_extracti64x4_epi64(0xF, vs2b, 1)))));
         t2 += LLCRC_I_C(uint64_t, s2) + LLCRC_I_C(uint64_t, s1) * blk + 64 * tp;
         s1 = LLCRC_I_C(uint32_t, (s1 + t1) % LLCRC_I_ADLER_MOD);
         s2 = LLCRC_I_C(uint32_t, t2 % LLCRC_I_ADLER_MOD);
         p += blk;
         n -= blk;
     }
-    return llcrc_i_adler_port(s1, s2, p, n);
+    if (n) {
+        /* 1..63 bytes: masked load; weights 64..1 give sum((64-i) b_i) = sum((n-i) b_i) + (64-n) sum(b_i) */
+        __m512i d = _mm512_maskz_loadu_epi8(_cvtu64_mask64((~0ull) >> (64 - n)), p);
+        uint64_t t1 = llcrc_i_hsum512(_mm512_sad_epu8(d, _mm512_setzero_si512()));
+        uint64_t tw = llcrc_i_hsum512(_mm512_cvtepu32_epi64(_mm512_castsi512_si256(
+                          _mm512_madd_epi16(_mm512_maddubs_epi16(d, w), ones)))) +
+                      llcrc_i_hsum512(_mm512_cvtepu32_epi64(_mm512_maskz_extracti64x4_epi64(
+                          0xF, _mm512_madd_epi16(_mm512_maddubs_epi16(d, w), ones), 1)));
+        uint64_t t2 = s2 + LLCRC_I_C(uint64_t, s1) * n + tw - (64 - n) * t1;
+        s1 = LLCRC_I_C(uint32_t, (s1 + t1) % LLCRC_I_ADLER_MOD);
+        s2 = LLCRC_I_C(uint32_t, t2 % LLCRC_I_ADLER_MOD);
+    }
+    return (s2 << 16) | s1;
 }
 #endif
 
@@ -1690,15 +1708,25 @@ LLCRC_I_TGT_AVX2 static void llcrc_i_x3_scr_avx2(uint64_t *acc, const unsigned c
 #if LLCRC_I_HAS_AVX512
 LLCRC_I_TGT_AVX512 static void llcrc_i_x3_acc_avx512(uint64_t *acc, const unsigned char *p,
                                                      const unsigned char *s, size_t n) {
-    __m512i a = _mm512_loadu_si512(acc);
+    __m512i a = _mm512_loadu_si512(acc), b = _mm512_setzero_si512();
     size_t k;
-    for (k = 0; k < n; k++, p += 64, s += 8) {
+    /* two stripes per round into two sums (the accumulation is a plain sum per lane) */
+    for (k = 0; k + 2 <= n; k += 2, p += 128, s += 16) {
+        __m512i d0 = _mm512_loadu_si512(p), d1 = _mm512_loadu_si512(p + 64);
+        __m512i k0 = _mm512_xor_si512(d0, _mm512_loadu_si512(s));
+        __m512i k1 = _mm512_xor_si512(d1, _mm512_loadu_si512(s + 8));
+        __m512i m0 = _mm512_mul_epu32(k0, _mm512_srli_epi64(k0, 32));
+        __m512i m1 = _mm512_mul_epu32(k1, _mm512_srli_epi64(k1, 32));
+        a = _mm512_add_epi64(a, _mm512_add_epi64(m0, _mm512_shuffle_epi32(d0, _MM_PERM_BADC)));
+        b = _mm512_add_epi64(b, _mm512_add_epi64(m1, _mm512_shuffle_epi32(d1, _MM_PERM_BADC)));
+    }
+    if (k < n) {
         __m512i d = _mm512_loadu_si512(p);
         __m512i kk = _mm512_xor_si512(d, _mm512_loadu_si512(s));
         __m512i m = _mm512_mul_epu32(kk, _mm512_srli_epi64(kk, 32));
         a = _mm512_add_epi64(a, _mm512_add_epi64(m, _mm512_shuffle_epi32(d, _MM_PERM_BADC)));
     }
-    _mm512_storeu_si512(acc, a);
+    _mm512_storeu_si512(acc, _mm512_add_epi64(a, b));
 }
 LLCRC_I_TGT_AVX512 static void llcrc_i_x3_scr_avx512(uint64_t *acc, const unsigned char *s) {
     const __m512i pr = _mm512_set1_epi32(LLCRC_I_C(int, LLCRC_I_P32_1));
