@@ -481,19 +481,24 @@ static int bench(void) {
     llb_bytes(t, (double)old_n);
     for (k = ED_NONE; k <= ED_UNRELATED; k++) {
         ds_stats st;
-        uint64_t best = UINT64_MAX, d = 0, a = 0;
+        uint64_t best = UINT64_MAX, d = 0, a = 0, bd = 0, ba = 0;
         long p = 0;
         int rep;
         char name[96];
         new_n = make_new((ed_kind)k, old, old_n, nw, 200);
         for (rep = 0; rep < 3; rep++) {
             p = sync_once(&cdc, old, old_n, nw, new_n, &st, &d, &a);
-            if (d + a < best) best = d + a;
+            if (d + a < best) {
+                best = d + a;
+                bd = d;
+                ba = a;
+            }
         }
         snprintf(name, sizeof name, "%s (%s)", ed_name((ed_kind)k), k == ED_NONE || k == ED_APPEND || k == ED_UNRELATED ? "-" : "200 edits");
         llb_add(t, name, (double)best, 0);
-        llb_note(t, "patch %ld B = %.3f%% of %zu B; %zu copy / %zu xor / %zu literal%s", p,
-                 100.0 * (double)p / (double)new_n, new_n, st.copies, st.xors, st.literals, p < 0 ? " MISMATCH" : "");
+        llb_note(t, "patch %ld B = %.3f%% of %zu B; %zu copy / %zu xor / %zu literal; diff %.0f ms, apply+verify %.0f ms%s",
+                 p, 100.0 * (double)p / (double)new_n, new_n, st.copies, st.xors, st.literals, (double)bd / 1e6,
+                 (double)ba / 1e6, p < 0 ? " MISMATCH" : "");
     }
     llb_print(t);
     llb_table_free(t);
