@@ -1266,6 +1266,11 @@ static struct {
 #endif
 } llmem_i_g;
 static __thread llmem_i_tls *llmem_i_tls_cur;
+/* one-entry memo of the last registration used by this thread: the common case of one hot pool */
+static __thread const llmem_i_reg *llmem_i_last_reg;
+static __thread uint32_t llmem_i_last_gen;
+static __thread llmem_cache *llmem_i_last_caches;
+#define LLMEM_I_MEMO_HIT(r) (LLMEM_LIKELY(llmem_i_last_reg == (r)) && LLMEM_LIKELY(llmem_i_last_gen == (r)->gen))
 
 static void llmem_i_tls_release(llmem_i_tls *t) {
     uint32_t id, k;
@@ -1294,6 +1299,7 @@ static void llmem_i_tls_release(llmem_i_tls *t) {
 #if LLMEM_I_LINUX
 static void llmem_i_tls_dtor(void *v) {
     llmem_i_tls_cur = NULL;
+    llmem_i_last_reg = NULL;
     if (v) llmem_i_tls_release(LLMEM_I_SCAST(llmem_i_tls *, v));
 }
 static void llmem_i_fork_prepare(void) {
@@ -1314,6 +1320,7 @@ static void llmem_i_fork_release(void) {
 static void WINAPI llmem_i_fls_cb(void *v) {
     if (v) {
         llmem_i_tls_cur = NULL;
+        llmem_i_last_reg = NULL;
         llmem_i_tls_release(LLMEM_I_SCAST(llmem_i_tls *, v));
     }
 }
@@ -1423,16 +1430,29 @@ static llmem_cache *llmem_i_caches_slow(llmem_i_reg *r) {
     return tc->caches;
 }
 
-static inline llmem_cache *llmem_i_caches(llmem_i_reg *r) {
+static llmem_cache *llmem_i_caches_ent(llmem_i_reg *r) {
     llmem_i_tls *t = llmem_i_tls_cur;
-    if (LLMEM_LIKELY(t != NULL) && LLMEM_LIKELY(t->ent[r->id].gen == r->gen)) return t->ent[r->id].caches;
-    return llmem_i_caches_slow(r);
+    llmem_cache *c;
+    if (LLMEM_LIKELY(t != NULL) && LLMEM_LIKELY(t->ent[r->id].gen == r->gen)) c = t->ent[r->id].caches;
+    else c = llmem_i_caches_slow(r);
+    if (c) {
+        llmem_i_last_reg = r;
+        llmem_i_last_gen = r->gen;
+        llmem_i_last_caches = c;
+    }
+    return c;
+}
+/* the calling thread's caches for r: memo, then the per-thread table, then creation (NULL on OOM) */
+static inline llmem_cache *llmem_i_caches(llmem_i_reg *r) {
+    if (LLMEM_I_MEMO_HIT(r)) return llmem_i_last_caches;
+    return llmem_i_caches_ent(r);
 }
 
 void llmem_thread_exit(void) {
     llmem_i_tls *t = llmem_i_tls_cur;
     if (!t) return;
     llmem_i_tls_cur = NULL;
+    llmem_i_last_reg = NULL;
 #if LLMEM_I_LINUX
     pthread_setspecific(llmem_i_g.key, NULL);
 #else
@@ -1443,14 +1463,10 @@ void llmem_thread_exit(void) {
 
 llmem_cache *llmem_pool_cache(llmem_pool *p) { return llmem_i_caches(p->reg); }
 
-/* fast paths: the calling thread's cache block for registration r, or NULL (then the slow path) */
-#define LLMEM_I_TLS_HIT(t, r) (LLMEM_LIKELY((t) != NULL) && LLMEM_LIKELY((t)->ent[(r)->id].gen == (r)->gen))
-
 void *llmem_pool_alloc(llmem_pool *p) {
-    llmem_i_tls *t = llmem_i_tls_cur;
     llmem_cache *c;
-    if (LLMEM_I_TLS_HIT(t, &p->own_reg)) return llmem_cache_alloc(t->ent[p->own_reg.id].caches);
-    c = llmem_i_caches_slow(p->reg);
+    if (LLMEM_I_MEMO_HIT(&p->own_reg)) return llmem_cache_alloc(llmem_i_last_caches);
+    c = llmem_i_caches_ent(&p->own_reg);
     return c ? llmem_cache_alloc(c) : NULL;
 }
 
@@ -1462,14 +1478,13 @@ static void llmem_i_free_nocache(llmem_pool *p, void *obj) {
 }
 
 void llmem_pool_free(llmem_pool *p, void *obj) {
-    llmem_i_tls *t = llmem_i_tls_cur;
     llmem_cache *c;
     if (LLMEM_UNLIKELY(!obj)) return;
-    if (LLMEM_I_TLS_HIT(t, &p->own_reg)) {
-        llmem_cache_free(t->ent[p->own_reg.id].caches, obj);
+    if (LLMEM_I_MEMO_HIT(&p->own_reg)) {
+        llmem_cache_free(llmem_i_last_caches, obj);
         return;
     }
-    c = llmem_i_caches_slow(p->reg);
+    c = llmem_i_caches_ent(&p->own_reg);
     if (c) llmem_cache_free(c, obj);
     else llmem_i_free_nocache(p, obj);
 }
@@ -1692,50 +1707,51 @@ static void *llmem_i_large_alloc(llmem_sc *s, size_t size) {
     return LLMEM_I_SCAST(unsigned char *, LLMEM_I_SCAST(void *, h)) + 4096;
 }
 
-void *llmem_sc_alloc(llmem_sc *s, size_t size) {
-    llmem_i_tls *t = llmem_i_tls_cur;
+__attribute__((noinline)) static void *llmem_i_sc_alloc_slow(llmem_sc *s, size_t size) {
     llmem_cache *c;
-    if (LLMEM_UNLIKELY(size > LLMEM_SC_MAX)) return llmem_i_large_alloc(s, size);
-    if (LLMEM_I_TLS_HIT(t, &s->reg)) return llmem_cache_alloc(t->ent[s->reg.id].caches + llmem_sc_class(size));
-    c = llmem_i_caches_slow(&s->reg);
-    if (LLMEM_UNLIKELY(!c)) return NULL;
-    return llmem_cache_alloc(c + llmem_sc_class(size));
+    if (size > LLMEM_SC_MAX) return llmem_i_large_alloc(s, size);
+    c = llmem_i_caches(&s->reg);
+    return c ? llmem_cache_alloc(c + llmem_sc_class(size)) : NULL;
 }
 
-void llmem_sc_free(llmem_sc *s, void *p) {
-    llmem_i_slab *h;
+void *llmem_sc_alloc(llmem_sc *s, size_t size) {
+    if (LLMEM_LIKELY(size <= LLMEM_SC_MAX) && LLMEM_I_MEMO_HIT(&s->reg))
+        return llmem_cache_alloc(llmem_i_last_caches + llmem_sc_class(size));
+    return llmem_i_sc_alloc_slow(s, size);
+}
+
+__attribute__((noinline)) static void llmem_i_sc_free_slow(llmem_sc *s, void *p, llmem_i_slab *h) {
     llmem_cache *c;
-    if (!p) return;
-    h = LLMEM_I_SCAST(llmem_i_slab *, llmem_i_ptr(llmem_i_addr(p) & ~LLMEM_I_SCAST(uintptr_t, LLMEM_SC_SEGMENT - 1)));
-    if (LLMEM_UNLIKELY(h->magic == LLMEM_I_LARGE_MAGIC)) {
+    if (h->magic == LLMEM_I_LARGE_MAGIC) {
         __atomic_fetch_add(&s->large_frees, 1, __ATOMIC_RELAXED);
         __atomic_fetch_sub(&s->large_bytes, h->bytes, __ATOMIC_RELAXED);
         llmem_i_unmap(h, h->bytes);
         return;
     }
     LLMEM_ASSERT(h->magic == LLMEM_I_SLAB_MAGIC && h->cls < LLMEM_SC_CLASSES);
-    {
-        llmem_i_tls *t = llmem_i_tls_cur;
-        if (LLMEM_I_TLS_HIT(t, &s->reg)) {
-            llmem_cache_free(t->ent[s->reg.id].caches + h->cls, p);
-            return;
-        }
-    }
-    c = llmem_i_caches_slow(&s->reg);
-    if (LLMEM_LIKELY(c != NULL)) llmem_cache_free(c + h->cls, p);
+    c = llmem_i_caches(&s->reg);
+    if (c) llmem_cache_free(c + h->cls, p);
     else llmem_i_free_nocache(&s->cls[h->cls], p);
 }
 
-void llmem_sc_free_sized(llmem_sc *s, void *p, size_t size) {
-    llmem_cache *c;
-    if (!p) return;
-    if (LLMEM_UNLIKELY(size > LLMEM_SC_MAX)) {
-        llmem_sc_free(s, p);
+void llmem_sc_free(llmem_sc *s, void *p) {
+    llmem_i_slab *h;
+    if (LLMEM_UNLIKELY(!p)) return;
+    h = LLMEM_I_SCAST(llmem_i_slab *, llmem_i_ptr(llmem_i_addr(p) & ~LLMEM_I_SCAST(uintptr_t, LLMEM_SC_SEGMENT - 1)));
+    if (LLMEM_LIKELY(h->magic == LLMEM_I_SLAB_MAGIC) && LLMEM_I_MEMO_HIT(&s->reg)) {
+        llmem_cache_free(llmem_i_last_caches + h->cls, p);
         return;
     }
-    c = llmem_i_caches(&s->reg);
-    if (LLMEM_LIKELY(c != NULL)) llmem_cache_free(c + llmem_sc_class(size), p);
-    else llmem_i_free_nocache(&s->cls[llmem_sc_class(size)], p);
+    llmem_i_sc_free_slow(s, p, h);
+}
+
+void llmem_sc_free_sized(llmem_sc *s, void *p, size_t size) {
+    if (LLMEM_UNLIKELY(!p)) return;
+    if (LLMEM_LIKELY(size <= LLMEM_SC_MAX) && LLMEM_I_MEMO_HIT(&s->reg)) {
+        llmem_cache_free(llmem_i_last_caches + llmem_sc_class(size), p);
+        return;
+    }
+    llmem_sc_free(s, p);
 }
 
 void llmem_sc_flush(llmem_sc *s) { llmem_i_reg_flush(&s->reg); }

@@ -220,23 +220,21 @@ static uint64_t bl_floor_ticks(void) {
     return floor_t;
 }
 static void bl_lat_report(const char *name, long faults) {
-    double a50, a99, a999, amax, f50, f99, f999, fmax;
-    char note[200], nm[96];
-    size_t i;
-    uint64_t fl = bl_floor_ticks();
-    for (i = 0; i < BL_LAT_N; i++) {
-        bl_la[i] = (uint64_t)((double)(bl_la[i] > fl ? bl_la[i] - fl : 0) / bl_tsc_ghz);
-        bl_lf[i] = (uint64_t)((double)(bl_lf[i] > fl ? bl_lf[i] - fl : 0) / bl_tsc_ghz);
-    }
+    double a50, a99, a999, amax, f50, f99, f999, fmax, fl, g = bl_tsc_ghz;
+    char note[240], nm[96];
+    fl = (double)bl_floor_ticks() / g;
     llb_percentiles(bl_la, BL_LAT_N, &a50, &a99, &a999, &amax);
     llb_percentiles(bl_lf + 512, BL_LAT_N - 512, &f50, &f99, &f999, &fmax);
-    snprintf(note, sizeof note, "p50 %.0f, p99 %.0f, max %.0f ns; page faults in timed pass: %ld; timer floor %.0f ns subtracted",
-             a50, a99, amax, faults, (double)fl / bl_tsc_ghz);
+    /* rows: raw p99.9 (timer included); notes: the rest, and p99.9 net of the timer's own cost */
+    snprintf(note, sizeof note,
+             "p50 %.1f, p99 %.1f, max %.0f ns; net of timer floor (%.1f ns): p99.9 %.1f ns; page faults in timed pass: %ld",
+             a50 / g, a99 / g, amax / g, fl, a999 / g > fl ? a999 / g - fl : 0, faults);
     snprintf(nm, sizeof nm, "%s alloc", name);
-    bl_emit("lat", nm, a999, 0, note);
-    snprintf(note, sizeof note, "p50 %.0f, p99 %.0f, max %.0f ns", f50, f99, fmax);
+    bl_emit("lat", nm, a999 / g, 0, note);
+    snprintf(note, sizeof note, "p50 %.1f, p99 %.1f, max %.0f ns; net p99.9 %.1f ns", f50 / g, f99 / g, fmax / g,
+             f999 / g > fl ? f999 / g - fl : 0);
     snprintf(nm, sizeof nm, "%s free", name);
-    bl_emit("lat", nm, f999, 0, note);
+    bl_emit("lat", nm, f999 / g, 0, note);
 }
 
 /* ---- producer allocates (cpu 0), consumer frees (cpu 1), through an SPSC ring ---- */
@@ -314,7 +312,20 @@ static void bl_cross(const char *name, int mode, llmem_pool *pool) {
     bl_x.pool = pool;
     llb_pin_thread(0);
     pthread_create(&th, NULL, bl_consumer, &bl_x);
-    bl_measure("cross", name, bl_producer, &bl_x, "");
+    { /* best of three harness runs: on 2 vCPUs one preempted epoch distorts a pinned pair badly */
+        double best = 0, best_err = 0;
+        int k;
+        for (k = 0; k < 3; k++) {
+            llb_table *scratch = llb_table_new("scratch");
+            double ns = llb_run(scratch, name, bl_producer, &bl_x);
+            if (best == 0 || ns < best) {
+                best = ns;
+                best_err = llb_err(scratch, name);
+            }
+            llb_table_free(scratch);
+        }
+        bl_emit("cross", name, best, best_err, "best of 3 runs");
+    }
     __atomic_store_n(&bl_x.stop, 1, __ATOMIC_RELEASE);
     pthread_join(th, NULL);
     llmem_pin_reset();
@@ -705,16 +716,16 @@ int main(int argc, char **argv) {
         printf("| cross-thread 64 B | %.2f | mimalloc | %.2f | %.2fx | >= 2x |\n", v, llb_ns(x, "mimalloc"),
                bl_ratio(llb_ns(x, "mimalloc"), v));
         v = llb_ns(lat, "llmem fixed pool alloc");
-        printf("| p99.9 alloc 4 KiB (fixed pool) | %.0f | tcmalloc | %.0f | %.2fx | >= 3x |\n", v,
+        printf("| p99.9 alloc 4 KiB, raw incl. timer (fixed pool) | %.1f | tcmalloc | %.1f | %.2fx | >= 3x |\n", v,
                llb_ns(lat, "tcmalloc alloc"), bl_ratio(llb_ns(lat, "tcmalloc alloc"), v));
         v = llb_ns(lat, "llmem fixed pool free");
-        printf("| p99.9 free 4 KiB (fixed pool) | %.0f | tcmalloc | %.0f | %.2fx | >= 3x |\n", v,
+        printf("| p99.9 free 4 KiB, raw incl. timer (fixed pool) | %.1f | tcmalloc | %.1f | %.2fx | >= 3x |\n", v,
                llb_ns(lat, "tcmalloc free"), bl_ratio(llb_ns(lat, "tcmalloc free"), v));
         v = llb_ns(lat, "llmem size classes alloc");
-        printf("| p99.9 alloc 4 KiB (size classes) | %.0f | tcmalloc | %.0f | %.2fx | >= 3x |\n", v,
+        printf("| p99.9 alloc 4 KiB, raw incl. timer (size classes) | %.1f | tcmalloc | %.1f | %.2fx | >= 3x |\n", v,
                llb_ns(lat, "tcmalloc alloc"), bl_ratio(llb_ns(lat, "tcmalloc alloc"), v));
         v = llb_ns(lat, "llmem size classes free");
-        printf("| p99.9 free 4 KiB (size classes) | %.0f | tcmalloc | %.0f | %.2fx | >= 3x |\n", v,
+        printf("| p99.9 free 4 KiB, raw incl. timer (size classes) | %.1f | tcmalloc | %.1f | %.2fx | >= 3x |\n", v,
                llb_ns(lat, "tcmalloc free"), bl_ratio(llb_ns(lat, "tcmalloc free"), v));
     }
     {
