@@ -44,7 +44,10 @@
      LLPMEM_FORCE_NT=avx512|movdir64b|avx2|sse2|none             non-temporal copy path (same rule)
      LLPMEM_NO_NT=1         no non-temporal stores (cached stores + write-back always)
      LLPMEM_NO_AVX512=1, LLPMEM_NO_AVX2=1, LLPMEM_NO_MOVDIR64B=1   skip that path in automatic selection
-     LLPMEM_NT_THRESHOLD=n  copies of n bytes or more use non-temporal stores
+     LLPMEM_NT_THRESHOLD=n  copies of n bytes or more use non-temporal stores; from n/4 bytes when the
+                            destination starts or ends on a 64-byte boundary (default 256, measured on
+                            Zen 4: an aligned 64 B non-temporal copy persists 1.6x faster than cached
+                            stores + clwb, a copy with a partial line at both ends only from ~256 B)
      LLPMEM_FORCE_PMEM=1|0  treat every mapping as persistent memory (1) or as ordinary memory (0)
      LLPMEM_FORCE_EADR=1|0  the CPU caches are (1) or are not (0) in the persistence domain
 
@@ -65,6 +68,12 @@
      crash sim llpmem_sim_set_hook  llpmem_sim_events  llpmem_sim_crash_image  llpmem_sim_crash
                llpmem_sim_unflushed                                     (LLPMEM_CRASH_SIM builds only)
      misc      llpmem_strerror(rc)  llpmem_version()
+
+   PLATFORMS
+   Linux x86-64 (clwb / clflushopt / clflush from cpuid; AVX-512, AVX2, SSE2 and movdir64b copy paths) and
+   Linux aarch64 (DC CVAP when HWCAP_DCPOP, else DC CVAC; DSB SY as the drain; cached copies + write-back).
+   qemu-user 7.2 advertises HWCAP_DCPOP but faults on DC CVAP: run with LLPMEM_FORCE_FLUSH=cvac there.
+   Other POSIX systems: msync paths only. Windows: not supported yet.
 
    THREADS
    Flushing, copies and statistics may be used from any number of threads. llpmem_open/attach/close are
@@ -389,9 +398,11 @@ extern "C" {
 #define LLPMEM_I_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define LLPMEM_I_ADD(p, v) ((void)__atomic_fetch_add((p), (v), __ATOMIC_RELAXED))
 #if defined(__GNUC__)
+#define LLPMEM_I_NOINLINE __attribute__((noinline))
 #define LLPMEM_I_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LLPMEM_I_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
+#define LLPMEM_I_NOINLINE
 #define LLPMEM_I_LIKELY(x) (x)
 #define LLPMEM_I_UNLIKELY(x) (x)
 #endif
@@ -1364,7 +1375,7 @@ static inline size_t llpmem_i_wb_counted(llpmem_region *r, const void *addr, siz
     return lines;
 }
 
-static int llpmem_i_persist_slow(llpmem_region *r, const void *addr, size_t len, bool drain) {
+LLPMEM_I_NOINLINE static int llpmem_i_persist_slow(llpmem_region *r, const void *addr, size_t len, bool drain) {
     llpmem_i_stats *s;
     uint64_t t0 = 0;
     int rc = 0;
@@ -1444,20 +1455,26 @@ LLPMEMDEF void llpmem_pmem_persist(const void *addr, size_t len) {
    ------------------------------------------------------------------------------------------------------ */
 #ifdef LLPMEM_I_HAVE_AVX512
 __attribute__((target("avx512f"))) static void llpmem_i_nt_fwd_avx512(char *d, const char *s, size_t lines) {
-    while (lines >= 8) {
-        __m512i a0 = _mm512_loadu_si512((const void *)s), a1 = _mm512_loadu_si512((const void *)(s + 64));
-        __m512i a2 = _mm512_loadu_si512((const void *)(s + 128)), a3 = _mm512_loadu_si512((const void *)(s + 192));
-        __m512i a4 = _mm512_loadu_si512((const void *)(s + 256)), a5 = _mm512_loadu_si512((const void *)(s + 320));
-        __m512i a6 = _mm512_loadu_si512((const void *)(s + 384)), a7 = _mm512_loadu_si512((const void *)(s + 448));
-        _mm512_stream_si512((__m512i *)d, a0);
-        _mm512_stream_si512((__m512i *)(d + 64), a1);
-        _mm512_stream_si512((__m512i *)(d + 128), a2);
-        _mm512_stream_si512((__m512i *)(d + 192), a3);
-        _mm512_stream_si512((__m512i *)(d + 256), a4);
-        _mm512_stream_si512((__m512i *)(d + 320), a5);
-        _mm512_stream_si512((__m512i *)(d + 384), a6);
-        _mm512_stream_si512((__m512i *)(d + 448), a7);
+    while (lines >= 16) { /* 1 KiB per round: 16 loads, then 16 streaming stores */
+        __m512i v[16];
+        int k;
+        for (k = 0; k < 16; k++) v[k] = _mm512_loadu_si512((const void *)(s + 64 * k));
+        for (k = 0; k < 16; k++) _mm512_stream_si512((__m512i *)(d + 64 * k), v[k]);
+        d += 1024; s += 1024; lines -= 16;
+    }
+    if (lines >= 8) {
+        __m512i v[8];
+        int k;
+        for (k = 0; k < 8; k++) v[k] = _mm512_loadu_si512((const void *)(s + 64 * k));
+        for (k = 0; k < 8; k++) _mm512_stream_si512((__m512i *)(d + 64 * k), v[k]);
         d += 512; s += 512; lines -= 8;
+    }
+    if (lines >= 4) {
+        __m512i v[4];
+        int k;
+        for (k = 0; k < 4; k++) v[k] = _mm512_loadu_si512((const void *)(s + 64 * k));
+        for (k = 0; k < 4; k++) _mm512_stream_si512((__m512i *)(d + 64 * k), v[k]);
+        d += 256; s += 256; lines -= 4;
     }
     while (lines--) {
         _mm512_stream_si512((__m512i *)d, _mm512_loadu_si512((const void *)s));
@@ -1716,18 +1733,12 @@ LLPMEMDEF void *llpmem_pmem_memset(void *dst, int c, size_t n, unsigned flags) {
     return dst;
 }
 
-static int llpmem_i_copy_checked(void *dst, const void *src, size_t n, bool set, int c, bool drain) {
+LLPMEM_I_NOINLINE static int llpmem_i_copy_slow(int i, void *dst, const void *src, size_t n, bool set, int c,
+                                                 bool drain) {
     llpmem_region *r;
     llpmem_i_stats *s;
     uint64_t t0 = 0;
-    int rc = 0, i = llpmem_i_find_slot(dst, n), m;
-    if (LLPMEM_I_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
-    m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
-    if (LLPMEM_I_LIKELY(m != LLPMEM_I_MODE_SLOW)) {
-        (void)llpmem_i_pmem_copy((char *)dst, (const char *)src, n, drain ? 0u : LLPMEM_F_NODRAIN, set, c,
-                                 m == LLPMEM_I_MODE_FENCE);
-        return 0;
-    }
+    int rc = 0;
     r = __atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE);
     if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT;
     s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
@@ -1752,6 +1763,18 @@ static int llpmem_i_copy_checked(void *dst, const void *src, size_t n, bool set,
         }
     }
     return rc;
+}
+
+static inline int llpmem_i_copy_checked(void *dst, const void *src, size_t n, bool set, int c, bool drain) {
+    int i = llpmem_i_find_slot(dst, n), m;
+    if (LLPMEM_I_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
+    m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
+    if (LLPMEM_I_LIKELY(m != LLPMEM_I_MODE_SLOW)) {
+        (void)llpmem_i_pmem_copy((char *)dst, (const char *)src, n, drain ? 0u : LLPMEM_F_NODRAIN, set, c,
+                                 m == LLPMEM_I_MODE_FENCE);
+        return 0;
+    }
+    return llpmem_i_copy_slow(i, dst, src, n, set, c, drain);
 }
 
 LLPMEMDEF int llpmem_memcpy_persist(void *dst, const void *src, size_t n) {
