@@ -276,18 +276,26 @@ LLQDEF const char *llq_strerror(int err);
 /* SPSC ring                                                                                   */
 
 typedef struct llq_spsc {
-    /* producer block: written by the producer only; `head` is read by the consumer */
-    size_t head;       /* next index to write (published with release) */
+    /* the line the consumer reads: producer index + "edge mailbox", a copy of the newest item.
+       A consumer that catches up with the producer takes the item from here, so the hand-off costs
+       one cache-line transfer instead of two (index, then slot) and the consumer does not pull slot
+       lines the producer is still filling. */
+    size_t head;   /* next index to write (published with release) */
+    size_t mb_seq; /* index of the item in mb; written before the data (seqlock-style) */
+    unsigned char mb[LLQ_CACHE_LINE - 2 * sizeof(size_t)];
+    /* producer-private line */
     size_t tail_cache; /* producer's cached copy of tail */
     size_t mask;
     size_t esize;
-    LLQ_I_PAD(4 * sizeof(size_t));
+    size_t mb_on; /* esize fits the mailbox */
+    char pad_[LLQ_ISOLATE - LLQ_CACHE_LINE - 4 * sizeof(size_t)];
     /* consumer block */
     size_t tail;       /* next index to read (published with release) */
     size_t head_cache; /* consumer's cached copy of head */
     size_t cmask;
     size_t cesize;
-    char cpad_[LLQ_ISOLATE - 4 * sizeof(size_t)];
+    size_t cmb;
+    char cpad_[LLQ_ISOLATE - 5 * sizeof(size_t)];
     /* slots follow */
 } llq_spsc;
 
@@ -298,6 +306,26 @@ LLQ_INLINE unsigned char *llq_i_spsc_slots(llq_spsc *q) {
     return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_spsc);
 }
 LLQ_INLINE size_t llq_spsc_capacity(const llq_spsc *q) { return q->mask + 1; }
+#define LLQ_SPSC_MAILBOX (LLQ_CACHE_LINE - 2 * sizeof(size_t)) /* elements up to this size use it */
+
+LLQ_INLINE void llq_i_spsc_mb_put(llq_spsc *q, size_t h, const void *e, size_t n) {
+    LLQ_I_STORE(&q->mb_seq, h, LLQ_RLX);
+    __atomic_thread_fence(LLQ_REL);
+    llq_i_atomic_store_bytes(q->mb, e, n);
+}
+/* after a burst or a commit ending before index `end`: mirror the last item, so that the mailbox
+   never holds an item old enough for its index to come round again (32-bit size_t) */
+LLQ_INLINE void llq_i_spsc_mb_last(llq_spsc *q, size_t end) {
+    if (q->mb_on)
+        llq_i_spsc_mb_put(q, end - 1, LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_spsc) + ((end - 1) & q->mask) * q->esize,
+                          q->esize);
+}
+LLQ_INLINE bool llq_i_spsc_mb_get(llq_spsc *q, size_t t, void *e) {
+    if (LLQ_I_LOAD(&q->mb_seq, LLQ_ACQ) != t) return false;
+    llq_i_atomic_load_bytes(e, q->mb, q->cesize);
+    __atomic_thread_fence(LLQ_ACQ);
+    return LLQ_I_LOAD(&q->mb_seq, LLQ_RLX) == t;
+}
 
 /* producer: free slots (refreshes the cached tail only if fewer than `want` look free) */
 LLQ_INLINE size_t llq_i_spsc_free(llq_spsc *q, size_t h, size_t want) {
@@ -325,17 +353,24 @@ LLQ_INLINE bool llq_spsc_push(llq_spsc *q, const void *e) {
         if (h - q->tail_cache > q->mask) return false;
     }
     llq_i_copy(llq_i_spsc_slots(q) + (h & q->mask) * q->esize, e, q->esize);
+    if (q->mb_on) llq_i_spsc_mb_put(q, h, e, q->esize);
     LLQ_I_STORE(&q->head, h + 1, LLQ_REL);
     return true;
 }
 
 LLQ_INLINE bool llq_spsc_pop(llq_spsc *q, void *e) {
     size_t t = LLQ_I_LOAD(&q->tail, LLQ_RLX);
+    unsigned char *s = llq_i_spsc_slots(q) + (t & q->cmask) * q->cesize;
     if (LLQ_UNLIKELY(t == q->head_cache)) {
         q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);
         if (t == q->head_cache) return false;
+        /* at the edge: the item is probably in the mailbox on the line we just fetched */
+        if (q->cmb && llq_i_spsc_mb_get(q, t, e)) {
+            LLQ_I_STORE(&q->tail, t + 1, LLQ_REL);
+            return true;
+        }
     }
-    llq_i_copy(e, llq_i_spsc_slots(q) + (t & q->cmask) * q->cesize, q->cesize);
+    llq_i_copy(e, s, q->cesize);
     LLQ_I_STORE(&q->tail, t + 1, LLQ_REL);
     return true;
 }
@@ -352,6 +387,7 @@ LLQ_INLINE size_t llq_spsc_push_n(llq_spsc *q, const void *src, size_t n) {
     if (first > n) first = n;
     llq_i_copy(llq_i_spsc_slots(q) + off * q->esize, s, first * q->esize);
     if (n > first) llq_i_copy(llq_i_spsc_slots(q), s + first * q->esize, (n - first) * q->esize);
+    llq_i_spsc_mb_last(q, h + n);
     LLQ_I_STORE(&q->head, h + n, LLQ_REL);
     return n;
 }
@@ -382,7 +418,9 @@ LLQ_INLINE void *llq_spsc_reserve(llq_spsc *q, size_t want, size_t *got) {
     return fr ? llq_i_spsc_slots(q) + off * q->esize : NULL;
 }
 LLQ_INLINE void llq_spsc_commit(llq_spsc *q, size_t n) {
-    LLQ_I_STORE(&q->head, LLQ_I_LOAD(&q->head, LLQ_RLX) + n, LLQ_REL);
+    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX) + n;
+    if (n) llq_i_spsc_mb_last(q, h);
+    LLQ_I_STORE(&q->head, h, LLQ_REL);
 }
 /* zero-copy consumer: pointer to *got (1..want) contiguous readable slots, NULL if empty */
 LLQ_INLINE void *llq_spsc_peek(llq_spsc *q, size_t want, size_t *got) {
@@ -418,6 +456,7 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
             if (h_ - q->tail_cache > q->mask) return false;                                         \
         }                                                                                           \
         LLQ_I_RCAST(T *, llq_i_spsc_slots(q))[h_ & q->mask] = *v;                                   \
+        if (sizeof(T) <= LLQ_SPSC_MAILBOX) llq_i_spsc_mb_put(q, h_, v, sizeof(T));                  \
         LLQ_I_STORE(&q->head, h_ + 1, LLQ_REL);                                                     \
         return true;                                                                                \
     }                                                                                               \
@@ -426,6 +465,10 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
         if (LLQ_UNLIKELY(t_ == q->head_cache)) {                                                    \
             q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);                                          \
             if (t_ == q->head_cache) return false;                                                  \
+            if (sizeof(T) <= LLQ_SPSC_MAILBOX && llq_i_spsc_mb_get(q, t_, v)) {                     \
+                LLQ_I_STORE(&q->tail, t_ + 1, LLQ_REL);                                             \
+                return true;                                                                        \
+            }                                                                                       \
         }                                                                                           \
         *v = LLQ_I_RCAST(T *, llq_i_spsc_slots(q))[t_ & q->cmask];                                  \
         LLQ_I_STORE(&q->tail, t_ + 1, LLQ_REL);                                                     \
@@ -436,7 +479,10 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
         T *s_ = LLQ_I_RCAST(T *, llq_i_spsc_slots(q));                                              \
         if (n > fr_) n = fr_;                                                                       \
         for (i_ = 0; i_ < n; i_++) s_[(h_ + i_) & q->mask] = v[i_];                                 \
-        if (n) LLQ_I_STORE(&q->head, h_ + n, LLQ_REL);                                              \
+        if (n) {                                                                                    \
+            llq_i_spsc_mb_last(q, h_ + n);                                                          \
+            LLQ_I_STORE(&q->head, h_ + n, LLQ_REL);                                                 \
+        }                                                                                           \
         return n;                                                                                   \
     }                                                                                               \
     LLQ_INLINE size_t name##_pop_n(llq_spsc *q, T *v, size_t n) {                                   \
@@ -925,8 +971,8 @@ LLQDEF size_t llq_ebr_pending(llq_ebr *d);     /* retired but not yet freed (qui
 
 LLQ_INLINE void llq_ebr_enter(llq_ebr_thread *t) {
     size_t e = LLQ_I_LOAD(&t->l.dom->epoch, LLQ_ACQ);
-    LLQ_I_STORE(&t->state, (e << 1) | 1u, LLQ_RLX);
-    __atomic_thread_fence(LLQ_SC);
+    /* a locked exchange orders the announcement before our later loads (cheaper than mfence) */
+    (void)__atomic_exchange_n(&t->state, (e << 1) | 1u, LLQ_SC);
 }
 LLQ_INLINE void llq_ebr_exit(llq_ebr_thread *t) {
     LLQ_I_STORE(&t->state, LLQ_I_LOAD(&t->state, LLQ_RLX) & ~LLQ_I_SCAST(size_t, 1), LLQ_REL);
@@ -1119,6 +1165,8 @@ LLQDEF int llq_spsc_init(llq_spsc *q, size_t memsize, size_t capacity, size_t es
     llq_i_zero(q, sizeof(*q));
     q->mask = q->cmask = capacity - 1;
     q->esize = q->cesize = esize;
+    q->mb_on = q->cmb = esize <= LLQ_SPSC_MAILBOX;
+    q->mb_seq = ~LLQ_I_SCAST(size_t, 0); /* matches no index for a long time */
     __atomic_thread_fence(LLQ_SC);
     return 0;
 }
