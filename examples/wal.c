@@ -220,6 +220,7 @@ static int wal_commit_batch(wal *w, const wal_req *reqs, unsigned n) {
         iov[i].iov_len = WAL_HDR + h.len;
         total += iov[i].iov_len;
     }
+    if (llio_sq_space(&w->ring) < 2) return -EBUSY; /* never: every batch reaps both completions */
     s = llio_get_sqe(&w->ring);
     llio_prep_writev(s, w->fd, iov, n, w->off);
     llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
