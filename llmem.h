@@ -13,13 +13,15 @@
    WHAT IT GIVES
        Arena        bump allocation with alignment, mark/rewind, reset; over caller memory, or grown from
                     the OS in chunks (optionally huge-page backed).
-       Fixed pool   objects of one size. The thread-private fast path is a pop/push on a magazine (an
-                    array of pointers) with no atomic instruction; full and empty magazines move whole
-                    between threads through a per-pool depot under a short spin lock. A free on any
-                    thread goes into that thread's magazine: the freed block and its neighbours are not
-                    written at all, so a remote free costs the owner no miss. Per-thread statistics,
-                    thread-exit cleanup (pthread key destructor / FLS callback), fork safety
-                    (pthread_atfork holds every depot lock across fork()).
+       Fixed pool   objects of one size. The thread-private fast path is a pop/push on the calling
+                    thread's free chain (linked through each free object's first word) with no atomic
+                    instruction and no lock; whole batches of objects move between threads through a
+                    per-pool depot under a short spin lock. A free on any thread goes onto that
+                    thread's own chain: it writes only the freed block's first word (a line the freeing
+                    thread just used), never a neighbour's or the pool's, so remote frees are batched
+                    and cost the allocating thread no extra miss. Per-thread statistics, thread-exit
+                    cleanup (pthread key destructor / FLS callback), fork safety (pthread_atfork holds
+                    every depot lock across fork()).
        Size classes 64 B .. 1 MiB, four classes per power of two, branch-free class selection; larger
                     requests go straight to the OS; explicit trim returns fully free slabs to the OS.
        Pages        1 GiB hugetlb -> 2 MiB hugetlb -> THP (MADV_HUGEPAGE, 2 MiB aligned) -> 4 KiB, with
@@ -44,7 +46,7 @@
        LLMEM_MAX_POOLS       implementation file: pools (and size-class pools) alive at once (default 128)
        LLMEM_ASSERT(x)       implementation file: assertion (default: none)
        LLMEM_MALLOC(ctx,sz), LLMEM_FREE(ctx,p)   implementation file, both or neither: metadata allocation
-                             (thread caches, magazines, aligned allocations); default malloc/free.
+                             (per-thread cache blocks, aligned allocations); default malloc/free.
        LLMEM_USE_LIBNUMA     implementation file: NUMA calls through libnuma (link -lnuma)
 
    ERRORS
@@ -230,7 +232,7 @@ struct llmem_i_reg {
 typedef struct llmem_stats {
     uint64_t allocs, frees;     /* calls that returned an object / released one */
     uint64_t hits, misses;      /* allocations served from the thread cache / that went further */
-    uint64_t refills, flushes;  /* magazines fetched (depot or new slab) / handed to the depot */
+    uint64_t refills, flushes;  /* batches fetched (depot or new slab) / handed to the depot */
     uint64_t live;              /* allocs - frees */
     uint64_t bytes_held;        /* slab bytes held (OS or caller) */
     uint64_t slabs;             /* slabs held */
@@ -2755,7 +2757,7 @@ int llmem_topology_get(llmem_topology *t) {
 #endif /* LLMEM_IMPLEMENTATION */
 
 /* CHANGES
-   0.1.0  first release: arena, magazine pools with depot, size classes, page tiers, NUMA, CPU, Windows.
+   0.1.0  first release: arena, per-thread chain pools with a batch depot, size classes, page tiers, NUMA, CPU, Windows.
 
    LICENSE
    This software is available under either of the following, at your choice.
