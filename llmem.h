@@ -117,7 +117,11 @@
 #endif
 
 #ifdef LLMEM_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define LLMEMDEF static __attribute__((unused))
+#else
 #define LLMEMDEF static
+#endif
 #else
 #define LLMEMDEF extern
 #endif

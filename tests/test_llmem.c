@@ -461,6 +461,41 @@ static void pool_many_threads(void) {
     llmem_pool_destroy(&p);
 }
 
+/* a remote free writes only the freed block's first word: neighbours and the rest of the block stay */
+typedef struct {
+    llmem_pool *pool;
+    unsigned char *obj[8];
+} nbarg;
+static void *nb_freer(void *arg) {
+    nbarg *a = (nbarg *)arg;
+    int i;
+    for (i = 0; i < 8; i += 2) llmem_pool_free(a->pool, a->obj[i]); /* every other block */
+    return NULL; /* thread exit hands them to the depot (as loose objects: first word only) */
+}
+static void pool_remote_free_writes(void) {
+    llmem_pool p;
+    nbarg a;
+    t_thread t;
+    int i, k;
+    LLT_REQUIRE(llmem_pool_init(&p, 64, 64) == 0);
+    a.pool = &p;
+    for (i = 0; i < 8; i++) {
+        LLT_REQUIRE((a.obj[i] = (unsigned char *)llmem_pool_alloc(&p)) != NULL);
+        memset(a.obj[i], 0xC0 + i, 64);
+    }
+    for (i = 1; i < 8; i++) LLT_EQ_PTR(a.obj[i], a.obj[i - 1] + 64); /* adjacent, in address order */
+    LLT_REQUIRE(t_create(&t, nb_freer, &a) == 0);
+    t_join(t);
+    for (i = 0; i < 8; i++) {
+        int from = (i % 2 == 0) ? (int)sizeof(void *) : 0; /* freed blocks: only the link word changed */
+        for (k = from; k < 64; k++)
+            if (a.obj[i][k] != (unsigned char)(0xC0 + i)) break;
+        LLT_CHECKF(k == 64, "block %d byte %d written by a remote free", i, k);
+    }
+    for (i = 1; i < 8; i += 2) llmem_pool_free(&p, a.obj[i]);
+    llmem_pool_destroy(&p);
+}
+
 /* thread exit returns a thread's cached objects to the depot */
 static llmem_pool exit_pool;
 static void *exit_worker(void *arg) {
@@ -1220,6 +1255,7 @@ int main(int argc, char **argv) {
     LLT_RUN(pool_cross_thread);
     LLT_RUN(pool_many_threads);
     LLT_RUN(pool_thread_exit);
+    LLT_RUN(pool_remote_free_writes);
 #ifndef _WIN32
     LLT_RUN(pool_fork);
 #endif
