@@ -63,10 +63,17 @@
      request cancels the rest with -ECANCELED), CQE_SKIP_SUCCESS too. TIMEOUT sleeps its time and
      completes -ETIME; CANCEL finds nothing (-ENOENT); accept/recv block. Waiting for more
      completions than can arrive returns -LLIO_ETIME at once instead of sleeping.
-   - Direct reads: on the raw backend a plain read/readv/read_fixed of a regular file that refuses
-     RWF_NOWAIT (tmpfs) is done with preadv at submit time instead of being punted to a kernel
-     worker thread. The fd is classified once (cached by fd number below LLIO_FDCACHE; a close
-     through the ring or llio_forget_fd resets it). LLIO_INIT_NO_DIRECT turns this off.
+   - Direct reads (raw backend, on by default; LLIO_INIT_NO_DIRECT turns them off): a plain read/
+     readv/read_fixed (no SQE flags but FIXED_FILE, explicit offset) of a regular file is looked at
+     before it reaches the kernel. If the file refuses RWF_NOWAIT (tmpfs), io_uring would hand it to
+     a kernel worker thread, so it is read with preadv right away. If it is the only SQE of this
+     submission (queue depth 1), it is tried with preadv2(RWF_NOWAIT) - the same non-blocking attempt
+     io_uring makes inline, without the ring's overhead - and only goes to the ring when that would
+     block or comes up short. O_DIRECT files, pipes and sockets always go through the ring. The
+     completion is queued in user space (same res/user_data). Files are classified once per fd number
+     below LLIO_FDCACHE; a close through the ring or llio_forget_fd(fd) resets it, and a tmpfs file
+     that inherits a disk file's number is noticed (EOPNOTSUPP). If you close a fd yourself and the
+     number comes back as an O_DIRECT file, call llio_forget_fd or reads may run synchronously.
    - CQ overflow: the kernel keeps overflowed completions (FEAT_NODROP) and llio flushes them when
      the ring flags say so, so none are lost; the fallback queue grows instead.
 */
@@ -942,34 +949,76 @@ LLIODEF void llio_forget_fd(llio_ring *r, int fd) {
     if (r->fdclass && fd >= 0 && fd < LLIO_FDCACHE) r->fdclass[fd] = 0;
 }
 
-static int llio_i_fd_direct(llio_ring *r, int fd) {
+/* fd classes: 1 = regular file with RWF_NOWAIT (a lone read is tried inline with RWF_NOWAIT),
+   2 = regular file without RWF_NOWAIT (tmpfs: always read with preadv at submit time),
+   3 = anything else, O_DIRECT included (always through the ring). */
+static unsigned llio_i_fd_class(llio_ring *r, int fd) {
     unsigned char c;
-    if (fd < 0 || fd >= LLIO_FDCACHE) return 0;
+    if (fd < 0 || fd >= LLIO_FDCACHE) return 3;
     c = r->fdclass[fd];
     if (!c) {
         struct stat st;
-        c = 1;
-        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        int fl;
+        c = 3;
+        if (fstat(fd, &st) != 0) return 3; /* not open: do not remember */
+        if (S_ISREG(st.st_mode) && (fl = fcntl(fd, F_GETFL)) >= 0 &&
+            !(fl & O_DIRECT) && (fl & O_ACCMODE) != O_WRONLY) {
             char b;
             struct iovec v;
             v.iov_base = &b;
             v.iov_len = 1;
-            if (preadv2(fd, &v, 1, 0, RWF_NOWAIT) < 0 && errno == EOPNOTSUPP) c = 2;
+            c = (preadv2(fd, &v, 1, 0, RWF_NOWAIT) < 0 && errno == EOPNOTSUPP) ? 2 : 1;
         }
         r->fdclass[fd] = c;
     }
-    return c == 2;
+    return c;
 }
 
+static int32_t llio_i_read_now(llio_ring *r, const llio_sqe *s, int fd, int flags) {
+    struct iovec one;
+    const struct iovec *v = &one;
+    int n = 1;
+    ssize_t ret;
+    if (s->opcode == LLIO_OP_READV) {
+        v = (const struct iovec *)(uintptr_t)s->addr;
+        n = (int)s->len;
+    } else {
+        if (s->opcode == LLIO_OP_READ_FIXED && llio_i_check_fixed(r, s)) return LLIO_EFAULT;
+        one.iov_base = (void *)(uintptr_t)s->addr;
+        one.iov_len = s->len;
+    }
+    ret = preadv2(fd, v, n, (off_t)s->off, flags);
+    return ret < 0 ? (int32_t)llio_i_errno() : (int32_t)ret;
+}
+
+/* Before publishing SQEs: reads that io_uring would serve worse than a plain syscall are done here
+   and their completions queued in user space; the remaining SQEs are compacted. */
 static void llio_i_direct_scan(llio_ring *r) {
     uint32_t i, w = r->sqe_head;
+    int lone = r->sqe_tail - r->sqe_head == 1;
     for (i = r->sqe_head; i != r->sqe_tail; i++) {
         llio_sqe *s = &r->sqes[i & r->sq_mask];
         unsigned op = s->opcode;
         if ((op == LLIO_OP_READ || op == LLIO_OP_READV || op == LLIO_OP_READ_FIXED) &&
-            (s->flags & ~LLIO_SQE_FIXED_FILE) == 0 && s->op_flags == 0 &&
-            s->off != (uint64_t)-1 && llio_i_fd_direct(r, llio_i_fd(r, s, s->fd))) {
-            if (llio_i_ucq_push(r, s->user_data, llio_i_exec(r, s), 0) == 0) continue;
+            (s->flags & ~LLIO_SQE_FIXED_FILE) == 0 && s->op_flags == 0 && s->off != (uint64_t)-1) {
+            int fd = llio_i_fd(r, s, s->fd);
+            unsigned cls = llio_i_fd_class(r, fd);
+            int32_t res = 0;
+            int done = 0;
+            if (cls == 1 && lone) {
+                res = llio_i_read_now(r, s, fd, RWF_NOWAIT);
+                if (res == LLIO_EOPNOTSUPP) { /* fd number now names a tmpfs file */
+                    r->fdclass[fd] = 2;
+                    cls = 2;
+                } else {
+                    done = res >= 0 && (int64_t)res == llio_i_expect(s); /* else: let io_uring do it */
+                }
+            }
+            if (cls == 2) {
+                res = llio_i_read_now(r, s, fd, 0);
+                done = 1;
+            }
+            if (done && llio_i_ucq_push(r, s->user_data, res, 0) == 0) continue;
         }
         if (op == LLIO_OP_CLOSE && !(s->flags & LLIO_SQE_FIXED_FILE)) llio_forget_fd(r, s->fd);
         if (w != i) r->sqes[w & r->sq_mask] = *s;

@@ -344,6 +344,44 @@ static void direct_tmpfs(void) {
 #endif
     llio_prep_read(sq(&r), fd, rb, 16, 0);
     LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
+    /* a disk file: lone reads go inline with RWF_NOWAIT; an uncached file falls back to the ring */
+    fd = tmpfile_in(g_dir, path, sizeof path, 0);
+    LLT_REQUIRE(fd >= 0);
+    unlink(path);
+    LLT_REQUIRE(write(fd, wb, sizeof wb) == (ssize_t)sizeof wb);
+    memset(rb, 0, sizeof rb);
+    llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
+    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof rb);
+    LLT_EQ_MEM(rb, wb, sizeof wb);
+#ifndef LLIO_USE_LIBURING
+    LLT_EQ_U64(r.fdclass[fd], 1);
+#endif
+    LLT_CHECK(fdatasync(fd) == 0);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    memset(rb, 0, sizeof rb);
+    llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
+    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof rb);
+    LLT_EQ_MEM(rb, wb, sizeof wb);
+    /* short read at EOF through the inline path's fallback */
+    llio_prep_read(sq(&r), fd, rb, sizeof rb, 4096);
+    LLT_EQ_I64(run1(&r, NULL), 4096);
+    /* the fd number reused by a tmpfs file, closed behind the ring's back */
+    {
+        int fd2, k = fd;
+        close(fd);
+        fd2 = tmpfile_in(g_shm, path, sizeof path, 0);
+        LLT_REQUIRE(fd2 >= 0);
+        unlink(path);
+        if (fd2 != k) { dup2(fd2, k); close(fd2); }
+        LLT_REQUIRE(write(k, wb, 100) == 100);
+        llio_prep_read(sq(&r), k, rb, 50, 10);
+        LLT_EQ_I64(run1(&r, NULL), 50);
+        LLT_EQ_MEM(rb, wb + 10, 50);
+#ifndef LLIO_USE_LIBURING
+        LLT_EQ_U64(r.fdclass[k], 2);
+#endif
+        close(k);
+    }
     llio_exit(&r);
 }
 

@@ -1,0 +1,716 @@
+/* bench_llio.c - llio.h against liburing (same operations, best flags), plain pread/pwrite/pwritev
+   and fio (io_uring, libaio, psync engines on the same file, JSON output parsed).
+
+   Files: a 256 MiB file in $LLIO_BENCH_DIR (default build/, on the disk) and a 64 MiB file in
+   /dev/shm; both removed at the end. The thread is pinned to CPU 1 (fio: cpus_allowed=1).
+
+   Tables: NOP submit+reap (batch 1 and 32); 4 KiB random reads at QD1 from the page cache and from
+   tmpfs (p50/p99 from 100k timed operations, IOPS); O_DIRECT 4 KiB random reads at QD32 with registered
+   buffers and files; the synchronous fallback against pread/pwritev; the write coalescer (64 adjacent
+   4 KiB pages) against separate writes and one hand-written pwritev, buffered and O_DIRECT. */
+#define LLIO_IMPLEMENTATION
+#include "llio.h"
+#define LLBENCH_IMPLEMENTATION
+#include "llbench.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef LLB_HAVE_URING
+#include <liburing.h>
+#endif
+
+#define BIGSZ ((uint64_t)256 << 20)
+#define SHMSZ ((uint64_t)64 << 20)
+#define NOFF 65536
+#define QD 32
+
+static char g_big[512], g_shm[512];
+static uint64_t g_off_big[NOFF], g_off_shm[NOFF];
+static const char *g_fio;
+static int g_quick;
+
+typedef struct bctx {
+    llio_ring *r;
+#ifdef LLB_HAVE_URING
+    struct io_uring *u;
+#endif
+    int fd;
+    const uint64_t *offs;
+    unsigned oi;
+    char *buf;
+    unsigned batch;
+} bctx;
+
+static uint64_t g_x = 88172645463325252ull;
+static uint64_t rnd(void) {
+    g_x ^= g_x << 13;
+    g_x ^= g_x >> 7;
+    g_x ^= g_x << 17;
+    return g_x;
+}
+
+static void die(const char *what, int e) {
+    fprintf(stderr, "bench_llio: %s: %s\n", what, strerror(e < 0 ? -e : e));
+    exit(1);
+}
+
+/* ---------------- NOP ---------------- */
+static void nop_llio(void *p, uint64_t iters) {
+    bctx *c = (bctx *)p;
+    uint64_t i;
+    unsigned k;
+    for (i = 0; i < iters; i++) {
+        llio_cqe *q;
+        for (k = 0; k < c->batch; k++) llio_prep_nop(llio_get_sqe(c->r));
+        llio_submit_and_wait(c->r, c->batch);
+        for (k = 0; k < c->batch; k++) {
+            q = llio_peek_cqe(c->r);
+            if (!q) { llio_wait(c->r, 1, -1); q = llio_peek_cqe(c->r); }
+            llio_cqe_seen(c->r, q);
+        }
+    }
+}
+#ifdef LLB_HAVE_URING
+static void nop_uring(void *p, uint64_t iters) {
+    bctx *c = (bctx *)p;
+    uint64_t i;
+    unsigned k;
+    for (i = 0; i < iters; i++) {
+        struct io_uring_cqe *q;
+        unsigned head, n = 0;
+        for (k = 0; k < c->batch; k++) io_uring_prep_nop(io_uring_get_sqe(c->u));
+        io_uring_submit_and_wait(c->u, c->batch);
+        io_uring_for_each_cqe(c->u, head, q) n++;
+        io_uring_cq_advance(c->u, n);
+    }
+}
+static int uring_best(struct io_uring *u, unsigned entries, int plain) {
+    struct io_uring_params p;
+    int e;
+    memset(&p, 0, sizeof p);
+    if (!plain) p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+    e = io_uring_queue_init_params(entries, u, &p);
+    if (e == -EINVAL && !plain) {
+        memset(&p, 0, sizeof p);
+        p.flags = IORING_SETUP_COOP_TASKRUN;
+        e = io_uring_queue_init_params(entries, u, &p);
+    }
+    if (e == 0 && !plain) io_uring_register_ring_fd(u);
+    return e;
+}
+#endif
+
+/* ---------------- QD1 reads ---------------- */
+static inline uint64_t next_off(bctx *c) { return c->offs[c->oi++ & (NOFF - 1)]; }
+
+static void rd_pread(void *p, uint64_t iters) {
+    bctx *c = (bctx *)p;
+    uint64_t i;
+    for (i = 0; i < iters; i++)
+        if (pread(c->fd, c->buf, 4096, (off_t)next_off(c)) != 4096) die("pread", errno);
+}
+static void rd_llio(void *p, uint64_t iters) {
+    bctx *c = (bctx *)p;
+    uint64_t i;
+    for (i = 0; i < iters; i++) {
+        llio_cqe *q;
+        llio_prep_read(llio_get_sqe(c->r), c->fd, c->buf, 4096, next_off(c));
+        llio_submit_and_wait(c->r, 1);
+        q = llio_peek_cqe(c->r);
+        if (!q || q->res != 4096) die("llio read", q ? q->res : EIO);
+        llio_cqe_seen(c->r, q);
+    }
+}
+#ifdef LLB_HAVE_URING
+static void rd_uring(void *p, uint64_t iters) {
+    bctx *c = (bctx *)p;
+    uint64_t i;
+    for (i = 0; i < iters; i++) {
+        struct io_uring_cqe *q = NULL;
+        io_uring_prep_read(io_uring_get_sqe(c->u), c->fd, c->buf, 4096, next_off(c));
+        io_uring_submit_and_wait(c->u, 1);
+        if (io_uring_peek_cqe(c->u, &q) || q->res != 4096) die("liburing read", q ? q->res : EIO);
+        io_uring_cqe_seen(c->u, q);
+    }
+}
+#endif
+
+/* time n single operations: p50/p99 */
+static void lat(llb_fn fn, bctx *c, double *p50, double *p99) {
+    unsigned n = g_quick ? 5000 : 100000, i;
+    uint64_t *v = (uint64_t *)malloc(n * sizeof(uint64_t));
+    double p999, mx;
+    fn(c, 1000);
+    for (i = 0; i < n; i++) {
+        uint64_t t0 = llb_now_ns();
+        fn(c, 1);
+        v[i] = llb_now_ns() - t0;
+    }
+    llb_percentiles(v, n, p50, p99, &p999, &mx);
+    free(v);
+}
+
+static void row_lat(llb_table *t, const char *name, llb_fn fn, bctx *c) {
+    double p50, p99, ns = llb_run(t, name, fn, c);
+    lat(fn, c, &p50, &p99);
+    llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS", p50, p99, 1e6 / ns);
+}
+
+/* ---------------- fio ---------------- */
+static double json_num(const char *s, const char *from_key, const char *key) {
+    const char *p = from_key ? strstr(s, from_key) : s;
+    if (!p) return -1;
+    p = strstr(p, key);
+    if (!p) return -1;
+    p = strchr(p + strlen(key), ':');
+    return p ? strtod(p + 1, NULL) : -1;
+}
+
+/* run fio, parse read IOPS and clat p50/p99 (ns); 0 on success */
+static int run_fio(const char *file, const char *engine, int direct, int qd, const char *extra,
+                   double *iops, double *p50, double *p99) {
+    char cmd[2048], *out;
+    FILE *f;
+    size_t n = 0, cap = 1 << 20;
+    int secs = g_quick ? 1 : 3;
+    if (!g_fio || !*g_fio) return -1;
+    snprintf(cmd, sizeof cmd,
+             "%s --output-format=json --name=llio --filename=%s --rw=randread --bs=4k --size=%llu "
+             "--ioengine=%s --direct=%d --iodepth=%d --runtime=%d --time_based --norandommap "
+             "--randrepeat=0 --invalidate=0 --cpus_allowed=1 --group_reporting %s 2>/dev/null",
+             g_fio, file, (unsigned long long)(strcmp(file, g_shm) ? BIGSZ : SHMSZ), engine, direct,
+             qd, secs, extra ? extra : "");
+    f = popen(cmd, "r");
+    if (!f) return -1;
+    out = (char *)malloc(cap);
+    while (n + 1 < cap) {
+        size_t k = fread(out + n, 1, cap - 1 - n, f);
+        if (!k) break;
+        n += k;
+    }
+    out[n] = 0;
+    if (pclose(f) != 0 || !strstr(out, "\"jobs\"")) {
+        free(out);
+        return -1;
+    }
+    {
+        const char *rd = strstr(out, "\"read\"");
+        *iops = rd ? json_num(rd, NULL, "\"iops\"") : -1;
+        *p50 = rd ? json_num(rd, "\"clat_ns\"", "\"50.000000\"") : -1;
+        *p99 = rd ? json_num(rd, "\"clat_ns\"", "\"99.000000\"") : -1;
+    }
+    free(out);
+    return *iops > 0 ? 0 : -1;
+}
+
+static void fio_row(llb_table *t, const char *name, const char *file, const char *engine, int direct,
+                    int qd, const char *extra) {
+    double iops, p50, p99;
+    if (!g_fio || !*g_fio) return;
+    if (run_fio(file, engine, direct, qd, extra, &iops, &p50, &p99) != 0) {
+        llb_add(t, name, 0, 0);
+        llb_note(t, "fio %s failed", engine);
+        return;
+    }
+    llb_add(t, name, 1e9 / iops, 0);
+    llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS (fio clat)", p50, p99, iops / 1e3);
+}
+
+/* ---------------- QD32 O_DIRECT ---------------- */
+typedef struct qd_res {
+    double iops, p50, p99;
+} qd_res;
+
+static qd_res qd_llio(int fd, char *bufs) {
+    llio_ring r;
+    struct iovec reg;
+    int fds[1] = {fd};
+    unsigned i, ns = 0, cap = 1u << 22;
+    uint64_t t0, tend, done = 0, start[QD];
+    uint64_t *lat_v = (uint64_t *)malloc(cap * sizeof(uint64_t));
+    llio_cqe cq[QD];
+    qd_res res;
+    double p999, mx;
+    const char *fl = getenv("LLIO_BENCH_QDFLAGS");
+    int e = llio_init(&r, QD, LLIO_INIT_NO_FALLBACK | (fl ? (unsigned)strtoul(fl, NULL, 0) : 0u));
+    if (e) die("llio_init", e);
+    reg.iov_base = bufs;
+    reg.iov_len = (size_t)QD * 4096;
+    if ((e = llio_register_buffers(&r, &reg, 1)) != 0) die("register buffers", e);
+    if ((e = llio_register_files(&r, fds, 1)) != 0) die("register files", e);
+    t0 = llb_now_ns();
+    tend = t0 + (g_quick ? 1000000000ull : 3000000000ull);
+    for (i = 0; i < QD; i++) {
+        llio_sqe *s = llio_get_sqe(&r);
+        llio_prep_read_fixed(s, 0, bufs + (size_t)i * 4096, 4096, rnd() % (BIGSZ / 4096) * 4096, 0);
+        llio_sqe_set_flags(s, LLIO_SQE_FIXED_FILE);
+        llio_sqe_set_data(s, i);
+        start[i] = llb_now_ns();
+    }
+    for (;;) {
+        unsigned n, k;
+        uint64_t now;
+        llio_submit_and_wait(&r, 1);
+        n = llio_reap(&r, cq, QD);
+        now = llb_now_ns();
+        for (k = 0; k < n; k++) {
+            unsigned slot = (unsigned)cq[k].user_data;
+            llio_sqe *s;
+            if (cq[k].res != 4096) die("O_DIRECT read", cq[k].res);
+            if (ns < cap) lat_v[ns++] = now - start[slot];
+            done++;
+            if (now >= tend) continue;
+            s = llio_get_sqe(&r);
+            llio_prep_read_fixed(s, 0, bufs + (size_t)slot * 4096, 4096, rnd() % (BIGSZ / 4096) * 4096, 0);
+            llio_sqe_set_flags(s, LLIO_SQE_FIXED_FILE);
+            llio_sqe_set_data(s, slot);
+            start[slot] = now;
+        }
+        if (now >= tend) {
+            /* drain */
+            uint64_t inflight = 0;
+            (void)inflight;
+            break;
+        }
+    }
+    {
+        uint64_t elapsed = llb_now_ns() - t0;
+        /* drain the rest */
+        while (llio_wait(&r, 1, 100000000) > 0) llio_reap(&r, cq, QD);
+        res.iops = (double)done * 1e9 / (double)elapsed;
+    }
+    llb_percentiles(lat_v, ns, &res.p50, &res.p99, &p999, &mx);
+    free(lat_v);
+    llio_exit(&r);
+    return res;
+}
+
+#ifdef LLB_HAVE_URING
+static qd_res qd_uring(int fd, char *bufs) {
+    struct io_uring u;
+    struct iovec reg;
+    int fds[1] = {fd};
+    unsigned i, ns = 0, cap = 1u << 22;
+    uint64_t t0, tend, done = 0, start[QD];
+    uint64_t *lat_v = (uint64_t *)malloc(cap * sizeof(uint64_t));
+    qd_res res;
+    double p999, mx;
+    int e = uring_best(&u, QD, 0);
+    if (e) die("liburing init", e);
+    reg.iov_base = bufs;
+    reg.iov_len = (size_t)QD * 4096;
+    if ((e = io_uring_register_buffers(&u, &reg, 1)) != 0) die("liburing register buffers", e);
+    if ((e = io_uring_register_files(&u, fds, 1)) != 0) die("liburing register files", e);
+    t0 = llb_now_ns();
+    tend = t0 + (g_quick ? 1000000000ull : 3000000000ull);
+    for (i = 0; i < QD; i++) {
+        struct io_uring_sqe *s = io_uring_get_sqe(&u);
+        io_uring_prep_read_fixed(s, 0, bufs + (size_t)i * 4096, 4096, rnd() % (BIGSZ / 4096) * 4096, 0);
+        s->flags |= IOSQE_FIXED_FILE;
+        io_uring_sqe_set_data64(s, i);
+        start[i] = llb_now_ns();
+    }
+    for (;;) {
+        struct io_uring_cqe *q;
+        unsigned head, n = 0;
+        uint64_t now;
+        io_uring_submit_and_wait(&u, 1);
+        now = llb_now_ns();
+        io_uring_for_each_cqe(&u, head, q) {
+            unsigned slot = (unsigned)q->user_data;
+            struct io_uring_sqe *s;
+            if (q->res != 4096) die("liburing O_DIRECT read", q->res);
+            if (ns < cap) lat_v[ns++] = now - start[slot];
+            done++;
+            n++;
+            if (now >= tend) continue;
+            s = io_uring_get_sqe(&u);
+            io_uring_prep_read_fixed(s, 0, bufs + (size_t)slot * 4096, 4096, rnd() % (BIGSZ / 4096) * 4096, 0);
+            s->flags |= IOSQE_FIXED_FILE;
+            io_uring_sqe_set_data64(s, slot);
+            start[slot] = now;
+        }
+        io_uring_cq_advance(&u, n);
+        if (now >= tend) break;
+    }
+    res.iops = (double)done * 1e9 / (double)(llb_now_ns() - t0);
+    {
+        struct io_uring_cqe *q;
+        struct __kernel_timespec ts = {0, 100000000};
+        while (io_uring_wait_cqe_timeout(&u, &q, &ts) == 0) io_uring_cqe_seen(&u, q);
+    }
+    llb_percentiles(lat_v, ns, &res.p50, &res.p99, &p999, &mx);
+    free(lat_v);
+    io_uring_queue_exit(&u);
+    return res;
+}
+#endif
+
+/* ---------------- fallback vs syscalls ---------------- */
+static void wr_pwritev(void *p, uint64_t iters) {
+    bctx *c = (bctx *)p;
+    uint64_t i;
+    struct iovec v;
+    v.iov_base = c->buf;
+    v.iov_len = 4096;
+    for (i = 0; i < iters; i++)
+        if (pwritev(c->fd, &v, 1, (off_t)next_off(c)) != 4096) die("pwritev", errno);
+}
+static void wr_llio(void *p, uint64_t iters) {
+    bctx *c = (bctx *)p;
+    uint64_t i;
+    struct iovec v;
+    v.iov_base = c->buf;
+    v.iov_len = 4096;
+    for (i = 0; i < iters; i++) {
+        llio_cqe *q;
+        llio_prep_writev(llio_get_sqe(c->r), c->fd, &v, 1, next_off(c));
+        llio_submit_and_wait(c->r, 1);
+        q = llio_peek_cqe(c->r);
+        if (!q || q->res != 4096) die("llio writev", q ? q->res : EIO);
+        llio_cqe_seen(c->r, q);
+    }
+}
+
+/* ---------------- coalescer ---------------- */
+typedef struct wctx {
+    int fd;
+    char *pages;   /* 64 x 4 KiB */
+    uint64_t region; /* rotating 256 KiB region */
+    uint64_t nregions;
+    llio_coalescer *co;
+} wctx;
+
+static uint64_t next_region(wctx *w) {
+    uint64_t o = (w->region++ % w->nregions) * (64 * 4096);
+    return o;
+}
+static void co_separate(void *p, uint64_t iters) {
+    wctx *w = (wctx *)p;
+    uint64_t i;
+    int k;
+    for (i = 0; i < iters; i++) {
+        uint64_t base = next_region(w);
+        for (k = 0; k < 64; k++)
+            if (pwrite(w->fd, w->pages + k * 4096, 4096, (off_t)(base + (uint64_t)k * 4096)) != 4096)
+                die("pwrite", errno);
+    }
+}
+static void co_pwritev(void *p, uint64_t iters) {
+    wctx *w = (wctx *)p;
+    uint64_t i;
+    int k;
+    struct iovec v[64];
+    for (k = 0; k < 64; k++) {
+        v[k].iov_base = w->pages + k * 4096;
+        v[k].iov_len = 4096;
+    }
+    for (i = 0; i < iters; i++)
+        if (pwritev(w->fd, v, 64, (off_t)next_region(w)) != 64 * 4096) die("pwritev", errno);
+}
+static void co_llio(void *p, uint64_t iters) {
+    wctx *w = (wctx *)p;
+    uint64_t i;
+    int k, e;
+    for (i = 0; i < iters; i++) {
+        uint64_t base = next_region(w);
+        for (k = 0; k < 64; k++)
+            if ((e = llio_wc_add(w->co, w->pages + k * 4096, 4096, base + (uint64_t)k * 4096)) != 0)
+                die("llio_wc_add", e);
+        if ((e = llio_wc_flush(w->co)) != 0) die("llio_wc_flush", e);
+    }
+}
+static void co_llio_shuffled(void *p, uint64_t iters) {
+    static const int perm[64] = {5, 63, 0, 12, 33, 7, 2, 19, 48, 41, 1, 60, 9, 27, 14, 3, 38, 55, 22,
+                                 10, 4, 61, 31, 17, 46, 6, 25, 58, 11, 36, 8, 50, 13, 43, 20, 29, 15,
+                                 53, 24, 62, 16, 34, 18, 57, 26, 39, 21, 45, 23, 52, 28, 59, 30, 37,
+                                 32, 49, 35, 42, 40, 54, 44, 47, 51, 56};
+    wctx *w = (wctx *)p;
+    uint64_t i;
+    int k, e;
+    for (i = 0; i < iters; i++) {
+        uint64_t base = next_region(w);
+        for (k = 0; k < 64; k++)
+            if ((e = llio_wc_add(w->co, w->pages + perm[k] * 4096, 4096, base + (uint64_t)perm[k] * 4096)) != 0)
+                die("llio_wc_add", e);
+        if ((e = llio_wc_flush(w->co)) != 0) die("llio_wc_flush", e);
+    }
+}
+
+static void coalescer_table(const char *title, int direct) {
+    llb_table *t = llb_table_new(title);
+    wctx w;
+    llio_coalescer co;
+    int e;
+    double sep, pv, ll;
+    w.fd = open(g_big, O_RDWR | (direct ? O_DIRECT : 0));
+    if (w.fd < 0) die("open coalescer file", errno);
+    w.pages = (char *)llio_aligned_alloc(4096, 64 * 4096);
+    memset(w.pages, 0x5a, 64 * 4096);
+    w.region = 0;
+    w.nregions = BIGSZ / (64 * 4096);
+    if ((e = llio_wc_init(&co, w.fd, 64, 0, direct ? 4096 : 0)) != 0) die("llio_wc_init", e);
+    w.co = &co;
+    llb_bytes(t, 64 * 4096);
+    sep = llb_run(t, "64 x pwrite 4 KiB (separate)", co_separate, &w);
+    pv = llb_run(t, "1 x pwritev 64 iov (hand-written)", co_pwritev, &w);
+    ll = llb_run(t, "llio_wc_add x64 + flush (sorted)", co_llio, &w);
+    llb_note(t, "%.2fx separate, %.2fx pwritev", sep / ll, pv / ll);
+    ll = llb_run(t, "llio_wc_add x64 + flush (shuffled)", co_llio_shuffled, &w);
+    llb_note(t, "%.2fx separate, %.2fx pwritev", sep / ll, pv / ll);
+    llb_print(t);
+    llb_table_free(t);
+    llio_wc_free(&co);
+    llio_aligned_free(w.pages);
+    close(w.fd);
+}
+
+/* env LLIO_BENCH_ONLY=nop|qd1|tmpfs|qd32|fallback|coalesce: run only that table */
+static int want(const char *key) {
+    const char *o = getenv("LLIO_BENCH_ONLY");
+    return !o || !*o || strstr(o, key) != NULL;
+}
+
+static void make_file(const char *path, uint64_t size) {
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    char *b = (char *)malloc(1 << 20);
+    uint64_t o;
+    if (fd < 0 || !b) die(path, errno);
+    for (o = 0; o < size; o += 1 << 20) {
+        size_t i;
+        for (i = 0; i < (1 << 20); i += 8) memcpy(b + i, &o, 8);
+        if (llio_pwrite_full(fd, b, 1 << 20, (int64_t)o) != 1 << 20) die("write file", errno);
+    }
+    fsync(fd);
+    close(fd);
+    free(b);
+}
+
+static void warm(const char *path, uint64_t size) {
+    int fd = open(path, O_RDONLY);
+    char *b = (char *)malloc(1 << 20);
+    uint64_t o;
+    for (o = 0; o < size; o += 1 << 20) llb_do_not_optimize(pread(fd, b, 1 << 20, (off_t)o));
+    close(fd);
+    free(b);
+}
+
+int main(void) {
+    const char *dir = getenv("LLIO_BENCH_DIR");
+    llio_ring ring, fb;
+    bctx c;
+    char desc[512];
+    char *buf;
+    int e, i;
+#ifdef LLB_HAVE_URING
+    struct io_uring u;
+#endif
+    g_fio = getenv("LLIO_BENCH_FIO");
+    g_quick = llb_quick();
+    if (!dir || !*dir) dir = "build";
+    mkdir(dir, 0755);
+    snprintf(g_big, sizeof g_big, "%s/llio-bench.dat", dir);
+    snprintf(g_shm, sizeof g_shm, "/dev/shm/llio-bench-%d.dat", (int)getpid());
+    {
+        const char *cpu = getenv("LLIO_BENCH_CPU");
+        int e2 = llb_pin_thread(cpu ? atoi(cpu) : 1);
+        if (e2) printf("note: could not pin to a CPU (%s)\n", strerror(-e2));
+    }
+    for (i = 0; i < NOFF; i++) {
+        g_off_big[i] = rnd() % (BIGSZ / 4096) * 4096;
+        g_off_shm[i] = rnd() % (SHMSZ / 4096) * 4096;
+    }
+    buf = (char *)llio_aligned_alloc(4096, (size_t)QD * 4096);
+    make_file(g_big, BIGSZ);
+    make_file(g_shm, SHMSZ);
+    warm(g_big, BIGSZ);
+
+    if ((e = llio_init(&ring, 64, LLIO_INIT_NO_FALLBACK)) != 0) {
+        printf("io_uring unavailable (%s): only the fallback tables run\n", llio_strerror(e));
+    }
+    llio_describe(&ring, desc, sizeof desc);
+    printf("llio ring: %s\n", desc);
+    if ((e = llio_init(&fb, 64, LLIO_INIT_FALLBACK)) != 0) die("llio_init fallback", e);
+#ifdef LLB_HAVE_URING
+    if ((e = uring_best(&u, 64, 0)) != 0) die("liburing init", e);
+    printf("liburing anchor: flags=SINGLE_ISSUER|DEFER_TASKRUN + registered ring fd\n");
+#else
+    printf("skipped: liburing not installed\n");
+#endif
+    if (!g_fio || !*g_fio) printf("skipped: fio not installed\n");
+    printf("\n");
+    memset(&c, 0, sizeof c);
+    c.buf = buf;
+
+    /* ---- NOP ---- */
+    if (ring.backend == LLIO_BACKEND_URING && want("nop")) {
+        llb_table *t = llb_table_new("NOP submit + reap (ns per batch)");
+        double a1, b1, a32, b32;
+        c.r = &ring;
+#ifdef LLB_HAVE_URING
+        c.u = &u;
+        c.batch = 1;
+        b1 = llb_run(t, "liburing best, batch 1", nop_uring, &c);
+#endif
+        c.batch = 1;
+        a1 = llb_run(t, "llio, batch 1", nop_llio, &c);
+#ifdef LLB_HAVE_URING
+        llb_note(t, "llio/liburing time %.3f", a1 / b1);
+        c.batch = 32;
+        b32 = llb_run(t, "liburing best, batch 32", nop_uring, &c);
+        llb_note(t, "%.1f ns per NOP", b32 / 32);
+#endif
+        c.batch = 32;
+        a32 = llb_run(t, "llio, batch 32", nop_llio, &c);
+#ifdef LLB_HAVE_URING
+        llb_note(t, "%.1f ns per NOP; llio/liburing time %.3f", a32 / 32, a32 / b32);
+#else
+        (void)a1;
+        (void)a32;
+#endif
+        c.batch = 32;
+        c.r = &fb;
+        llb_run(t, "llio sync fallback, batch 32", nop_llio, &c);
+        llb_print(t);
+        llb_table_free(t);
+    }
+
+    /* ---- QD1 page cache ---- */
+    if (want("qd1")) {
+        llb_table *t = llb_table_new("4 KiB random read, QD1, page cache (ext4, 256 MiB file, cached)");
+        double pr, ll;
+        c.fd = open(g_big, O_RDONLY);
+        c.offs = g_off_big;
+        row_lat(t, "pread", rd_pread, &c);
+        pr = llb_ns(t, "pread");
+        if (ring.backend == LLIO_BACKEND_URING) {
+            c.r = &ring;
+            row_lat(t, "llio io_uring", rd_llio, &c);
+            ll = llb_ns(t, "llio io_uring");
+#ifdef LLB_HAVE_URING
+            c.u = &u;
+            row_lat(t, "liburing best", rd_uring, &c);
+            printf("summary QD1 page cache: llio/pread time %.3f, llio/liburing time %.3f\n", ll / pr,
+                   ll / llb_ns(t, "liburing best"));
+#else
+            printf("summary QD1 page cache: llio/pread time %.3f\n", ll / pr);
+#endif
+        }
+        c.r = &fb;
+        row_lat(t, "llio sync fallback", rd_llio, &c);
+        fio_row(t, "fio psync", g_big, "psync", 0, 1, NULL);
+        fio_row(t, "fio io_uring", g_big, "io_uring", 0, 1, NULL);
+        fio_row(t, "fio libaio", g_big, "libaio", 0, 1, NULL);
+        close(c.fd);
+        llb_print(t);
+        llb_table_free(t);
+    }
+
+    /* ---- QD1 tmpfs ---- */
+    if (want("tmpfs")) {
+        llb_table *t = llb_table_new("4 KiB random read, QD1, tmpfs (/dev/shm, 64 MiB)");
+        double pr;
+        c.fd = open(g_shm, O_RDONLY);
+        c.offs = g_off_shm;
+        row_lat(t, "pread", rd_pread, &c);
+        pr = llb_ns(t, "pread");
+        if (ring.backend == LLIO_BACKEND_URING) {
+            llio_ring nd;
+            c.r = &ring;
+            row_lat(t, "llio io_uring (direct read path)", rd_llio, &c);
+            printf("summary QD1 tmpfs: llio/pread time %.3f\n", llb_ns(t, "llio io_uring (direct read path)") / pr);
+            if (llio_init(&nd, 64, LLIO_INIT_NO_FALLBACK | LLIO_INIT_NO_DIRECT) == 0) {
+                c.r = &nd;
+                row_lat(t, "llio io_uring, NO_DIRECT (kernel io-wq)", rd_llio, &c);
+                llio_exit(&nd);
+            }
+#ifdef LLB_HAVE_URING
+            c.u = &u;
+            row_lat(t, "liburing best", rd_uring, &c);
+#endif
+        }
+        c.r = &fb;
+        row_lat(t, "llio sync fallback", rd_llio, &c);
+        fio_row(t, "fio psync", g_shm, "psync", 0, 1, NULL);
+        fio_row(t, "fio io_uring", g_shm, "io_uring", 0, 1, NULL);
+        close(c.fd);
+        llb_print(t);
+        llb_table_free(t);
+    }
+
+    /* ---- QD32 O_DIRECT ---- */
+    if (ring.backend == LLIO_BACKEND_URING && want("qd32")) {
+        llb_table *t = llb_table_new("O_DIRECT 4 KiB random read, QD32, registered buffers + files (ext4 on virtio disk)");
+        int fd = open(g_big, O_RDONLY | O_DIRECT);
+        qd_res a;
+        double fio_iops = 0, p50, p99;
+        if (fd < 0) {
+            printf("skipped: O_DIRECT not supported in %s\n", dir);
+        } else {
+            if (g_fio && *g_fio &&
+                run_fio(g_big, "io_uring", 1, QD, "--fixedbufs=1 --registerfiles=1", &fio_iops, &p50, &p99) == 0) {
+                llb_add(t, "fio io_uring fixedbufs registerfiles", 1e9 / fio_iops, 0);
+                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS (fio clat)", p50, p99, fio_iops / 1e3);
+            }
+            a = qd_llio(fd, buf);
+            llb_add(t, "llio io_uring read_fixed", 1e9 / a.iops, 0);
+            if (fio_iops > 0)
+                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS; %.3fx fio io_uring", a.p50, a.p99, a.iops / 1e3,
+                         a.iops / fio_iops);
+            else
+                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS", a.p50, a.p99, a.iops / 1e3);
+#ifdef LLB_HAVE_URING
+            {
+                qd_res b = qd_uring(fd, buf);
+                llb_add(t, "liburing best read_fixed", 1e9 / b.iops, 0);
+                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS", b.p50, b.p99, b.iops / 1e3);
+            }
+#endif
+            fio_row(t, "fio libaio", g_big, "libaio", 1, QD, NULL);
+            fio_row(t, "fio psync (QD1)", g_big, "psync", 1, 1, NULL);
+            close(fd);
+            llb_print(t);
+        }
+        llb_table_free(t);
+    }
+
+    /* ---- fallback vs syscalls ---- */
+    if (want("fallback")) {
+        llb_table *t = llb_table_new("io_uring refused: synchronous fallback vs plain syscalls (page cache)");
+        double a, b;
+        c.fd = open(g_big, O_RDWR);
+        c.offs = g_off_big;
+        c.r = &fb;
+        a = llb_run(t, "pread 4 KiB", rd_pread, &c);
+        b = llb_run(t, "llio fallback READ 4 KiB", rd_llio, &c);
+        llb_note(t, "time ratio %.3f vs pread", b / a);
+        llb_baseline(t, "pread 4 KiB");
+        a = llb_run(t, "pwritev 4 KiB", wr_pwritev, &c);
+        b = llb_run(t, "llio fallback WRITEV 4 KiB", wr_llio, &c);
+        llb_note(t, "time ratio %.3f vs pwritev", b / a);
+        close(c.fd);
+        llb_print(t);
+        llb_table_free(t);
+    }
+
+    if (want("coalesce")) {
+        coalescer_table("Write coalescer, 64 adjacent 4 KiB pages, buffered (page cache)", 0);
+        coalescer_table("Write coalescer, 64 adjacent 4 KiB pages, O_DIRECT (virtio disk)", 1);
+    }
+
+#ifdef LLB_HAVE_URING
+    io_uring_queue_exit(&u);
+#endif
+    llio_exit(&fb);
+    llio_exit(&ring);
+    llio_aligned_free(buf);
+    unlink(g_big);
+    unlink(g_shm);
+    return 0;
+}
