@@ -992,7 +992,8 @@ LLCRCDEF uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len) {
     switch (lvl) {
 #if LLCRC_I_HAS_AVX512
     case LLCRC_PATH_AVX512:
-        if (len >= 4096) return ~llcrc_i_crc32c_hybrid(r, p, len);
+        /* the hybrid reads four streams at once: beyond the caches one prefetched stream is faster */
+        if (len >= 4096 && len < (LLCRC_I_C(size_t, 4) << 20)) return ~llcrc_i_crc32c_hybrid(r, p, len);
         if (len > 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 0);
         return ~llcrc_i_crc32c_sse42(r, p, len);
 #endif
@@ -1342,7 +1343,12 @@ LLCRCDEF uint32_t llcrc_fletcher32(const void *data, size_t len) {
 LLCRC_I_INLINE uint32_t llcrc_i_x32_round(uint32_t acc, uint32_t in) {
     acc += in * LLCRC_I_P32_2;
     acc = llcrc_i_rotl32(acc, 13);
-    return acc * LLCRC_I_P32_1;
+    acc *= LLCRC_I_P32_1;
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__aarch64__))
+    /* keep the four lanes in scalar registers: auto-vectorised XXH32 (pmulld) is slower */
+    __asm__("" : "+r"(acc));
+#endif
+    return acc;
 }
 
 static const unsigned char *llcrc_i_x32_stripes(uint32_t *v, const unsigned char *p, size_t n) {
