@@ -3,7 +3,7 @@ LLQ_TEST_CFLAGS :=
 LLQ_TEST_LIBS :=
 LLQ_TSAN := 1
 LLQ_CROSS := 1
-LLQ_WINDOWS :=
+LLQ_WINDOWS := 1
 LLQ_EXTRA_TESTS :=
 
 # anchors: DPDK rte_ring needs only librte_ring + librte_eal (no EAL init: rte_ring_init on our memory)

@@ -3,25 +3,75 @@
 #include "llq.h"
 #include "lltest.h"
 
-#include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* threads: pthreads, or the Win32 API under mingw (no libpthread needed) */
+#if defined(_WIN32)
+#include <windows.h>
+typedef HANDLE thr_t;
+typedef struct thr_start {
+    void *(*fn)(void *);
+    void *arg;
+} thr_start;
+static DWORD WINAPI thr_tramp(LPVOID p) {
+    thr_start s = *(thr_start *)p;
+    free(p);
+    s.fn(s.arg);
+    return 0;
+}
+static void thr_create(thr_t *t, void *(*fn)(void *), void *arg) {
+    thr_start *s = (thr_start *)malloc(sizeof *s);
+    s->fn = fn;
+    s->arg = arg;
+    *t = CreateThread(NULL, 0, thr_tramp, s, 0, NULL);
+}
+static void thr_join(thr_t t) {
+    WaitForSingleObject(t, INFINITE);
+    CloseHandle(t);
+}
+static void thr_yield(void) { SwitchToThread(); }
+static void thr_sleep_us(unsigned us) { Sleep(us / 1000 + 1); }
+#else
+#include <pthread.h>
+#include <sched.h>
 #include <time.h>
+typedef pthread_t thr_t;
+static void thr_create(thr_t *t, void *(*fn)(void *), void *arg) { pthread_create(t, NULL, fn, arg); }
+static void thr_join(thr_t t) { pthread_join(t, NULL); }
+static void thr_yield(void) { sched_yield(); }
+static void thr_sleep_us(unsigned us) {
+    struct timespec ts;
+    ts.tv_sec = 0;
+    ts.tv_nsec = (long)us * 1000;
+    nanosleep(&ts, NULL);
+}
+#endif
 
 #define ALIGN 128
 
+#if defined(_WIN32)
+#include <malloc.h>
+static void *amem(size_t n) {
+    void *p = _aligned_malloc(n ? n : 1, ALIGN);
+    if (p) memset(p, 0xA5, n);
+    return p;
+}
+#define afree(p) _aligned_free(p)
+#else
 static void *amem(size_t n) {
     void *p = NULL;
     if (posix_memalign(&p, ALIGN, n ? n : 1) != 0) return NULL;
     memset(p, 0xA5, n);
     return p;
 }
+#define afree(p) free(p)
+#endif
 
 static void relax(unsigned *spins) {
     if (++*spins >= 64) {
         *spins = 0;
-        sched_yield();
+        thr_yield();
     } else {
         llq_cpu_relax();
     }
@@ -125,7 +175,7 @@ static void init_validation(void) {
     LLT_CHECK(strcmp(llq_strerror(LLQ_EBADMSG), "corrupt record") == 0);
     LLT_CHECK(strcmp(llq_strerror(12345), "unknown error") == 0);
     LLT_CHECK(strcmp(LLQ_VERSION_STRING, "0.1.0") == 0);
-    free(m);
+    afree(m);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -157,7 +207,7 @@ static void spsc_basic(void) {
         LLT_CHECK(llq_spsc_pop(q, &v));
         LLT_EQ_U64(v, 7);
     }
-    free(q);
+    afree(q);
 }
 
 static void spsc_odd_size_and_burst(void) {
@@ -179,7 +229,7 @@ static void spsc_odd_size_and_burst(void) {
     LLT_EQ_U64(got, 16);
     LLT_EQ_MEM(out, in + 3 * 13, 16 * 13);
     LLT_EQ_U64(llq_spsc_pop_n(q, out, 4), 0);
-    free(q);
+    afree(q);
 }
 
 static void spsc_reserve_peek(void) {
@@ -224,7 +274,7 @@ static void spsc_reserve_peek(void) {
     LLT_EQ_U64(p[0], 18);
     llq_spsc_release(q, 1);
     LLT_EQ_U64(llq_spsc_size(q), 0);
-    free(q);
+    afree(q);
 }
 
 typedef struct quote {
@@ -263,7 +313,7 @@ static void spsc_typed(void) {
     LLT_CHECK(llq_spsc_push(q, &a));
     LLT_CHECK(quotes_pop(q, &b));
     LLT_EQ_U64(b.qty, 300);
-    free(q);
+    afree(q);
 }
 
 typedef struct spsc_ctx {
@@ -343,19 +393,19 @@ static void spsc_stress(void) {
     size_t ms = llq_spsc_memsize(64, sizeof(item));
     llq_spsc *q = (llq_spsc *)amem(ms);
     spsc_ctx c;
-    pthread_t p, r;
+    thr_t p, r;
     LLT_REQUIRE(q && llq_spsc_init(q, ms, 64, sizeof(item)) == 0);
     memset(&c, 0, sizeof c);
     c.q = q;
     c.n = llt_scaled(3000000, 20000);
-    pthread_create(&p, NULL, spsc_producer, &c);
-    pthread_create(&r, NULL, spsc_consumer, &c);
-    pthread_join(p, NULL);
-    pthread_join(r, NULL);
+    thr_create(&p, spsc_producer, &c);
+    thr_create(&r, spsc_consumer, &c);
+    thr_join(p);
+    thr_join(r);
     LLT_EQ_U64(c.bad, 0);
     LLT_EQ_U64(c.got, c.n);
     LLT_EQ_U64(llq_spsc_size(q), 0);
-    free(q);
+    afree(q);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -394,7 +444,7 @@ static void mpmc_basic(void) {
     LLT_EQ_U64(n, 8);
     LLT_EQ_MEM(out, in, 8 * 12);
     LLT_EQ_U64(llq_mpmc_pop_n(q, out, 2), 0);
-    free(q);
+    afree(q);
 
     {
         llq_mpsc *s;
@@ -413,7 +463,7 @@ static void mpmc_basic(void) {
             LLT_EQ_U64(b[2], 3);
             LLT_EQ_U64(llq_mpsc_push_n(s, b, 8), 4);
         }
-        free(s);
+        afree(s);
     }
 }
 
@@ -490,7 +540,7 @@ static void mp_run(int mpsc) {
     int nc = mpsc ? 1 : MP_CONSUMERS, i;
     uint64_t per = llt_scaled(600000, 5000), done = 0, j, bad = 0, dup = 0, miss = 0, got = 0;
     mp_ctx pc[MP_PRODUCERS], cc[MP_CONSUMERS];
-    pthread_t pt[MP_PRODUCERS], ct[MP_CONSUMERS];
+    thr_t pt[MP_PRODUCERS], ct[MP_CONSUMERS];
     LLT_REQUIRE(q != NULL);
     if (mpsc) LLT_REQUIRE(llq_mpsc_init((llq_mpsc *)q, ms, 64, sizeof(item)) == 0);
     else LLT_REQUIRE(llq_mpmc_init((llq_mpmc *)q, ms, 64, sizeof(item)) == 0);
@@ -503,7 +553,7 @@ static void mp_run(int mpsc) {
         cc[i].done = &done;
         cc[i].seen = (unsigned char *)calloc((size_t)(per * MP_PRODUCERS), 1);
         LLT_REQUIRE(cc[i].seen != NULL);
-        pthread_create(&ct[i], NULL, mp_consumer, &cc[i]);
+        thr_create(&ct[i], mp_consumer, &cc[i]);
     }
     for (i = 0; i < MP_PRODUCERS; i++) {
         memset(&pc[i], 0, sizeof pc[i]);
@@ -512,10 +562,10 @@ static void mp_run(int mpsc) {
         pc[i].per = per;
         pc[i].id = i;
         pc[i].done = &done;
-        pthread_create(&pt[i], NULL, mp_producer, &pc[i]);
+        thr_create(&pt[i], mp_producer, &pc[i]);
     }
-    for (i = 0; i < MP_PRODUCERS; i++) pthread_join(pt[i], NULL);
-    for (i = 0; i < nc; i++) pthread_join(ct[i], NULL);
+    for (i = 0; i < MP_PRODUCERS; i++) thr_join(pt[i]);
+    for (i = 0; i < nc; i++) thr_join(ct[i]);
     for (j = 0; j < per * MP_PRODUCERS; j++) {
         unsigned s = 0;
         for (i = 0; i < nc; i++) s += cc[i].seen[j];
@@ -531,7 +581,7 @@ static void mp_run(int mpsc) {
     LLT_EQ_U64(miss, 0);
     LLT_EQ_U64(dup, 0);
     LLT_EQ_U64(got, per * MP_PRODUCERS);
-    free(q);
+    afree(q);
 }
 static void mpmc_stress(void) { mp_run(0); }
 static void mpsc_stress(void) { mp_run(1); }
@@ -556,7 +606,7 @@ static void *list_producer(void *arg) {
         c->nodes[i].src = (uint64_t)c->id;
         c->nodes[i].seq = i;
         llq_mpsc_list_push(c->q, &c->nodes[i].link);
-        if ((i & 1023) == 0) sched_yield();
+        if ((i & 1023) == 0) thr_yield();
     }
     return NULL;
 }
@@ -565,7 +615,7 @@ static void mpsc_list_stress(void) {
     llq_mpsc_list *q = (llq_mpsc_list *)amem(llq_mpsc_list_memsize());
     uint64_t per = llt_scaled(500000, 5000), next[MP_PRODUCERS] = {0}, got = 0, bad = 0;
     list_ctx pc[MP_PRODUCERS];
-    pthread_t pt[MP_PRODUCERS];
+    thr_t pt[MP_PRODUCERS];
     unsigned spins = 0;
     int i;
     LLT_REQUIRE(q && llq_mpsc_list_init(q, llq_mpsc_list_memsize()) == 0);
@@ -584,7 +634,7 @@ static void mpsc_list_stress(void) {
         pc[i].id = i;
         pc[i].nodes = (lnode *)malloc(sizeof(lnode) * (size_t)per);
         LLT_REQUIRE(pc[i].nodes != NULL);
-        pthread_create(&pt[i], NULL, list_producer, &pc[i]);
+        thr_create(&pt[i], list_producer, &pc[i]);
     }
     while (got < per * MP_PRODUCERS) {
         llq_mpsc_link *l = llq_mpsc_list_pop(q);
@@ -599,13 +649,13 @@ static void mpsc_list_stress(void) {
         got++;
     }
     for (i = 0; i < MP_PRODUCERS; i++) {
-        pthread_join(pt[i], NULL);
+        thr_join(pt[i]);
         LLT_EQ_U64(next[i], per);
         free(pc[i].nodes);
     }
     LLT_EQ_U64(bad, 0);
     LLT_CHECK(llq_mpsc_list_pop(q) == NULL);
-    free(q);
+    afree(q);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -668,7 +718,7 @@ static void bytes_basic(void) {
     LLT_EQ_I64(llq_bytes_peek(q, &p, &len), 1);
     LLT_EQ_U64(len, 3);
     llq_bytes_release(q);
-    free(q);
+    afree(q);
 }
 
 static void bytes_corrupt(void) {
@@ -703,7 +753,7 @@ static void bytes_corrupt(void) {
     hdr[1] = 0;
     memcpy(data, hdr, 8);
     LLT_EQ_I64(llq_bytes_peek(q, &p, &len), LLQ_EBADMSG);
-    free(q);
+    afree(q);
 }
 
 typedef struct bytes_ctx {
@@ -734,14 +784,14 @@ static void bytes_stress(void) {
     size_t ms = llq_bytes_memsize(4096), len;
     llq_bytes *q = (llq_bytes *)amem(ms);
     bytes_ctx c;
-    pthread_t t;
+    thr_t t;
     uint64_t next = 0;
     unsigned spins = 0;
     LLT_REQUIRE(q && llq_bytes_init(q, ms, 4096) == 0);
     c.q = q;
     c.n = llt_scaled(1000000, 10000);
     c.bad = 0;
-    pthread_create(&t, NULL, bytes_producer, &c);
+    thr_create(&t, bytes_producer, &c);
     while (next < c.n) {
         const void *p;
         int r = llq_bytes_peek(q, &p, &len);
@@ -764,10 +814,10 @@ static void bytes_stress(void) {
         llq_bytes_release(q);
         next++;
     }
-    pthread_join(t, NULL);
+    thr_join(t);
     LLT_EQ_U64(c.bad, 0);
     LLT_EQ_U64(next, c.n);
-    free(q);
+    afree(q);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -813,7 +863,7 @@ static void bcast_basic(void) {
         LLT_EQ_U64(prev, 24);
         LLT_EQ_U64(n + r1.dropped, 20); /* everything after position 5 either read or counted */
     }
-    free(q);
+    afree(q);
 }
 
 typedef struct bc_ctx {
@@ -854,7 +904,7 @@ static void bcast_stress(void) {
     size_t ms = llq_bcast_memsize(256, sizeof(item));
     llq_bcast *q = (llq_bcast *)amem(ms);
     bc_ctx c[2];
-    pthread_t t[2];
+    thr_t t[2];
     uint64_t i;
     int k;
     LLT_REQUIRE(q && llq_bcast_init(q, ms, 256, sizeof(item)) == 0);
@@ -862,21 +912,21 @@ static void bcast_stress(void) {
         memset(&c[k], 0, sizeof c[k]);
         c[k].q = q;
         c[k].n = llt_scaled(2000000, 20000);
-        pthread_create(&t[k], NULL, bc_reader, &c[k]);
-        while (!__atomic_load_n(&c[k].started, __ATOMIC_ACQUIRE)) sched_yield();
+        thr_create(&t[k], bc_reader, &c[k]);
+        while (!__atomic_load_n(&c[k].started, __ATOMIC_ACQUIRE)) thr_yield();
     }
     for (i = 0; i < c[0].n; i++) {
         item it = make_item(9, i);
         llq_bcast_publish(q, &it);
-        if ((i & 255) == 0) sched_yield(); /* give readers a chance; overruns are allowed */
+        if ((i & 255) == 0) thr_yield(); /* give readers a chance; overruns are allowed */
     }
     for (k = 0; k < 2; k++) {
-        pthread_join(t[k], NULL);
+        thr_join(t[k]);
         LLT_EQ_U64(c[k].bad, 0);
         /* every item either delivered intact or counted as dropped */
         LLT_EQ_U64(c[k].read + c[k].dropped, c[k].n);
     }
-    free(q);
+    afree(q);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -888,7 +938,7 @@ typedef struct book {
 
 typedef struct sl_ctx {
     llq_seqlock *s;
-    int stop;
+    int stop, started;
     uint64_t reads, torn, backwards;
 } sl_ctx;
 
@@ -905,6 +955,7 @@ static void *sl_reader(void *arg) {
         if (b.v[0] < last) c->backwards++;
         last = b.v[0];
         c->reads++;
+        if (c->reads == 1) __atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
     }
     return NULL;
 }
@@ -914,7 +965,7 @@ static void seqlock_stress(void) {
     llq_seqlock *s = (llq_seqlock *)amem(ms);
     book b;
     sl_ctx c;
-    pthread_t t;
+    thr_t t;
     uint64_t i, n = llt_scaled(3000000, 30000);
     int k;
     memset(&b, 0, sizeof b);
@@ -927,19 +978,20 @@ static void seqlock_stress(void) {
     }
     memset(&c, 0, sizeof c);
     c.s = s;
-    pthread_create(&t, NULL, sl_reader, &c);
+    thr_create(&t, sl_reader, &c);
+    while (!__atomic_load_n(&c.started, __ATOMIC_ACQUIRE)) thr_yield();
     for (i = 1; i <= n; i++) {
         b.v[0] = i;
         for (k = 1; k < 6; k++) b.v[k] = mix(i + (uint64_t)k);
         llq_seqlock_write(s, &b);
     }
     __atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
-    pthread_join(t, NULL);
+    thr_join(t);
     LLT_EQ_U64(c.torn, 0);
     LLT_EQ_U64(c.backwards, 0);
     LLT_CHECK(c.reads > 0);
     LLT_EQ_U64(llq_seqlock_version(s), n);
-    free(s);
+    afree(s);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1004,7 +1056,7 @@ static void ebr_grace(void) {
     llq_ebr_exit(b);
     LLT_EQ_U64(llq_ebr_drain(d), 10);
     LLT_EQ_U64(llq_ebr_pending(d), 0);
-    free(d);
+    afree(d);
 }
 
 typedef struct lf_ctx {
@@ -1061,7 +1113,7 @@ static void stack_ebr_stress(void) {
     llq_stack *s = (llq_stack *)amem(llq_stack_memsize());
     uint64_t per = llt_scaled(400000, 4000), done = 0, a0 = g_allocs, f0 = g_frees, j, miss = 0, dup = 0;
     lf_ctx c[2];
-    pthread_t t[2];
+    thr_t t[2];
     unsigned char *seen[2];
     int k;
     LLT_REQUIRE(d && s && llq_ebr_init(d, ms, 4) == 0 && llq_stack_init(s, llq_stack_memsize()) == 0);
@@ -1075,9 +1127,9 @@ static void stack_ebr_stress(void) {
         c[k].done = &done;
         c[k].total = 2 * per;
         c[k].seen = seen[k] = (unsigned char *)calloc((size_t)(2 * per), 1);
-        pthread_create(&t[k], NULL, stack_worker, &c[k]);
+        thr_create(&t[k], stack_worker, &c[k]);
     }
-    for (k = 0; k < 2; k++) pthread_join(t[k], NULL);
+    for (k = 0; k < 2; k++) thr_join(t[k]);
     for (j = 0; j < 2 * per; j++) {
         unsigned x = (unsigned)seen[0][j] + seen[1][j];
         if (x == 0) miss++;
@@ -1092,8 +1144,8 @@ static void stack_ebr_stress(void) {
     LLT_EQ_U64(g_frees - f0, 2 * per); /* everything freed in the end */
     free(seen[0]);
     free(seen[1]);
-    free(d);
-    free(s);
+    afree(d);
+    afree(s);
 }
 
 static void *msq_producer(void *arg) {
@@ -1109,7 +1161,7 @@ static void *msq_producer(void *arg) {
         llq_ebr_enter(t);
         llq_msq_push(c->q, &n->qn, (void *)(uintptr_t)((((uint64_t)c->id) << 40) | i));
         llq_ebr_exit(t);
-        if ((i & 4095) == 0) sched_yield();
+        if ((i & 4095) == 0) thr_yield();
     }
     llq_ebr_unregister(t);
     return NULL;
@@ -1157,7 +1209,7 @@ static void msq_ebr_stress(void) {
     uint64_t per = sizeof(void *) == 8 ? llt_scaled(400000, 4000) : 4000, done = 0, a0, f0, j, miss = 0,
              dup = 0, bad = 0;
     lf_ctx c[4];
-    pthread_t t[4];
+    thr_t t[4];
     int k;
     a0 = g_allocs - 1;
     f0 = g_frees;
@@ -1176,9 +1228,9 @@ static void msq_ebr_stress(void) {
         c[k].done = &done;
         c[k].total = 2 * per;
         if (k >= 2) c[k].seen = (unsigned char *)calloc((size_t)(2 * per), 1);
-        pthread_create(&t[k], NULL, k < 2 ? msq_producer : msq_consumer, &c[k]);
+        thr_create(&t[k], k < 2 ? msq_producer : msq_consumer, &c[k]);
     }
-    for (k = 0; k < 4; k++) pthread_join(t[k], NULL);
+    for (k = 0; k < 4; k++) thr_join(t[k]);
     for (j = 0; j < 2 * per; j++) {
         unsigned x = (unsigned)c[2].seen[j] + c[3].seen[j];
         if (x == 0) miss++;
@@ -1197,8 +1249,8 @@ static void msq_ebr_stress(void) {
     LLT_EQ_U64(g_allocs - a0, g_frees - f0);
     free(c[2].seen);
     free(c[3].seen);
-    free(d);
-    free(q);
+    afree(d);
+    afree(q);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1226,9 +1278,8 @@ static void *wait_consumer(void *arg) {
 static void wait_notify(void) {
     size_t ms = llq_spsc_memsize(4, 8);
     wait_ctx c;
-    pthread_t t;
+    thr_t t;
     uint64_t i;
-    struct timespec ts = {0, 200000};
     c.q = (llq_spsc *)amem(ms);
     LLT_REQUIRE(c.q && llq_spsc_init(c.q, ms, 4, 8) == 0);
     llq_waiter_init(&c.w);
@@ -1236,15 +1287,15 @@ static void wait_notify(void) {
     c.bad = 0;
     /* nobody waiting: timeout */
     LLT_EQ_I64(llq_wait(&c.w, spsc_nonempty, &c, 1000000), LLQ_ETIMEDOUT);
-    pthread_create(&t, NULL, wait_consumer, &c);
+    thr_create(&t, wait_consumer, &c);
     for (i = 0; i < c.n; i++) {
-        if (i % 4 == 0) nanosleep(&ts, NULL); /* let the consumer go to sleep */
-        while (!llq_spsc_push(c.q, &i)) sched_yield();
+        if (i % 4 == 0) thr_sleep_us(200); /* let the consumer go to sleep */
+        while (!llq_spsc_push(c.q, &i)) thr_yield();
         llq_notify(&c.w);
     }
-    pthread_join(t, NULL);
+    thr_join(t);
     LLT_EQ_U64(c.bad, 0);
-    free(c.q);
+    afree(c.q);
 }
 
 int main(int argc, char **argv) {
