@@ -456,7 +456,7 @@ typedef struct llcrc_i_tables {
     uint32_t pw[2][16][16];         /* x^(8 * d * 16^i) mod P */
     uint64_t fold[2][LLCRC_I_NFOLD][2] LLCRC_I_ALIGN(16); /* x^(D+31), x^(D-33) mod P */
     uint64_t fin[2][2] LLCRC_I_ALIGN(16);                  /* x^96, x^64 mod P */
-    uint64_t k3[LLCRC_I_K3MAX + 1][2] LLCRC_I_ALIGN(16);   /* crc32c 3-way shifts */
+    uint32_t k4[LLCRC_I_K3MAX + 1][3];                     /* crc32c 4-way shifts */
     uint64_t gear[256];             /* gear / rolling table */
     uint64_t gear1[256];            /* gear << 1 */
     uint32_t hy[LLCRC_I_HYMAX + 1][3]; /* crc32c hybrid: x^(8 * 24 m * {1,2,3}) mod P */
@@ -527,9 +527,10 @@ static void llcrc_i_build_tables(void) {
         llcrc_i_tab.fin[j][1] = llcrc_i_xpow_small(64, poly);
     }
     for (k = 1; k <= LLCRC_I_K3MAX; k++) {
-        /* stream a is followed by 16k bytes, stream b by 8k bytes; v = r * x^(S-32) */
-        llcrc_i_tab.k3[k][0] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 128 * k - 32), LLCRC_I_POLY_C);
-        llcrc_i_tab.k3[k][1] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 64 * k - 32), LLCRC_I_POLY_C);
+        /* streams a, b, c are followed by 24k, 16k, 8k bytes; v = r * x^(S-32) */
+        llcrc_i_tab.k4[k][0] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 192 * k - 32), LLCRC_I_POLY_C);
+        llcrc_i_tab.k4[k][1] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 128 * k - 32), LLCRC_I_POLY_C);
+        llcrc_i_tab.k4[k][2] = llcrc_i_xpow_small(LLCRC_I_C(uint32_t, 64 * k - 32), LLCRC_I_POLY_C);
     }
     {
         uint32_t step = llcrc_i_xpow_small(8 * 24, LLCRC_I_POLY_C);
@@ -706,29 +707,34 @@ LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_seq(uint32_t r, const unsigned 
     return r;
 }
 
-/* three interleaved crc32 streams of k qwords each, merged with one carry-less multiply each */
-LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_3way(uint32_t r, const unsigned char *p, size_t n) {
-    while (n >= 48) {
-        size_t k = n / 24, i;
-        uint64_t ra = r, rb = 0, rc = 0, v;
-        const unsigned char *pa, *pb, *pc;
+/* four interleaved crc32 streams of k qwords each, merged with one carry-less multiply per stream:
+   the last qword of stream d absorbs v = sum r_s * x^(S_s - 32), so v * x^32 shifts each r_s */
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_4way(uint32_t r, const unsigned char *p, size_t n) {
+    while (n >= 64) {
+        size_t k = n / 32, i;
+        uint64_t ra = r, rb = 0, rc = 0, rd = 0, v;
+        const unsigned char *pa, *pb, *pc, *pd;
         if (k > LLCRC_I_K3MAX) k = LLCRC_I_K3MAX;
         pa = p;
         pb = p + 8 * k;
         pc = p + 16 * k;
+        pd = p + 24 * k;
         for (i = 0; i + 1 < k; i++) {
             ra = _mm_crc32_u64(ra, llcrc_i_le64(pa + 8 * i));
             rb = _mm_crc32_u64(rb, llcrc_i_le64(pb + 8 * i));
             rc = _mm_crc32_u64(rc, llcrc_i_le64(pc + 8 * i));
+            rd = _mm_crc32_u64(rd, llcrc_i_le64(pd + 8 * i));
         }
         ra = _mm_crc32_u64(ra, llcrc_i_le64(pa + 8 * i));
         rb = _mm_crc32_u64(rb, llcrc_i_le64(pb + 8 * i));
-        v = llcrc_i_clmul32_hw(LLCRC_I_C(uint32_t, ra), LLCRC_I_C(uint32_t, llcrc_i_tab.k3[k][0])) ^
-            llcrc_i_clmul32_hw(LLCRC_I_C(uint32_t, rb), LLCRC_I_C(uint32_t, llcrc_i_tab.k3[k][1]));
-        rc = _mm_crc32_u64(rc, llcrc_i_le64(pc + 8 * i) ^ (v << 1));
-        r = LLCRC_I_C(uint32_t, rc);
-        p += 24 * k;
-        n -= 24 * k;
+        rc = _mm_crc32_u64(rc, llcrc_i_le64(pc + 8 * i));
+        v = llcrc_i_clmul32_hw(LLCRC_I_C(uint32_t, ra), llcrc_i_tab.k4[k][0]) ^
+            llcrc_i_clmul32_hw(LLCRC_I_C(uint32_t, rb), llcrc_i_tab.k4[k][1]) ^
+            llcrc_i_clmul32_hw(LLCRC_I_C(uint32_t, rc), llcrc_i_tab.k4[k][2]);
+        rd = _mm_crc32_u64(rd, llcrc_i_le64(pd + 8 * i) ^ (v << 1));
+        r = LLCRC_I_C(uint32_t, rd);
+        p += 32 * k;
+        n -= 32 * k;
     }
     return llcrc_i_crc32c_seq(r, p, n);
 }
@@ -912,7 +918,7 @@ LLCRC_I_TGT_AVX512 static __m128i llcrc_i_lanes_to_128(__m512i x0, uint64_t (*kt
 
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigned char *p, size_t n) {
     if (n < 128) return llcrc_i_crc32c_seq(r, p, n);
-    if (n <= 256) return llcrc_i_crc32c_3way(r, p, n);
+    if (n <= 256) return llcrc_i_crc32c_4way(r, p, n);
     return llcrc_i_crc_fold_sse(r, p, n, 0);
 }
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32_sse42(uint32_t r, const unsigned char *p, size_t n) {
