@@ -13,15 +13,13 @@
    WHAT IT GIVES
        Arena        bump allocation with alignment, mark/rewind, reset; over caller memory, or grown from
                     the OS in chunks (optionally huge-page backed).
-       Fixed pool   objects of one size. The thread-private fast path is a pop/push on the calling
-                    thread's free chain (linked through each free object's first word) with no atomic
-                    instruction and no lock; whole batches of objects move between threads through a
-                    per-pool depot under a short spin lock. A free on any thread goes onto that
-                    thread's own chain: it writes only the freed block's first word (a line the freeing
-                    thread just used), never a neighbour's or the pool's, so remote frees are batched
-                    and cost the allocating thread no extra miss. Per-thread statistics, thread-exit
-                    cleanup (pthread key destructor / FLS callback), fork safety (pthread_atfork holds
-                    every depot lock across fork()).
+       Fixed pool   objects of one size. The thread-private fast path is a pop/push on a magazine (an
+                    array of pointers) with no atomic instruction; full and empty magazines move whole
+                    between threads through a per-pool depot under a short spin lock. A free on any
+                    thread goes into that thread's magazine: the freed block and its neighbours are not
+                    written at all, so a remote free costs the owner no miss. Per-thread statistics,
+                    thread-exit cleanup (pthread key destructor / FLS callback), fork safety
+                    (pthread_atfork holds every depot lock across fork()).
        Size classes 64 B .. 1 MiB, four classes per power of two, branch-free class selection; larger
                     requests go straight to the OS; explicit trim returns fully free slabs to the OS.
        Pages        1 GiB hugetlb -> 2 MiB hugetlb -> THP (MADV_HUGEPAGE, 2 MiB aligned) -> 4 KiB, with
@@ -46,7 +44,7 @@
        LLMEM_MAX_POOLS       implementation file: pools (and size-class pools) alive at once (default 128)
        LLMEM_ASSERT(x)       implementation file: assertion (default: none)
        LLMEM_MALLOC(ctx,sz), LLMEM_FREE(ctx,p)   implementation file, both or neither: metadata allocation
-                             (per-thread cache blocks, aligned allocations); default malloc/free.
+                             (thread caches, magazines, aligned allocations); default malloc/free.
        LLMEM_USE_LIBNUMA     implementation file: NUMA calls through libnuma (link -lnuma)
 
    ERRORS
@@ -214,13 +212,13 @@ typedef struct llmem_pool llmem_pool;
 typedef struct llmem_i_reg llmem_i_reg;
 typedef struct llmem_i_slab llmem_i_slab;
 
-/* One thread's cache for one pool (one size class). Owned by one thread; never touch another's.
-   Free objects are chained through their first word; a full chain of `cap` objects is a batch, the unit
-   that moves between threads through the pool's depot (the head object's second word links batches). */
+/* One thread's cache for one pool (one size class). Owned by one thread; never touch another's. */
 typedef struct llmem_cache {
-    void *head;                 /* free objects, chained through their first word */
-    uint32_t n, cap;            /* objects in head / batch size */
-    void *prev;                 /* second chain: full (cap objects) or empty */
+    void **slots;               /* loaded magazine's slots (hosted); unused freestanding */
+    uint32_t n, cap;            /* objects in the loaded magazine / its capacity */
+    void *head;                 /* freestanding: intrusive free list */
+    void **loaded;              /* loaded magazine (slots = loaded + 1) */
+    void **prev;                /* previous magazine: always full or empty */
     uint32_t prev_n, cls;
     llmem_pool *pool;
     uint64_t allocs, frees;     /* per-thread statistics, single writer */
@@ -236,7 +234,7 @@ struct llmem_i_reg {
 typedef struct llmem_stats {
     uint64_t allocs, frees;     /* calls that returned an object / released one */
     uint64_t hits, misses;      /* allocations served from the thread cache / that went further */
-    uint64_t refills, flushes;  /* batches fetched (depot or new slab) / handed to the depot */
+    uint64_t refills, flushes;  /* magazines fetched (depot or new slab) / handed to the depot */
     uint64_t live;              /* allocs - frees */
     uint64_t bytes_held;        /* slab bytes held (OS or caller) */
     uint64_t slabs;             /* slabs held */
@@ -253,7 +251,7 @@ typedef struct llmem_stats {
 typedef struct llmem_pool_opts {
     size_t obj_size;            /* bytes per object (> 0) */
     size_t align;               /* power of two; 0 = 16 (or the object size if smaller) */
-    uint32_t magazine;          /* objects per batch (a thread caches up to 2); 0 = auto: 2 MiB / size, in [4, 256] */
+    uint32_t magazine;          /* objects per magazine; 0 = auto: 2 MiB / size, within [4, 256] */
     size_t slab_bytes;          /* power of two; 0 = auto */
     unsigned flags;             /* LLMEM_POOL_* */
     int node;                   /* NUMA node for slabs, -1 = any */
@@ -262,9 +260,9 @@ typedef struct llmem_pool_opts {
 struct llmem_pool {
     int lock;                   /* depot spin lock */
     uint32_t cls;               /* size class (size-class pools) */
-    void *full;                 /* depot: full batches (head objects linked through their second word) */
-    void *empty;                /* unused (kept for layout) */
-    void *loose;                /* depot: single objects (flushes of partial chains) */
+    void *full;                 /* depot: full magazines (void **, linked through slot 0) */
+    void *empty;                /* depot: empty magazines */
+    void *loose;                /* depot: single objects (intrusive list; flushes of partial magazines) */
     uint64_t nfull, nempty, nloose;
     unsigned char *bump, *bump_end; /* carving window in the current slab */
     llmem_i_slab *cur, *slabs;  /* current slab, all slabs */
@@ -297,8 +295,7 @@ LLMEM_INLINE void *llmem_cache_alloc(llmem_cache *c) {
 #if LLMEM_MT
     uint32_t n = c->n;
     if (LLMEM_LIKELY(n != 0)) {
-        void *p = c->head;
-        c->head = *LLMEM_I_SCAST(void **, p);
+        void *p = c->slots[n - 1];
         c->n = n - 1;
         LLMEM_I_BUMP(c->allocs);
         return p;
@@ -317,8 +314,7 @@ LLMEM_INLINE void llmem_cache_free(llmem_cache *c, void *obj) {
 #if LLMEM_MT
     uint32_t n = c->n;
     if (LLMEM_LIKELY(n != c->cap)) {
-        *LLMEM_I_SCAST(void **, obj) = c->head;
-        c->head = obj;
+        c->slots[n] = obj;
         c->n = n + 1;
         LLMEM_I_BUMP(c->frees);
         return;
@@ -929,12 +925,7 @@ int llmem_pool_init_opts(llmem_pool *p, const llmem_pool_opts *o) {
     align = o->align ? o->align : (o->obj_size >= 16 ? 16 : llmem_i_pow2_ceil(o->obj_size));
     if (!llmem_i_is_pow2(align)) return LLMEM_EINVAL;
     if (align < sizeof(void *)) align = sizeof(void *);
-#if LLMEM_MT
-    /* a free object holds the chain link and, at the head of a batch, the batch link */
-    stride = llmem_i_round_up(o->obj_size < 2 * sizeof(void *) ? 2 * sizeof(void *) : o->obj_size, align);
-#else
     stride = llmem_i_round_up(o->obj_size < sizeof(void *) ? sizeof(void *) : o->obj_size, align);
-#endif
     first = llmem_i_round_up(sizeof(llmem_i_slab), align > 64 ? align : 64);
     mag = o->magazine;
     if (!mag) {
@@ -1031,6 +1022,35 @@ static int llmem_i_pool_grow(llmem_pool *p) {
 #endif
 }
 
+#if LLMEM_MT
+/* up to want objects into out: loose ones first, then carved from slabs; lock held */
+static uint32_t llmem_i_carve(llmem_pool *p, void **out, uint32_t want) {
+    uint32_t k = 0;
+    while (k < want && p->loose) {
+        void *o = p->loose;
+        p->loose = *LLMEM_I_SCAST(void **, o);
+        p->nloose--;
+        out[k++] = o;
+    }
+    while (k < want) {
+        if (p->bump == p->bump_end && llmem_i_pool_grow(p) != 0) break;
+        /* hand out ascending addresses: fill so that the top of the stack is the lowest */
+        out[k++] = p->bump;
+        p->bump += p->stride;
+        p->cur->carved++;
+    }
+    if (k > 1) { /* reverse so that pops come out in address order */
+        uint32_t i = 0, j = k - 1;
+        while (i < j) {
+            void *t = out[i];
+            out[i++] = out[j];
+            out[j--] = t;
+        }
+    }
+    return k;
+}
+#endif
+
 #if !LLMEM_MT
 /* ---- freestanding / single-threaded pool ---- */
 void *llmem_i_cache_alloc_slow(llmem_cache *c) {
@@ -1073,85 +1093,54 @@ void llmem_pool_stats(llmem_pool *p, llmem_stats *st) {
 void llmem_pool_destroy(llmem_pool *p) { llmem_i_zero(p, sizeof *p); }
 #else /* LLMEM_MT */
 
-/* ---- batches and the depot ---- */
-#define LLMEM_I_NEXT(o) (LLMEM_I_SCAST(void **, o)[0])
-#define LLMEM_I_BLINK(o) (LLMEM_I_SCAST(void **, o)[1])
+/* ---- magazines and the depot ---- */
+static void **llmem_i_mag_new(llmem_pool *p) {
+    return LLMEM_I_SCAST(void **, LLMEM_MALLOC(NULL, (LLMEM_I_SCAST(size_t, p->mag_cap) + 1u) * sizeof(void *)));
+}
+static void llmem_i_list_push(void **head, void **mag) {
+    mag[0] = *head;
+    *head = LLMEM_I_SCAST(void *, mag);
+}
+static void **llmem_i_list_pop(void **head) {
+    void **m = LLMEM_I_SCAST(void **, *head);
+    if (m) *head = m[0];
+    return m;
+}
 static void llmem_i_loose_push(llmem_pool *p, void *obj) {
-    LLMEM_I_NEXT(obj) = p->loose;
+    *LLMEM_I_SCAST(void **, obj) = p->loose;
     p->loose = obj;
     p->nloose++;
 }
-static void llmem_i_batch_push(llmem_pool *p, void *head) {
-    LLMEM_I_BLINK(head) = p->full;
-    p->full = head;
-    p->nfull++;
-}
-static void *llmem_i_batch_pop(llmem_pool *p) {
-    void *b = p->full;
-    if (b) {
-        p->full = LLMEM_I_BLINK(b);
-        p->nfull--;
-    }
-    return b;
-}
-/* give a chain of n objects back to the depot; lock held */
-static void llmem_i_chain_return(llmem_pool *p, void *head, uint32_t n) {
+/* give one magazine holding n objects back to the depot; lock held */
+static void llmem_i_mag_return(llmem_pool *p, void **m, uint32_t n) {
     uint32_t i;
-    if (!n) return;
+    if (!m) return;
     if (n == p->mag_cap) {
-        llmem_i_batch_push(p, head);
+        llmem_i_list_push(&p->full, m);
+        p->nfull++;
         return;
     }
-    for (i = 0; i < n && head; i++) {
-        void *next = LLMEM_I_NEXT(head);
-        llmem_i_loose_push(p, head);
-        head = next;
-    }
-}
-/* a chain of up to want objects: loose ones first, then carved from slabs (lowest address on top) */
-static uint32_t llmem_i_carve(llmem_pool *p, void **out, uint32_t want) {
-    uint32_t k = 0;
-    void *chain = NULL;
-    while (k < want && p->loose) {
-        void *o = p->loose;
-        p->loose = LLMEM_I_NEXT(o);
-        p->nloose--;
-        LLMEM_I_NEXT(o) = chain;
-        chain = o;
-        k++;
-    }
-    while (k < want) {
-        size_t m, i;
-        if (p->bump == p->bump_end && llmem_i_pool_grow(p) != 0) break;
-        m = LLMEM_I_SCAST(size_t, p->bump_end - p->bump) / p->stride;
-        if (m > want - k) m = want - k;
-        for (i = m; i > 0; i--) {
-            void *o = p->bump + (i - 1) * p->stride;
-            LLMEM_I_NEXT(o) = chain;
-            chain = o;
-        }
-        p->bump += m * p->stride;
-        p->cur->carved += LLMEM_I_SCAST(uint32_t, m);
-        k += LLMEM_I_SCAST(uint32_t, m);
-    }
-    *out = chain;
-    return k;
+    for (i = 0; i < n; i++) llmem_i_loose_push(p, m[1 + i]);
+    llmem_i_list_push(&p->empty, m);
+    p->nempty++;
 }
 static void llmem_i_cache_swap(llmem_cache *c) {
-    void *t = c->head;
+    void **t = c->loaded;
     uint32_t tn = c->n;
-    c->head = c->prev;
+    c->loaded = c->prev;
     c->n = c->prev_n;
     c->prev = t;
     c->prev_n = tn;
+    c->slots = c->loaded + 1;
+    c->cap = c->pool->mag_cap;
 }
 /* return everything the cache holds to the depot and fold its counters into retired; lock held */
 static void llmem_i_cache_drain(llmem_cache *c, int retire) {
     llmem_pool *p = c->pool;
-    llmem_i_chain_return(p, c->head, c->n);
-    llmem_i_chain_return(p, c->prev, c->prev_n);
-    c->head = c->prev = NULL;
-    c->n = c->prev_n = 0;
+    llmem_i_mag_return(p, c->loaded, c->n);
+    llmem_i_mag_return(p, c->prev, c->prev_n);
+    c->loaded = c->prev = c->slots = NULL;
+    c->n = c->cap = c->prev_n = 0;
     if (retire) {
         p->retired.allocs += c->allocs;
         p->retired.frees += c->frees;
@@ -1165,43 +1154,92 @@ static void llmem_i_cache_drain(llmem_cache *c, int retire) {
 void *llmem_i_cache_alloc_slow(llmem_cache *c) {
     llmem_pool *p = c->pool;
     LLMEM_I_BUMP(c->misses);
-    if (c->prev_n) {
-        llmem_i_cache_swap(c); /* the full second chain */
+    if (c->prev && c->prev_n) {
+        llmem_i_cache_swap(c);
     } else {
-        void *b;
+        void **spare = c->loaded ? NULL : llmem_i_mag_new(p);
         llmem_i_lock(&p->lock);
-        b = llmem_i_batch_pop(p);
-        if (b) {
-            c->head = b;
-            c->n = p->mag_cap;
+        if (p->full) {
+            void **m = llmem_i_list_pop(&p->full);
+            p->nfull--;
+            if (c->prev) {
+                llmem_i_list_push(&p->empty, c->prev);
+                p->nempty++;
+            }
+            c->prev = c->loaded;
+            c->prev_n = 0;
+            c->loaded = m;
+            c->slots = m + 1;
+            c->n = c->cap = p->mag_cap;
+            if (spare) {
+                llmem_i_list_push(&p->empty, spare);
+                p->nempty++;
+            }
         } else {
-            c->n = llmem_i_carve(p, &c->head, p->mag_cap);
-            if (!c->n) {
+            uint32_t k;
+            if (!c->loaded) {
+                if (!spare && p->empty) {
+                    spare = llmem_i_list_pop(&p->empty);
+                    p->nempty--;
+                }
+                if (!spare) {
+                    llmem_i_unlock(&p->lock);
+                    return NULL;
+                }
+                c->loaded = spare;
+                c->slots = spare + 1;
+                c->cap = p->mag_cap;
+                c->n = 0;
+            }
+            k = llmem_i_carve(p, c->slots, p->mag_cap);
+            if (!k) {
                 llmem_i_unlock(&p->lock);
                 return NULL;
             }
+            c->n = k;
         }
         llmem_i_unlock(&p->lock);
         LLMEM_I_BUMP(c->refills);
     }
-    return llmem_cache_alloc(c);
+    LLMEM_I_BUMP(c->allocs);
+    return c->slots[--c->n];
 }
 
 void llmem_i_cache_free_slow(llmem_cache *c, void *obj) {
     llmem_pool *p = c->pool;
-    if (c->prev_n == 0) {
-        llmem_i_cache_swap(c); /* the full chain becomes the second one; go on with the empty one */
+    if (c->prev && c->prev_n == 0) {
+        llmem_i_cache_swap(c);
     } else {
+        void **fresh;
         llmem_i_lock(&p->lock);
-        llmem_i_batch_push(p, c->prev);
+        fresh = llmem_i_list_pop(&p->empty);
+        if (fresh) p->nempty--;
         llmem_i_unlock(&p->lock);
-        c->prev = c->head;
-        c->prev_n = c->n;
-        c->head = NULL;
+        if (!fresh) fresh = llmem_i_mag_new(p);
+        llmem_i_lock(&p->lock);
+        if (!fresh) { /* no memory for a magazine: keep the object in the depot's loose list */
+            llmem_i_loose_push(p, obj);
+            llmem_i_unlock(&p->lock);
+            LLMEM_I_BUMP(c->frees);
+            return;
+        }
+        if (c->loaded) {
+            if (c->prev) {
+                llmem_i_list_push(&p->full, c->prev);
+                p->nfull++;
+            }
+            c->prev = c->loaded;
+            c->prev_n = c->n;
+        }
+        llmem_i_unlock(&p->lock);
+        c->loaded = fresh;
+        c->slots = fresh + 1;
         c->n = 0;
+        c->cap = p->mag_cap;
         LLMEM_I_BUMP(c->flushes);
     }
-    llmem_cache_free(c, obj);
+    LLMEM_I_BUMP(c->frees);
+    c->slots[c->n++] = obj;
 }
 
 /* ---- registry: pool ids, per-thread cache blocks, thread exit, fork ---- */
@@ -1329,6 +1367,7 @@ static int llmem_i_register(llmem_i_reg *r) {
 /* forget r: its thread caches are freed (their objects live in slabs the caller frees next) */
 static void llmem_i_unregister(llmem_i_reg *r) {
     llmem_i_tc *tc;
+    uint32_t k;
     llmem_i_lock(&llmem_i_g.lock);
     if (r->id < LLMEM_MAX_POOLS && llmem_i_g.reg[r->id] == r) {
         llmem_i_g.reg[r->id] = NULL;
@@ -1339,6 +1378,10 @@ static void llmem_i_unregister(llmem_i_reg *r) {
     llmem_i_unlock(&llmem_i_g.lock);
     while (tc) {
         llmem_i_tc *next = tc->next;
+        for (k = 0; k < r->nclasses; k++) {
+            LLMEM_FREE(NULL, tc->caches[k].loaded);
+            LLMEM_FREE(NULL, tc->caches[k].prev);
+        }
         LLMEM_FREE(NULL, tc->raw);
         tc = next;
     }
@@ -1374,7 +1417,6 @@ static llmem_cache *llmem_i_caches_slow(llmem_i_reg *r) {
     for (k = 0; k < r->nclasses; k++) {
         tc->caches[k].pool = &r->classes[k];
         tc->caches[k].cls = k;
-        tc->caches[k].cap = r->classes[k].mag_cap;
     }
     llmem_i_lock(&llmem_i_g.lock);
     if (llmem_i_g.reg[r->id] != r || llmem_i_g.gen[r->id] != r->gen) {
@@ -1457,7 +1499,7 @@ static void llmem_i_reg_flush(llmem_i_reg *r) {
     if (!t || t->ent[r->id].gen != r->gen) return;
     for (k = 0; k < r->nclasses; k++) {
         llmem_cache *c = &t->ent[r->id].caches[k];
-        if (!c->n && !c->prev_n) continue;
+        if (!c->loaded && !c->prev) continue;
         llmem_i_lock(&r->classes[k].lock);
         llmem_i_cache_drain(c, 0);
         llmem_i_unlock(&r->classes[k].lock);
@@ -1502,23 +1544,22 @@ static llmem_i_slab *llmem_i_slab_of(llmem_pool *p, void *obj) {
     return LLMEM_I_SCAST(llmem_i_slab *, llmem_i_ptr(a & ~LLMEM_I_SCAST(uintptr_t, p->slab_bytes - 1)));
 }
 
-/* release slabs whose every carved object sits in the depot; takes the depot lock */
+/* release slabs whose every carved object sits in the depot; lock held by caller? no: takes it */
 static size_t llmem_i_pool_trim(llmem_pool *p) {
     llmem_i_slab *h, **link;
-    void *b, *o, *keep = NULL;
-    uint64_t nkeep = 0;
-    uint32_t i;
+    void **m, **wm, **wlink, *free_mags = NULL, *o, **olink;
+    uint32_t i, wi = 0;
+    uint64_t nfull = 0;
     size_t released = 0;
     int any = 0;
     llmem_i_lock(&p->lock);
-    for (h = p->slabs; h; h = h->next)
-        if (!h->external) h->tmp = 0;
-    for (b = p->full; b; b = LLMEM_I_BLINK(b))
-        for (o = b, i = 0; i < p->mag_cap && o; i++, o = LLMEM_I_NEXT(o)) {
-            h = llmem_i_slab_of(p, o);
+    for (h = p->slabs; h; h = h->next) h->tmp = h->external ? h->tmp : 0;
+    for (m = LLMEM_I_SCAST(void **, p->full); m; m = LLMEM_I_SCAST(void **, m[0]))
+        for (i = 0; i < p->mag_cap; i++) {
+            h = llmem_i_slab_of(p, m[1 + i]);
             if (!h->external) h->tmp++;
         }
-    for (o = p->loose; o; o = LLMEM_I_NEXT(o)) {
+    for (o = p->loose; o; o = *LLMEM_I_SCAST(void **, o)) {
         h = llmem_i_slab_of(p, o);
         if (!h->external) h->tmp++;
     }
@@ -1528,42 +1569,43 @@ static size_t llmem_i_pool_trim(llmem_pool *p) {
             any = 1;
         }
     if (any) {
-        /* gather the survivors, then cut them into batches again */
-        void *bl = p->full;
-        while (bl) {
-            void *nb = LLMEM_I_BLINK(bl);
-            for (o = bl, i = 0; i < p->mag_cap && o; i++) {
-                void *next = LLMEM_I_NEXT(o);
-                if (llmem_i_slab_of(p, o)->tmp != ~0ull) {
-                    LLMEM_I_NEXT(o) = keep;
-                    keep = o;
-                    nkeep++;
+        /* compact the survivors of the full magazines to the front */
+        wlink = &p->full;
+        wm = LLMEM_I_SCAST(void **, p->full);
+        for (m = LLMEM_I_SCAST(void **, p->full); m; m = LLMEM_I_SCAST(void **, m[0]))
+            for (i = 0; i < p->mag_cap; i++) {
+                void *x = m[1 + i];
+                if (llmem_i_slab_of(p, x)->tmp == ~0ull) continue;
+                wm[1 + wi++] = x;
+                if (wi == p->mag_cap) {
+                    nfull++;
+                    wlink = wm;
+                    wm = LLMEM_I_SCAST(void **, wm[0]);
+                    wi = 0;
                 }
-                o = next;
             }
-            bl = nb;
+        m = LLMEM_I_SCAST(void **, *wlink);
+        *wlink = NULL;
+        p->nfull = nfull;
+        /* the partly filled magazine's objects become loose; the rest of the magazines are freed */
+        if (m) {
+            for (i = 0; i < wi; i++) llmem_i_loose_push(p, m[1 + i]);
         }
-        for (o = p->loose; o;) {
-            void *next = LLMEM_I_NEXT(o);
-            if (llmem_i_slab_of(p, o)->tmp != ~0ull) {
-                LLMEM_I_NEXT(o) = keep;
-                keep = o;
-                nkeep++;
+        while (m) {
+            void **next = LLMEM_I_SCAST(void **, m[0]);
+            llmem_i_list_push(&free_mags, m);
+            m = next;
+        }
+        olink = &p->loose;
+        while (*olink) {
+            o = *olink;
+            if (llmem_i_slab_of(p, o)->tmp == ~0ull) {
+                *olink = *LLMEM_I_SCAST(void **, o);
+                p->nloose--;
+            } else {
+                olink = LLMEM_I_SCAST(void **, o);
             }
-            o = next;
         }
-        p->full = p->loose = NULL;
-        p->nfull = p->nloose = 0;
-        while (nkeep >= p->mag_cap) {
-            void *head = keep, *tail = keep;
-            for (i = 1; i < p->mag_cap; i++) tail = LLMEM_I_NEXT(tail);
-            keep = LLMEM_I_NEXT(tail);
-            LLMEM_I_NEXT(tail) = NULL;
-            llmem_i_batch_push(p, head);
-            nkeep -= p->mag_cap;
-        }
-        p->loose = keep;
-        p->nloose = nkeep;
         link = &p->slabs;
         while (*link) {
             h = *link;
@@ -1582,7 +1624,12 @@ static size_t llmem_i_pool_trim(llmem_pool *p) {
             }
         }
     }
+    while (p->empty) {
+        llmem_i_list_push(&free_mags, llmem_i_list_pop(&p->empty));
+        p->nempty--;
+    }
     llmem_i_unlock(&p->lock);
+    while (free_mags) LLMEM_FREE(NULL, llmem_i_list_pop(&free_mags));
     return released;
 }
 
@@ -1593,6 +1640,9 @@ size_t llmem_pool_trim(llmem_pool *p) {
 
 static void llmem_i_pool_release(llmem_pool *p) {
     llmem_i_slab *h = p->slabs;
+    void *m;
+    while ((m = llmem_i_list_pop(&p->full)) != NULL) LLMEM_FREE(NULL, m);
+    while ((m = llmem_i_list_pop(&p->empty)) != NULL) LLMEM_FREE(NULL, m);
     while (h) {
         llmem_i_slab *next = h->next;
         if (!h->external) llmem_i_unmap(h, h->bytes);
@@ -2761,7 +2811,7 @@ int llmem_topology_get(llmem_topology *t) {
 #endif /* LLMEM_IMPLEMENTATION */
 
 /* CHANGES
-   0.1.0  first release: arena, per-thread chain pools with a batch depot, size classes, page tiers, NUMA, CPU, Windows.
+   0.1.0  first release: arena, magazine pools with depot, size classes, page tiers, NUMA, CPU, Windows.
 
    LICENSE
    This software is available under either of the following, at your choice.

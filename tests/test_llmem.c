@@ -461,7 +461,7 @@ static void pool_many_threads(void) {
     llmem_pool_destroy(&p);
 }
 
-/* a remote free writes only the freed block's first word: neighbours and the rest of the block stay */
+/* a remote free goes into the freeing thread's magazine: neighbours are never written */
 typedef struct {
     llmem_pool *pool;
     unsigned char *obj[8];
@@ -470,7 +470,7 @@ static void *nb_freer(void *arg) {
     nbarg *a = (nbarg *)arg;
     int i;
     for (i = 0; i < 8; i += 2) llmem_pool_free(a->pool, a->obj[i]); /* every other block */
-    return NULL; /* thread exit hands them to the depot (as loose objects: first word only) */
+    return NULL; /* thread exit hands the partial magazine to the depot */
 }
 static void pool_remote_free_writes(void) {
     llmem_pool p;
@@ -487,7 +487,9 @@ static void pool_remote_free_writes(void) {
     LLT_REQUIRE(t_create(&t, nb_freer, &a) == 0);
     t_join(t);
     for (i = 0; i < 8; i++) {
-        int from = (i % 2 == 0) ? (int)sizeof(void *) : 0; /* freed blocks: only the link word changed */
+        /* magazines hold pointers: a free writes into no block; only the flush of a partial magazine at
+           thread exit links the freed blocks through their first word */
+        int from = (i % 2 == 0) ? (int)sizeof(void *) : 0;
         for (k = from; k < 64; k++)
             if (a.obj[i][k] != (unsigned char)(0xC0 + i)) break;
         LLT_CHECKF(k == 64, "block %d byte %d written by a remote free", i, k);
