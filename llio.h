@@ -34,6 +34,8 @@
      LLIO_ASSERT(x)        implementation file: assertion macro (default: assert from <assert.h>).
      LLIO_MALLOC(ctx,sz) / LLIO_FREE(ctx,p)   implementation file: allocator, both or none. ctx is
                            llio_params.alloc_ctx (NULL from llio_init) or the coalescer's.
+     LLIO_NO_INLINE_SYSCALL implementation file: call io_uring_enter through libc's syscall() on
+                           x86-64 too (default there: an inline `syscall` instruction).
      LLIO_FDCACHE          implementation file: fds below this are classified once for the direct
                            read path (default 1024).
 
@@ -708,8 +710,22 @@ static int llio_i_sys_setup(unsigned entries, llio_i_uring_params *p) {
 #endif
 static int llio_i_sys_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags,
                             const void *arg, size_t argsz) {
+#if defined(__x86_64__) && !defined(LLIO_NO_INLINE_SYSCALL)
+    /* the hot syscall without libc's variadic wrapper and errno round trip */
+    long ret;
+    register long r10 __asm__("r10") = (long)flags;
+    register long r8 __asm__("r8") = (long)(uintptr_t)arg;
+    register long r9 __asm__("r9") = (long)argsz;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "0"((long)LLIO_I_SYS_ENTER), "D"((long)fd), "S"((long)to_submit),
+                       "d"((long)min_complete), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return (int)ret;
+#else
     long ret = syscall(LLIO_I_SYS_ENTER, fd, to_submit, min_complete, flags, arg, argsz);
     return ret < 0 ? llio_i_errno() : (int)ret;
+#endif
 }
 static int llio_i_sys_register(int fd, unsigned op, const void *arg, unsigned nr) {
     long ret = syscall(LLIO_I_SYS_REGISTER, fd, op, arg, nr);

@@ -67,13 +67,22 @@ static void nop_llio(void *p, uint64_t iters) {
     unsigned k;
     for (i = 0; i < iters; i++) {
         llio_cqe *q;
+        llio_cqe out[64];
+        unsigned got = 0;
         for (k = 0; k < c->batch; k++) llio_prep_nop(llio_get_sqe(c->r));
         llio_submit_and_wait(c->r, c->batch);
-        for (k = 0; k < c->batch; k++) {
+        if (c->batch == 1) { /* peek + seen */
             q = llio_peek_cqe(c->r);
-            if (!q) { llio_wait(c->r, 1, -1); q = llio_peek_cqe(c->r); }
+            if (!q) die("nop", EIO);
             llio_cqe_seen(c->r, q);
+            continue;
         }
+        while (got < c->batch) { /* batch: copy out, one head update */
+            unsigned n = llio_reap(c->r, out, 64);
+            if (!n) llio_wait(c->r, c->batch - got, -1);
+            got += n;
+        }
+        llb_do_not_optimize(out[0].res);
     }
 }
 #ifdef LLB_HAVE_URING
@@ -227,7 +236,7 @@ typedef struct qd_res {
     double iops, p50, p99;
 } qd_res;
 
-static qd_res qd_llio(int fd, char *bufs) {
+static qd_res qd_llio(int fd, char *bufs, int spin) {
     llio_ring r;
     struct iovec reg;
     int fds[1] = {fd};
@@ -256,8 +265,13 @@ static qd_res qd_llio(int fd, char *bufs) {
     for (;;) {
         unsigned n, k;
         uint64_t now;
-        llio_submit_and_wait(&r, 1);
-        n = llio_reap(&r, cq, QD);
+        if (spin) {
+            llio_submit(&r);
+            n = llio_reap(&r, cq, QD);
+        } else {
+            llio_submit_and_wait(&r, 1);
+            n = llio_reap(&r, cq, QD);
+        }
         now = llb_now_ns();
         for (k = 0; k < n; k++) {
             unsigned slot = (unsigned)cq[k].user_data;
@@ -454,7 +468,7 @@ static void coalescer_table(const char *title, int direct) {
     w.pages = (char *)llio_aligned_alloc(4096, 64 * 4096);
     memset(w.pages, 0x5a, 64 * 4096);
     w.region = 0;
-    w.nregions = BIGSZ / (64 * 4096);
+    w.nregions = direct ? BIGSZ / (64 * 4096) : 16; /* buffered: rewrite 4 MiB of dirty pages */
     if ((e = llio_wc_init(&co, w.fd, 64, 0, direct ? 4096 : 0)) != 0) die("llio_wc_init", e);
     w.co = &co;
     llb_bytes(t, 64 * 4096);
@@ -644,37 +658,52 @@ int main(void) {
         llb_table_free(t);
     }
 
-    /* ---- QD32 O_DIRECT ---- */
+    /* ---- QD32 O_DIRECT: interleaved rounds (the disk is shared), best round of each ---- */
     if (ring.backend == LLIO_BACKEND_URING && want("qd32")) {
         llb_table *t = llb_table_new("O_DIRECT 4 KiB random read, QD32, registered buffers + files (ext4 on virtio disk)");
-        int fd = open(g_big, O_RDONLY | O_DIRECT);
-        qd_res a;
-        double fio_iops = 0, p50, p99;
+        int fd = open(g_big, O_RDONLY | O_DIRECT), round, rounds = g_quick ? 1 : 3;
+        qd_res a, bl, fo, x;
+        double fl_iops = 0, fl_p50 = 0, fl_p99 = 0;
+        int have_fio = g_fio && *g_fio;
+        memset(&a, 0, sizeof a);
+        memset(&bl, 0, sizeof bl);
+        memset(&fo, 0, sizeof fo);
         if (fd < 0) {
             printf("skipped: O_DIRECT not supported in %s\n", dir);
         } else {
-            if (g_fio && *g_fio &&
-                run_fio(g_big, "io_uring", 1, QD, "--fixedbufs=1 --registerfiles=1", &fio_iops, &p50, &p99) == 0) {
-                llb_add(t, "fio io_uring fixedbufs registerfiles", 1e9 / fio_iops, 0);
-                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS (fio clat)", p50, p99, fio_iops / 1e3);
-            }
-            a = qd_llio(fd, buf);
-            llb_add(t, "llio io_uring read_fixed", 1e9 / a.iops, 0);
-            if (fio_iops > 0)
-                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS; %.3fx fio io_uring", a.p50, a.p99, a.iops / 1e3,
-                         a.iops / fio_iops);
-            else
-                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS", a.p50, a.p99, a.iops / 1e3);
+            for (round = 0; round < rounds; round++) {
+                if (have_fio &&
+                    run_fio(g_big, "io_uring", 1, QD, "--fixedbufs=1 --registerfiles=1", &x.iops, &x.p50, &x.p99) == 0 &&
+                    x.iops > fo.iops)
+                    fo = x;
+                x = qd_llio(fd, buf, getenv("LLIO_BENCH_SPIN") != NULL);
+                if (x.iops > a.iops) a = x;
 #ifdef LLB_HAVE_URING
-            {
-                qd_res b = qd_uring(fd, buf);
-                llb_add(t, "liburing best read_fixed", 1e9 / b.iops, 0);
-                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS", b.p50, b.p99, b.iops / 1e3);
-            }
+                x = qd_uring(fd, buf);
+                if (x.iops > bl.iops) bl = x;
 #endif
-            fio_row(t, "fio libaio", g_big, "libaio", 1, QD, NULL);
+            }
+            if (fo.iops > 0) {
+                llb_add(t, "fio io_uring fixedbufs registerfiles", 1e9 / fo.iops, 0);
+                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS (fio clat)", fo.p50, fo.p99, fo.iops / 1e3);
+            }
+            llb_add(t, "llio io_uring read_fixed", 1e9 / a.iops, 0);
+            llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS%s", a.p50, a.p99, a.iops / 1e3,
+                     fo.iops > 0 ? "" : " (fio not run)");
+            if (fo.iops > 0) printf("summary QD32 O_DIRECT: llio/fio-io_uring IOPS %.3f\n", a.iops / fo.iops);
+#ifdef LLB_HAVE_URING
+            llb_add(t, "liburing best read_fixed", 1e9 / bl.iops, 0);
+            llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS", bl.p50, bl.p99, bl.iops / 1e3);
+            printf("summary QD32 O_DIRECT: llio/liburing IOPS %.3f\n", a.iops / bl.iops);
+#endif
+            if (have_fio && run_fio(g_big, "libaio", 1, QD, NULL, &fl_iops, &fl_p50, &fl_p99) == 0) {
+                llb_add(t, "fio libaio", 1e9 / fl_iops, 0);
+                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS (fio clat)", fl_p50, fl_p99, fl_iops / 1e3);
+            }
             fio_row(t, "fio psync (QD1)", g_big, "psync", 1, 1, NULL);
             close(fd);
+            printf("(best of %d interleaved rounds of %d s for fio io_uring / llio / liburing)\n", rounds,
+                   g_quick ? 1 : 3);
             llb_print(t);
         }
         llb_table_free(t);
@@ -690,10 +719,14 @@ int main(void) {
         a = llb_run(t, "pread 4 KiB", rd_pread, &c);
         b = llb_run(t, "llio fallback READ 4 KiB", rd_llio, &c);
         llb_note(t, "time ratio %.3f vs pread", b / a);
-        llb_baseline(t, "pread 4 KiB");
-        a = llb_run(t, "pwritev 4 KiB", wr_pwritev, &c);
-        b = llb_run(t, "llio fallback WRITEV 4 KiB", wr_llio, &c);
+        printf("summary fallback: READ/pread time %.3f\n", b / a);
+                close(c.fd);
+        c.fd = open(g_shm, O_RDWR); /* writes on tmpfs: no disk writeback noise */
+        c.offs = g_off_shm;
+        a = llb_run(t, "pwritev 4 KiB (tmpfs)", wr_pwritev, &c);
+        b = llb_run(t, "llio fallback WRITEV 4 KiB (tmpfs)", wr_llio, &c);
         llb_note(t, "time ratio %.3f vs pwritev", b / a);
+        printf("summary fallback: WRITEV/pwritev time %.3f\n", b / a);
         close(c.fd);
         llb_print(t);
         llb_table_free(t);
