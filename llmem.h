@@ -216,10 +216,11 @@ typedef struct llmem_i_slab llmem_i_slab;
 typedef struct llmem_cache {
     void **slots;               /* loaded magazine's slots (hosted); unused freestanding */
     uint32_t n, cap;            /* objects in the loaded magazine / its capacity */
-    void *head;                 /* freestanding: intrusive free list */
+    void *head;                 /* free chain (freestanding pools, LLMEM_POOL_HANDOFF pools) */
     void **loaded;              /* loaded magazine (slots = loaded + 1) */
     void **prev;                /* previous magazine: always full or empty */
     uint32_t prev_n, cls;
+    void *cprev;                /* LLMEM_POOL_HANDOFF: second chain, full or empty */
     llmem_pool *pool;
     uint64_t allocs, frees;     /* per-thread statistics, single writer */
     uint64_t misses, refills, flushes;
@@ -247,6 +248,10 @@ typedef struct llmem_stats {
 #define LLMEM_POOL_THP 0x2u       /* slabs advised MADV_HUGEPAGE */
 #define LLMEM_POOL_PREFAULT 0x4u  /* slabs prefaulted when obtained */
 #define LLMEM_POOL_LOCK 0x8u      /* slabs mlock'ed */
+#define LLMEM_POOL_HANDOFF 0x10u  /* objects mostly freed by another thread (producer/consumer): the
+                                     thread caches chain free objects through their first word and whole
+                                     chains move between threads, so no pointer array crosses cores; a
+                                     free writes the freed block's first two words, never a neighbour's */
 
 typedef struct llmem_pool_opts {
     size_t obj_size;            /* bytes per object (> 0) */
@@ -295,7 +300,13 @@ LLMEM_INLINE void *llmem_cache_alloc(llmem_cache *c) {
 #if LLMEM_MT
     uint32_t n = c->n;
     if (LLMEM_LIKELY(n != 0)) {
-        void *p = c->slots[n - 1];
+        void **s = c->slots, *p;
+        if (LLMEM_LIKELY(s != NULL)) {
+            p = s[n - 1];
+        } else { /* LLMEM_POOL_HANDOFF: pop the chain */
+            p = c->head;
+            c->head = *LLMEM_I_SCAST(void **, p);
+        }
         c->n = n - 1;
         LLMEM_I_BUMP(c->allocs);
         return p;
@@ -314,7 +325,13 @@ LLMEM_INLINE void llmem_cache_free(llmem_cache *c, void *obj) {
 #if LLMEM_MT
     uint32_t n = c->n;
     if (LLMEM_LIKELY(n != c->cap)) {
-        c->slots[n] = obj;
+        void **s = c->slots;
+        if (LLMEM_LIKELY(s != NULL)) {
+            s[n] = obj;
+        } else { /* LLMEM_POOL_HANDOFF: push on the chain */
+            *LLMEM_I_SCAST(void **, obj) = c->head;
+            c->head = obj;
+        }
         c->n = n + 1;
         LLMEM_I_BUMP(c->frees);
         return;
@@ -925,7 +942,10 @@ int llmem_pool_init_opts(llmem_pool *p, const llmem_pool_opts *o) {
     align = o->align ? o->align : (o->obj_size >= 16 ? 16 : llmem_i_pow2_ceil(o->obj_size));
     if (!llmem_i_is_pow2(align)) return LLMEM_EINVAL;
     if (align < sizeof(void *)) align = sizeof(void *);
-    stride = llmem_i_round_up(o->obj_size < sizeof(void *) ? sizeof(void *) : o->obj_size, align);
+    {
+        size_t minsz = (o->flags & LLMEM_POOL_HANDOFF) ? 2 * sizeof(void *) : sizeof(void *);
+        stride = llmem_i_round_up(o->obj_size < minsz ? minsz : o->obj_size, align);
+    }
     first = llmem_i_round_up(sizeof(llmem_i_slab), align > 64 ? align : 64);
     mag = o->magazine;
     if (!mag) {
@@ -1135,12 +1155,20 @@ static void llmem_i_cache_swap(llmem_cache *c) {
     c->cap = c->pool->mag_cap;
 }
 /* return everything the cache holds to the depot and fold its counters into retired; lock held */
+static void llmem_i_ch_return(llmem_pool *p, void *head, uint32_t n);
 static void llmem_i_cache_drain(llmem_cache *c, int retire) {
     llmem_pool *p = c->pool;
-    llmem_i_mag_return(p, c->loaded, c->n);
-    llmem_i_mag_return(p, c->prev, c->prev_n);
-    c->loaded = c->prev = c->slots = NULL;
-    c->n = c->cap = c->prev_n = 0;
+    if (p->flags & LLMEM_POOL_HANDOFF) {
+        llmem_i_ch_return(p, c->head, c->n);
+        llmem_i_ch_return(p, c->cprev, c->prev_n);
+        c->head = c->cprev = NULL;
+        c->n = c->prev_n = 0;
+    } else {
+        llmem_i_mag_return(p, c->loaded, c->n);
+        llmem_i_mag_return(p, c->prev, c->prev_n);
+        c->loaded = c->prev = c->slots = NULL;
+        c->n = c->cap = c->prev_n = 0;
+    }
     if (retire) {
         p->retired.allocs += c->allocs;
         p->retired.frees += c->frees;
@@ -1151,8 +1179,117 @@ static void llmem_i_cache_drain(llmem_cache *c, int retire) {
     }
 }
 
+/* ---- LLMEM_POOL_HANDOFF: free chains and whole-chain batches ---- */
+#define LLMEM_I_NEXT(o) (LLMEM_I_SCAST(void **, o)[0])
+#define LLMEM_I_BLINK(o) (LLMEM_I_SCAST(void **, o)[1])
+static void llmem_i_ch_push(llmem_pool *p, void *head) {
+    LLMEM_I_BLINK(head) = p->full;
+    p->full = head;
+    p->nfull++;
+}
+static void *llmem_i_ch_pop(llmem_pool *p) {
+    void *b = p->full;
+    if (b) {
+        p->full = LLMEM_I_BLINK(b);
+        p->nfull--;
+    }
+    return b;
+}
+/* a chain of n objects back to the depot; lock held */
+static void llmem_i_ch_return(llmem_pool *p, void *head, uint32_t n) {
+    uint32_t i;
+    if (!n) return;
+    if (n == p->mag_cap) {
+        llmem_i_ch_push(p, head);
+        return;
+    }
+    for (i = 0; i < n && head; i++) {
+        void *next = LLMEM_I_NEXT(head);
+        llmem_i_loose_push(p, head);
+        head = next;
+    }
+}
+/* a chain of up to want objects: loose ones first, then carved (lowest address on top); lock held */
+static uint32_t llmem_i_ch_carve(llmem_pool *p, void **out, uint32_t want) {
+    uint32_t k = 0;
+    void *chain = NULL;
+    while (k < want && p->loose) {
+        void *o = p->loose;
+        p->loose = LLMEM_I_NEXT(o);
+        p->nloose--;
+        LLMEM_I_NEXT(o) = chain;
+        chain = o;
+        k++;
+    }
+    while (k < want) {
+        size_t m, i;
+        if (p->bump == p->bump_end && llmem_i_pool_grow(p) != 0) break;
+        m = LLMEM_I_SCAST(size_t, p->bump_end - p->bump) / p->stride;
+        if (m > want - k) m = want - k;
+        for (i = m; i > 0; i--) {
+            void *o = p->bump + (i - 1) * p->stride;
+            LLMEM_I_NEXT(o) = chain;
+            chain = o;
+        }
+        p->bump += m * p->stride;
+        p->cur->carved += LLMEM_I_SCAST(uint32_t, m);
+        k += LLMEM_I_SCAST(uint32_t, m);
+    }
+    *out = chain;
+    return k;
+}
+static void llmem_i_ch_swap(llmem_cache *c) {
+    void *t = c->head;
+    uint32_t tn = c->n;
+    c->head = c->cprev;
+    c->n = c->prev_n;
+    c->cprev = t;
+    c->prev_n = tn;
+}
+static void *llmem_i_ch_alloc_slow(llmem_cache *c) {
+    llmem_pool *p = c->pool;
+    LLMEM_I_BUMP(c->misses);
+    if (c->prev_n) {
+        llmem_i_ch_swap(c); /* the full second chain */
+    } else {
+        void *b;
+        llmem_i_lock(&p->lock);
+        b = llmem_i_ch_pop(p);
+        if (b) {
+            c->head = b;
+            c->n = p->mag_cap;
+        } else {
+            c->n = llmem_i_ch_carve(p, &c->head, p->mag_cap);
+            if (!c->n) {
+                llmem_i_unlock(&p->lock);
+                return NULL;
+            }
+        }
+        llmem_i_unlock(&p->lock);
+        LLMEM_I_BUMP(c->refills);
+    }
+    return llmem_cache_alloc(c);
+}
+static void llmem_i_ch_free_slow(llmem_cache *c, void *obj) {
+    llmem_pool *p = c->pool;
+    if (c->prev_n == 0) {
+        llmem_i_ch_swap(c); /* the full chain becomes the second one; go on with the empty one */
+    } else {
+        llmem_i_lock(&p->lock);
+        llmem_i_ch_push(p, c->cprev);
+        llmem_i_unlock(&p->lock);
+        c->cprev = c->head;
+        c->prev_n = c->n;
+        c->head = NULL;
+        c->n = 0;
+        LLMEM_I_BUMP(c->flushes);
+    }
+    llmem_cache_free(c, obj);
+}
+
 void *llmem_i_cache_alloc_slow(llmem_cache *c) {
     llmem_pool *p = c->pool;
+    if (p->flags & LLMEM_POOL_HANDOFF) return llmem_i_ch_alloc_slow(c);
     LLMEM_I_BUMP(c->misses);
     if (c->prev && c->prev_n) {
         llmem_i_cache_swap(c);
@@ -1207,6 +1344,10 @@ void *llmem_i_cache_alloc_slow(llmem_cache *c) {
 
 void llmem_i_cache_free_slow(llmem_cache *c, void *obj) {
     llmem_pool *p = c->pool;
+    if (p->flags & LLMEM_POOL_HANDOFF) {
+        llmem_i_ch_free_slow(c, obj);
+        return;
+    }
     if (c->prev && c->prev_n == 0) {
         llmem_i_cache_swap(c);
     } else {
@@ -1417,6 +1558,7 @@ static llmem_cache *llmem_i_caches_slow(llmem_i_reg *r) {
     for (k = 0; k < r->nclasses; k++) {
         tc->caches[k].pool = &r->classes[k];
         tc->caches[k].cls = k;
+        if (r->classes[k].flags & LLMEM_POOL_HANDOFF) tc->caches[k].cap = r->classes[k].mag_cap;
     }
     llmem_i_lock(&llmem_i_g.lock);
     if (llmem_i_g.reg[r->id] != r || llmem_i_g.gen[r->id] != r->gen) {
@@ -1499,7 +1641,7 @@ static void llmem_i_reg_flush(llmem_i_reg *r) {
     if (!t || t->ent[r->id].gen != r->gen) return;
     for (k = 0; k < r->nclasses; k++) {
         llmem_cache *c = &t->ent[r->id].caches[k];
-        if (!c->loaded && !c->prev) continue;
+        if (!c->loaded && !c->prev && !c->head && !c->cprev) continue;
         llmem_i_lock(&r->classes[k].lock);
         llmem_i_cache_drain(c, 0);
         llmem_i_unlock(&r->classes[k].lock);
@@ -1544,7 +1686,92 @@ static llmem_i_slab *llmem_i_slab_of(llmem_pool *p, void *obj) {
     return LLMEM_I_SCAST(llmem_i_slab *, llmem_i_ptr(a & ~LLMEM_I_SCAST(uintptr_t, p->slab_bytes - 1)));
 }
 
-/* release slabs whose every carved object sits in the depot; lock held by caller? no: takes it */
+/* LLMEM_POOL_HANDOFF pools: release slabs whose every carved object is back in the depot */
+static llmem_i_slab *llmem_i_slab_of(llmem_pool *p, void *obj);
+static size_t llmem_i_ch_trim(llmem_pool *p) {
+    llmem_i_slab *h, **link;
+    void *b, *o, *keep = NULL;
+    uint64_t nkeep = 0;
+    uint32_t i;
+    size_t released = 0;
+    int any = 0;
+    llmem_i_lock(&p->lock);
+    for (h = p->slabs; h; h = h->next)
+        if (!h->external) h->tmp = 0;
+    for (b = p->full; b; b = LLMEM_I_BLINK(b))
+        for (o = b, i = 0; i < p->mag_cap && o; i++, o = LLMEM_I_NEXT(o)) {
+            h = llmem_i_slab_of(p, o);
+            if (!h->external) h->tmp++;
+        }
+    for (o = p->loose; o; o = LLMEM_I_NEXT(o)) {
+        h = llmem_i_slab_of(p, o);
+        if (!h->external) h->tmp++;
+    }
+    for (h = p->slabs; h; h = h->next)
+        if (!h->external && h->tmp == h->carved) {
+            h->tmp = ~0ull; /* doomed */
+            any = 1;
+        }
+    if (any) {
+        /* gather the survivors, then cut them into batches again */
+        void *bl = p->full;
+        while (bl) {
+            void *nb = LLMEM_I_BLINK(bl);
+            for (o = bl, i = 0; i < p->mag_cap && o; i++) {
+                void *next = LLMEM_I_NEXT(o);
+                if (llmem_i_slab_of(p, o)->tmp != ~0ull) {
+                    LLMEM_I_NEXT(o) = keep;
+                    keep = o;
+                    nkeep++;
+                }
+                o = next;
+            }
+            bl = nb;
+        }
+        for (o = p->loose; o;) {
+            void *next = LLMEM_I_NEXT(o);
+            if (llmem_i_slab_of(p, o)->tmp != ~0ull) {
+                LLMEM_I_NEXT(o) = keep;
+                keep = o;
+                nkeep++;
+            }
+            o = next;
+        }
+        p->full = p->loose = NULL;
+        p->nfull = p->nloose = 0;
+        while (nkeep >= p->mag_cap) {
+            void *head = keep, *tail = keep;
+            for (i = 1; i < p->mag_cap; i++) tail = LLMEM_I_NEXT(tail);
+            keep = LLMEM_I_NEXT(tail);
+            LLMEM_I_NEXT(tail) = NULL;
+            llmem_i_ch_push(p, head);
+            nkeep -= p->mag_cap;
+        }
+        p->loose = keep;
+        p->nloose = nkeep;
+        link = &p->slabs;
+        while (*link) {
+            h = *link;
+            if (!h->external && h->tmp == ~0ull) {
+                *link = h->next;
+                if (p->cur == h) {
+                    p->cur = NULL;
+                    p->bump = p->bump_end = NULL;
+                }
+                p->bytes_held -= h->bytes;
+                p->nslabs--;
+                released += h->bytes;
+                llmem_i_unmap(h, h->bytes);
+            } else {
+                link = &h->next;
+            }
+        }
+    }
+    llmem_i_unlock(&p->lock);
+    return released;
+}
+
+/* release slabs whose every carved object sits in the depot; takes the depot lock */
 static size_t llmem_i_pool_trim(llmem_pool *p) {
     llmem_i_slab *h, **link;
     void **m, **wm, **wlink, *free_mags = NULL, *o, **olink;
@@ -1552,6 +1779,7 @@ static size_t llmem_i_pool_trim(llmem_pool *p) {
     uint64_t nfull = 0;
     size_t released = 0;
     int any = 0;
+    if (p->flags & LLMEM_POOL_HANDOFF) return llmem_i_ch_trim(p);
     llmem_i_lock(&p->lock);
     for (h = p->slabs; h; h = h->next) h->tmp = h->external ? h->tmp : 0;
     for (m = LLMEM_I_SCAST(void **, p->full); m; m = LLMEM_I_SCAST(void **, m[0]))
@@ -1641,8 +1869,10 @@ size_t llmem_pool_trim(llmem_pool *p) {
 static void llmem_i_pool_release(llmem_pool *p) {
     llmem_i_slab *h = p->slabs;
     void *m;
-    while ((m = llmem_i_list_pop(&p->full)) != NULL) LLMEM_FREE(NULL, m);
-    while ((m = llmem_i_list_pop(&p->empty)) != NULL) LLMEM_FREE(NULL, m);
+    if (!(p->flags & LLMEM_POOL_HANDOFF)) { /* handoff pools hold chains of objects, no arrays */
+        while ((m = llmem_i_list_pop(&p->full)) != NULL) LLMEM_FREE(NULL, m);
+        while ((m = llmem_i_list_pop(&p->empty)) != NULL) LLMEM_FREE(NULL, m);
+    }
     while (h) {
         llmem_i_slab *next = h->next;
         if (!h->external) llmem_i_unmap(h, h->bytes);

@@ -75,6 +75,7 @@ static int t_create(t_thread *t, t_fn fn, void *arg) { return pthread_create(t, 
 static void t_join(t_thread t) { pthread_join(t, NULL); }
 #endif
 
+static unsigned g_pf; /* extra pool flags: the same tests run again with LLMEM_POOL_HANDOFF */
 static uint64_t rng_state = 0x243F6A8885A308D3ull;
 static uint64_t rnd(void) {
     rng_state ^= rng_state << 13;
@@ -214,6 +215,7 @@ static void pool_model_one(size_t obj, size_t align, uint32_t mag, uint64_t step
     o.align = align;
     o.magazine = mag;
     o.node = -1;
+    o.flags = g_pf;
     memset(&g_set, 0, sizeof g_set);
     LLT_REQUIRE(llmem_pool_init_opts(&p, &o) == 0);
     for (s = 0; s < steps; s++) {
@@ -292,7 +294,13 @@ static void pool_trim(void) {
     static void *objs[20000];
     int i, n = 20000;
     size_t got;
-    LLT_REQUIRE(llmem_pool_init(&p, 256, 64) == 0);
+    llmem_pool_opts o;
+    memset(&o, 0, sizeof o);
+    o.obj_size = 256;
+    o.align = 64;
+    o.flags = g_pf;
+    o.node = -1;
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &o) == 0);
     for (i = 0; i < n; i++) LLT_REQUIRE((objs[i] = llmem_pool_alloc(&p)) != NULL);
     for (i = 0; i < n; i++) memset(objs[i], 1, 256);
     for (i = 0; i < n; i++) llmem_pool_free(&p, objs[i]);
@@ -372,7 +380,7 @@ static void pool_cross_thread(void) {
     llmem_stats st;
     t_thread a, b;
     int round;
-    LLT_REQUIRE(llmem_pool_init(&p, 32, 16) == 0);
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 32, .align = 16, .flags = g_pf, .node = -1}) == 0);
     for (round = 0; round < 3; round++) {
         memset(&r, 0, sizeof r);
         r.pool = &p;
@@ -442,7 +450,7 @@ static void pool_many_threads(void) {
     t_thread t[4];
     int i;
     memset(xchg, 0, sizeof xchg);
-    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 40, .magazine = 8, .node = -1}) == 0);
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 40, .magazine = 8, .flags = g_pf, .node = -1}) == 0);
     for (i = 0; i < 4; i++) {
         args[i].pool = &p;
         args[i].xchg = xchg;
@@ -477,7 +485,7 @@ static void pool_remote_free_writes(void) {
     nbarg a;
     t_thread t;
     int i, k;
-    LLT_REQUIRE(llmem_pool_init(&p, 64, 64) == 0);
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 64, .align = 64, .flags = g_pf, .node = -1}) == 0);
     a.pool = &p;
     for (i = 0; i < 8; i++) {
         LLT_REQUIRE((a.obj[i] = (unsigned char *)llmem_pool_alloc(&p)) != NULL);
@@ -489,7 +497,7 @@ static void pool_remote_free_writes(void) {
     for (i = 0; i < 8; i++) {
         /* magazines hold pointers: a free writes into no block; only the flush of a partial magazine at
            thread exit links the freed blocks through their first word */
-        int from = (i % 2 == 0) ? (int)sizeof(void *) : 0;
+        int from = (i % 2 == 0) ? (int)(2 * sizeof(void *)) : 0;
         for (k = from; k < 64; k++)
             if (a.obj[i][k] != (unsigned char)(0xC0 + i)) break;
         LLT_CHECKF(k == 64, "block %d byte %d written by a remote free", i, k);
@@ -511,7 +519,7 @@ static void *exit_worker(void *arg) {
 static void pool_thread_exit(void) {
     llmem_stats st;
     t_thread t;
-    LLT_REQUIRE(llmem_pool_init_opts(&exit_pool, &(llmem_pool_opts){.obj_size = 64, .magazine = 16, .node = -1}) == 0);
+    LLT_REQUIRE(llmem_pool_init_opts(&exit_pool, &(llmem_pool_opts){.obj_size = 64, .magazine = 16, .flags = g_pf, .node = -1}) == 0);
     LLT_REQUIRE(t_create(&t, exit_worker, NULL) == 0);
     t_join(t);
     llmem_pool_stats(&exit_pool, &st);
@@ -542,7 +550,7 @@ static void pool_fork(void) {
     pthread_t t;
     int i, forks = (int)llt_scaled(200, 20), ok = 0;
     if (T_TSAN) LLT_SKIP("fork with running threads is not supported under ThreadSanitizer");
-    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 32, .magazine = 4, .node = -1}) == 0);
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 32, .magazine = 4, .flags = g_pf, .node = -1}) == 0);
     fork_stop = 0;
     LLT_REQUIRE(pthread_create(&t, NULL, fork_hammer, &p) == 0);
     for (i = 0; i < forks; i++) {
@@ -584,6 +592,20 @@ static void pool_many_pools(void) {
     }
 }
 
+/* the pool tests again on LLMEM_POOL_HANDOFF pools (free chains, whole-chain batches) */
+#define T_HANDOFF(name)                                                                            \
+    static void name##_handoff(void) {                                                            \
+        g_pf = LLMEM_POOL_HANDOFF;                                                                 \
+        name();                                                                                    \
+        g_pf = 0;                                                                                  \
+    }
+T_HANDOFF(pool_model)
+T_HANDOFF(pool_trim)
+T_HANDOFF(pool_cross_thread)
+T_HANDOFF(pool_many_threads)
+T_HANDOFF(pool_thread_exit)
+T_HANDOFF(pool_remote_free_writes)
+
 /* ================================ size classes ================================ */
 static void sc_classes(void) {
     size_t n, k;
@@ -620,7 +642,7 @@ static void sc_model(void) {
     size_t nlive = 0, i;
     uint64_t steps = llt_scaled(100000, 3000), st, na = 0, nf = 0, nlarge = 0;
     memset(&g_set, 0, sizeof g_set);
-    LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+    LLT_REQUIRE(llmem_sc_init(&s, g_pf, -1) == 0);
     for (st = 0; st < steps; st++) {
         uint64_t r = rnd();
         if (nlive == 0 || (nlive < 4096 && (r & 1))) {
@@ -691,7 +713,7 @@ static void sc_cross_thread(void) {
     static llmem_sc s;
     llmem_stats st;
     t_thread a, b;
-    LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+    LLT_REQUIRE(llmem_sc_init(&s, g_pf, -1) == 0);
     memset(&r, 0, sizeof r);
     r.sc = &s;
     r.count = llt_scaled(200000, 10000);
@@ -705,6 +727,12 @@ static void sc_cross_thread(void) {
     LLT_EQ_U64(st.live, 0);
     llmem_sc_destroy(&s);
 }
+
+T_HANDOFF(sc_model)
+T_HANDOFF(sc_cross_thread)
+#ifndef _WIN32
+T_HANDOFF(pool_fork)
+#endif
 
 /* ================================ pages ================================ */
 #ifndef _WIN32
@@ -1262,9 +1290,20 @@ int main(int argc, char **argv) {
     LLT_RUN(pool_fork);
 #endif
     LLT_RUN(pool_many_pools);
+    LLT_RUN(pool_model_handoff);
+    LLT_RUN(pool_trim_handoff);
+    LLT_RUN(pool_cross_thread_handoff);
+    LLT_RUN(pool_many_threads_handoff);
+    LLT_RUN(pool_thread_exit_handoff);
+    LLT_RUN(pool_remote_free_writes_handoff);
+#ifndef _WIN32
+    LLT_RUN(pool_fork_handoff);
+#endif
     LLT_RUN(sc_classes);
     LLT_RUN(sc_model);
     LLT_RUN(sc_cross_thread);
+    LLT_RUN(sc_model_handoff);
+    LLT_RUN(sc_cross_thread_handoff);
     LLT_RUN(pages_4k);
 #ifndef _WIN32
     LLT_RUN(pages_thp);
