@@ -671,6 +671,18 @@ int main(int argc, char **argv) {
     bl_lat_report("llmem fixed pool", lat_pool(&c));
     bl_lat_report("llmem size classes", lat_sc(&c));
     bl_cross("llmem fixed pool", 1, &pools[0]);
+    {
+        static llmem_pool hp;
+        llmem_pool_opts o;
+        memset(&o, 0, sizeof o);
+        o.obj_size = 64;
+        o.align = 16;
+        o.flags = LLMEM_POOL_HANDOFF;
+        o.node = -1;
+        llmem_pool_init_opts(&hp, &o);
+        bl_cross("llmem fixed pool, LLMEM_POOL_HANDOFF", 1, &hp);
+        llmem_pool_destroy(&hp);
+    }
     bl_cross("ring only, no allocation (floor)", 2, NULL);
 
     for (i = 0; i < BL_NTAB && bl_key[i]; i++) {
@@ -713,8 +725,12 @@ int main(int argc, char **argv) {
         printf("| size classes 512 live 64 KiB | %.2f | mimalloc | %.2f | %.2fx | >= 4x |\n", v,
                llb_ns(l64k, "mimalloc"), bl_ratio(llb_ns(l64k, "mimalloc"), v));
         v = llb_ns(x, "llmem fixed pool");
-        printf("| cross-thread 64 B | %.2f | mimalloc | %.2f | %.2fx | >= 2x |\n", v, llb_ns(x, "mimalloc"),
+        printf("| cross-thread 64 B (default pool) | %.2f | mimalloc | %.2f | %.2fx | >= 2x |\n", v, llb_ns(x, "mimalloc"),
                bl_ratio(llb_ns(x, "mimalloc"), v));
+        v = llb_ns(x, "llmem fixed pool, LLMEM_POOL_HANDOFF");
+        printf("| cross-thread 64 B (LLMEM_POOL_HANDOFF) | %.2f | mimalloc | %.2f | %.2fx | >= 2x |\n", v,
+               llb_ns(x, "mimalloc"), bl_ratio(llb_ns(x, "mimalloc"), v));
+        printf("| (ring transport alone, no allocation) | %.2f | | | | |\n", llb_ns(x, "ring only, no allocation (floor)"));
         v = llb_ns(lat, "llmem fixed pool alloc");
         printf("| p99.9 alloc 4 KiB, raw incl. timer (fixed pool) | %.1f | tcmalloc | %.1f | %.2fx | >= 3x |\n", v,
                llb_ns(lat, "tcmalloc alloc"), bl_ratio(llb_ns(lat, "tcmalloc alloc"), v));
