@@ -458,7 +458,6 @@ typedef struct llcrc_i_tables {
     uint64_t fin[2][2] LLCRC_I_ALIGN(16);                  /* x^96, x^64 mod P */
     uint32_t k4[LLCRC_I_K3MAX + 1][3];                     /* crc32c 4-way shifts */
     uint64_t gear[256];             /* gear / rolling table */
-    uint64_t gear1[256];            /* gear << 1 */
     uint32_t hy[LLCRC_I_HYMAX + 1][3]; /* crc32c hybrid: x^(8 * 24 m * {1,2,3}) mod P */
 } llcrc_i_tables;
 
@@ -543,7 +542,6 @@ static void llcrc_i_build_tables(void) {
     }
     for (i = 0; i < 256; i++) {
         llcrc_i_tab.gear[i] = llcrc_i_splitmix(&s);
-        llcrc_i_tab.gear1[i] = llcrc_i_tab.gear[i] << 1;
     }
 }
 
@@ -1966,92 +1964,25 @@ LLCRCDEF int llcrc_cdc_init(llcrc_cdc *c, uint32_t min, uint32_t avg, uint32_t m
     c->avg = avg;
     c->max = max;
     c->bits = bits;
-    /* masks use bits 62.. downwards (bit 63 unused, so the two-byte step can test h << 1) */
+    /* masks use bits 62.. downwards (fixed: part of the chunk-boundary format) */
     c->mask_s = ((~0ull) >> (64 - (bits + 2))) << (63 - (bits + 2));
     c->mask_l = ((~0ull) >> (64 - (bits - 2))) << (63 - (bits - 2));
     return 0;
 }
 
-/* first i in [lo, hi) such that after absorbing p[i] (h & m) == 0: returns i + 1, or 0.
-   Two bytes per step: t = (h << 2) + (G[a] << 1) is 2 * h', tested against m << 1. */
-LLCRC_I_INLINE size_t llcrc_i_gear_scan(const unsigned char *p, size_t lo, size_t hi, uint64_t *hp, uint64_t m) {
-    const uint64_t *g = llcrc_i_tab.gear, *g1 = llcrc_i_tab.gear1;
-    uint64_t h = *hp, m1 = m << 1;
-    size_t i = lo;
-    while (i + 2 <= hi) {
-        uint64_t t = (h << 2) + g1[p[i]];
-        if (LLCRC_I_UNLIKELY(!(t & m1))) return i + 1; /* *hp is unused after a cut */
-        h = t + g[p[i + 1]];
-        if (LLCRC_I_UNLIKELY(!(h & m))) return i + 2;
-        i += 2;
-    }
-    if (i < hi) {
+/* first i in [lo, hi) such that after absorbing p[i] (h & m) == 0: returns i + 1, or 0 (and the state).
+   The plain loop is the fastest form measured on Zen 4: h = 2h + G[b] is one 1-cycle LEA, and the two
+   loads per byte are the limit (two interleaved chains and two-byte steps were both slower). */
+static size_t llcrc_i_gear_scan(const unsigned char *p, size_t lo, size_t hi, uint64_t *hp, uint64_t m) {
+    const uint64_t *g = llcrc_i_tab.gear;
+    uint64_t h = *hp;
+    size_t i;
+    for (i = lo; i < hi; i++) {
         h = (h << 1) + g[p[i]];
-        if (!(h & m)) return i + 1;
+        if (LLCRC_I_UNLIKELY(!(h & m))) return i + 1;
     }
     *hp = h;
     return 0;
-}
-
-/* gear hash of the 64 bytes ending at p + 64 from a zero state: four independent 16-byte chains,
-   (h over x0..x63) = (h over x0..x47) << 16 + (h over x48..x63) */
-LLCRC_I_INLINE uint64_t llcrc_i_gear64(const unsigned char *p) {
-    const uint64_t *g = llcrc_i_tab.gear;
-    uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-    int k;
-    for (k = 0; k < 16; k++) {
-        c0 = (c0 << 1) + g[p[k]];
-        c1 = (c1 << 1) + g[p[16 + k]];
-        c2 = (c2 << 1) + g[p[32 + k]];
-        c3 = (c3 << 1) + g[p[48 + k]];
-    }
-    return (c0 << 48) + (c1 << 32) + (c2 << 16) + c3;
-}
-
-#define LLCRC_I_GEAR_BLK 2048
-
-/* Same result as a sequential scan of [lo, hi), but two hash chains run in lockstep over adjacent
-   blocks of B bytes: chain a scans [s, s+B) with the true state, chain b scans [s+B, s+2B) starting
-   from a state rebuilt from the 64 bytes before s+B (the gear hash only depends on the last 64 bytes);
-   chain a then continues from chain b's state at s+2B. The bytes before lo count from `start` on. */
-static size_t llcrc_i_gear_find(const unsigned char *p, size_t start, size_t lo, size_t hi, uint64_t *hp,
-                                uint64_t m) {
-    const uint64_t *g = llcrc_i_tab.gear;
-    uint64_t ha = *hp;
-    size_t s = lo, blk;
-    (void)start; /* blocks are >= 256 bytes, so every warm-up window lies after start */
-    if (hi - lo < 512) return llcrc_i_gear_scan(p, lo, hi, hp, m);
-    blk = (hi - lo) / 2;
-    if (blk > LLCRC_I_GEAR_BLK) blk = LLCRC_I_GEAR_BLK;
-    blk &= ~LLCRC_I_C(size_t, 1);
-    while (hi - s >= 2 * blk) {
-        const unsigned char *pa = p + s, *pb = p + s + blk;
-        uint64_t hb = llcrc_i_gear64(pb - 64);
-        size_t i, cut_b = 0;
-        for (i = 0; i < blk; i++) {
-            ha = (ha << 1) + g[pa[i]];
-            hb = (hb << 1) + g[pb[i]];
-            /* one branch for both chains (a cut is rare) */
-            if (LLCRC_I_UNLIKELY(((ha & m) == 0) | ((hb & m) == 0))) {
-                if (!(ha & m)) return s + i + 1;
-                cut_b = s + blk + i + 1;
-                i++;
-                break;
-            }
-        }
-        if (cut_b) {
-            /* chain a must finish its block: an earlier cut wins */
-            if (i < blk) {
-                size_t r = llcrc_i_gear_scan(p, s + i, s + blk, &ha, m);
-                if (r) return r;
-            }
-            return cut_b;
-        }
-        ha = hb;
-        s += 2 * blk;
-    }
-    *hp = ha;
-    return llcrc_i_gear_scan(p, s, hi, hp, m);
 }
 
 LLCRCDEF size_t llcrc_cdc_next(const llcrc_cdc *c, const void *data, size_t len) {
@@ -2061,10 +1992,10 @@ LLCRCDEF size_t llcrc_cdc_next(const llcrc_cdc *c, const void *data, size_t len)
     if (len <= c->min) return len;
     n = len < c->max ? len : c->max;
     normal = c->avg < n ? c->avg : n;
-    r = llcrc_i_gear_find(p, c->min, c->min, normal, &h, c->mask_s);
+    r = llcrc_i_gear_scan(p, c->min, normal, &h, c->mask_s);
     if (r) return r;
     if (normal < n) {
-        r = llcrc_i_gear_find(p, c->min, normal, n, &h, c->mask_l);
+        r = llcrc_i_gear_scan(p, normal, n, &h, c->mask_l);
         if (r) return r;
     }
     return n;
