@@ -7,7 +7,9 @@
            #include "llmem.h"
        Everywhere else just #include "llmem.h".
        Include this header before system headers in the implementation unit, or build with -D_GNU_SOURCE
-       (on Linux the implementation defines _GNU_SOURCE itself when it comes first). Link with -pthread.
+       (on Linux the implementation defines _GNU_SOURCE itself when it comes first; when it comes after
+       system headers in a strict -std=c99/c11 build it declares the few GNU items it needs). Link with
+       -pthread.
        Optional: -DLLMEM_USE_LIBNUMA and -lnuma to route the NUMA calls through libnuma.
 
    WHAT IT GIVES
@@ -60,6 +62,7 @@
        pool:   llmem_pool_init(p, obj_size, align)   llmem_pool_init_opts(p, &opts)   llmem_pool_add_memory
                llmem_pool_alloc(p) / llmem_pool_free(p, obj)     (thread cache found through TLS)
                c = llmem_pool_cache(p); llmem_cache_alloc(c) / llmem_cache_free(c, obj)  (inline, fastest)
+               opts.flags: LLMEM_POOL_HANDOFF for producer/consumer pools, _THP/_PREFAULT/_LOCK, _NO_GROW
                llmem_pool_flush(p), llmem_pool_trim(p), llmem_pool_stats(p, &st), llmem_pool_destroy(p)
                llmem_thread_exit()    (release this thread's caches now; automatic at thread exit)
        sizes:  llmem_sc_init(s, flags, node)  llmem_sc_alloc(s, n)  llmem_sc_free(s, p)
@@ -510,6 +513,14 @@ LLMEM_INLINE void llmem_prefetch_range(const void *p, size_t len) {
 #include <numa.h>
 #include <numaif.h>
 #endif
+#if !defined(__USE_GNU) && !defined(__cplusplus)
+/* system headers were included before this one without _GNU_SOURCE (strict -std=c99/c11): declare the
+   few GNU/BSD items used here (Linux ABI values, identical on x86-64 and aarch64) */
+extern int madvise(void *addr, size_t len, int advice);
+extern long syscall(long number, ...);
+extern int sched_getcpu(void);
+extern int ftruncate(int fd, off_t length);
+#endif
 #elif LLMEM_MT && defined(_WIN32)
 #define LLMEM_I_WIN 1
 #ifndef WIN32_LEAN_AND_MEAN
@@ -641,6 +652,19 @@ const char *llmem_strerror(int code) {
 #else
 #define LLMEM_I_MAP_POPULATE 0x8000
 #endif
+#ifdef MAP_ANONYMOUS
+#define LLMEM_I_MAP_ANON MAP_ANONYMOUS
+#else
+#define LLMEM_I_MAP_ANON 0x20
+#endif
+#ifdef O_CLOEXEC
+#define LLMEM_I_O_CLOEXEC O_CLOEXEC
+#else
+#define LLMEM_I_O_CLOEXEC 02000000
+#endif
+#define LLMEM_I_MADV_RANDOM 1
+#define LLMEM_I_MADV_SEQUENTIAL 2
+#define LLMEM_I_MADV_WILLNEED 3
 #define LLMEM_I_MAP_HUGE_SHIFT 26
 #define LLMEM_I_MADV_HUGEPAGE 14
 #define LLMEM_I_MADV_POPULATE_READ 22
@@ -686,7 +710,7 @@ static int llmem_i_populate(void *p, size_t len, int write, unsigned flags, int 
 #if LLMEM_I_LINUX
 static int llmem_i_map_failed(void *p) { return LLMEM_I_RCAST(intptr_t, p) == -1; }
 static void *llmem_i_mmap(size_t len, int extra) {
-    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | extra, -1, 0);
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | LLMEM_I_MAP_ANON | extra, -1, 0);
     return llmem_i_map_failed(p) ? NULL : p;
 }
 static void llmem_i_unmap(void *p, size_t len) {
@@ -2076,7 +2100,7 @@ int llmem_pages_alloc(llmem_pages *pg, size_t size, unsigned flags) {
 
 #if LLMEM_I_LINUX
 static int llmem_i_read_file(const char *path, char *buf, size_t cap) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | LLMEM_I_O_CLOEXEC);
     ssize_t n;
     if (fd < 0) return -errno;
     n = read(fd, buf, cap - 1);
@@ -2219,7 +2243,7 @@ int llmem_file_map(llmem_pages *pg, const char *path, size_t size, unsigned flag
     llmem_i_zero(pg, sizeof *pg);
     pg->fd = -1;
     if (!path) return LLMEM_EINVAL;
-    fd = open(path, (write ? O_RDWR : O_RDONLY) | ((flags & LLMEM_FILE_CREATE) ? O_CREAT : 0) | O_CLOEXEC, 0644);
+    fd = open(path, (write ? O_RDWR : O_RDONLY) | ((flags & LLMEM_FILE_CREATE) ? O_CREAT : 0) | LLMEM_I_O_CLOEXEC, 0644);
     if (fd < 0) return -errno;
     if (fstat(fd, &st) != 0) goto fail_errno;
     pg->tier = LLMEM_TIER_4K;
@@ -2243,9 +2267,9 @@ int llmem_file_map(llmem_pages *pg, const char *path, size_t size, unsigned flag
     }
     p = mmap(NULL, len, PROT_READ | (write ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
     if (llmem_i_map_failed(p)) goto fail_errno;
-    if (flags & LLMEM_FILE_SEQUENTIAL) madvise(p, len, MADV_SEQUENTIAL);
-    if (flags & LLMEM_FILE_RANDOM) madvise(p, len, MADV_RANDOM);
-    if (flags & LLMEM_FILE_WILLNEED) madvise(p, len, MADV_WILLNEED);
+    if (flags & LLMEM_FILE_SEQUENTIAL) madvise(p, len, LLMEM_I_MADV_SEQUENTIAL);
+    if (flags & LLMEM_FILE_RANDOM) madvise(p, len, LLMEM_I_MADV_RANDOM);
+    if (flags & LLMEM_FILE_WILLNEED) madvise(p, len, LLMEM_I_MADV_WILLNEED);
     if (flags & LLMEM_PAGE_THP) madvise(p, len, LLMEM_I_MADV_HUGEPAGE);
     if ((flags & LLMEM_PAGE_PREFAULT) || pg->tier != LLMEM_TIER_4K) {
         /* prefault only the file's bytes: touching past EOF would SIGBUS */
