@@ -1427,6 +1427,7 @@ static struct {
     int lock;
     int inited;
     uint32_t gen[LLMEM_MAX_POOLS];
+    uint32_t next_gen; /* generations are unique across ids: a stale (pool address, gen) never matches */
     llmem_i_reg *reg[LLMEM_MAX_POOLS];
 #if LLMEM_I_LINUX
     pthread_key_t key;
@@ -1517,7 +1518,8 @@ static int llmem_i_register(llmem_i_reg *r) {
     for (id = 0; id < LLMEM_MAX_POOLS; id++) {
         if (!llmem_i_g.reg[id]) {
             llmem_i_g.reg[id] = r;
-            if (++llmem_i_g.gen[id] == 0) llmem_i_g.gen[id] = 1;
+            if (++llmem_i_g.next_gen == 0) llmem_i_g.next_gen = 1;
+            llmem_i_g.gen[id] = llmem_i_g.next_gen;
             r->id = id;
             r->gen = llmem_i_g.gen[id];
             r->tcs = NULL;
@@ -1536,7 +1538,8 @@ static void llmem_i_unregister(llmem_i_reg *r) {
     llmem_i_lock(&llmem_i_g.lock);
     if (r->id < LLMEM_MAX_POOLS && llmem_i_g.reg[r->id] == r) {
         llmem_i_g.reg[r->id] = NULL;
-        if (++llmem_i_g.gen[r->id] == 0) llmem_i_g.gen[r->id] = 1;
+        if (++llmem_i_g.next_gen == 0) llmem_i_g.next_gen = 1;
+        llmem_i_g.gen[r->id] = llmem_i_g.next_gen;
     }
     tc = LLMEM_I_SCAST(llmem_i_tc *, r->tcs);
     r->tcs = NULL;

@@ -577,6 +577,28 @@ static void pool_fork(void) {
 }
 #endif
 
+/* a pool re-created at the same address under another id must not reuse the thread's memo of the old one */
+static void pool_reinit_same_address(void) {
+    static llmem_pool a, filler[3];
+    int i;
+    void *x;
+    for (i = 0; i < 20; i++) {
+        LLT_REQUIRE(llmem_pool_init(&a, 48, 16) == 0);
+        x = llmem_pool_alloc(&a); /* memo now points at a's caches */
+        LLT_REQUIRE(x != NULL);
+        llmem_pool_free(&a, x);
+        llmem_pool_destroy(&a); /* frees those caches */
+        LLT_REQUIRE(llmem_pool_init(&filler[i % 3], 16, 8) == 0); /* shifts the ids in use */
+        LLT_REQUIRE(llmem_pool_init(&a, 48, 16) == 0);
+        x = llmem_pool_alloc(&a);
+        LLT_REQUIRE(x != NULL);
+        memset(x, 1, 48);
+        llmem_pool_free(&a, x);
+        llmem_pool_destroy(&a);
+        llmem_pool_destroy(&filler[i % 3]);
+    }
+}
+
 static void pool_many_pools(void) {
     static llmem_pool pools[40];
     int i, j;
@@ -1290,6 +1312,7 @@ int main(int argc, char **argv) {
     LLT_RUN(pool_fork);
 #endif
     LLT_RUN(pool_many_pools);
+    LLT_RUN(pool_reinit_same_address);
     LLT_RUN(pool_model_handoff);
     LLT_RUN(pool_trim_handoff);
     LLT_RUN(pool_cross_thread_handoff);
