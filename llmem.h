@@ -18,10 +18,13 @@
        Fixed pool   objects of one size. The thread-private fast path is a pop/push on a magazine (an
                     array of pointers) with no atomic instruction; full and empty magazines move whole
                     between threads through a per-pool depot under a short spin lock. A free on any
-                    thread goes into that thread's magazine: the freed block and its neighbours are not
-                    written at all, so a remote free costs the owner no miss. Per-thread statistics,
-                    thread-exit cleanup (pthread key destructor / FLS callback), fork safety
-                    (pthread_atfork holds every depot lock across fork()).
+                    thread goes into that thread's magazine: neither the freed block nor its neighbours
+                    are written (only a partial magazine flushed at thread exit links its objects through
+                    their first word), so a remote free costs the owner no miss. LLMEM_POOL_HANDOFF pools
+                    (producer/consumer) chain free objects through their first word instead and move
+                    whole chains, so no pointer array crosses cores. Per-thread statistics, thread-exit
+                    cleanup (pthread key destructor / FLS callback), fork safety (pthread_atfork holds
+                    every depot lock across fork()).
        Size classes 64 B .. 1 MiB, four classes per power of two, branch-free class selection; larger
                     requests go straight to the OS; explicit trim returns fully free slabs to the OS.
        Pages        1 GiB hugetlb -> 2 MiB hugetlb -> THP (MADV_HUGEPAGE, 2 MiB aligned) -> 4 KiB, with
@@ -58,7 +61,7 @@
 
    API AT A GLANCE
        arena:  llmem_arena_init(a, mem, size)        llmem_arena_init_os(a, chunk_bytes, page_flags)
-               llmem_arena_alloc(a, size, align)     llmem_arena_mark / llmem_arena_rewind / _reset / _destroy
+               llmem_arena_alloc(a, size, align)     llmem_arena_mark_get / _rewind / _reset / _destroy / _used
        pool:   llmem_pool_init(p, obj_size, align)   llmem_pool_init_opts(p, &opts)   llmem_pool_add_memory
                llmem_pool_alloc(p) / llmem_pool_free(p, obj)     (thread cache found through TLS)
                c = llmem_pool_cache(p); llmem_cache_alloc(c) / llmem_cache_free(c, obj)  (inline, fastest)
