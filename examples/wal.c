@@ -4,8 +4,10 @@
    that is waiting (up to a batch limit), frames each one with its length and CRC32C (llcrc.h) into an
    arena that is reset per batch (llmem.h), writes the whole batch with ONE vectored write followed by
    ONE fdatasync, linked in one io_uring submission (llio.h; the synchronous fallback when io_uring is
-   refused), and only then acknowledges every record of the batch. Recovery scans the log, stops at the
-   first torn or corrupt record and truncates the file there.
+   refused), and only then acknowledges every record of the batch. With two batches in flight
+   ("pipelined") it frames and submits the next batch while the previous fdatasync runs; batches are
+   still acknowledged strictly in order. Recovery scans the log, stops at the first torn or corrupt
+   record and truncates the file there.
 
    Record on disk (little-endian, 32-byte header + payload):
        u32 len | u32 crc32c(header with crc = 0, payload) | u64 lsn | u32 producer | u32 pad | u64 id
