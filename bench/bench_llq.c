@@ -95,21 +95,34 @@ typedef struct lfnode {
     llq_msq_node qn;
     llq_ebr_node en;
     struct lfnode *free_next;
+    char pad[64 - 6 * sizeof(void *)]; /* one node per cache line, as boost's nodes are */
 } lfnode;
+/* node allocator for the lock-free contenders (boost has its own freelist): a per-thread cache that
+   spills to / refills from a shared Treiber stack; recycled nodes come back only through EBR, after
+   their grace period, and pool pops run inside a critical section, so the pool is ABA-safe too */
 static __thread lfnode *lf_cache;
+static __thread size_t lf_ncache;
+static llq_stack *lf_pool;
 static void lf_recycle(llq_ebr_node *e) {
     lfnode *n = (lfnode *)((char *)e - offsetof(lfnode, en));
+    if (lf_ncache >= 256) {
+        llq_stack_push(lf_pool, &n->sn);
+        return;
+    }
     n->free_next = lf_cache;
     lf_cache = n;
+    lf_ncache++;
 }
-static inline lfnode *lf_alloc(void) {
+static inline lfnode *lf_alloc(void) { /* inside a critical section */
     lfnode *n = lf_cache;
+    llq_stack_node *p;
     if (n) {
         lf_cache = n->free_next;
+        lf_ncache--;
         return n;
     }
-    n = (lfnode *)malloc(sizeof(lfnode));
-    if (!n) abort();
+    if (lf_pool && (p = llq_stack_pop(lf_pool)) != NULL) return (lfnode *)p;
+    if (posix_memalign((void **)&n, 64, sizeof(lfnode)) != 0) abort();
     return n;
 }
 static void *mk_lf(size_t cap) {
@@ -119,6 +132,8 @@ static void *mk_lf(size_t cap) {
     l->d = (llq_ebr *)amem(ms);
     l->s = (llq_stack *)amem(llq_stack_memsize());
     l->q = (llq_msq *)amem(llq_msq_memsize());
+    lf_pool = (llq_stack *)amem(llq_stack_memsize());
+    if (llq_stack_init(lf_pool, llq_stack_memsize())) abort();
     if (llq_ebr_init(l->d, ms, 4) || llq_stack_init(l->s, llq_stack_memsize()) ||
         llq_msq_init(l->q, llq_msq_memsize(), &lf_alloc()->qn))
         abort();
@@ -132,6 +147,13 @@ static void rm_lf(void *p) {
         lf_cache = n->free_next;
         free(n);
     }
+    lf_ncache = 0;
+    {
+        llq_stack_node *p;
+        while ((p = llq_stack_pop(lf_pool)) != NULL) free(p);
+    }
+    free(lf_pool);
+    lf_pool = NULL;
     free(l->d);
     free(l->s);
     free(l->q);
@@ -145,8 +167,9 @@ static void lf_pair_common(llqb_job *j, int msq) {
     llqb_wait_go(j);
     t0 = llqb_now_ns();
     for (i = 1; i <= j->n; i++) {
-        lfnode *n = lf_alloc();
+        lfnode *n;
         llq_ebr_enter(t);
+        n = lf_alloc();
         if (msq) {
             void *v;
             llq_msq_node *old;
