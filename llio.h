@@ -511,6 +511,7 @@ typedef struct llio_coalescer {
     uint32_t seq;
     llio_wc_ent *ents;
     struct iovec *iov;
+    uint64_t *keys;
     void *alloc_ctx;
     uint64_t n_added, n_syscalls, n_flushes; /* statistics */
 } llio_coalescer;
@@ -1613,15 +1614,21 @@ static int64_t llio_i_vloop(int fd, const struct iovec *iov, int cnt, int64_t of
     while (idx < cnt) {
         int k = 0, i;
         ssize_t ret;
+        const struct iovec *use = tmp;
         while (idx < cnt && iov[idx].iov_len <= skip) { skip -= iov[idx].iov_len; idx++; }
         if (idx >= cnt) break;
-        for (i = idx; i < cnt && k < LLIO_I_IOVCHUNK; i++, k++) tmp[k] = iov[i];
-        tmp[0].iov_base = (char *)tmp[0].iov_base + skip;
-        tmp[0].iov_len -= skip;
+        if (skip == 0 && cnt - idx <= 1024) { /* whole iovecs left: no copy */
+            use = iov + idx;
+            k = cnt - idx;
+        } else {
+            for (i = idx; i < cnt && k < LLIO_I_IOVCHUNK; i++, k++) tmp[k] = iov[i];
+            tmp[0].iov_base = (char *)tmp[0].iov_base + skip;
+            tmp[0].iov_len -= skip;
+        }
         if (off >= 0)
-            ret = wr ? pwritev(fd, tmp, k, (off_t)(off + total)) : preadv(fd, tmp, k, (off_t)(off + total));
+            ret = wr ? pwritev(fd, use, k, (off_t)(off + total)) : preadv(fd, use, k, (off_t)(off + total));
         else
-            ret = wr ? writev(fd, tmp, k) : readv(fd, tmp, k);
+            ret = wr ? writev(fd, use, k) : readv(fd, use, k);
         if (ret < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN && total > 0) return total;
@@ -1675,7 +1682,8 @@ LLIODEF int llio_wc_init(llio_coalescer *c, int fd, unsigned max_batch, uint64_t
     c->max_bytes = (size_t)64 << 20;
     c->ents = (llio_wc_ent *)LLIO_MALLOC(c->alloc_ctx, max_batch * sizeof(llio_wc_ent));
     c->iov = (struct iovec *)LLIO_MALLOC(c->alloc_ctx, max_batch * sizeof(struct iovec));
-    if (!c->ents || !c->iov) {
+    c->keys = (uint64_t *)LLIO_MALLOC(c->alloc_ctx, max_batch * sizeof(uint64_t));
+    if (!c->ents || !c->iov || !c->keys) {
         llio_wc_free(c);
         return LLIO_ENOMEM;
     }
@@ -1685,8 +1693,10 @@ LLIODEF int llio_wc_init(llio_coalescer *c, int fd, unsigned max_batch, uint64_t
 LLIODEF void llio_wc_free(llio_coalescer *c) {
     if (c->ents) LLIO_FREE(c->alloc_ctx, c->ents);
     if (c->iov) LLIO_FREE(c->alloc_ctx, c->iov);
+    if (c->keys) LLIO_FREE(c->alloc_ctx, c->keys);
     c->ents = NULL;
     c->iov = NULL;
+    c->keys = NULL;
     c->n = 0;
 }
 
@@ -1700,23 +1710,56 @@ static int llio_i_wc_cmp_seq(const void *a, const void *b) {
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
+/* Shell sort (Ciura gaps) of packed (offset << 16 | index) keys: no callbacks, 8-byte moves. */
+static void llio_i_sort_u64(uint64_t *a, unsigned n) {
+    static const unsigned gaps[] = {1750, 701, 301, 132, 57, 23, 10, 4, 1};
+    unsigned gi;
+    for (gi = 0; gi < sizeof gaps / sizeof gaps[0]; gi++) {
+        unsigned g = gaps[gi], i;
+        if (g >= n) continue;
+        for (i = g; i < n; i++) {
+            uint64_t v = a[i];
+            unsigned j = i;
+            while (j >= g && a[j - g] > v) {
+                a[j] = a[j - g];
+                j -= g;
+            }
+            a[j] = v;
+        }
+    }
+}
+
 LLIODEF int llio_wc_flush(llio_coalescer *c) {
     unsigned i, n = c->n, start;
-    int overlap = 0, sorted = 1;
-    uint64_t end = 0;
+    int overlap = 0, sorted = 1, big = 0;
+    uint64_t end = 0, *k = c->keys;
+    llio_wc_ent *e = c->ents;
     if (n == 0) return 0;
     c->n_flushes++;
     for (i = 1; i < n; i++)
-        if (c->ents[i].off < c->ents[i - 1].off) { sorted = 0; break; }
-    if (!sorted) qsort(c->ents, n, sizeof(llio_wc_ent), llio_i_wc_cmp_off);
+        if (e[i].off < e[i - 1].off) { sorted = 0; break; }
+    if (!sorted) {
+        for (i = 0; i < n; i++) {
+            if (e[i].off >> 48) big = 1;
+            k[i] = (e[i].off << 16) | i; /* low 16 bits: the entry's index */
+        }
+        if (big) { /* offsets of 256 TiB and more: sort the entries themselves */
+            qsort(e, n, sizeof(llio_wc_ent), llio_i_wc_cmp_off);
+            sorted = 1;
+        } else {
+            llio_i_sort_u64(k, n);
+        }
+    }
+#define LLIO_I_WC_AT(i) (sorted ? &e[i] : &e[k[i] & 0xffffu])
     for (i = 0; i < n; i++) {
-        if (i && c->ents[i].off < end) { overlap = 1; break; }
-        if (c->ents[i].off + c->ents[i].len > end) end = c->ents[i].off + c->ents[i].len;
+        const llio_wc_ent *x = LLIO_I_WC_AT(i);
+        if (i && x->off < end) { overlap = 1; break; }
+        if (x->off + x->len > end) end = x->off + x->len;
     }
     if (overlap) { /* later writes must win: write in submission order, unmerged */
-        qsort(c->ents, n, sizeof(llio_wc_ent), llio_i_wc_cmp_seq);
+        if (big) qsort(e, n, sizeof(llio_wc_ent), llio_i_wc_cmp_seq);
         for (i = 0; i < n; i++) {
-            int64_t r = llio_pwrite_full(c->fd, c->ents[i].buf, c->ents[i].len, (int64_t)c->ents[i].off);
+            int64_t r = llio_pwrite_full(c->fd, e[i].buf, e[i].len, (int64_t)e[i].off);
             c->n_syscalls++;
             if (r < 0) { c->n = 0; c->bytes = 0; return (int)r; }
         }
@@ -1726,20 +1769,23 @@ LLIODEF int llio_wc_flush(llio_coalescer *c) {
     }
     start = 0;
     while (start < n) {
-        unsigned k = 0;
-        uint64_t off = c->ents[start].off, pos = off;
+        unsigned m = 0;
+        uint64_t off = LLIO_I_WC_AT(start)->off, pos = off;
         int64_t r;
-        for (i = start; i < n && k < 1024 && c->ents[i].off == pos; i++, k++) {
-            c->iov[k].iov_base = (void *)(uintptr_t)c->ents[i].buf;
-            c->iov[k].iov_len = c->ents[i].len;
-            pos += c->ents[i].len;
+        for (i = start; i < n && m < 1024; i++, m++) {
+            const llio_wc_ent *x = LLIO_I_WC_AT(i);
+            if (x->off != pos) break;
+            c->iov[m].iov_base = (void *)(uintptr_t)x->buf;
+            c->iov[m].iov_len = x->len;
+            pos += x->len;
         }
-        r = k == 1 ? llio_pwrite_full(c->fd, c->iov[0].iov_base, c->iov[0].iov_len, (int64_t)off)
-                   : llio_pwritev_full(c->fd, c->iov, (int)k, (int64_t)off);
+        r = m == 1 ? llio_pwrite_full(c->fd, c->iov[0].iov_base, c->iov[0].iov_len, (int64_t)off)
+                   : llio_pwritev_full(c->fd, c->iov, (int)m, (int64_t)off);
         c->n_syscalls++;
         if (r < 0) { c->n = 0; c->bytes = 0; return (int)r; }
         start = i;
     }
+#undef LLIO_I_WC_AT
     c->n = 0;
     c->bytes = 0;
     return 0;

@@ -421,12 +421,14 @@ static void co_pwritev(void *p, uint64_t iters) {
     uint64_t i;
     int k;
     struct iovec v[64];
-    for (k = 0; k < 64; k++) {
-        v[k].iov_base = w->pages + k * 4096;
-        v[k].iov_len = 4096;
-    }
-    for (i = 0; i < iters; i++)
+    for (i = 0; i < iters; i++) { /* the iovec is built per batch, as a caller would */
+        for (k = 0; k < 64; k++) {
+            v[k].iov_base = w->pages + k * 4096;
+            v[k].iov_len = 4096;
+        }
+        llb_clobber();
         if (pwritev(w->fd, v, 64, (off_t)next_region(w)) != 64 * 4096) die("pwritev", errno);
+    }
 }
 static void co_llio(void *p, uint64_t iters) {
     wctx *w = (wctx *)p;
