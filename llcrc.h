@@ -739,12 +739,13 @@ LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_4way(uint32_t r, const unsigned
 
 /* reduce one 128-bit lane to the 32-bit register: X * x^32 mod P */
 LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint32_t llcrc_i_reduce128(__m128i x, int j) {
-    uint64_t lo = LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(x));
-    uint64_t hi = LLCRC_I_C(uint64_t, _mm_extract_epi64(x, 1));
-    __m128i ab = _mm_set_epi64x(LLCRC_I_C(long long, lo >> 32), LLCRC_I_C(long long, lo & 0xffffffffu));
+    /* X = lo * x^64 + hi, lo = a * x^32 + b: X * x^32 == (a * x^96 + b * x^64 + hi) * x^32 and
+       a * (x^96 mod P) + b * (x^64 mod P) has degree <= 62, so w = that + hi is a 64-bit polynomial
+       and the CRC is w * x^32 mod P: one crc32 instruction, or one slice-by-8 step */
+    __m128i ab = _mm_unpacklo_epi32(x, _mm_setzero_si128()); /* [a, 0, b, 0] */
     __m128i k = _mm_load_si128(LLCRC_I_RC(const __m128i *, llcrc_i_tab.fin[j]));
     __m128i v = _mm_xor_si128(_mm_clmulepi64_si128(ab, k, 0x00), _mm_clmulepi64_si128(ab, k, 0x11));
-    uint64_t w = (LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(v)) << 1) ^ hi;
+    uint64_t w = LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(_mm_xor_si128(_mm_slli_epi64(v, 1), _mm_srli_si128(x, 8))));
     if (j == 0) return LLCRC_I_C(uint32_t, _mm_crc32_u64(0, w));
     return llcrc_i_t8(llcrc_i_tab.t[1], w);
 }
