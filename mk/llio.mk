@@ -23,7 +23,6 @@ $(BUILD)/bench_llio: bench/bench_llio.c llio.h bench/llbench.h
 	@mkdir -p $(BUILD)
 	$(CC) $(BENCH_CFLAGS) $(LLIO_BENCH_DEFS) bench/bench_llio.c -o $@ $(LLIO_BENCH_LIBS) -lm
 
-.PHONY: bench-llio bench-io
-bench-io: bench-llio
+.PHONY: bench-llio
 bench-llio: $(BUILD)/bench_llio
 	flock /tmp/ll-heavy.lock env LLIO_BENCH_FIO="$(FIO)" LLIO_BENCH_DIR="$(BUILD)" $(BUILD)/bench_llio
