@@ -78,7 +78,8 @@
        llq_bcast_read(q, r, e) -> 1 / 0 (nothing new) / LLQ_EOVERFLOW (lapped; r->dropped counts)
      llq_seqlock_memsize(esize)/init, llq_seqlock_write(s, e), llq_seqlock_read(s, e),
        llq_seqlock_try_read(s, e) -> bool
-     llq_stack_memsize/init, llq_stack_push(s, node), llq_stack_pop(s) -> node or NULL
+     llq_stack_memsize/init, llq_stack_push(s, node), llq_stack_pop(s) -> node or NULL,
+       llq_stack_push_list(s, first, last), llq_stack_pop_all(s) -> chain (freelists)
      llq_msq_memsize/init(q, memsize, dummy), llq_msq_push(q, node, value),
        llq_msq_pop(q, &value, &retired_node) -> bool
      llq_ebr_memsize(max_threads)/init, llq_ebr_register(d, &t), llq_ebr_unregister(t),
@@ -998,6 +999,17 @@ LLQ_INLINE void llq_stack_push(llq_stack *s, llq_stack_node *n) {
     do {
         LLQ_I_STORE(&n->next, top, LLQ_RLX);
     } while (!__atomic_compare_exchange_n(&s->top, &top, n, true, LLQ_REL, LLQ_RLX));
+}
+/* push a chain first..last (already linked through next) with one CAS */
+LLQ_INLINE void llq_stack_push_list(llq_stack *s, llq_stack_node *first, llq_stack_node *last) {
+    llq_stack_node *top = LLQ_I_LOAD(&s->top, LLQ_RLX);
+    do {
+        LLQ_I_STORE(&last->next, top, LLQ_RLX);
+    } while (!__atomic_compare_exchange_n(&s->top, &top, first, true, LLQ_REL, LLQ_RLX));
+}
+/* take the whole stack with one exchange (no ABA: nothing is read through the old top) */
+LLQ_INLINE llq_stack_node *llq_stack_pop_all(llq_stack *s) {
+    return __atomic_exchange_n(&s->top, LLQ_I_SCAST(llq_stack_node *, NULL), LLQ_ACQ);
 }
 LLQ_INLINE llq_stack_node *llq_stack_pop(llq_stack *s) {
     llq_stack_node *top = LLQ_I_LOAD(&s->top, LLQ_ACQ);

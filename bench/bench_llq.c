@@ -103,25 +103,41 @@ typedef struct lfnode {
 static __thread lfnode *lf_cache;
 static __thread size_t lf_ncache;
 static llq_stack *lf_pool;
+#define LF_SPILL 256
 static void lf_recycle(llq_ebr_node *e) {
     lfnode *n = (lfnode *)((char *)e - offsetof(lfnode, en));
-    if (lf_ncache >= 256) {
-        llq_stack_push(lf_pool, &n->sn);
-        return;
-    }
     n->free_next = lf_cache;
     lf_cache = n;
-    lf_ncache++;
+    if (++lf_ncache >= LF_SPILL) { /* hand half of the cache to the pool with one CAS */
+        lfnode *first = lf_cache, *last = first;
+        size_t k;
+        for (k = 1; k < LF_SPILL / 2; k++) {
+            last->sn.next = &last->free_next->sn;
+            last = last->free_next;
+        }
+        lf_cache = last->free_next;
+        lf_ncache -= LF_SPILL / 2;
+        llq_stack_push_list(lf_pool, &first->sn, &last->sn);
+    }
 }
-static inline lfnode *lf_alloc(void) { /* inside a critical section */
+static inline lfnode *lf_alloc(void) {
     lfnode *n = lf_cache;
-    llq_stack_node *p;
+    if (!n && lf_pool) { /* refill: take the whole pool with one exchange */
+        llq_stack_node *p = llq_stack_pop_all(lf_pool);
+        while (p) {
+            lfnode *x = (lfnode *)p;
+            p = p->next;
+            x->free_next = lf_cache;
+            lf_cache = x;
+            lf_ncache++;
+        }
+        n = lf_cache;
+    }
     if (n) {
         lf_cache = n->free_next;
         lf_ncache--;
         return n;
     }
-    if (lf_pool && (p = llq_stack_pop(lf_pool)) != NULL) return (lfnode *)p;
     if (posix_memalign((void **)&n, 64, sizeof(lfnode)) != 0) abort();
     return n;
 }
@@ -149,8 +165,12 @@ static void rm_lf(void *p) {
     }
     lf_ncache = 0;
     {
-        llq_stack_node *p;
-        while ((p = llq_stack_pop(lf_pool)) != NULL) free(p);
+        llq_stack_node *p = llq_stack_pop_all(lf_pool);
+        while (p) {
+            llq_stack_node *nx = p->next;
+            free(p);
+            p = nx;
+        }
     }
     free(lf_pool);
     lf_pool = NULL;
@@ -508,6 +528,16 @@ static void bench(int kind, const char *title, const llqb_impl **list, size_t nl
         out[i].impl = list[i];
         out[i].samples = (double *)malloc(MAXS * sizeof(double));
         out[i].p99 = (double *)malloc(MAXS * sizeof(double));
+    }
+    for (i = 0; i < nl; i++) { /* warm-up round, not recorded */
+        result w;
+        memset(&w, 0, sizeof w);
+        w.impl = list[i];
+        w.samples = (double *)malloc(MAXS * sizeof(double));
+        w.p99 = (double *)malloc(MAXS * sizeof(double));
+        run_one(kind, &w, list[i] == &impl_mutex ? 32 : 4);
+        free(w.samples);
+        free(w.p99);
     }
     for (round = 0; round < (size_t)g_rounds; round++) {
         for (i = 0; i < nl; i++) {

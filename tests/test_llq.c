@@ -1118,6 +1118,22 @@ static void stack_ebr_stress(void) {
     int k;
     LLT_REQUIRE(d && s && llq_ebr_init(d, ms, 4) == 0 && llq_stack_init(s, llq_stack_memsize()) == 0);
     LLT_CHECK(llq_stack_pop(s) == NULL);
+    { /* chain push and take-all */
+        llq_stack_node a[4], *p;
+        int x;
+        for (x = 0; x < 3; x++) a[x].next = &a[x + 1];
+        llq_stack_push(s, &a[0]); /* will end up below the chain */
+        a[0].next = NULL;
+        llq_stack_push_list(s, &a[1], &a[3]);
+        p = llq_stack_pop_all(s);
+        LLT_EQ_PTR(p, &a[1]);
+        LLT_EQ_PTR(p->next, &a[2]);
+        LLT_EQ_PTR(p->next->next, &a[3]);
+        LLT_EQ_PTR(p->next->next->next, &a[0]);
+        LLT_EQ_PTR(a[0].next, NULL);
+        LLT_CHECK(llq_stack_pop(s) == NULL);
+        LLT_CHECK(llq_stack_pop_all(s) == NULL);
+    }
     for (k = 0; k < 2; k++) {
         memset(&c[k], 0, sizeof c[k]);
         c[k].s = s;
