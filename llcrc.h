@@ -314,11 +314,13 @@ LLCRCDEF const char *llcrc_version(void);
 
 #if defined(__GNUC__) || defined(__clang__)
 #define LLCRC_I_INLINE static inline __attribute__((always_inline))
+#define LLCRC_I_NOINLINE __attribute__((noinline))
 #define LLCRC_I_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LLCRC_I_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define LLCRC_I_ALIGN(n) __attribute__((aligned(n)))
 #else
 #define LLCRC_I_INLINE static inline
+#define LLCRC_I_NOINLINE
 #define LLCRC_I_LIKELY(x) (x)
 #define LLCRC_I_UNLIKELY(x) (x)
 #define LLCRC_I_ALIGN(n)
@@ -766,7 +768,7 @@ LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_tail128(__m128i x, const unsign
 }
 
 /* PCLMULQDQ folding, 4 x 128-bit lanes; n >= 16; r raw register */
-LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc_fold_sse(uint32_t r, const unsigned char *p, size_t n, int j) {
+LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_fold_sse(uint32_t r, const unsigned char *p, size_t n, int j) {
     uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
     __m128i k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
     __m128i x = _mm_xor_si128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)),
@@ -812,10 +814,10 @@ LLCRC_I_TGT_AVX512 LLCRC_I_INLINE __m512i llcrc_i_bcast_k(const uint64_t *k) {
 }
 
 LLCRC_I_TGT_AVX512 static __m128i llcrc_i_lanes_to_128(__m512i x0, uint64_t (*kt)[2]);
-LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc32c_hybrid(uint32_t r, const unsigned char *p, size_t n);
+LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc32c_hybrid(uint32_t r, const unsigned char *p, size_t n);
 
 /* VPCLMULQDQ folding, 4 x 512-bit accumulators; n >= 256; r raw register */
-LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc_fold_avx512(uint32_t r, const unsigned char *p, size_t n,
+LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_fold_avx512(uint32_t r, const unsigned char *p, size_t n,
                                                            int j) {
     uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
     __m512i x0, x1, x2, x3, k;
@@ -918,7 +920,7 @@ LLCRC_I_TGT_AVX512 static __m128i llcrc_i_lanes_to_128(__m512i x0, uint64_t (*kt
 #if LLCRC_I_HAS_AVX512
 /* 128..255 bytes (CRC-32): one 512-bit lane set instead of four 128-bit lanes (the carry-less multiplier issues
    about one instruction every other cycle whatever its width, so wider is cheaper) */
-LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc_small_avx512(uint32_t r, const unsigned char *p, size_t n, int j) {
+LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_small_avx512(uint32_t r, const unsigned char *p, size_t n, int j) {
     uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
     __m512i x0 = _mm512_xor_si512(_mm512_loadu_si512(p), _mm512_castsi128_si512(_mm_cvtsi32_si128(LLCRC_I_C(int, r))));
     __m128i a, k128;
@@ -1126,7 +1128,7 @@ LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_xpow8_hw(uint64_t len, int j) {
    parts of the buffer: per round 256 bytes are folded and 3 x 24 bytes go through crc32. The parts are
    joined by multiplying with x^(8 len) mod P. n >= 2048 (used from 8 KiB); r raw register. */
 #define LLCRC_I_HY_Q 3
-LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_crc32c_hybrid(uint32_t r, const unsigned char *p, size_t n) {
+LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc32c_hybrid(uint32_t r, const unsigned char *p, size_t n) {
     uint64_t (*kt)[2] = llcrc_i_tab.fold[0];
     size_t m = n / (256 + 24 * LLCRC_I_HY_Q), len_s = 8 * LLCRC_I_HY_Q * m, t;
     const unsigned char *f = p, *c0 = p + 256 * m, *c1 = c0 + len_s, *c2 = c1 + len_s;
@@ -2051,7 +2053,7 @@ static void llcrc_i_xor_port(unsigned char *d, const unsigned char *a, const uns
 }
 
 #if LLCRC_I_HAS_AVX2
-LLCRC_I_TGT_AVX2 static void llcrc_i_xor_avx2(unsigned char *d, const unsigned char *a, const unsigned char *b,
+LLCRC_I_TGT_AVX2 LLCRC_I_NOINLINE static void llcrc_i_xor_avx2(unsigned char *d, const unsigned char *a, const unsigned char *b,
                                               size_t n) {
     while (n >= 128) {
         __m256i x0 = _mm256_xor_si256(_mm256_loadu_si256(LLCRC_I_RC(const __m256i *, a)),
@@ -2084,7 +2086,7 @@ LLCRC_I_TGT_AVX2 static void llcrc_i_xor_avx2(unsigned char *d, const unsigned c
 }
 #endif
 #if LLCRC_I_HAS_AVX512
-LLCRC_I_TGT_AVX512 static void llcrc_i_xor_avx512(unsigned char *d, const unsigned char *a,
+LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static void llcrc_i_xor_avx512(unsigned char *d, const unsigned char *a,
                                                   const unsigned char *b, size_t n) {
     while (n >= 256) {
         __m512i x0 = _mm512_xor_si512(_mm512_loadu_si512(a), _mm512_loadu_si512(b));
