@@ -1012,11 +1012,13 @@ static int32_t llio_i_read_now(llio_ring *r, const llio_sqe *s, int fd, int flag
    and their completions queued in user space; the remaining SQEs are compacted. */
 static void llio_i_direct_scan(llio_ring *r) {
     uint32_t i, w = r->sqe_head;
-    int lone = r->sqe_tail - r->sqe_head == 1;
+    int lone = r->sqe_tail - r->sqe_head == 1, in_chain = 0;
     for (i = r->sqe_head; i != r->sqe_tail; i++) {
         llio_sqe *s = &r->sqes[i & r->sq_mask];
         unsigned op = s->opcode;
-        if ((op == LLIO_OP_READ || op == LLIO_OP_READV || op == LLIO_OP_READ_FIXED) &&
+        int chained = in_chain; /* the last member of a chain has no LINK flag itself */
+        in_chain = (s->flags & (LLIO_SQE_IO_LINK | LLIO_SQE_IO_HARDLINK)) != 0;
+        if (!chained && (op == LLIO_OP_READ || op == LLIO_OP_READV || op == LLIO_OP_READ_FIXED) &&
             (s->flags & ~LLIO_SQE_FIXED_FILE) == 0 && s->op_flags == 0 && s->off != (uint64_t)-1) {
             int fd = llio_i_fd(r, s, s->fd);
             unsigned cls = llio_i_fd_class(r, fd);

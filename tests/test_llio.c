@@ -329,6 +329,20 @@ static void direct_tmpfs(void) {
 #ifndef LLIO_USE_LIBURING
     LLT_EQ_U64(r.fdclass[fd], 2); /* classified as "no RWF_NOWAIT" */
 #endif
+    /* a tmpfs read at the end of a link chain waits for the chain (not read early) */
+    {
+        llio_sqe *s = sq(&r);
+        llio_cqe c[2];
+        llio_prep_write(s, fd, "chained!", 8, 100);
+        llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+        s = sq(&r);
+        memset(rb, 0, sizeof rb);
+        llio_prep_read(s, fd, rb, 8, 100);
+        LLT_REQUIRE(llio_wait(&r, 2, 5000000000ll) >= 2);
+        LLT_EQ_U64(llio_reap(&r, c, 2), 2);
+        LLT_EQ_MEM(rb, "chained!", 8);
+        LLT_REQUIRE(pwrite(fd, wb + 100, 8, 100) == 8);
+    }
     fds[0] = fd;
     LLT_REQUIRE(llio_register_files(&r, fds, 1) == 0);
     memset(rb, 0, sizeof rb);
