@@ -52,6 +52,7 @@
      content-defined chunking (gear hash, FastCDC normalized chunking)
        int    llcrc_cdc_init(llcrc_cdc *c, uint32_t min, uint32_t avg, uint32_t max);
        size_t llcrc_cdc_next(const llcrc_cdc *c, const void *data, size_t len);
+       uint64_t llcrc_gear(uint64_t h, const void *data, size_t len);   // raw gear hash
      XOR delta
        void      llcrc_xor(void *dst, const void *a, const void *b, size_t len);   // dst = a ^ b
        size_t    llcrc_delta_bound(size_t len);
