@@ -14,7 +14,10 @@
      llq_spsc        bounded SPSC ring of fixed-size elements: cached remote index, producer and consumer
                      indices on separate LLQ_ISOLATE-byte blocks; push/pop by copy, bursts (push_n/pop_n
                      publish the index once), zero-copy reserve/commit and peek/release, approximate
-                     size; LLQ_SPSC_TYPED(name, T) makes a typed variant whose copy is inlined.
+                     size; LLQ_SPSC_TYPED(name, T) makes a typed variant whose copy is inlined. Elements
+                     up to LLQ_SPSC_MAILBOX bytes (48 with 64-byte lines) are also mirrored into an "edge
+                     mailbox" on the index line: a consumer that has caught up takes the newest item from
+                     the line it had to fetch anyway instead of fetching the slot too.
      llq_mpmc        bounded MPMC queue, per-slot sequence numbers (Vyukov); try_push/try_pop touch only
                      their own index line and the slot; push_n/pop_n claim a batch with one CAS.
      llq_mpsc        bounded MPSC queue (the gateway pattern): MPMC producers, a CAS-free consumer.
@@ -48,7 +51,8 @@
      LL_IMPLEMENTATION / LL_STATIC  umbrella forms that switch on LLQ_IMPLEMENTATION / LLQ_STATIC.
      LLQ_CACHE_LINE       cache-line size, default 64; required alignment of the memory. [layout: all files]
      LLQ_ISOLATE          bytes between the producer and consumer index blocks, default 2*LLQ_CACHE_LINE
-                          (128: defeats the adjacent-line prefetcher). [layout: all files]
+                          (128: defeats the adjacent-line prefetcher); at least 2*LLQ_CACHE_LINE.
+                          [layout: all files]
      LLQ_ASSERT(x)        assertion used in debug checks (default: nothing).
      LLQ_FREESTANDING     force the freestanding build (also on when __STDC_HOSTED__ == 0): only
                           <stddef.h>, <stdint.h>, <stdbool.h> and builtins; waiting spins with pause/yield.
@@ -87,7 +91,7 @@
        llq_ebr_drain(d) (no thread inside; frees every retired node), llq_ebr_pending(d)
      llq_waiter: llq_notify(w) (inline: one fence + one load when nobody waits),
        llq_wait(w, ready_fn, ctx, timeout_ns) -> 0 / LLQ_ETIMEDOUT
-     const char *llq_strerror(int err);
+     const char *llq_strerror(int err);   void llq_cpu_relax(void);  (pause / yield hint for spin loops)
 */
 #if defined(LL_IMPLEMENTATION) && !defined(LLQ_IMPLEMENTATION)
 #define LLQ_IMPLEMENTATION
