@@ -8,7 +8,8 @@
      Everywhere else just #include "llq.h". Hot paths (push/pop/peek/...) are static inline in the
      header and need no implementation unit; setup, error strings, reclamation slow paths and
      wait/notify live in the implementation. On Linux the implementation defines _GNU_SOURCE itself:
-     include this header before system headers in the implementation unit, or build with -D_GNU_SOURCE.
+     include this header before system headers in the implementation unit (an earlier #include of llq.h
+     without LLQ_IMPLEMENTATION counts as one: it pulls in <stdint.h>), or build with -D_GNU_SOURCE.
 
    STRUCTURES (the name says the concurrency contract)
      llq_spsc        bounded SPSC ring of fixed-size elements: cached remote index, producer and consumer
@@ -134,7 +135,7 @@
 #endif
 
 #ifdef LLQ_STATIC
-#define LLQDEF static
+#define LLQDEF static __attribute__((unused))
 #else
 #define LLQDEF extern
 #endif
