@@ -8,7 +8,7 @@
      delta with a compact run-length encoding whose decoder validates every byte of its input.
      Runtime dispatch picks the best code path once, at first use, from the CPU's own cpuid / HWCAP:
        x86-64  : SSE4.2 crc32 + PCLMULQDQ folding, AVX2, AVX-512 + VPCLMULQDQ (4 x 512-bit folds)
-       aarch64 : ARMv8 CRC32 instructions (both polynomials)
+       aarch64 : ARMv8 CRC32 instructions (both polynomials), PMULL folding (Linux HWCAP)
        anywhere: portable slice-by-8 tables (also freestanding, e.g. Cortex-M).
 
    USAGE
@@ -28,7 +28,8 @@
      LLCRC_STATIC           every function is static; implies LLCRC_IMPLEMENTATION in that file
      LL_IMPLEMENTATION / LL_STATIC   umbrella switches for all ll headers
      LLCRC_NO_SIMD          impl: portable code only (no intrinsics, no cpuid)
-     LLCRC_NO_SSE42 / LLCRC_NO_AVX2 / LLCRC_NO_AVX512 / LLCRC_NO_ARM_CRC   impl: drop one path
+     LLCRC_NO_SSE42 / LLCRC_NO_AVX2 / LLCRC_NO_AVX512 / LLCRC_NO_ARM_CRC / LLCRC_NO_ARM_PMULL
+                            impl: drop one path
      LLCRC_FREESTANDING     impl: no hosted headers (automatic when __STDC_HOSTED__ == 0); SIMD off
                             on x86, ARM CRC only when the compiler targets it (__ARM_FEATURE_CRC32)
      LLCRC_ASSERT(x)        impl: assertion used for API misuse (default: none)
@@ -114,7 +115,8 @@
 #define LLCRC_PATH_AVX2 2       /* + AVX2 (adler32, xxh3, xor) */
 #define LLCRC_PATH_AVX512 3     /* + AVX-512 F/BW/VL + VPCLMULQDQ */
 #define LLCRC_PATH_ARMV8 4      /* aarch64 CRC32 instructions */
-#define LLCRC_PATH_COUNT 5
+#define LLCRC_PATH_ARMV8_PMULL 5 /* + PMULL folding (aarch64 Linux) */
+#define LLCRC_PATH_COUNT 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -292,6 +294,15 @@ LLCRCDEF const char *llcrc_version(void);
 #endif
 #else
 #define LLCRC_I_HAS_ARMCRC 0
+#define LLCRC_I_ARM_AUXV 0
+#endif
+/* aarch64 PMULL folding: only where HWCAP says so at run time (Linux), little-endian */
+#if LLCRC_I_HAS_ARMCRC && LLCRC_I_ARM_AUXV && !defined(LLCRC_NO_ARM_PMULL) && defined(__ARM_NEON) && \
+    !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#define LLCRC_I_HAS_PMULL 1
+#include <arm_neon.h>
+#else
+#define LLCRC_I_HAS_PMULL 0
 #endif
 
 #if !LLCRC_I_FREESTANDING && !defined(__GNUC__) && !defined(__clang__)
@@ -602,6 +613,9 @@ static int llcrc_i_detect(void) {
 #elif LLCRC_I_HAS_ARMCRC
 #if LLCRC_I_ARM_AUXV
     if (getauxval(AT_HWCAP) & (1ul << 7)) best = LLCRC_PATH_ARMV8; /* HWCAP_CRC32 */
+#if LLCRC_I_HAS_PMULL
+    if (best == LLCRC_PATH_ARMV8 && (getauxval(AT_HWCAP) & (1ul << 4))) best = LLCRC_PATH_ARMV8_PMULL;
+#endif
 #else
     best = LLCRC_PATH_ARMV8; /* compile-time __ARM_FEATURE_CRC32 or a platform that always has it */
 #endif
@@ -1018,6 +1032,63 @@ LLCRC_I_TGT_ARMCRC static uint32_t llcrc_i_crc32_arm(uint32_t r, const unsigned 
 }
 #endif
 
+#if LLCRC_I_HAS_PMULL
+#if defined(__clang__)
+#define LLCRC_I_TGT_PMULL __attribute__((target("crc,aes")))
+#else
+#define LLCRC_I_TGT_PMULL __attribute__((target("+crc+crypto")))
+#endif
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64x2_t llcrc_i_pm_fold(uint64x2_t x, poly64x2_t k) {
+    poly64x2_t a = vreinterpretq_p64_u64(x);
+    poly128_t lo = vmull_p64(vgetq_lane_p64(a, 0), vgetq_lane_p64(k, 0));
+    poly128_t hi = vmull_high_p64(a, k);
+    return veorq_u64(vreinterpretq_u64_p128(lo), vreinterpretq_u64_p128(hi));
+}
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE poly64x2_t llcrc_i_pm_k(const uint64_t *k) {
+    return vreinterpretq_p64_u64(vld1q_u64(k));
+}
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64x2_t llcrc_i_pm_ld(const unsigned char *p) {
+    return vreinterpretq_u64_u8(vld1q_u8(p));
+}
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64_t llcrc_i_pm_mul(uint64_t a, uint64_t b) {
+    return vgetq_lane_u64(vreinterpretq_u64_p128(vmull_p64(a, b)), 0);
+}
+/* the same folds as the x86 PCLMULQDQ path (4 x 128-bit lanes), then the ARMv8 crc32 instruction for the
+   final reduction and the tail; n >= 64; r raw register */
+LLCRC_I_TGT_PMULL LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_fold_pmull(uint32_t r, const unsigned char *p, size_t n,
+                                                                         int j) {
+    uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
+    poly64x2_t k512 = llcrc_i_pm_k(kt[3]), k128 = llcrc_i_pm_k(kt[0]);
+    uint64x2_t x0 = veorq_u64(llcrc_i_pm_ld(p), vsetq_lane_u64(LLCRC_I_C(uint64_t, r), vdupq_n_u64(0), 0));
+    uint64x2_t x1 = llcrc_i_pm_ld(p + 16), x2 = llcrc_i_pm_ld(p + 32), x3 = llcrc_i_pm_ld(p + 48);
+    uint64_t lo, hi, v, w;
+    p += 64;
+    n -= 64;
+    while (n >= 64) {
+        x0 = veorq_u64(llcrc_i_pm_fold(x0, k512), llcrc_i_pm_ld(p));
+        x1 = veorq_u64(llcrc_i_pm_fold(x1, k512), llcrc_i_pm_ld(p + 16));
+        x2 = veorq_u64(llcrc_i_pm_fold(x2, k512), llcrc_i_pm_ld(p + 32));
+        x3 = veorq_u64(llcrc_i_pm_fold(x3, k512), llcrc_i_pm_ld(p + 48));
+        p += 64;
+        n -= 64;
+    }
+    x0 = veorq_u64(veorq_u64(llcrc_i_pm_fold(x0, llcrc_i_pm_k(kt[2])), llcrc_i_pm_fold(x1, llcrc_i_pm_k(kt[1]))),
+                   veorq_u64(llcrc_i_pm_fold(x2, k128), x3));
+    while (n >= 16) {
+        x0 = veorq_u64(llcrc_i_pm_fold(x0, k128), llcrc_i_pm_ld(p));
+        p += 16;
+        n -= 16;
+    }
+    /* lane -> 32 bits: a * (x^96 mod P) + b * (x^64 mod P) + hi, times x^32 mod P (one crc32 step) */
+    lo = vgetq_lane_u64(x0, 0);
+    hi = vgetq_lane_u64(x0, 1);
+    v = llcrc_i_pm_mul(lo & 0xffffffffu, llcrc_i_tab.fin[j][0]) ^ llcrc_i_pm_mul(lo >> 32, llcrc_i_tab.fin[j][1]);
+    w = (v << 1) ^ hi;
+    if (j == 0) return llcrc_i_crc32c_arm(__crc32cd(0, w), p, n);
+    return llcrc_i_crc32_arm(__crc32d(0, w), p, n);
+}
+#endif
+
 /* ---------------------------------------------------------------------------------------- */
 /* CRC public functions                                                                     */
 
@@ -1038,6 +1109,11 @@ LLCRCDEF uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len) {
     case LLCRC_PATH_AVX2:
     case LLCRC_PATH_SSE42:
         return ~llcrc_i_crc32c_sse42(r, p, len);
+#endif
+#if LLCRC_I_HAS_PMULL
+    case LLCRC_PATH_ARMV8_PMULL:
+        if (len >= 256) return ~llcrc_i_crc_fold_pmull(r, p, len, 0);
+        return ~llcrc_i_crc32c_arm(r, p, len);
 #endif
 #if LLCRC_I_HAS_ARMCRC
     case LLCRC_PATH_ARMV8:
@@ -1064,6 +1140,11 @@ LLCRCDEF uint32_t llcrc_crc32(uint32_t crc, const void *data, size_t len) {
     case LLCRC_PATH_AVX2:
     case LLCRC_PATH_SSE42:
         return ~llcrc_i_crc32_sse42(r, p, len);
+#endif
+#if LLCRC_I_HAS_PMULL
+    case LLCRC_PATH_ARMV8_PMULL:
+        if (len >= 64) return ~llcrc_i_crc_fold_pmull(r, p, len, 1);
+        return ~llcrc_i_crc32_arm(r, p, len);
 #endif
 #if LLCRC_I_HAS_ARMCRC
     case LLCRC_PATH_ARMV8:
@@ -2302,8 +2383,9 @@ LLCRCDEF bool llcrc_path_supported(int path) {
     llcrc_i_setup();
     best = LLCRC_I_LOAD_ACQ(&llcrc_i_best);
     if (path == LLCRC_PATH_AUTO || path == LLCRC_PATH_PORTABLE) return true;
-    if (path == LLCRC_PATH_ARMV8) return best == LLCRC_PATH_ARMV8;
-    if (path >= LLCRC_PATH_SSE42 && path <= LLCRC_PATH_AVX512) return best != LLCRC_PATH_ARMV8 && path <= best;
+    if (path == LLCRC_PATH_ARMV8) return best == LLCRC_PATH_ARMV8 || best == LLCRC_PATH_ARMV8_PMULL;
+    if (path == LLCRC_PATH_ARMV8_PMULL) return best == LLCRC_PATH_ARMV8_PMULL;
+    if (path >= LLCRC_PATH_SSE42 && path <= LLCRC_PATH_AVX512) return best <= LLCRC_PATH_AVX512 && path <= best;
     return false;
 }
 
@@ -2324,6 +2406,7 @@ LLCRCDEF const char *llcrc_path_name(int path) {
     case LLCRC_PATH_AVX2: return "avx2";
     case LLCRC_PATH_AVX512: return "avx512+vpclmulqdq";
     case LLCRC_PATH_ARMV8: return "armv8-crc";
+    case LLCRC_PATH_ARMV8_PMULL: return "armv8-crc+pmull";
     default: return "unknown";
     }
 }
