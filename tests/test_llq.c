@@ -277,6 +277,45 @@ static void spsc_reserve_peek(void) {
     afree(q);
 }
 
+/* the edge mailbox never hands out anything but the item at the consumer's index */
+static void spsc_mailbox(void) {
+    size_t ms = llq_spsc_memsize(8, 8), got;
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    uint64_t v, b[3] = {11, 12, 13}, *p;
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 8, 8) == 0);
+    LLT_CHECK(q->cmb != 0);
+    v = 10;
+    LLT_CHECK(llq_spsc_push(q, &v));              /* mailbox: item 0 */
+    LLT_EQ_U64(llq_spsc_push_n(q, b, 3), 3);      /* mailbox: item 3 */
+    LLT_CHECK(llq_spsc_pop(q, &v));               /* refresh: index 0 != 3, from the slot */
+    LLT_EQ_U64(v, 10);
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 11);
+    p = (uint64_t *)llq_spsc_reserve(q, 1, &got);
+    LLT_REQUIRE(p && got == 1);
+    *p = 14;
+    llq_spsc_commit(q, 1);                        /* mailbox: item 4, copied from the slot */
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 12);
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 13);
+    LLT_CHECK(llq_spsc_pop(q, &v));               /* at the edge: from the mailbox */
+    LLT_EQ_U64(v, 14);
+    LLT_EQ_U64(q->mb_seq, 4);
+    LLT_CHECK(!llq_spsc_pop(q, &v));
+    v = 15;
+    LLT_CHECK(llq_spsc_push(q, &v));
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 15);
+    afree(q);
+    /* elements larger than the mailbox never use it */
+    ms = llq_spsc_memsize(4, LLQ_SPSC_MAILBOX + 8);
+    q = (llq_spsc *)amem(ms);
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 4, LLQ_SPSC_MAILBOX + 8) == 0);
+    LLT_CHECK(q->cmb == 0 && q->mb_on == 0);
+    afree(q);
+}
+
 typedef struct quote {
     double px;
     uint32_t qty;
@@ -1320,6 +1359,7 @@ int main(int argc, char **argv) {
     LLT_RUN(spsc_basic);
     LLT_RUN(spsc_odd_size_and_burst);
     LLT_RUN(spsc_reserve_peek);
+    LLT_RUN(spsc_mailbox);
     LLT_RUN(spsc_typed);
     LLT_RUN(spsc_stress);
     LLT_RUN(mpmc_basic);
