@@ -743,7 +743,8 @@ LLQ_INLINE size_t llq_bytes_max_record(const llq_bytes *q) {
     return m > 0xFFFFFFF0u ? 0xFFFFFFF0u : m;
 }
 
-/* reserve room for a record of `len` payload bytes; returns the payload pointer or NULL if full */
+/* reserve room for a record of `len` payload bytes; returns the (8-byte aligned) payload pointer, or
+   NULL if the ring is full or len > llq_bytes_max_record(q) (that one never fits: check it up front) */
 LLQ_INLINE void *llq_bytes_reserve(llq_bytes *q, size_t len) {
     size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX), cap = q->mask + 1;
     size_t need = 8 + llq_i_round_up(len, 8), off = h & q->mask, to_end = cap - off, total, start;
