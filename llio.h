@@ -71,7 +71,8 @@
      a kernel worker thread, so it is read with preadv right away. If it is the only SQE of this
      submission (queue depth 1), it is tried with preadv2(RWF_NOWAIT) - the same non-blocking attempt
      io_uring makes inline, without the ring's overhead - and only goes to the ring when that would
-     block or comes up short. O_DIRECT files, pipes and sockets always go through the ring. The
+     block or comes up short. O_DIRECT files, pipes and sockets always go through the ring, and so
+     does any read inside a link chain or after an IO_DRAIN request of the same submission. The
      completion is queued in user space (same res/user_data). Files are classified once per fd number
      below LLIO_FDCACHE; a close through the ring or llio_forget_fd(fd) resets it, and a tmpfs file
      that inherits a disk file's number is noticed (EOPNOTSUPP). If you close a fd yourself and the
@@ -113,7 +114,11 @@
 #endif
 
 #ifdef LLIO_STATIC
+#if defined(__GNUC__)
+#define LLIODEF static __attribute__((unused))
+#else
 #define LLIODEF static
+#endif
 #else
 #define LLIODEF extern
 #endif
@@ -1012,12 +1017,13 @@ static int32_t llio_i_read_now(llio_ring *r, const llio_sqe *s, int fd, int flag
    and their completions queued in user space; the remaining SQEs are compacted. */
 static void llio_i_direct_scan(llio_ring *r) {
     uint32_t i, w = r->sqe_head;
-    int lone = r->sqe_tail - r->sqe_head == 1, in_chain = 0;
+    int lone = r->sqe_tail - r->sqe_head == 1, in_chain = 0, drained = 0;
     for (i = r->sqe_head; i != r->sqe_tail; i++) {
         llio_sqe *s = &r->sqes[i & r->sq_mask];
         unsigned op = s->opcode;
-        int chained = in_chain; /* the last member of a chain has no LINK flag itself */
-        in_chain = (s->flags & (LLIO_SQE_IO_LINK | LLIO_SQE_IO_HARDLINK)) != 0;
+        int chained = in_chain || drained; /* a chain's last member has no LINK flag itself; */
+        in_chain = (s->flags & (LLIO_SQE_IO_LINK | LLIO_SQE_IO_HARDLINK)) != 0; /* after a DRAIN */
+        if (s->flags & LLIO_SQE_IO_DRAIN) drained = 1;                         /* keep order */
         if (!chained && (op == LLIO_OP_READ || op == LLIO_OP_READV || op == LLIO_OP_READ_FIXED) &&
             (s->flags & ~LLIO_SQE_FIXED_FILE) == 0 && s->op_flags == 0 && s->off != (uint64_t)-1) {
             int fd = llio_i_fd(r, s, s->fd);
