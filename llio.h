@@ -34,8 +34,8 @@
      LLIO_ASSERT(x)        implementation file: assertion macro (default: assert from <assert.h>).
      LLIO_MALLOC(ctx,sz) / LLIO_FREE(ctx,p)   implementation file: allocator, both or none. ctx is
                            llio_params.alloc_ctx (NULL from llio_init) or the coalescer's.
-     LLIO_NO_INLINE_SYSCALL implementation file: call io_uring_enter through libc's syscall() on
-                           x86-64 too (default there: an inline `syscall` instruction).
+     LLIO_NO_INLINE_SYSCALL implementation file: call io_uring_enter and the direct-read preadv2
+                           through libc on x86-64 too (default there: an inline `syscall`).
      LLIO_FDCACHE          implementation file: fds below this are classified once for the direct
                            read path (default 1024).
 
@@ -996,11 +996,32 @@ static unsigned llio_i_fd_class(llio_ring *r, int fd) {
     return c;
 }
 
+#if defined(__x86_64__) && !defined(LLIO_NO_INLINE_SYSCALL)
+/* preadv2 without libc's cancellation wrapper: returns bytes or -errno */
+static long llio_i_preadv2(int fd, const struct iovec *v, int n, uint64_t off, int flags) {
+    long ret;
+    register long r10 __asm__("r10") = (long)off;
+    register long r8 __asm__("r8") = 0;
+    register long r9 __asm__("r9") = (long)flags;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "0"(327L), "D"((long)fd), "S"((long)(uintptr_t)v), "d"((long)n), "r"(r10),
+                       "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+#else
+static long llio_i_preadv2(int fd, const struct iovec *v, int n, uint64_t off, int flags) {
+    ssize_t ret = preadv2(fd, v, n, (off_t)off, flags);
+    return ret < 0 ? (long)llio_i_errno() : (long)ret;
+}
+#endif
+
 static int32_t llio_i_read_now(llio_ring *r, const llio_sqe *s, int fd, int flags) {
     struct iovec one;
     const struct iovec *v = &one;
     int n = 1;
-    ssize_t ret;
+    long ret;
     if (s->opcode == LLIO_OP_READV) {
         v = (const struct iovec *)(uintptr_t)s->addr;
         n = (int)s->len;
@@ -1009,8 +1030,8 @@ static int32_t llio_i_read_now(llio_ring *r, const llio_sqe *s, int fd, int flag
         one.iov_base = (void *)(uintptr_t)s->addr;
         one.iov_len = s->len;
     }
-    ret = preadv2(fd, v, n, (off_t)s->off, flags);
-    return ret < 0 ? (int32_t)llio_i_errno() : (int32_t)ret;
+    ret = llio_i_preadv2(fd, v, n, s->off, flags);
+    return (int32_t)ret;
 }
 
 /* Before publishing SQEs: reads that io_uring would serve worse than a plain syscall are done here
