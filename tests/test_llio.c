@@ -1056,6 +1056,32 @@ static void vectored(void) {
     LLT_EQ_I64(llio_pread_full(fd, dst, LEN, 1000 + LEN - 10), 10);
     LLT_EQ_I64(llio_pread_full(fd, dst, LEN, 10 * LEN), 0);
     LLT_EQ_I64(llio_pwrite_full(fd, "abc", 3, 0), 3);
+    /* more iovecs than IOV_MAX (1024): split into several calls */
+    {
+        static struct iovec many[1500];
+        int m;
+        for (m = 0; m < 1500; m++) {
+            many[m].iov_base = src + (size_t)m * 100;
+            many[m].iov_len = 100;
+        }
+        LLT_EQ_I64(llio_pwritev_full(fd, many, 1500, 0), 150000);
+        for (m = 0; m < 1500; m++) many[m].iov_base = dst + (size_t)m * 100;
+        memset(dst, 0, 150000);
+        LLT_EQ_I64(llio_preadv_full(fd, many, 1500, 0), 150000);
+        LLT_EQ_MEM(dst, src, 150000);
+        /* the coalescer splits runs at 1024 iovecs */
+        {
+            llio_coalescer wc;
+            LLT_REQUIRE(llio_wc_init(&wc, fd, 2048, 0, 0) == 0);
+            for (m = 1499; m >= 0; m--)
+                LLT_REQUIRE(llio_wc_add(&wc, src + 1000 + (size_t)m * 100, 100, (uint64_t)m * 100) == 0);
+            LLT_REQUIRE(llio_wc_flush(&wc) == 0);
+            LLT_EQ_U64(wc.n_syscalls, 2);
+            llio_wc_free(&wc);
+            LLT_EQ_I64(llio_pread_full(fd, dst, 150000, 0), 150000);
+            LLT_EQ_MEM(dst, src + 1000, 150000);
+        }
+    }
     LLT_EQ_I64(llio_pread_full(-1, dst, 10, 0), LLIO_EBADF);
     LLT_EQ_I64(llio_pwrite_full(fd, "abc", 3, -5), LLIO_EINVAL);
     close(fd);
