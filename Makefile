@@ -121,11 +121,36 @@ odr:
 	@$(RUN) summary $(BUILD)/logs/odr
 
 # ---- sanitizers ----
-TSAN_TESTS := $(foreach h,$(TESTS),$(if $($(call up,$(h))_TSAN),$(h)))
+# Build variants of the test programs (the mk fragments run them in `make test`) that `make check` also runs
+# under the sanitizers: name, the header whose test it is, and its extra flags and libraries.
+VARIANTS := llcrc_nosimd llpmem_sim $(if $(HAVE_URING),llio_liburing) $(if $(HAVE_NUMA),llmem_libnuma)
+VARIANT_OF_llcrc_nosimd := llcrc
+VARIANT_FLAGS_llcrc_nosimd := -DLLCRC_NO_SIMD
+VARIANT_OF_llpmem_sim := llpmem
+VARIANT_FLAGS_llpmem_sim := -DLLPMEM_CRASH_SIM
+VARIANT_OF_llio_liburing := llio
+VARIANT_FLAGS_llio_liburing := -DLLIO_USE_LIBURING
+VARIANT_LIBS_llio_liburing := $(URING_LIBS)
+VARIANT_OF_llmem_libnuma := llmem
+VARIANT_FLAGS_llmem_libnuma := -DLLMEM_USE_LIBNUMA=1
+define variant_rules
+$(BUILD)/asan/test_$(1): tests/test_$(VARIANT_OF_$(1)).c $(VARIANT_OF_$(1)).h tests/lltest.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(TEST_CFLAGS) $$(SAN_FLAGS) $$($(call up,$(VARIANT_OF_$(1)))_TEST_CFLAGS) $$(VARIANT_FLAGS_$(1)) $$< -o $$@ \
+		$$($(call up,$(VARIANT_OF_$(1)))_TEST_LIBS) $$(VARIANT_LIBS_$(1))
+$(BUILD)/tsan/test_$(1): tests/test_$(VARIANT_OF_$(1)).c $(VARIANT_OF_$(1)).h tests/lltest.h
+	@mkdir -p $$(@D)
+	$$(CLANG) $$(TEST_CFLAGS) $$(TSAN_FLAGS) $$($(call up,$(VARIANT_OF_$(1)))_TEST_CFLAGS) $$(VARIANT_FLAGS_$(1)) $$< -o $$@ \
+		$$($(call up,$(VARIANT_OF_$(1)))_TEST_LIBS) $$(VARIANT_LIBS_$(1))
+endef
+$(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
+ASAN_TESTS := $(TESTS) $(VARIANTS)
+TSAN_TESTS := $(foreach h,$(TESTS),$(if $($(call up,$(h))_TSAN),$(h))) \
+	$(foreach v,$(VARIANTS),$(if $($(call up,$(VARIANT_OF_$(v)))_TSAN),$(v)))
 HAVE_CLANG := $(shell command -v $(CLANG) >/dev/null 2>&1 && echo 1)
-check: $(addprefix $(BUILD)/asan/test_,$(TESTS)) $(if $(HAVE_CLANG),$(addprefix $(BUILD)/tsan/test_,$(TSAN_TESTS)))
+check: $(addprefix $(BUILD)/asan/test_,$(ASAN_TESTS)) $(if $(HAVE_CLANG),$(addprefix $(BUILD)/tsan/test_,$(TSAN_TESTS)))
 	@rm -rf $(BUILD)/logs/check && mkdir -p $(BUILD)/logs/check
-	@$(foreach h,$(TESTS),LLT_SCALE=0.2 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@$(foreach h,$(ASAN_TESTS),LLT_SCALE=0.2 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(RUN) run $(BUILD)/logs/check asan-$(h) $(BUILD)/asan/test_$(h);)
 	@$(if $(HAVE_CLANG),$(foreach h,$(TSAN_TESTS),LLT_SCALE=0.2 TSAN_OPTIONS=halt_on_error=1 \
 		$(RUN) run-tsan $(BUILD)/logs/check tsan-$(h) $(BUILD)/tsan/test_$(h);),\

@@ -827,7 +827,8 @@ static int llpmem_i_register(llpmem_region *r) {
         }
         slot = g->nslots;
     }
-    __atomic_store_n(&g->slots[slot].r, r, __ATOMIC_RELAXED);
+    /* release: whoever loads the pointer with acquire sees the region fully initialised */
+    __atomic_store_n(&g->slots[slot].r, r, __ATOMIC_RELEASE);
     LLPMEM_I_STORE(&g->slots[slot].mode, llpmem_i_mode_of(r));
     __atomic_thread_fence(__ATOMIC_RELEASE);
     LLPMEM_I_STORE(&g->slots[slot].lo, lo);
@@ -842,9 +843,16 @@ static void llpmem_i_unregister(llpmem_region *r) {
     llpmem_i_global *g = &llpmem_i_g;
     int s = r->slot;
     llpmem_i_spin_lock(&g->lock);
+#ifdef LLPMEM_CRASH_SIM
+    /* the simulator walks every slot under sim_lock: once this returns none of it still holds r */
+    llpmem_i_spin_lock(&g->sim_lock);
+#endif
     LLPMEM_I_STORE(&g->slots[s].hi, (uintptr_t)0);
     LLPMEM_I_STORE(&g->slots[s].lo, (uintptr_t)0);
     __atomic_store_n(&g->slots[s].r, (llpmem_region *)NULL, __ATOMIC_RELEASE);
+#ifdef LLPMEM_CRASH_SIM
+    llpmem_i_spin_unlock(&g->sim_lock);
+#endif
     llpmem_i_spin_unlock(&g->lock);
 }
 
@@ -926,11 +934,13 @@ static void llpmem_i_sim_commit_locked(llpmem_region *r) {
 }
 
 static void llpmem_i_sim_wb(const void *addr, size_t n) {
-    llpmem_region *r = llpmem_i_find_range(addr, n ? n : 1u);
-    if (!r) return;
+    llpmem_region *r;
+    /* look the region up under the lock that unregistering takes: it cannot be freed under us */
     llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
-    llpmem_i_sim_wb_locked(r, (uintptr_t)addr, n);
+    r = llpmem_i_find_range(addr, n ? n : 1u);
+    if (r) llpmem_i_sim_wb_locked(r, (uintptr_t)addr, n);
     llpmem_i_spin_unlock(&llpmem_i_g.sim_lock);
+    if (!r) return;
     llpmem_i_sim_event();
 }
 
