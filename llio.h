@@ -56,7 +56,7 @@
                llio_sendmmsg_all, llio_recvmmsg
 
    SEMANTICS WORTH KNOWING
-   - A ring is used by one thread (SINGLE_ISSUER|DEFER_TASKRUN). Pass LLIO_INIT_SHARED to allow
+   - A ring is created and used by one thread (SINGLE_ISSUER|DEFER_TASKRUN). Pass LLIO_INIT_SHARED to allow
      several threads (with your own locking) - then COOP_TASKRUN is used and the ring fd is not
      registered. Completions of a DEFER_TASKRUN ring are posted when you call llio_wait/llio_reap/
      llio_cq_ready/llio_peek_cqe (which enter the kernel when the ring says work is pending).
@@ -64,7 +64,7 @@
      in order with the same res/user_data. IOSQE_IO_LINK chains are honoured (a failed or short
      request cancels the rest with -ECANCELED), CQE_SKIP_SUCCESS too. TIMEOUT sleeps its time and
      completes -ETIME; CANCEL finds nothing (-ENOENT); accept/recv block. Waiting for more
-     completions than can arrive returns -LLIO_ETIME at once instead of sleeping.
+     completions than can arrive returns LLIO_ETIME at once instead of sleeping.
    - Direct reads (raw backend, on by default; LLIO_INIT_NO_DIRECT turns them off): a plain read/
      readv/read_fixed (no SQE flags but FIXED_FILE, explicit offset) of a regular file is looked at
      before it reaches the kernel. If the file refuses RWF_NOWAIT (tmpfs), io_uring would hand it to
@@ -319,7 +319,7 @@ LLIODEF int llio_submit_and_wait(llio_ring *r, unsigned wait_nr);
 LLIODEF unsigned llio_cq_ready(llio_ring *r);             /* completions available now */
 LLIODEF unsigned llio_reap(llio_ring *r, llio_cqe *out, unsigned max); /* copy out + consume */
 /* submit pending SQEs, wait until at least min_nr completions are available; timeout_ns < 0 =
-   forever. Returns the number available (>= min_nr), -LLIO_ETIME on timeout, or -errno. */
+   forever. Returns the number available (>= min_nr), LLIO_ETIME on timeout, or -errno. */
 LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns);
 LLIODEF void llio_i_cq_flush(llio_ring *r);
 
@@ -403,7 +403,7 @@ LLIO_INLINE void llio_prep_openat(llio_sqe *s, int dfd, const char *path, int fl
     s->op_flags = (uint32_t)flags;
 }
 LLIO_INLINE void llio_prep_close(llio_sqe *s, int fd) { llio_prep_rw(s, LLIO_OP_CLOSE, fd, 0, 0, 0); }
-/* completes with -LLIO_ETIME after ts, or 0 once `count` other completions happened (count 0 =
+/* completes with LLIO_ETIME after ts, or 0 once `count` other completions happened (count 0 =
    pure timer). flags: 0 or LLIO_TIMEOUT_ABS. ts must stay valid until submitted. */
 LLIO_INLINE void llio_prep_timeout(llio_sqe *s, const llio_timespec *ts, unsigned count,
                                    unsigned flags) {

@@ -58,7 +58,7 @@
      LLQ_FREESTANDING     force the freestanding build (also on when __STDC_HOSTED__ == 0): only
                           <stddef.h>, <stdint.h>, <stdbool.h> and builtins; waiting spins with pause/yield.
      LLQ_NO_FUTEX         in the implementation file: do not use futex even on Linux (spin + yield).
-     LLQ_SPIN_COUNT       spins before llq_wait sleeps, default 4096.
+     LLQ_SPIN_COUNT       spins before llq_wait sleeps, default 4096 (lower it when threads outnumber cores).
    Every structure uses only pointer-sized (size_t) atomics, so all of it builds for 32-bit targets
    without 64-bit atomics (Cortex-M4). Indices wrap modulo 2^(bits of size_t); that is fine because
    capacities are powers of two and all comparisons use wrapping differences.
