@@ -41,6 +41,10 @@ fi
 
 for e in wal pipeline deltasync amalgamated pmemlog amalgamated_m4; do
     [ -f "examples/$e.c" ] || continue
+    if ! command -v "$CXX" >/dev/null 2>&1; then
+        echo "SKIP examples/c++17-$e: $CXX not installed"
+        continue
+    fi
     extra=""
     [ "$e" = pmemlog ] && extra="-DLLPMEM_CRASH_SIM"
     [ "$e" = amalgamated_m4 ] && extra="-DAM4_HOST_MAIN"

@@ -21,7 +21,7 @@ EX_CFLAGS_pmemlog := -DLLPMEM_CRASH_SIM
 EX_HAVE_CLANG := $(shell command -v $(or $(CLANG),clang) >/dev/null 2>&1 && echo 1)
 
 EXAMPLES_TESTS := $(addprefix $(EX_DIR)/,$(EX_NAMES)) \
-	$(if $(wildcard examples/amalgamated.c),$(EX_DIR)/amalgamated-cxx) \
+	$(if $(wildcard examples/amalgamated.c),$(if $(shell command -v $(CXX)),$(EX_DIR)/amalgamated-cxx)) \
 	$(if $(wildcard examples/build-check.sh),$(EX_DIR)/build-check)
 
 .PHONY: bench-examples examples-check examples-m4

@@ -40,9 +40,13 @@ step() { # name, then the command; PASS when it succeeds
     else echo "FAIL odr/$name" >>"$log"; head -n 20 "$w/$name.err" | sed 's/^/  /' >>"$log"; fi
 }
 LIBS="-pthread -lm"
+have() { command -v "$1" >/dev/null 2>&1; }
+skip() { echo "SKIP odr/$1: $2 not installed" >>"$log"; }
 step decl_plus_impl_c bash -c "gcc -std=c11 $WARN -I. -c $w/impl.c -o $w/impl.o && gcc -std=c11 $WARN -I. $w/main.c $w/impl.o -o $w/decl_impl $LIBS && $w/decl_impl"
-step decl_plus_impl_cxx bash -c "g++ -x c++ -std=c++11 $WARN -I. -c $w/impl.c -o $w/impl_cxx.o && gcc -std=c99 $WARN -I. -c $w/main.c -o $w/main.o && g++ $w/main.o $w/impl_cxx.o -o $w/decl_impl_cxx $LIBS && $w/decl_impl_cxx"
-step all_five_one_unit_clang bash -c "clang -std=c17 $WARN -I. -c $w/impl.c -o $w/impl_clang.o && clang++ -x c++ -std=c++20 $WARN -I. -c $w/impl.c -o $w/impl_clangxx.o"
+have g++ || skip decl_plus_impl_cxx g++
+have g++ && step decl_plus_impl_cxx bash -c "g++ -x c++ -std=c++11 $WARN -I. -c $w/impl.c -o $w/impl_cxx.o && gcc -std=c99 $WARN -I. -c $w/main.c -o $w/main.o && g++ $w/main.o $w/impl_cxx.o -o $w/decl_impl_cxx $LIBS && $w/decl_impl_cxx"
+have clang++ || skip all_five_one_unit_clang clang++
+have clang++ && step all_five_one_unit_clang bash -c "clang -std=c17 $WARN -I. -c $w/impl.c -o $w/impl_clang.o && clang++ -x c++ -std=c++20 $WARN -I. -c $w/impl.c -o $w/impl_clangxx.o"
 step static_two_units bash -c "gcc -std=c11 $WARN -I. -c $w/static_a.c -o $w/static_a.o && gcc -std=c11 $WARN -I. -c $w/static_b.c -o $w/static_b.o && gcc $w/static_main.c $w/static_a.o $w/static_b.o -o $w/static_two $LIBS && $w/static_two"
 if [ -f tests/odr_override.c ]; then
     step overrides bash -c "gcc -std=c11 $WARN -I. -Itests tests/odr_override.c -o $w/override $LIBS && $w/override"
