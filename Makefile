@@ -1,7 +1,7 @@
 # ll - header-only C toolkit for ultra-low-latency systems.
 #
 #   make test        every functional test, the compile matrix and the one-definition tests
-#   make bench       every benchmark, with tables (make bench BENCH=crc|q|mem|io|pmem|harness for one)
+#   make bench       every benchmark, with tables (make bench BENCH=crc|q|mem|io|pmem|harness|examples)
 #   make check       every test under ASan+UBSan, the concurrent ones under ThreadSanitizer
 #   make cross       aarch64 tests under qemu-aarch64, and the freestanding Cortex-M4 build
 #   make windows     tests built with mingw-w64 and run under wine
@@ -199,7 +199,8 @@ BENCH_SHORT_mem := llmem
 BENCH_SHORT_io := llio
 BENCH_SHORT_pmem := llpmem
 BENCH_SHORT_harness := harness
-BENCH_ALL := harness $(foreach h,$(HEADERS),$(if $(wildcard bench/bench_$(h).c),$(h)))
+BENCH_SHORT_examples := examples
+BENCH_ALL := harness $(foreach h,$(HEADERS),$(if $(wildcard bench/bench_$(h).c),$(h))) $(if $(wildcard mk/examples.mk),examples)
 ifdef BENCH
 BENCH_RUN := $(or $(BENCH_SHORT_$(BENCH)),$(BENCH))
 else
