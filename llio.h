@@ -622,39 +622,55 @@ LLIODEF int llio_recvmmsg(int fd, struct mmsghdr *v, unsigned n, int flags);
 #define LLIO_I_REG_PROBE 8u
 #define LLIO_I_REG_RING_FDS 20u
 #define LLIO_I_UNREG_RING_FDS 21u
-#ifndef RWF_NOWAIT
-#define RWF_NOWAIT 0x00000008
+#ifdef RWF_NOWAIT
+#define LLIO_I_RWF_NOWAIT RWF_NOWAIT
+#else
+#define LLIO_I_RWF_NOWAIT 0x00000008
 #endif
-#ifndef SO_ZEROCOPY
-#define SO_ZEROCOPY 60
+#ifdef SO_ZEROCOPY
+#define LLIO_I_SO_ZEROCOPY SO_ZEROCOPY
+#else
+#define LLIO_I_SO_ZEROCOPY 60
 #endif
-#ifndef MSG_ZEROCOPY
-#define MSG_ZEROCOPY 0x4000000
+#ifdef MSG_ZEROCOPY
+#define LLIO_I_MSG_ZEROCOPY MSG_ZEROCOPY
+#else
+#define LLIO_I_MSG_ZEROCOPY 0x4000000
 #endif
-#ifndef SO_BUSY_POLL
-#define SO_BUSY_POLL 46
+#ifdef SO_BUSY_POLL
+#define LLIO_I_SO_BUSY_POLL SO_BUSY_POLL
+#else
+#define LLIO_I_SO_BUSY_POLL 46
 #endif
-#ifndef SO_REUSEPORT
-#define SO_REUSEPORT 15
+#ifdef SO_REUSEPORT
+#define LLIO_I_SO_REUSEPORT SO_REUSEPORT
+#else
+#define LLIO_I_SO_REUSEPORT 15
 #endif
-#ifndef TCP_QUICKACK
-#define TCP_QUICKACK 12
+#ifdef TCP_QUICKACK
+#define LLIO_I_TCP_QUICKACK TCP_QUICKACK
+#else
+#define LLIO_I_TCP_QUICKACK 12
 #endif
-#ifndef IP_RECVERR
-#define IP_RECVERR 11
+#ifdef IP_RECVERR
+#define LLIO_I_IP_RECVERR IP_RECVERR
+#else
+#define LLIO_I_IP_RECVERR 11
 #endif
-#ifndef IPV6_RECVERR
-#define IPV6_RECVERR 25
+#ifdef IPV6_RECVERR
+#define LLIO_I_IPV6_RECVERR IPV6_RECVERR
+#else
+#define LLIO_I_IPV6_RECVERR 25
 #endif
 #define LLIO_I_EE_ORIGIN_ZEROCOPY 5
 #define LLIO_I_EE_CODE_ZEROCOPY_COPIED 1
 #define LLIO_I_STATX_DIOALIGN 0x2000u
-#ifndef SYS_statx
-#if defined(__x86_64__)
-#define SYS_statx 332
+#if defined(SYS_statx)
+#define LLIO_I_SYS_STATX SYS_statx
+#elif defined(__x86_64__)
+#define LLIO_I_SYS_STATX 332
 #elif defined(__aarch64__)
-#define SYS_statx 291
-#endif
+#define LLIO_I_SYS_STATX 291
 #endif
 
 #ifdef __cplusplus
@@ -989,7 +1005,7 @@ static unsigned llio_i_fd_class(llio_ring *r, int fd) {
             struct iovec v;
             v.iov_base = &b;
             v.iov_len = 1;
-            c = (preadv2(fd, &v, 1, 0, RWF_NOWAIT) < 0 && errno == EOPNOTSUPP) ? 2 : 1;
+            c = (preadv2(fd, &v, 1, 0, LLIO_I_RWF_NOWAIT) < 0 && errno == EOPNOTSUPP) ? 2 : 1;
         }
         r->fdclass[fd] = c;
     }
@@ -1052,7 +1068,7 @@ static void llio_i_direct_scan(llio_ring *r) {
             int32_t res = 0;
             int done = 0;
             if (cls == 1 && lone) {
-                res = llio_i_read_now(r, s, fd, RWF_NOWAIT);
+                res = llio_i_read_now(r, s, fd, LLIO_I_RWF_NOWAIT);
                 if (res == LLIO_EOPNOTSUPP) { /* fd number now names a tmpfs file */
                     r->fdclass[fd] = 2;
                     cls = 2;
@@ -1860,9 +1876,9 @@ LLIODEF int llio_dio_align(int fd, unsigned *mem_align, unsigned *off_align) {
     int fl = fcntl(fd, F_GETFL);
     unsigned a;
     if (fl < 0) return llio_i_errno();
-#ifdef SYS_statx
+#ifdef LLIO_I_SYS_STATX
     memset(sx, 0, sizeof sx);
-    if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, LLIO_I_STATX_DIOALIGN, sx) == 0) {
+    if (syscall(LLIO_I_SYS_STATX, fd, "", AT_EMPTY_PATH, LLIO_I_STATX_DIOALIGN, sx) == 0) {
         uint32_t mask, ma, oa;
         memcpy(&mask, sx, 4);
         memcpy(&ma, sx + 152, 4);
@@ -1909,14 +1925,14 @@ static int llio_i_sockopt(int fd, int level, int opt, int v) {
     return setsockopt(fd, level, opt, &v, sizeof v) == 0 ? 0 : llio_i_errno();
 }
 LLIODEF int llio_sock_nodelay(int fd, int on) { return llio_i_sockopt(fd, IPPROTO_TCP, TCP_NODELAY, on != 0); }
-LLIODEF int llio_sock_quickack(int fd, int on) { return llio_i_sockopt(fd, IPPROTO_TCP, TCP_QUICKACK, on != 0); }
-LLIODEF int llio_sock_reuseport(int fd, int on) { return llio_i_sockopt(fd, SOL_SOCKET, SO_REUSEPORT, on != 0); }
-LLIODEF int llio_sock_busy_poll(int fd, int usec) { return llio_i_sockopt(fd, SOL_SOCKET, SO_BUSY_POLL, usec); }
-LLIODEF int llio_sock_zerocopy(int fd, int on) { return llio_i_sockopt(fd, SOL_SOCKET, SO_ZEROCOPY, on != 0); }
+LLIODEF int llio_sock_quickack(int fd, int on) { return llio_i_sockopt(fd, IPPROTO_TCP, LLIO_I_TCP_QUICKACK, on != 0); }
+LLIODEF int llio_sock_reuseport(int fd, int on) { return llio_i_sockopt(fd, SOL_SOCKET, LLIO_I_SO_REUSEPORT, on != 0); }
+LLIODEF int llio_sock_busy_poll(int fd, int usec) { return llio_i_sockopt(fd, SOL_SOCKET, LLIO_I_SO_BUSY_POLL, usec); }
+LLIODEF int llio_sock_zerocopy(int fd, int on) { return llio_i_sockopt(fd, SOL_SOCKET, LLIO_I_SO_ZEROCOPY, on != 0); }
 
 LLIODEF int64_t llio_send_zc(int fd, const void *buf, size_t len, int flags) {
     ssize_t r;
-    do r = send(fd, buf, len, flags | MSG_ZEROCOPY);
+    do r = send(fd, buf, len, flags | LLIO_I_MSG_ZEROCOPY);
     while (r < 0 && errno == EINTR);
     return r < 0 ? llio_i_errno() : (int64_t)r;
 }
@@ -1939,8 +1955,8 @@ LLIODEF int llio_zc_reap(int fd, llio_zc_range *out, unsigned max) {
         }
         for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
             llio_i_sock_ee ee;
-            if (!((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
-                  (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR)))
+            if (!((cm->cmsg_level == SOL_IP && cm->cmsg_type == LLIO_I_IP_RECVERR) ||
+                  (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == LLIO_I_IPV6_RECVERR)))
                 continue;
             memcpy(&ee, CMSG_DATA(cm), sizeof ee);
             if (ee.ee_origin != LLIO_I_EE_ORIGIN_ZEROCOPY) continue;

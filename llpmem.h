@@ -364,26 +364,40 @@ LLPMEMDEF const char *llpmem_version(void);
 #define LLPMEM_I_ARM64 1
 #endif
 
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
+#ifdef MAP_SHARED_VALIDATE
+#define LLPMEM_I_MAP_SHARED_VALIDATE MAP_SHARED_VALIDATE
+#else
+#define LLPMEM_I_MAP_SHARED_VALIDATE 0x03
 #endif
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
+#ifdef MAP_SYNC
+#define LLPMEM_I_MAP_SYNC MAP_SYNC
+#else
+#define LLPMEM_I_MAP_SYNC 0x80000
 #endif
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
+#ifdef MADV_POPULATE_READ
+#define LLPMEM_I_MADV_POPULATE_READ MADV_POPULATE_READ
+#else
+#define LLPMEM_I_MADV_POPULATE_READ 22
 #endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
+#ifdef MADV_POPULATE_WRITE
+#define LLPMEM_I_MADV_POPULATE_WRITE MADV_POPULATE_WRITE
+#else
+#define LLPMEM_I_MADV_POPULATE_WRITE 23
 #endif
-#ifndef AT_EMPTY_PATH
-#define AT_EMPTY_PATH 0x1000
+#ifdef AT_EMPTY_PATH
+#define LLPMEM_I_AT_EMPTY_PATH AT_EMPTY_PATH
+#else
+#define LLPMEM_I_AT_EMPTY_PATH 0x1000
 #endif
-#ifndef MAP_NORESERVE
-#define MAP_NORESERVE 0
+#ifdef MAP_NORESERVE
+#define LLPMEM_I_MAP_NORESERVE MAP_NORESERVE
+#else
+#define LLPMEM_I_MAP_NORESERVE 0
 #endif
-#ifndef MAP_ANONYMOUS
-#define MAP_ANONYMOUS MAP_ANON
+#ifdef MAP_ANONYMOUS
+#define LLPMEM_I_MAP_ANONYMOUS MAP_ANONYMOUS
+#else
+#define LLPMEM_I_MAP_ANONYMOUS MAP_ANON
 #endif
 
 #ifdef __cplusplus
@@ -1057,7 +1071,7 @@ static bool llpmem_i_dax_plausible(int fd) {
     {
         uint64_t sx[32]; /* struct statx: stx_attributes at 8, stx_attributes_mask at 56 */
         memset(sx, 0, sizeof sx);
-        if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, 0x7ffu, sx) == 0) {
+        if (syscall(SYS_statx, fd, "", LLPMEM_I_AT_EMPTY_PATH, 0x7ffu, sx) == 0) {
             const uint64_t dax = 0x200000u; /* STATX_ATTR_DAX */
             if ((sx[7] & dax) && !(sx[1] & dax)) return false;
         }
@@ -1078,7 +1092,7 @@ static void *llpmem_i_mmap_aligned(size_t len, int prot, int flags, int fd, size
     void *res;
     if (align > llpmem_i_g.page && len >= align) {
         size_t rlen = len + align;
-        char *base = (char *)mmap(NULL, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        char *base = (char *)mmap(NULL, rlen, PROT_NONE, MAP_PRIVATE | LLPMEM_I_MAP_ANONYMOUS | LLPMEM_I_MAP_NORESERVE, -1, 0);
         if (base != (char *)MAP_FAILED) {
             char *al = (char *)(((uintptr_t)base + align - 1u) & ~(uintptr_t)(align - 1u));
             res = mmap(al, len, prot, flags | MAP_FIXED, fd, 0);
@@ -1108,7 +1122,7 @@ LLPMEMDEF int llpmem_prewarm(llpmem_region *r, bool lock) {
     if (!r) return LLPMEM_EINVAL;
     llpmem_i_init();
     pg = llpmem_i_g.page;
-    if (madvise(r->addr, r->len, r->readonly ? MADV_POPULATE_READ : MADV_POPULATE_WRITE) != 0 ||
+    if (madvise(r->addr, r->len, r->readonly ? LLPMEM_I_MADV_POPULATE_READ : LLPMEM_I_MADV_POPULATE_WRITE) != 0 ||
         !llpmem_i_resident(r->addr, pg)) {
         /* older kernel: touch every page (for writing: with a store that changes nothing) */
         for (off = 0; off < r->len; off += pg) {
@@ -1219,7 +1233,7 @@ LLPMEMDEF int llpmem_open(const char *path, size_t len, unsigned flags, unsigned
     } else {
         p = MAP_FAILED;
         if (!(flags & (LLPMEM_NO_SYNC | LLPMEM_READONLY))) {
-            p = llpmem_i_mmap_aligned(len, prot, MAP_SHARED_VALIDATE | MAP_SYNC, fd, align);
+            p = llpmem_i_mmap_aligned(len, prot, LLPMEM_I_MAP_SHARED_VALIDATE | LLPMEM_I_MAP_SYNC, fd, align);
             if (p != MAP_FAILED) {
                 r->kind = LLPMEM_KIND_FSDAX;
 #if defined(__linux__)
