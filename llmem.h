@@ -526,9 +526,6 @@ extern int ftruncate(int fd, off_t length);
 #endif
 #elif LLMEM_MT && defined(_WIN32)
 #define LLMEM_I_WIN 1
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
 #include <windows.h>
 #endif
 #ifndef LLMEM_I_LINUX

@@ -1115,9 +1115,6 @@ LLQ_INLINE void llq_notify(llq_waiter *w) {
 
 #if !defined(LLQ_FREESTANDING)
 #if defined(_WIN32)
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
 #include <windows.h>
 #define LLQ_I_WIN 1
 #elif defined(__linux__) && !defined(LLQ_NO_FUTEX)
