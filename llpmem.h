@@ -231,9 +231,42 @@ LLPMEMDEF int llpmem_flush(const void *addr, size_t len);
 LLPMEMDEF void llpmem_drain(void);
 /* msync(MS_SYNC) of the page-aligned range around [addr, addr+len); any shared mapping. 0 or -errno. */
 LLPMEMDEF int llpmem_msync(const void *addr, size_t len);
-/* No registry lookup, no checks: the caller knows the range is persistent memory. */
+/* No registry lookup, no checks: the caller knows the range is persistent memory. On x86-64 with GCC or
+   Clang both are inline, so they cost what a hand-written clwb loop or lone sfence costs (the instruction
+   choice is one word the implementation publishes); LLPMEM_NO_INLINE makes them ordinary calls. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(LLPMEM_CRASH_SIM) && !defined(LLPMEM_NO_INLINE)
+#define LLPMEM_I_INLINE_PMEM 1
+#ifdef __cplusplus
+#define LLPMEM_I_PCAST(T, x) reinterpret_cast<T>(x)
+#else
+#define LLPMEM_I_PCAST(T, x) ((T)(x))
+#endif
+/* what the inline paths do: 0 not initialised yet, 1 fence only (eADR), 2 clwb, 3 anything else (call) */
+#ifdef LLPMEM_STATIC
+static int llpmem_i_pmem_op;
+#else
+extern int llpmem_i_pmem_op;
+#endif
+LLPMEMDEF void llpmem_i_pmem_flush_call(const void *addr, size_t len);
+static inline void llpmem_pmem_flush(const void *addr, size_t len) {
+    int op = __atomic_load_n(&llpmem_i_pmem_op, __ATOMIC_RELAXED);
+    if (op == 1) return;
+    if (op == 2) {
+        const char *c = LLPMEM_I_PCAST(const char *, addr), *end = c + len;
+        if (len)
+            for (c -= LLPMEM_I_PCAST(uintptr_t, addr) & 63u; c < end; c += 64) __asm__ __volatile__("clwb %0" ::"m"(*c));
+        return;
+    }
+    llpmem_i_pmem_flush_call(addr, len);
+}
+static inline void llpmem_pmem_persist(const void *addr, size_t len) {
+    llpmem_pmem_flush(addr, len);
+    __asm__ __volatile__("sfence" ::: "memory");
+}
+#else
 LLPMEMDEF void llpmem_pmem_persist(const void *addr, size_t len);
 LLPMEMDEF void llpmem_pmem_flush(const void *addr, size_t len);
+#endif
 
 /* ---- persistent copies (0, LLPMEM_EFAULT when dst range is not inside one region - nothing written -,
    or -errno from msync) ---- */
@@ -483,6 +516,19 @@ typedef struct llpmem_i_global {
 } llpmem_i_global;
 
 static llpmem_i_global llpmem_i_g;
+#if defined(LLPMEM_I_INLINE_PMEM) && !defined(LLPMEM_STATIC)
+int llpmem_i_pmem_op;
+#endif
+
+/* tell the inline llpmem_pmem_* paths what to do; called whenever eadr_all or flush changes */
+static void llpmem_i_publish_op(void) {
+#ifdef LLPMEM_I_INLINE_PMEM
+    int op = 3;
+    if (LLPMEM_I_LOAD(&llpmem_i_g.eadr_all)) op = 1;
+    else if (LLPMEM_I_LOAD(&llpmem_i_g.flush) == LLPMEM_FLUSH_CLWB) op = 2;
+    __atomic_store_n(&llpmem_i_pmem_op, op, __ATOMIC_RELAXED);
+#endif
+}
 
 /* ------------------------------------------------------------------------------------------------------
    CPU detection
@@ -705,6 +751,7 @@ static void llpmem_i_init_slow(void) {
     g->force_eadr = llpmem_i_env_flag("LLPMEM_FORCE_EADR");
     g->eadr_all = g->force_eadr == 1;
     g->tick_mult = 0;
+    llpmem_i_publish_op();
     __atomic_store_n(&g->state, 2, __ATOMIC_RELEASE);
 }
 
@@ -1149,7 +1196,10 @@ static int llpmem_i_finish_region(llpmem_region *r, unsigned flags) {
 #endif
     rc = llpmem_i_register(r);
     if (rc) return rc;
-    if (r->is_pmem && r->eadr_detected && llpmem_i_g.force_eadr < 0) LLPMEM_I_STORE(&llpmem_i_g.eadr_all, 1);
+    if (r->is_pmem && r->eadr_detected && llpmem_i_g.force_eadr < 0) {
+        LLPMEM_I_STORE(&llpmem_i_g.eadr_all, 1);
+        llpmem_i_publish_op();
+    }
     if (flags & (LLPMEM_PREWARM | LLPMEM_LOCK)) {
         rc = llpmem_prewarm(r, (flags & LLPMEM_LOCK) != 0);
         if (rc) {
@@ -1461,6 +1511,13 @@ LLPMEMDEF void llpmem_drain(void) {
     LLPMEM_I_SIM_DRAIN();
 }
 
+#ifdef LLPMEM_I_INLINE_PMEM
+/* the inline llpmem_pmem_flush's way in when it meets anything but clwb or eADR */
+LLPMEM_I_NOINLINE LLPMEMDEF void llpmem_i_pmem_flush_call(const void *addr, size_t len) {
+    llpmem_i_init();
+    if (!LLPMEM_I_LOAD(&llpmem_i_g.eadr_all)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
+}
+#else
 LLPMEMDEF void llpmem_pmem_flush(const void *addr, size_t len) {
     llpmem_i_init();
     if (!LLPMEM_I_LOAD(&llpmem_i_g.eadr_all)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
@@ -1472,6 +1529,7 @@ LLPMEMDEF void llpmem_pmem_persist(const void *addr, size_t len) {
     llpmem_i_fence();
     LLPMEM_I_SIM_DRAIN();
 }
+#endif
 
 /* ------------------------------------------------------------------------------------------------------
    Non-temporal bulk paths: d is 64-byte aligned, `lines` whole lines. fwd = ascending, bwd = descending.
@@ -1816,6 +1874,7 @@ LLPMEMDEF int llpmem_set_flush(int kind) {
     if (kind == LLPMEM_FLUSH_AUTO) kind = llpmem_i_auto_flush();
     if (!llpmem_i_flush_supported(kind)) return LLPMEM_ENOTSUP;
     LLPMEM_I_STORE(&llpmem_i_g.flush, kind);
+    llpmem_i_publish_op();
     return 0;
 }
 LLPMEMDEF int llpmem_get_flush(void) {
@@ -1858,6 +1917,7 @@ LLPMEMDEF void llpmem_force_eadr(int v) {
         }
     }
     LLPMEM_I_STORE(&llpmem_i_g.eadr_all, v == 1 ? 1 : (v == 0 ? 0 : any));
+    llpmem_i_publish_op();
     llpmem_i_refresh_modes();
 }
 LLPMEMDEF unsigned llpmem_cpu_features(void) {

@@ -409,8 +409,14 @@ static void bench_forced(void) {
             snprintf(title, sizeof title, "forced %s: persist %s", fl[f].name, k_size_names[k]);
             snprintf(hwname, sizeof hwname, "%s loop + sfence (hand-written)", fl[f].name);
             t = llb_table_new(title);
-            run_row(t, hwname, fl[f].hw, &c);
-            run_row(t, "llpmem_persist", r_ll_persist, &c);
+            {
+                row rows[2];
+                rows[0].name = hwname;
+                rows[0].fn = fl[f].hw;
+                rows[1].name = "llpmem_persist";
+                rows[1].fn = r_ll_persist;
+                run_rows(t, rows, 2, &c);
+            }
             llb_print(t);
             sum_add("| forced %s persist %s | %.3fx hand-written |\n", fl[f].name, k_size_names[k],
                     ratio(t, "llpmem_persist", hwname));
@@ -426,12 +432,16 @@ static void bench_forced(void) {
         llb_table *t;
         snprintf(title, sizeof title, "forced eADR: persist %s (fence only)", k_size_names[k]);
         t = llb_table_new(title);
-        run_row(t, "sfence (hand-written)", r_hw_fence_persist, &c);
-        run_row(t, "llpmem_persist", r_ll_persist, &c);
-        run_row(t, "llpmem_pmem_persist (no lookup)", r_ll_pmem_persist, &c);
+        {
+            static const row rows[] = {{"sfence (hand-written)", r_hw_fence_persist},
+                                       {"llpmem_persist", r_ll_persist},
+                                       {"llpmem_pmem_persist (no lookup)", r_ll_pmem_persist}};
+            run_rows(t, rows, 3, &c);
+        }
         llb_print(t);
-        sum_add("| forced eADR persist %s | %.3fx hand-written |\n", k_size_names[k],
-                ratio(t, "llpmem_persist", "sfence (hand-written)"));
+        sum_add("| forced eADR persist %s | %.3fx hand-written (llpmem_persist, address checked) | %.3fx (llpmem_pmem_persist, inline) |\n",
+                k_size_names[k], ratio(t, "llpmem_persist", "sfence (hand-written)"),
+                ratio(t, "llpmem_pmem_persist (no lookup)", "sfence (hand-written)"));
         llb_table_free(t);
     }
     llpmem_force_eadr(-1);
@@ -456,8 +466,14 @@ static void bench_forced(void) {
                 snprintf(hwname, sizeof hwname, "%s stream loop + sfence (hand-written)", nt[f].name);
                 t = llb_table_new(title);
                 if (k == 3) llb_bytes(t, (double)k_sizes[k]);
-                run_row(t, hwname, nt[f].hw, &c);
-                run_row(t, "llpmem_memcpy_persist", r_ll_memcpy_persist, &c);
+                {
+                    row rows[2];
+                    rows[0].name = hwname;
+                    rows[0].fn = nt[f].hw;
+                    rows[1].name = "llpmem_memcpy_persist";
+                    rows[1].fn = r_ll_memcpy_persist;
+                    run_rows(t, rows, 2, &c);
+                }
                 llb_print(t);
                 sum_add("| forced %s copy %s | %.3fx hand-written |\n", nt[f].name, k_size_names[k],
                         ratio(t, "llpmem_memcpy_persist", hwname));

@@ -464,6 +464,38 @@ static void eadr_fence_only(void) {
     free(buf);
 }
 
+/* the inline llpmem_pmem_* paths read one published word: it must follow every change of flush kind and
+   eADR, or an inline caller would skip write-backs (or issue the wrong instruction) */
+static void pmem_inline_follows_settings(void) {
+#ifdef LLPMEM_I_INLINE_PMEM
+    unsigned char *buf = (unsigned char *)t_aligned(4096);
+    int old = llpmem_get_flush();
+    LLT_REQUIRE(buf != NULL);
+    memset(buf, 1, 4096);
+    llpmem_pmem_persist(buf, 100); /* the first call may initialise the library */
+    LLT_CHECK(llpmem_i_pmem_op != 0);
+    if (llpmem_set_flush(LLPMEM_FLUSH_CLWB) == 0) {
+        LLT_EQ_I64(llpmem_i_pmem_op, 2);
+        llpmem_pmem_persist(buf + 3, 200);
+    }
+    if (llpmem_set_flush(LLPMEM_FLUSH_CLFLUSH) == 0) {
+        LLT_EQ_I64(llpmem_i_pmem_op, 3);
+        llpmem_pmem_persist(buf + 3, 200);
+    }
+    llpmem_force_eadr(1);
+    LLT_EQ_I64(llpmem_i_pmem_op, 1);
+    llpmem_pmem_persist(buf, 4096);
+    llpmem_force_eadr(-1);
+    LLT_EQ_I64(llpmem_i_pmem_op, 3);
+    LLT_EQ_I64(llpmem_set_flush(old), 0);
+    LLT_EQ_I64(llpmem_i_pmem_op, old == LLPMEM_FLUSH_CLWB ? 2 : 3);
+    LLT_EQ_I64(buf[4095], 1);
+    free(buf);
+#else
+    LLT_SKIP("inline llpmem_pmem_* paths are compiled out here (not x86-64 GCC/Clang, or LLPMEM_CRASH_SIM)");
+#endif
+}
+
 /* -------------------------------------------------------------------------------------------------- */
 /* copy paths against memcpy / memmove / memset */
 enum { T_AREA = 3 * 4096 + 256 };
@@ -1158,6 +1190,7 @@ int main(int argc, char **argv) {
     LLT_RUN(flush_dc_cvap);
     LLT_RUN(flush_dc_cvac);
     LLT_RUN(eadr_fence_only);
+    LLT_RUN(pmem_inline_follows_settings);
     LLT_RUN(copy_avx512);
     LLT_RUN(copy_movdir64b);
     LLT_RUN(copy_avx2);
