@@ -37,6 +37,8 @@
                             (implementation unit).
      LLPMEM_CRASH_SIM       debug build with the crash simulator (llpmem_sim_*): define it in EVERY unit
                             that includes the header (it adds declarations). Slow; for tests only.
+     LLPMEM_NO_INLINE       llpmem_pmem_persist/_flush as ordinary calls (x86-64 GCC/Clang make them
+                            inline); define it the same way in every unit.
 
    ENVIRONMENT (read once, at the first call; the llpmem_set_* functions override it afterwards)
      LLPMEM_FORCE_FLUSH=clwb|clflushopt|clflush|cvap|cvac|none   flush instruction (ignored when the CPU
