@@ -16,6 +16,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -574,6 +576,71 @@ static void pool_fork(void) {
     pthread_join(t, NULL);
     LLT_EQ_I64(ok, forks);
     llmem_pool_destroy(&p);
+}
+#endif
+
+#ifndef _WIN32
+/* Steady state makes no system call and takes no page fault. After warm-up passes of an alloc/free
+   sequence (fixed pool hot pairs, and 512 live size-class objects of mixed sizes replaced at random), a
+   child enters seccomp strict mode, where any system call but read/write/exit kills it, and repeats the
+   sequence; its page-fault count is compared before and after. */
+static int populate_really_works(void);
+static uint32_t steady_rng;
+static uint32_t steady_next(void) {
+    steady_rng = steady_rng * 1664525u + 1013904223u;
+    return steady_rng >> 8;
+}
+static void steady_pass(llmem_pool *pool, llmem_sc *sc, void **win, long iters) {
+    static const size_t sizes[] = {64, 200, 256, 1000, 4096, 9000, 65536};
+    long i;
+    steady_rng = 12345u;
+    for (i = 0; i < iters; i++) {
+        uint32_t r = steady_next();
+        size_t k = r % 512u, sz = sizes[(r >> 9) % 7u];
+        char *x = (char *)llmem_pool_alloc(pool);
+        x[0] = (char)i;
+        llmem_pool_free(pool, x);
+        if (win[k]) llmem_sc_free(sc, win[k]);
+        win[k] = llmem_sc_alloc(sc, sz);
+        if (!win[k]) syscall(SYS_exit, 4);
+        ((char *)win[k])[sz - 1] = 1;
+    }
+}
+static void steady_state_no_syscall(void) {
+    int pfd[2], st = 0;
+    pid_t pid;
+    long before = -1;
+    struct rusage ru;
+    if (T_TSAN || T_ASAN) LLT_SKIP("sanitizer runtimes make system calls of their own");
+    if (!populate_really_works()) LLT_SKIP("under qemu-user the emulator itself makes system calls");
+    LLT_REQUIRE(pipe(pfd) == 0);
+    pid = fork();
+    LLT_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        static llmem_pool pool;
+        static llmem_sc sc;
+        static void *win[512];
+        long iters = (long)llt_scaled(200000, 20000);
+        int w;
+        close(pfd[0]);
+        if (llmem_pool_init(&pool, 64, 16) != 0 || llmem_sc_init(&sc, 0, -1) != 0) _exit(2);
+        for (w = 0; w < 3; w++) steady_pass(&pool, &sc, win, iters);
+        prctl(PR_GET_SECCOMP, 0, 0, 0, 0); /* fault in the code used below before counting */
+        syscall(SYS_getpid);
+        getrusage(RUSAGE_SELF, &ru);
+        before = ru.ru_minflt + ru.ru_majflt;
+        if (write(pfd[1], &before, sizeof before) != (ssize_t)sizeof before) _exit(3);
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0) != 0) _exit(5);
+        steady_pass(&pool, &sc, win, iters);
+        syscall(SYS_exit, 0); /* exit, not exit_group: the one exit strict mode allows */
+    }
+    close(pfd[1]);
+    LLT_REQUIRE(read(pfd[0], &before, sizeof before) == (ssize_t)sizeof before);
+    close(pfd[0]);
+    LLT_REQUIRE(wait4(pid, &st, 0, &ru) == pid);
+    LLT_CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x (killed by signal %d = a system call)",
+               st, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    LLT_EQ_I64(ru.ru_minflt + ru.ru_majflt - before, 0);
 }
 #endif
 
@@ -1310,6 +1377,7 @@ int main(int argc, char **argv) {
     LLT_RUN(pool_remote_free_writes);
 #ifndef _WIN32
     LLT_RUN(pool_fork);
+    LLT_RUN(steady_state_no_syscall);
 #endif
     LLT_RUN(pool_many_pools);
     LLT_RUN(pool_reinit_same_address);
