@@ -13,7 +13,9 @@
 
    STRUCTURES (the name says the concurrency contract)
      llq_spsc        bounded SPSC ring of fixed-size elements: cached remote index, producer and consumer
-                     indices on separate LLQ_ISOLATE-byte blocks; push/pop by copy, bursts (push_n/pop_n
+                     indices on separate LLQ_ISOLATE-byte blocks, each side's private state (including a
+                     private copy of its own index, so it never loads the line it publishes to) on two
+                     more; push/pop by copy, bursts (push_n/pop_n
                      publish the index once), zero-copy reserve/commit and peek/release, approximate
                      size; LLQ_SPSC_TYPED(name, T) makes a typed variant whose copy is inlined. Elements
                      up to LLQ_SPSC_MAILBOX bytes (48 with 64-byte lines) are also mirrored into an "edge
@@ -252,6 +254,12 @@ LLQ_INLINE void llq_i_atomic_store_bytes(void *dst, const void *src, size_t n) {
     size_t *d = LLQ_I_SCAST(size_t *, dst);
     const unsigned char *s = LLQ_I_SCAST(const unsigned char *, src);
     size_t i, w = n / sizeof(size_t);
+    if (n == sizeof(size_t)) { /* the common one-word item: no loops */
+        size_t v;
+        __builtin_memcpy(&v, s, sizeof(size_t));
+        LLQ_I_STORE(d, v, LLQ_RLX);
+        return;
+    }
     for (i = 0; i < w; i++) {
         size_t v;
         __builtin_memcpy(&v, s + i * sizeof(size_t), sizeof(size_t));
@@ -266,6 +274,11 @@ LLQ_INLINE void llq_i_atomic_load_bytes(void *dst, const void *src, size_t n) {
     const size_t *s = LLQ_I_SCAST(const size_t *, src);
     unsigned char *d = LLQ_I_SCAST(unsigned char *, dst);
     size_t i, w = n / sizeof(size_t);
+    if (n == sizeof(size_t)) {
+        size_t v = LLQ_I_LOAD(s, LLQ_RLX);
+        __builtin_memcpy(d, &v, sizeof(size_t));
+        return;
+    }
     for (i = 0; i < w; i++) {
         size_t v = LLQ_I_LOAD(&s[i], LLQ_RLX);
         __builtin_memcpy(d + i * sizeof(size_t), &v, sizeof(size_t));
