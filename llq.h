@@ -13,7 +13,9 @@
 
    STRUCTURES (the name says the concurrency contract)
      llq_spsc        bounded SPSC ring of fixed-size elements: cached remote index, producer and consumer
-                     indices on separate LLQ_ISOLATE-byte blocks; push/pop by copy, bursts (push_n/pop_n
+                     indices on separate LLQ_ISOLATE-byte blocks, each side's private state (including a
+                     private copy of its own index, so it never loads the line it publishes to) on two
+                     more; push/pop by copy, bursts (push_n/pop_n
                      publish the index once), zero-copy reserve/commit and peek/release, approximate
                      size; LLQ_SPSC_TYPED(name, T) makes a typed variant whose copy is inlined. Elements
                      up to LLQ_SPSC_MAILBOX bytes (48 with 64-byte lines) are also mirrored into an "edge
@@ -252,6 +254,12 @@ LLQ_INLINE void llq_i_atomic_store_bytes(void *dst, const void *src, size_t n) {
     size_t *d = LLQ_I_SCAST(size_t *, dst);
     const unsigned char *s = LLQ_I_SCAST(const unsigned char *, src);
     size_t i, w = n / sizeof(size_t);
+    if (n == sizeof(size_t)) { /* the common one-word item: no loops */
+        size_t v;
+        __builtin_memcpy(&v, s, sizeof(size_t));
+        LLQ_I_STORE(d, v, LLQ_RLX);
+        return;
+    }
     for (i = 0; i < w; i++) {
         size_t v;
         __builtin_memcpy(&v, s + i * sizeof(size_t), sizeof(size_t));
@@ -266,6 +274,11 @@ LLQ_INLINE void llq_i_atomic_load_bytes(void *dst, const void *src, size_t n) {
     const size_t *s = LLQ_I_SCAST(const size_t *, src);
     unsigned char *d = LLQ_I_SCAST(unsigned char *, dst);
     size_t i, w = n / sizeof(size_t);
+    if (n == sizeof(size_t)) {
+        size_t v = LLQ_I_LOAD(s, LLQ_RLX);
+        __builtin_memcpy(d, &v, sizeof(size_t));
+        return;
+    }
     for (i = 0; i < w; i++) {
         size_t v = LLQ_I_LOAD(&s[i], LLQ_RLX);
         __builtin_memcpy(d + i * sizeof(size_t), &v, sizeof(size_t));
@@ -282,21 +295,30 @@ LLQDEF const char *llq_strerror(int err);
 /* SPSC ring                                                                                   */
 
 typedef struct llq_spsc {
-    /* the line the consumer reads: producer index + "edge mailbox", a copy of the newest item.
-       A consumer that catches up with the producer takes the item from here, so the hand-off costs
-       one cache-line transfer instead of two (index, then slot) and the consumer does not pull slot
-       lines the producer is still filling. */
-    size_t head;   /* next index to write (published with release) */
+    /* Four LLQ_ISOLATE blocks: each side's published index, and each side's private state apart
+       from both. Neither side ever reads the line it publishes to: a load of the shared index line
+       before the store to it (instead of a private copy) costs one more cache-line transfer per
+       hand-off, as the line has usually migrated to the other core in between.
+       Block 0, the line the consumer reads: producer index + "edge mailbox", a copy of the newest
+       item. A consumer that catches up with the producer takes the item from here, so the hand-off
+       costs one cache-line transfer instead of two (index, then slot) and the consumer does not pull
+       slot lines the producer is still filling. */
+    size_t head;   /* next index to write (published with release; written, never read, by the producer) */
     size_t mb_seq; /* index of the item in mb; written before the data (seqlock-style) */
     unsigned char mb[LLQ_CACHE_LINE - 2 * sizeof(size_t)];
-    /* producer-private line */
+    char hpad_[LLQ_ISOLATE - LLQ_CACHE_LINE];
+    /* block 1: producer-private */
+    size_t phead;      /* producer's own copy of head */
     size_t tail_cache; /* producer's cached copy of tail */
     size_t mask;
     size_t esize;
     size_t mb_on; /* esize fits the mailbox */
-    char pad_[LLQ_ISOLATE - LLQ_CACHE_LINE - 4 * sizeof(size_t)];
-    /* consumer block */
-    size_t tail;       /* next index to read (published with release) */
+    char pad_[LLQ_ISOLATE - 5 * sizeof(size_t)];
+    /* block 2: consumer index (the producer reads it only when the ring looks full) */
+    size_t tail; /* next index to read (published with release; written, never read, by the consumer) */
+    char tpad_[LLQ_ISOLATE - sizeof(size_t)];
+    /* block 3: consumer-private */
+    size_t ctail;      /* consumer's own copy of tail */
     size_t head_cache; /* consumer's cached copy of head */
     size_t cmask;
     size_t cesize;
@@ -353,7 +375,7 @@ LLQ_INLINE size_t llq_i_spsc_avail(llq_spsc *q, size_t t, size_t want) {
 }
 
 LLQ_INLINE bool llq_spsc_push(llq_spsc *q, const void *e) {
-    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX);
+    size_t h = q->phead;
     if (LLQ_UNLIKELY(h - q->tail_cache > q->mask)) {
         q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
         if (h - q->tail_cache > q->mask) return false;
@@ -361,11 +383,12 @@ LLQ_INLINE bool llq_spsc_push(llq_spsc *q, const void *e) {
     llq_i_copy(llq_i_spsc_slots(q) + (h & q->mask) * q->esize, e, q->esize);
     if (q->mb_on) llq_i_spsc_mb_put(q, h, e, q->esize);
     LLQ_I_STORE(&q->head, h + 1, LLQ_REL);
+    q->phead = h + 1;
     return true;
 }
 
 LLQ_INLINE bool llq_spsc_pop(llq_spsc *q, void *e) {
-    size_t t = LLQ_I_LOAD(&q->tail, LLQ_RLX);
+    size_t t = q->ctail;
     unsigned char *s = llq_i_spsc_slots(q) + (t & q->cmask) * q->cesize;
     if (LLQ_UNLIKELY(t == q->head_cache)) {
         q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);
@@ -373,17 +396,19 @@ LLQ_INLINE bool llq_spsc_pop(llq_spsc *q, void *e) {
         /* at the edge: the item is probably in the mailbox on the line we just fetched */
         if (q->cmb && llq_i_spsc_mb_get(q, t, e)) {
             LLQ_I_STORE(&q->tail, t + 1, LLQ_REL);
+            q->ctail = t + 1;
             return true;
         }
     }
     llq_i_copy(e, s, q->cesize);
     LLQ_I_STORE(&q->tail, t + 1, LLQ_REL);
+    q->ctail = t + 1;
     return true;
 }
 
 /* push up to n elements, publishing the index once; returns how many were pushed */
 LLQ_INLINE size_t llq_spsc_push_n(llq_spsc *q, const void *src, size_t n) {
-    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX);
+    size_t h = q->phead;
     size_t fr = llq_i_spsc_free(q, h, n), off, first;
     const unsigned char *s = LLQ_I_SCAST(const unsigned char *, src);
     if (n > fr) n = fr;
@@ -395,12 +420,13 @@ LLQ_INLINE size_t llq_spsc_push_n(llq_spsc *q, const void *src, size_t n) {
     if (n > first) llq_i_copy(llq_i_spsc_slots(q), s + first * q->esize, (n - first) * q->esize);
     llq_i_spsc_mb_last(q, h + n);
     LLQ_I_STORE(&q->head, h + n, LLQ_REL);
+    q->phead = h + n;
     return n;
 }
 
 /* pop up to n elements, publishing the index once; returns how many were popped */
 LLQ_INLINE size_t llq_spsc_pop_n(llq_spsc *q, void *dst, size_t n) {
-    size_t t = LLQ_I_LOAD(&q->tail, LLQ_RLX);
+    size_t t = q->ctail;
     size_t av = llq_i_spsc_avail(q, t, n), off, first;
     unsigned char *d = LLQ_I_SCAST(unsigned char *, dst);
     if (n > av) n = av;
@@ -411,12 +437,13 @@ LLQ_INLINE size_t llq_spsc_pop_n(llq_spsc *q, void *dst, size_t n) {
     llq_i_copy(d, llq_i_spsc_slots(q) + off * q->cesize, first * q->cesize);
     if (n > first) llq_i_copy(d + first * q->cesize, llq_i_spsc_slots(q), (n - first) * q->cesize);
     LLQ_I_STORE(&q->tail, t + n, LLQ_REL);
+    q->ctail = t + n;
     return n;
 }
 
 /* zero-copy producer: pointer to *got (1..want) contiguous free slots, NULL if full */
 LLQ_INLINE void *llq_spsc_reserve(llq_spsc *q, size_t want, size_t *got) {
-    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX);
+    size_t h = q->phead;
     size_t fr = llq_i_spsc_free(q, h, want ? want : 1), off = h & q->mask, contig = q->mask + 1 - off;
     if (fr > contig) fr = contig;
     if (fr > want) fr = want;
@@ -424,13 +451,14 @@ LLQ_INLINE void *llq_spsc_reserve(llq_spsc *q, size_t want, size_t *got) {
     return fr ? llq_i_spsc_slots(q) + off * q->esize : NULL;
 }
 LLQ_INLINE void llq_spsc_commit(llq_spsc *q, size_t n) {
-    size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX) + n;
+    size_t h = q->phead + n;
     if (n) llq_i_spsc_mb_last(q, h);
     LLQ_I_STORE(&q->head, h, LLQ_REL);
+    q->phead = h;
 }
 /* zero-copy consumer: pointer to *got (1..want) contiguous readable slots, NULL if empty */
 LLQ_INLINE void *llq_spsc_peek(llq_spsc *q, size_t want, size_t *got) {
-    size_t t = LLQ_I_LOAD(&q->tail, LLQ_RLX);
+    size_t t = q->ctail;
     size_t av = llq_i_spsc_avail(q, t, want ? want : 1), off = t & q->cmask, contig = q->cmask + 1 - off;
     if (av > contig) av = contig;
     if (av > want) av = want;
@@ -438,7 +466,8 @@ LLQ_INLINE void *llq_spsc_peek(llq_spsc *q, size_t want, size_t *got) {
     return av ? llq_i_spsc_slots(q) + off * q->cesize : NULL;
 }
 LLQ_INLINE void llq_spsc_release(llq_spsc *q, size_t n) {
-    LLQ_I_STORE(&q->tail, LLQ_I_LOAD(&q->tail, LLQ_RLX) + n, LLQ_REL);
+    q->ctail += n;
+    LLQ_I_STORE(&q->tail, q->ctail, LLQ_REL);
 }
 /* approximate number of elements (exact when called by either side with the other idle) */
 LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
@@ -456,7 +485,7 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
         return llq_spsc_init(q, memsize, capacity, sizeof(T));                                      \
     }                                                                                               \
     LLQ_INLINE bool name##_push(llq_spsc *q, const T *v) {                                          \
-        size_t h_ = LLQ_I_LOAD(&q->head, LLQ_RLX);                                                  \
+        size_t h_ = q->phead;                                                                       \
         if (LLQ_UNLIKELY(h_ - q->tail_cache > q->mask)) {                                           \
             q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);                                          \
             if (h_ - q->tail_cache > q->mask) return false;                                         \
@@ -464,39 +493,46 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
         LLQ_I_RCAST(T *, llq_i_spsc_slots(q))[h_ & q->mask] = *v;                                   \
         if (sizeof(T) <= LLQ_SPSC_MAILBOX) llq_i_spsc_mb_put(q, h_, v, sizeof(T));                  \
         LLQ_I_STORE(&q->head, h_ + 1, LLQ_REL);                                                     \
+        q->phead = h_ + 1;                                                                          \
         return true;                                                                                \
     }                                                                                               \
     LLQ_INLINE bool name##_pop(llq_spsc *q, T *v) {                                                 \
-        size_t t_ = LLQ_I_LOAD(&q->tail, LLQ_RLX);                                                  \
+        size_t t_ = q->ctail;                                                                       \
         if (LLQ_UNLIKELY(t_ == q->head_cache)) {                                                    \
             q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);                                          \
             if (t_ == q->head_cache) return false;                                                  \
             if (sizeof(T) <= LLQ_SPSC_MAILBOX && llq_i_spsc_mb_get(q, t_, v)) {                     \
                 LLQ_I_STORE(&q->tail, t_ + 1, LLQ_REL);                                             \
+                q->ctail = t_ + 1;                                                                  \
                 return true;                                                                        \
             }                                                                                       \
         }                                                                                           \
         *v = LLQ_I_RCAST(T *, llq_i_spsc_slots(q))[t_ & q->cmask];                                  \
         LLQ_I_STORE(&q->tail, t_ + 1, LLQ_REL);                                                     \
+        q->ctail = t_ + 1;                                                                          \
         return true;                                                                                \
     }                                                                                               \
     LLQ_INLINE size_t name##_push_n(llq_spsc *q, const T *v, size_t n) {                            \
-        size_t h_ = LLQ_I_LOAD(&q->head, LLQ_RLX), fr_ = llq_i_spsc_free(q, h_, n), i_;             \
+        size_t h_ = q->phead, fr_ = llq_i_spsc_free(q, h_, n), i_;                                  \
         T *s_ = LLQ_I_RCAST(T *, llq_i_spsc_slots(q));                                              \
         if (n > fr_) n = fr_;                                                                       \
         for (i_ = 0; i_ < n; i_++) s_[(h_ + i_) & q->mask] = v[i_];                                 \
         if (n) {                                                                                    \
             llq_i_spsc_mb_last(q, h_ + n);                                                          \
             LLQ_I_STORE(&q->head, h_ + n, LLQ_REL);                                                 \
+            q->phead = h_ + n;                                                                      \
         }                                                                                           \
         return n;                                                                                   \
     }                                                                                               \
     LLQ_INLINE size_t name##_pop_n(llq_spsc *q, T *v, size_t n) {                                   \
-        size_t t_ = LLQ_I_LOAD(&q->tail, LLQ_RLX), av_ = llq_i_spsc_avail(q, t_, n), i_;            \
+        size_t t_ = q->ctail, av_ = llq_i_spsc_avail(q, t_, n), i_;                                 \
         const T *s_ = LLQ_I_RCAST(const T *, llq_i_spsc_slots(q));                                  \
         if (n > av_) n = av_;                                                                       \
         for (i_ = 0; i_ < n; i_++) v[i_] = s_[(t_ + i_) & q->cmask];                                \
-        if (n) LLQ_I_STORE(&q->tail, t_ + n, LLQ_REL);                                              \
+        if (n) {                                                                                    \
+            LLQ_I_STORE(&q->tail, t_ + n, LLQ_REL);                                                 \
+            q->ctail = t_ + n;                                                                      \
+        }                                                                                           \
         return n;                                                                                   \
     }                                                                                               \
     typedef int name##_llq_typed_end_

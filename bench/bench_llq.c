@@ -97,26 +97,51 @@ typedef struct lfnode {
     struct lfnode *free_next;
     char pad[64 - 6 * sizeof(void *)]; /* one node per cache line, as boost's nodes are */
 } lfnode;
-/* node allocator for the lock-free contenders (boost has its own freelist): a per-thread cache that
-   spills to / refills from a shared Treiber stack; recycled nodes come back only through EBR, after
-   their grace period, and pool pops run inside a critical section, so the pool is ABA-safe too */
+/* node supply for the lock-free contenders (boost has its own freelist): a per-thread cache that
+   spills to / refills from a shared Treiber stack, backed by slabs of pre-touched nodes. Recycled
+   nodes come back only through EBR, after their grace period, and pool pops run inside a critical
+   section, so the pool is ABA-safe too. When the other thread is descheduled inside a critical
+   section, nothing can be reclaimed until it runs again: the cache then runs dry and the thread
+   takes a fresh slab (one allocation per LF_SLAB nodes, never a malloc per node), and the nodes come
+   back to the caches once the epoch moves on. */
 static __thread lfnode *lf_cache;
 static __thread size_t lf_ncache;
 static llq_stack *lf_pool;
 #define LF_SPILL 256
+#define LF_SLAB 4096
+typedef struct lfslab {
+    struct lfslab *next;
+    char pad[64 - sizeof(void *)];
+    lfnode n[LF_SLAB];
+} lfslab;
+static lfslab *lf_slabs; /* every slab, for rm_lf */
+static void lf_add_slab(void) {
+    lfslab *sl;
+    size_t i;
+    if (posix_memalign((void **)&sl, 4096, sizeof(lfslab)) != 0) abort();
+    memset(sl, 0, sizeof(lfslab)); /* fault the pages in now, not inside a timed window later */
+    sl->next = __atomic_load_n(&lf_slabs, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&lf_slabs, &sl->next, sl, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+    }
+    for (i = 0; i < LF_SLAB; i++) {
+        sl->n[i].free_next = lf_cache;
+        lf_cache = &sl->n[i];
+    }
+    lf_ncache += LF_SLAB;
+}
 static void lf_recycle(llq_ebr_node *e) {
     lfnode *n = (lfnode *)((char *)e - offsetof(lfnode, en));
     n->free_next = lf_cache;
     lf_cache = n;
-    if (++lf_ncache >= LF_SPILL) { /* hand half of the cache to the pool with one CAS */
+    if (++lf_ncache >= LF_SPILL * 64) { /* hand a batch to the pool with one CAS */
         lfnode *first = lf_cache, *last = first;
         size_t k;
-        for (k = 1; k < LF_SPILL / 2; k++) {
+        for (k = 1; k < LF_SPILL; k++) {
             last->sn.next = &last->free_next->sn;
             last = last->free_next;
         }
         lf_cache = last->free_next;
-        lf_ncache -= LF_SPILL / 2;
+        lf_ncache -= LF_SPILL;
         llq_stack_push_list(lf_pool, &first->sn, &last->sn);
     }
 }
@@ -133,12 +158,12 @@ static inline lfnode *lf_alloc(void) {
         }
         n = lf_cache;
     }
-    if (n) {
-        lf_cache = n->free_next;
-        lf_ncache--;
-        return n;
+    if (!n) {
+        lf_add_slab();
+        n = lf_cache;
     }
-    if (posix_memalign((void **)&n, 64, sizeof(lfnode)) != 0) abort();
+    lf_cache = n->free_next;
+    lf_ncache--;
     return n;
 }
 static void *mk_lf(size_t cap) {
@@ -157,20 +182,13 @@ static void *mk_lf(size_t cap) {
 }
 static void rm_lf(void *p) {
     lfq *l = (lfq *)p;
-    llq_ebr_drain(l->d); /* into this thread's cache */
-    while (lf_cache) {
-        lfnode *n = lf_cache;
-        lf_cache = n->free_next;
-        free(n);
-    }
+    llq_ebr_drain(l->d); /* every node goes back to some cache or the pool; the slabs own them all */
+    lf_cache = NULL;
     lf_ncache = 0;
-    {
-        llq_stack_node *p = llq_stack_pop_all(lf_pool);
-        while (p) {
-            llq_stack_node *nx = p->next;
-            free(p);
-            p = nx;
-        }
+    while (lf_slabs) {
+        lfslab *sl = lf_slabs;
+        lf_slabs = sl->next;
+        free(sl);
     }
     free(lf_pool);
     lf_pool = NULL;
@@ -183,6 +201,7 @@ static void lf_pair_common(llqb_job *j, int msq) {
     lfq *l = (lfq *)j->q;
     llq_ebr_thread *t;
     uint64_t i, sum = 0, t0, k = 0;
+    uint64_t pl = 0;
     if (llq_ebr_register(l->d, &t) != 0) abort();
     llqb_wait_go(j);
     t0 = llqb_now_ns();
@@ -205,9 +224,10 @@ static void lf_pair_common(llqb_job *j, int msq) {
             llq_ebr_retire(t, &((lfnode *)s)->en, lf_recycle);
         }
         llq_ebr_exit(t);
+        llqb_progress(j, i);
         if (j->win_ns && i % j->window == 0) {
             uint64_t x = llqb_now_ns();
-            j->win_ns[k++] = x - t0;
+            j->win_ns[k++] = llqb_window(j, x - t0, &pl);
             t0 = x;
         }
     }
@@ -423,6 +443,7 @@ typedef struct result {
     size_t ns;
     double *p99;     /* rt only: per-round p99 */
     size_t np;
+    size_t nwin;     /* windows run (push-then-pop: those kept are in ns) */
 } result;
 
 static void res_add(result *r, double v) {
@@ -494,8 +515,18 @@ static void run_one(int kind, result *r, uint64_t scale_div) {
         a.win_ns = (uint64_t *)calloc((size_t)(n / window + 1), sizeof(uint64_t));
         if (kind == K_TPUT) run_two(im->cons, &a, im->prod, &b);
         else if (kind == K_BURST) run_two(im->bcons, &a, im->bprod, &b);
-        else run_two(im->pair, &a, im->pair, &b);
-        for (i = 0; i < n / window; i++) res_add(r, (double)a.win_ns[i] / (double)window);
+        else {
+            uint64_t *pg = (uint64_t *)amem(256); /* two progress counters, 128 bytes apart */
+            a.prog = pg;
+            b.prog = pg + 16;
+            a.peer = b.prog;
+            run_two(im->pair, &a, im->pair, &b);
+            free(pg);
+        }
+        for (i = 0; i < n / window; i++) {
+            r->nwin++;
+            if (a.win_ns[i]) res_add(r, (double)a.win_ns[i] / (double)window);
+        }
         free(a.win_ns);
         expect = n * (n + 1) / 2;
         if (kind != K_PAIR && a.sum != expect) fprintf(stderr, "%s: checksum mismatch\n", im->name);
@@ -555,7 +586,8 @@ static void bench(int kind, const char *title, const llqb_impl **list, size_t nl
             llb_note(t, "p99 %.0f ns (%.2fx median)", p, p / m);
             out[i].p99[0] = p;
         } else if (kind == K_PAIR) {
-            llb_note(t, "ns per push+pop pair per thread, both threads");
+            llb_note(t, "ns per push+pop pair per thread; %zu of %zu windows with both threads running",
+                     out[i].ns, out[i].nwin);
         } else {
             llb_note(t, "%.1f M items/s", 1000.0 / m);
         }

@@ -19,6 +19,8 @@ typedef struct llqb_job {
     uint64_t *rt;      /* out: ping-pong round trips, in TSC ticks (n entries) */
     volatile int *go;  /* both threads start when *go becomes 1 */
     uint64_t sum;      /* out: checksum of what was received */
+    uint64_t *prog;    /* push-then-pop: this thread's progress, published every 256 pairs */
+    const uint64_t *peer; /* push-then-pop, timing thread: the other thread's progress */
 } llqb_job;
 
 typedef void (*llqb_role)(llqb_job *j);
@@ -50,6 +52,21 @@ uint64_t llqb_now_ns(void);
 
 static inline void llqb_wait_go(llqb_job *j) {
     while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+}
+
+/* push-then-pop measures two threads working at once: a window in which the other thread made less
+   than half a window of progress (its vCPU was descheduled, or it had finished) measured one thread
+   alone and is recorded as 0, which the driver leaves out */
+static inline void llqb_progress(llqb_job *j, uint64_t i) {
+    if (j->prog && (i & 255) == 0) __atomic_store_n(j->prog, i, __ATOMIC_RELAXED);
+}
+static inline uint64_t llqb_window(llqb_job *j, uint64_t ns, uint64_t *peer_last) {
+    uint64_t p;
+    if (!j->peer) return ns;
+    p = __atomic_load_n(j->peer, __ATOMIC_RELAXED);
+    ns = p - *peer_last >= j->window / 2 ? ns : 0;
+    *peer_last = p;
+    return ns;
 }
 
 /* QT: queue pointer type. PUSH(q, v) / POP(q, pv): bool expressions on uint64_t v / uint64_t *pv.
@@ -103,16 +120,17 @@ static inline void llqb_wait_go(llqb_job *j) {
     }                                                                                              \
     static void id##_pair(llqb_job *j) {                                                           \
         QT q = (QT)j->q;                                                                           \
-        uint64_t i, v = 0, sum = 0, t0, k = 0;                                                     \
+        uint64_t i, v = 0, sum = 0, t0, k = 0, pl = 0;                                             \
         llqb_wait_go(j);                                                                           \
         t0 = llqb_now_ns();                                                                        \
         for (i = 1; i <= j->n; i++) {                                                              \
             while (!(PUSH(q, i))) LLQB_RELAX();                                                    \
             while (!(POP(q, &v))) LLQB_RELAX();                                                    \
             sum += v;                                                                              \
+            llqb_progress(j, i);                                                                   \
             if (j->win_ns && i % j->window == 0) {                                                 \
                 uint64_t t = llqb_now_ns();                                                        \
-                j->win_ns[k++] = t - t0;                                                           \
+                j->win_ns[k++] = llqb_window(j, t - t0, &pl);                                      \
                 t0 = t;                                                                            \
             }                                                                                      \
         }                                                                                          \

@@ -181,6 +181,52 @@ static void init_validation(void) {
 /* ------------------------------------------------------------------------------------------ */
 /* SPSC                                                                                        */
 
+/* the SPSC layout: each side's published index and each side's private state in separate isolated
+   blocks (the producer stores head but never loads it, the consumer likewise tail) */
+static void spsc_layout(void) {
+    size_t ms = llq_spsc_memsize(8, 8), i;
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    uint64_t v;
+    LLT_EQ_U64(offsetof(llq_spsc, head) % LLQ_ISOLATE, 0);
+    LLT_EQ_U64(offsetof(llq_spsc, phead) - offsetof(llq_spsc, head), LLQ_ISOLATE);
+    LLT_EQ_U64(offsetof(llq_spsc, tail) - offsetof(llq_spsc, phead), LLQ_ISOLATE);
+    LLT_EQ_U64(offsetof(llq_spsc, ctail) - offsetof(llq_spsc, tail), LLQ_ISOLATE);
+    LLT_EQ_U64(sizeof(llq_spsc), 4 * LLQ_ISOLATE);
+    LLT_CHECK(offsetof(llq_spsc, mb) + LLQ_SPSC_MAILBOX <= LLQ_CACHE_LINE);
+    /* the private copies follow the published indices through every kind of operation */
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 8, 8) == 0);
+    for (i = 0; i < 40; i++) {
+        size_t got;
+        uint64_t *p;
+        v = i;
+        switch (i % 4) {
+        case 0: LLT_CHECK(llq_spsc_push(q, &v)); break;
+        case 1: LLT_EQ_U64(llq_spsc_push_n(q, &v, 1), 1); break;
+        default:
+            p = (uint64_t *)llq_spsc_reserve(q, 1, &got);
+            LLT_REQUIRE(p && got == 1);
+            *p = v;
+            llq_spsc_commit(q, 1);
+            break;
+        }
+        LLT_EQ_U64(q->phead, __atomic_load_n(&q->head, __ATOMIC_RELAXED));
+        switch (i % 3) {
+        case 0: LLT_CHECK(llq_spsc_pop(q, &v)); break;
+        case 1: LLT_EQ_U64(llq_spsc_pop_n(q, &v, 1), 1); break;
+        default:
+            p = (uint64_t *)llq_spsc_peek(q, 1, &got);
+            LLT_REQUIRE(p && got == 1);
+            v = *p;
+            llq_spsc_release(q, 1);
+            break;
+        }
+        LLT_EQ_U64(v, i);
+        LLT_EQ_U64(q->ctail, __atomic_load_n(&q->tail, __ATOMIC_RELAXED));
+        LLT_EQ_U64(llq_spsc_size(q), 0);
+    }
+    afree(q);
+}
+
 static void spsc_basic(void) {
     size_t ms = llq_spsc_memsize(8, sizeof(uint64_t));
     llq_spsc *q = (llq_spsc *)amem(ms);
@@ -1356,6 +1402,7 @@ static void wait_notify(void) {
 int main(int argc, char **argv) {
     LLT_INIT("llq", argc, argv);
     LLT_RUN(init_validation);
+    LLT_RUN(spsc_layout);
     LLT_RUN(spsc_basic);
     LLT_RUN(spsc_odd_size_and_burst);
     LLT_RUN(spsc_reserve_peek);
