@@ -1,6 +1,6 @@
 /* llio.h - asynchronous I/O for Linux: io_uring by raw syscalls (or liburing), a synchronous
    fallback behind the same API, vectored I/O helpers, a write coalescer, O_DIRECT and socket helpers.
-   Single-file STB-style header, version 0.1.0.
+   Single-file STB-style header, version 0.1.1.
 
    USAGE
      In exactly one C or C++ file (before any system header, or build with -D_GNU_SOURCE):
@@ -44,7 +44,8 @@
                llio_op_supported, llio_register_buffers/files, llio_unregister_buffers/files,
                llio_forget_fd
      submit    llio_get_sqe, llio_prep_{nop,read,write,readv,writev,read_fixed,write_fixed,fsync,
-               openat,close,timeout,cancel,accept,connect,send,recv,sendmsg,recvmsg,splice,poll_add},
+               openat,close,timeout,link_timeout,cancel,accept,connect,send,recv,sendmsg,recvmsg,
+               splice,poll_add},
                llio_sqe_set_data, llio_sqe_set_flags, llio_sq_space, llio_submit, llio_submit_and_wait
      complete  llio_peek_cqe, llio_cqe_seen, llio_cq_ready, llio_reap, llio_wait
      vectored  llio_pread_full, llio_pwrite_full, llio_preadv_full, llio_pwritev_full,
@@ -62,13 +63,22 @@
      llio_cq_ready/llio_peek_cqe (which enter the kernel when the ring says work is pending).
    - Fallback backend: each SQE runs synchronously at submit time, in order; completions are queued
      in order with the same res/user_data. IOSQE_IO_LINK chains are honoured (a failed or short
-     request cancels the rest with -ECANCELED), CQE_SKIP_SUCCESS too. TIMEOUT sleeps its time and
-     completes -ETIME; CANCEL finds nothing (-ENOENT); accept/recv block. Waiting for more
-     completions than can arrive returns LLIO_ETIME at once instead of sleeping.
+     request cancels the rest with -ECANCELED; a short send/recv only under MSG_WAITALL, as in the
+     kernel), CQE_SKIP_SUCCESS too. TIMEOUT sleeps its time and completes -ETIME; CANCEL finds
+     nothing (-ENOENT); accept/recv block. LINK_TIMEOUT bounds the request linked before it: that
+     request first waits for readiness (poll) until the deadline, and if it is not ready it completes
+     -ECANCELED and the timeout -ETIME (else the timeout -ECANCELED) - so reads/writes/sends/recvs/
+     accept/poll on sockets and pipes, connect (made non-blocking for the wait, flags restored) and
+     TIMEOUT are bounded; file I/O, fsync, openat and splice never wait for readiness and just run.
+     A request that is ready but then blocks anyway (another thread took the data) is not bounded.
+     Waiting for more completions than can arrive returns LLIO_ETIME at once instead of sleeping.
+   - IOPOLL (LLIO_INIT_IOPOLL): only O_DIRECT I/O on a device with poll queues can be polled; the
+     kernel fails other reads/writes with LLIO_EOPNOTSUPP in the CQE (a buffered file, or a device
+     without poll queues, e.g. virtio-blk without poll_queues=). The fallback ignores the flag.
    - Direct reads (raw backend, on by default; LLIO_INIT_NO_DIRECT turns them off): a plain read/
      readv/read_fixed (no SQE flags but FIXED_FILE, explicit offset) of a regular file is looked at
      before it reaches the kernel. If the file refuses RWF_NOWAIT (tmpfs), io_uring would hand it to
-     a kernel worker thread, so it is read with preadv right away. If it is the only SQE of this
+     a kernel worker thread, so it is read with pread (preadv for readv) right away. If it is the only SQE of this
      submission (queue depth 1), it is tried with preadv2(RWF_NOWAIT) - the same non-blocking attempt
      io_uring makes inline, without the ring's overhead - and only goes to the ring when that would
      block or comes up short. O_DIRECT files, pipes and sockets always go through the ring, and so
@@ -100,8 +110,8 @@
 
 #define LLIO_VERSION_MAJOR 0
 #define LLIO_VERSION_MINOR 1
-#define LLIO_VERSION_PATCH 0
-#define LLIO_VERSION_STRING "0.1.0"
+#define LLIO_VERSION_PATCH 1
+#define LLIO_VERSION_STRING "0.1.1"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -522,7 +532,6 @@ typedef struct llio_coalescer {
     size_t bytes;
     uint64_t window_ns;     /* flush when the oldest pending write is this old (0 = no limit) */
     uint64_t first_ns;
-    uint32_t seq;
     unsigned order;         /* shape of the pending writes (LLIO_I_WC_* bits), kept by llio_wc_add */
     uint64_t lo, hi, last_end; /* lowest offset, highest end, end of the latest write */
     size_t len0;            /* common length of all pending writes, 0 if they differ */
@@ -538,7 +547,26 @@ LLIODEF int llio_wc_init(llio_coalescer *c, int fd, unsigned max_batch, uint64_t
                          size_t align);
 /* queue a write; buf must stay valid until the next flush. 0 or -errno (from an automatic flush,
    or -LLIO_EINVAL for a misaligned O_DIRECT write) */
-LLIODEF int llio_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64_t off);
+LLIODEF int llio_i_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64_t off);
+/* order bits: every write so far began where the previous one ended (one run: iov is ready and
+   the entries are not written), or at least at or after it (ascending, no overlap) */
+#define LLIO_I_WC_ADJ 1u
+#define LLIO_I_WC_ASC 2u
+LLIO_INLINE int llio_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64_t off) {
+    unsigned n = c->n;
+    /* the common case inline: the next page of a run, nothing to flush, no checks pending */
+    if (n != 0 && n + 1 < c->cap && (c->order & LLIO_I_WC_ADJ) && off == c->last_end && len &&
+        !c->align && !c->window_ns && c->bytes + len < c->max_bytes) {
+        c->iov[n].iov_base = (void *)(uintptr_t)buf;
+        c->iov[n].iov_len = len;
+        c->n = n + 1;
+        c->last_end = off + len;
+        c->bytes += len;
+        c->n_added++;
+        return 0;
+    }
+    return llio_i_wc_add(c, buf, len, off);
+}
 LLIODEF int llio_wc_flush(llio_coalescer *c); /* 0 or -errno */
 LLIODEF void llio_wc_free(llio_coalescer *c);
 
@@ -1910,10 +1938,24 @@ static void llio_i_sort_u64(uint64_t *a, unsigned n) {
     }
 }
 
-/* order bits: every write so far began where the previous one ended (one run, iov ready), or at
-   least at or after it (ascending, no overlap: runs are slices of iov) */
-#define LLIO_I_WC_ADJ 1u
-#define LLIO_I_WC_ASC 2u
+
+/* While the writes are in order and adjacent, only iov is filled: entry i lies at lo plus the
+   lengths before it. The entries (and hi, len0) are worked out here once that stops being true. */
+static void llio_i_wc_fill_ents(llio_coalescer *c, unsigned n) {
+    unsigned i;
+    uint64_t off = c->lo;
+    size_t len0 = c->iov[0].iov_len;
+    for (i = 0; i < n; i++) {
+        c->ents[i].buf = c->iov[i].iov_base;
+        c->ents[i].off = off;
+        c->ents[i].len = c->iov[i].iov_len;
+        c->ents[i].seq = i;
+        if (c->iov[i].iov_len != len0) len0 = 0;
+        off += c->iov[i].iov_len;
+    }
+    c->hi = off;
+    c->len0 = len0;
+}
 
 /* one vectored write of an adjacent run; the common case costs one syscall and no bookkeeping */
 static int llio_i_wc_write(llio_coalescer *c, const struct iovec *v, unsigned m, uint64_t off,
@@ -1945,8 +1987,8 @@ static int llio_i_wc_runs(llio_coalescer *c, const llio_wc_ent *e, unsigned n) {
 /* Equal-length writes that exactly tile [lo, hi) in any order: place each by its slot, O(n) instead
    of a sort. Returns 1 when written (or failed: *err), 0 when the writes do not tile (a gap, a
    duplicate or a misaligned offset) and the general path must run. */
-static int llio_i_wc_tile(llio_coalescer *c, int *err) {
-    unsigned n = c->n, i, m, shift;
+static int llio_i_wc_tile(llio_coalescer *c, unsigned n, int *err) {
+    unsigned i, m, shift;
     size_t L = c->len0;
     uint64_t *slot = c->keys, off;
     const llio_wc_ent *e = c->ents;
@@ -1981,11 +2023,12 @@ LLIODEF int llio_wc_flush(llio_coalescer *c) {
     c->n = 0;
     c->bytes = 0;
     if (c->order & LLIO_I_WC_ADJ) { /* in order and adjacent: iov is the run */
-        if (n <= 1024) return llio_i_wc_write(c, c->iov, n, e[0].off, total);
+        if (n <= 1024) return llio_i_wc_write(c, c->iov, n, c->lo, total);
+        llio_i_wc_fill_ents(c, n);
         return llio_i_wc_runs(c, e, n);
     }
     if (c->order & LLIO_I_WC_ASC) return llio_i_wc_runs(c, e, n);
-    if (llio_i_wc_tile(c, &ret)) return ret;
+    if (llio_i_wc_tile(c, n, &ret)) return ret;
     for (i = 0; i < n; i++) {
         if (e[i].off >> 48) big = 1;
         k[i] = (e[i].off << 16) | i; /* low 16 bits: the entry's index */
@@ -2030,9 +2073,9 @@ LLIODEF int llio_wc_flush(llio_coalescer *c) {
     return 0;
 }
 
-LLIODEF int llio_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64_t off) {
-    llio_wc_ent *e;
+LLIODEF int llio_i_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64_t off) {
     unsigned n;
+    uint64_t end = off + len;
     if (!c->ents) return LLIO_EINVAL;
     if (c->align && ((((uintptr_t)buf) | len | (size_t)off) & (c->align - 1))) return LLIO_EINVAL;
     if (len == 0) return 0;
@@ -2045,21 +2088,20 @@ LLIODEF int llio_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64_t
         if (c->window_ns) c->first_ns = llio_i_now_ns();
         c->order = LLIO_I_WC_ADJ | LLIO_I_WC_ASC;
         c->lo = off;
-        c->hi = off + len;
-        c->len0 = len;
-    } else {
-        if (off != c->last_end) c->order &= ~LLIO_I_WC_ADJ;
-        if (off < c->last_end) c->order = 0;
-        if (off < c->lo) c->lo = off;
-        if (off + len > c->hi) c->hi = off + len;
-        if (len != c->len0) c->len0 = 0;
+    } else if (!((c->order & LLIO_I_WC_ADJ) && off == c->last_end)) {
+        llio_wc_ent *e = &c->ents[n];
+        unsigned keep = off < c->last_end ? 0u : LLIO_I_WC_ASC; /* data-dependent: no branches */
+        if (c->order & LLIO_I_WC_ADJ) llio_i_wc_fill_ents(c, n);
+        c->order &= keep;
+        c->lo = off < c->lo ? off : c->lo;
+        c->hi = end > c->hi ? end : c->hi;
+        c->len0 = len == c->len0 ? len : 0;
+        e->buf = buf;
+        e->off = off;
+        e->len = len;
+        e->seq = n;
     }
-    c->last_end = off + len;
-    e = &c->ents[n];
-    e->buf = buf;
-    e->off = off;
-    e->len = len;
-    e->seq = c->seq++;
+    c->last_end = end;
     c->iov[n].iov_base = (void *)(uintptr_t)buf;
     c->iov[n].iov_len = len;
     c->bytes += len;
@@ -2277,6 +2319,11 @@ LLIODEF int llio_recvmmsg(int fd, struct mmsghdr *v, unsigned n, int flags) {
 
 /*
    CHANGES
+     0.1.1  coalescer: the batch's shape is kept while adding (in-order adjacent writes are one
+            pwritev with no sort or merge pass; equal-sized pages that tile a range in any order
+            are placed in O(n)); direct reads of NOWAIT-less files use pread; llio_prep_link_timeout
+            and its synchronous equivalent; a short send/recv breaks a fallback link only under
+            MSG_WAITALL; llio_wait on the liburing backend no longer spins until its deadline.
      0.1.0  first version: raw io_uring + liburing + synchronous backends, vectored helpers,
             write coalescer, O_DIRECT and socket helpers.
 
