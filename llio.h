@@ -527,6 +527,7 @@ typedef struct llio_wc_ent {
 typedef struct llio_coalescer {
     int fd;
     unsigned cap, n;        /* max pending writes, pending now */
+    unsigned niov;          /* entries of iov/ents in use (a run's writes from one buffer share one) */
     size_t align;           /* O_DIRECT: buf, len and off must be multiples (0/1 = buffered) */
     size_t max_bytes;       /* flush when pending bytes reach this (default 64 MiB) */
     size_t bytes;
@@ -557,8 +558,15 @@ LLIO_INLINE int llio_wc_add(llio_coalescer *c, const void *buf, size_t len, uint
     /* the common case inline: the next page of a run, nothing to flush, no checks pending */
     if (n != 0 && n + 1 < c->cap && (c->order & LLIO_I_WC_ADJ) && off == c->last_end && len &&
         !c->align && !c->window_ns && c->bytes + len < c->max_bytes) {
-        c->iov[n].iov_base = (void *)(uintptr_t)buf;
-        c->iov[n].iov_len = len;
+        unsigned m = c->niov;
+        struct iovec *v = &c->iov[m - 1];
+        if ((const char *)v->iov_base + v->iov_len == (const char *)buf) { /* buffer continues too */
+            v->iov_len += len;
+        } else {
+            v[1].iov_base = (void *)(uintptr_t)buf;
+            v[1].iov_len = len;
+            c->niov = m + 1;
+        }
         c->n = n + 1;
         c->last_end = off + len;
         c->bytes += len;
@@ -1907,6 +1915,7 @@ LLIODEF void llio_wc_free(llio_coalescer *c) {
     c->iov = NULL;
     c->keys = NULL;
     c->n = 0;
+    c->niov = 0;
 }
 
 static int llio_i_wc_cmp_off(const void *a, const void *b) {
@@ -1990,7 +1999,7 @@ static int llio_i_wc_runs(llio_coalescer *c, const llio_wc_ent *e, unsigned n) {
 static int llio_i_wc_tile(llio_coalescer *c, unsigned n, int *err) {
     unsigned i, m, shift;
     size_t L = c->len0;
-    uint64_t *slot = c->keys, off;
+    uint64_t *slot = c->keys;
     const llio_wc_ent *e = c->ents;
     if (!L || (L & (L - 1)) || c->hi - c->lo != (uint64_t)n * L) return 0;
     shift = (unsigned)__builtin_ctzll((unsigned long long)L);
@@ -2000,20 +2009,31 @@ static int llio_i_wc_tile(llio_coalescer *c, unsigned n, int *err) {
         if ((d & (L - 1)) || slot[k]) return 0; /* misaligned or a page written twice */
         slot[k] = (uint64_t)i + 1;
     }
-    for (i = 0; i < n; i++) {
-        c->iov[i].iov_base = (void *)(uintptr_t)e[slot[i] - 1].buf;
-        c->iov[i].iov_len = L;
+    for (i = 0, m = 0; i < n; i++) { /* pages whose buffers are contiguous share an iovec */
+        const char *b = (const char *)e[slot[i] - 1].buf;
+        if (m && (const char *)c->iov[m - 1].iov_base + c->iov[m - 1].iov_len == b) {
+            c->iov[m - 1].iov_len += L;
+        } else {
+            c->iov[m].iov_base = (void *)(uintptr_t)b;
+            c->iov[m].iov_len = L;
+            m++;
+        }
     }
-    *err = 0;
-    for (i = 0, off = c->lo; i < n && !*err; i += m, off += (uint64_t)m * L) {
-        m = n - i < 1024 ? n - i : 1024;
-        *err = llio_i_wc_write(c, c->iov + i, m, off, (uint64_t)m * L);
+    if (m <= 1024) {
+        *err = llio_i_wc_write(c, c->iov, m, c->lo, (uint64_t)n * L);
+        return 1;
     }
+    for (i = 0; i < m; i++) { /* more iovecs than one call takes: describe them as entries */
+        c->ents[i].buf = c->iov[i].iov_base;
+        c->ents[i].off = i ? c->ents[i - 1].off + c->ents[i - 1].len : c->lo;
+        c->ents[i].len = c->iov[i].iov_len;
+    }
+    *err = llio_i_wc_runs(c, c->ents, m);
     return 1;
 }
 
 LLIODEF int llio_wc_flush(llio_coalescer *c) {
-    unsigned i, n = c->n, start;
+    unsigned i, n = c->niov, start;
     int overlap = 0, sorted = 0, big = 0, ret = 0;
     uint64_t end = 0, *k = c->keys;
     llio_wc_ent *e = c->ents;
@@ -2021,6 +2041,7 @@ LLIODEF int llio_wc_flush(llio_coalescer *c) {
     if (n == 0) return 0;
     c->n_flushes++;
     c->n = 0;
+    c->niov = 0;
     c->bytes = 0;
     if (c->order & LLIO_I_WC_ADJ) { /* in order and adjacent: iov is the run */
         if (n <= 1024) return llio_i_wc_write(c, c->iov, n, c->lo, total);
@@ -2083,7 +2104,8 @@ LLIODEF int llio_i_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64
         int ret = llio_wc_flush(c);
         if (ret) return ret;
     }
-    n = c->n++;
+    c->n++;
+    n = c->niov++;
     if (n == 0) {
         if (c->window_ns) c->first_ns = llio_i_now_ns();
         c->order = LLIO_I_WC_ADJ | LLIO_I_WC_ASC;
