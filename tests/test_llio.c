@@ -1528,19 +1528,24 @@ static void coalescer_run(int direct) {
         static const unsigned shuf[8] = {5, 2, 7, 0, 3, 6, 1, 4};
         uint64_t before;
         int j;
-        for (j = 0; j < 4; j++) {
+        for (j = 0; j < 5; j++) {
             unsigned char *b0 = pool + (size_t)(j % 3) * 64 * PS;
             before = c.n_syscalls;
             for (k = 0; k < 8; k++) {
                 unsigned pg = j == 0 ? (unsigned)k : j == 1 ? shuf[k] : j == 2 ? (unsigned)k + (k >= 4 ? 3u : 0u)
-                            : (k == 6 ? shuf[2] : shuf[k]);
+                            : j == 3 ? (k == 6 ? shuf[2] : shuf[k]) : 7u - (unsigned)k;
+                unsigned char *b = b0 + (size_t)(j == 4 ? 7 - k : k) * PS;
                 pg += 100;
-                fill(b0 + (size_t)k * PS, PS, rnd());
-                LLT_REQUIRE(llio_wc_add(&c, b0 + (size_t)k * PS, PS, (uint64_t)pg * PS) == 0);
-                memcpy(model + (size_t)pg * PS, b0 + (size_t)k * PS, PS);
+                fill(b, PS, rnd());
+                LLT_REQUIRE(llio_wc_add(&c, b, PS, (uint64_t)pg * PS) == 0);
+                memcpy(model + (size_t)pg * PS, b, PS);
             }
             LLT_REQUIRE(llio_wc_flush(&c) == 0);
-            LLT_EQ_U64(c.n_syscalls - before, j == 0 || j == 1 ? 1u : j == 2 ? 2u : 8u);
+            LLT_EQ_U64(c.n_syscalls - before, j == 0 || j == 1 || j == 4 ? 1u : j == 2 ? 2u : 8u);
+            /* consecutive pages from one buffer went out as one iovec (buffered: the inline path
+               merges them; in reverse order the tiling path does) */
+            if ((j == 0 && !direct) || j == 4) LLT_EQ_U64(c.iov[0].iov_len, 8 * PS);
+            if (j == 1) LLT_EQ_U64(c.iov[0].iov_len, PS);
             /* white box: the tiling path leaves its slot map (entry index + 1) in keys, the sort
                its (offset << 16 | index) keys */
             if (j == 1) LLT_CHECK(c.keys[0] == 4 && c.keys[7] == 3); /* page 100 was added 4th */
