@@ -6,8 +6,10 @@
 
    Tables: NOP submit+reap (batch 1 and 32); 4 KiB random reads at QD1 from the page cache and from
    tmpfs (p50/p99 from 100k timed operations, IOPS); O_DIRECT 4 KiB random reads at QD32 with registered
-   buffers and files; the synchronous fallback against pread/pwritev; the write coalescer (64 adjacent
-   4 KiB pages) against separate writes and one hand-written pwritev, buffered and O_DIRECT. */
+   buffers and files, in fio's loop shape, fio/llio/liburing rounds interleaved and medians compared;
+   the synchronous fallback against pread/pwritev; the write coalescer (64 adjacent 4 KiB pages, from
+   one buffer and from pages 8 KiB apart) against separate writes and one hand-written pwritev,
+   buffered and O_DIRECT. */
 #define LLIO_IMPLEMENTATION
 #include "llio.h"
 #define LLBENCH_IMPLEMENTATION
