@@ -78,10 +78,15 @@
    - Direct reads (raw backend, on by default; LLIO_INIT_NO_DIRECT turns them off): a plain read/
      readv/read_fixed (no SQE flags but FIXED_FILE, explicit offset) of a regular file is looked at
      before it reaches the kernel. If the file refuses RWF_NOWAIT (tmpfs), io_uring would hand it to
-     a kernel worker thread, so it is read with pread (preadv for readv) right away. If it is the only SQE of this
-     submission (queue depth 1), it is tried with preadv2(RWF_NOWAIT) - the same non-blocking attempt
-     io_uring makes inline, without the ring's overhead - and only goes to the ring when that would
-     block or comes up short. O_DIRECT files, pipes and sockets always go through the ring, and so
+     a kernel worker thread, so it is read with pread (preadv for readv) right away. If it is the
+     only SQE of this submission (queue depth 1), the call waits for a completion (llio_submit_and_
+     wait/llio_wait asking for more than is already queued) and nothing else is in flight in the
+     kernel, it is read with pread: the caller would sleep for it anyway (a cache miss blocks in
+     pread instead of in io_uring_enter). Any other lone read is tried with preadv2(RWF_NOWAIT) -
+     the same non-blocking attempt io_uring makes inline, without the ring's overhead - and only
+     goes to the ring when that would block or comes up short. "In flight" is counted from the
+     enter results and consumed CQEs (CQE_SKIP_SUCCESS and multishot requests skew it; the effect
+     is only which of the two paths runs). O_DIRECT files, pipes and sockets always go through the ring, and so
      does any read inside a link chain or after an IO_DRAIN request of the same submission. The
      completion is queued in user space (same res/user_data). Files are classified once per fd number
      below LLIO_FDCACHE; a close through the ring or llio_forget_fd(fd) resets it, and a tmpfs file
@@ -294,6 +299,8 @@ typedef struct llio_ring {
     int direct;                    /* direct-read scan active */
     int link_failed;               /* fallback: the current link chain failed */
     int lt_res;                    /* fallback: result owed to the next LINK_TIMEOUT SQE (0 = none) */
+    uint32_t kinflight;            /* raw backend: SQEs the kernel took whose CQE is not consumed yet
+                                      (approximate: CQE_SKIP_SUCCESS and multishot skew it) */
     uint32_t fb_words[8];          /* fallback: head/tail/flag words */
     uint32_t ops[8];               /* bitmap of supported opcodes */
     void *sq_map, *cq_map, *sqe_map;
@@ -506,6 +513,7 @@ LLIO_INLINE void llio_cqe_seen(llio_ring *r, llio_cqe *c) {
     }
 #endif
     __atomic_store_n(r->cq_khead, *r->cq_khead + 1, __ATOMIC_RELEASE);
+    if (r->kinflight) r->kinflight--;
 }
 
 /* ---- vectored helpers: bytes transferred (less than asked only at EOF) or -errno ---- */
@@ -1215,7 +1223,7 @@ static int32_t llio_i_read_now(llio_ring *r, const llio_sqe *s, int fd, int flag
 
 /* Before publishing SQEs: reads that io_uring would serve worse than a plain syscall are done here
    and their completions queued in user space; the remaining SQEs are compacted. */
-static void llio_i_direct_scan(llio_ring *r) {
+static void llio_i_direct_scan(llio_ring *r, int wait) {
     uint32_t i, w = r->sqe_head;
     int lone = r->sqe_tail - r->sqe_head == 1, in_chain = 0, drained = 0;
     for (i = r->sqe_head; i != r->sqe_tail; i++) {
@@ -1230,7 +1238,12 @@ static void llio_i_direct_scan(llio_ring *r) {
             unsigned cls = llio_i_fd_class(r, fd);
             int32_t res = 0;
             int done = 0;
-            if (cls == 1 && lone) {
+            if (cls == 1 && lone && wait && r->kinflight == 0) {
+                /* the caller is about to sleep for this one completion: a plain read costs what
+                   that wait would (a cache miss blocks here instead of in io_uring_enter) */
+                res = llio_i_read_now(r, s, fd, 0);
+                done = 1;
+            } else if (cls == 1 && lone) {
                 res = llio_i_read_now(r, s, fd, LLIO_I_RWF_NOWAIT);
                 if (res == LLIO_EOPNOTSUPP) { /* fd number now names a tmpfs file */
                     r->fdclass[fd] = 2;
@@ -1686,7 +1699,8 @@ LLIODEF int llio_submit_and_wait(llio_ring *r, unsigned wait_nr) {
         return ret;
     }
 #endif
-    if (r->direct && r->sqe_tail != r->sqe_head) llio_i_direct_scan(r);
+    if (r->direct && r->sqe_tail != r->sqe_head)
+        llio_i_direct_scan(r, wait_nr > r->ucq_tail - r->ucq_head);
     if (r->sqe_tail != r->sqe_head) {
         __atomic_store_n(r->sq_ktail, r->sqe_tail, __ATOMIC_RELEASE);
         r->sqe_head = r->sqe_tail;
@@ -1711,6 +1725,7 @@ LLIODEF int llio_submit_and_wait(llio_ring *r, unsigned wait_nr) {
         if (ret != LLIO_EINTR) break;
         to_submit = r->sqe_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
     }
+    if (ret > 0) r->kinflight += (uint32_t)ret;
     return ret;
 }
 
@@ -1740,8 +1755,12 @@ LLIODEF unsigned llio_reap(llio_ring *r, llio_cqe *out, unsigned max) {
             llio_i_cq_flush(r);
             tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
         }
-        while (n < max && head != tail) out[n++] = r->cqes[head++ & r->cq_mask];
-        __atomic_store_n(r->cq_khead, head, __ATOMIC_RELEASE);
+        {
+            uint32_t h0 = head;
+            while (n < max && head != tail) out[n++] = r->cqes[head++ & r->cq_mask];
+            __atomic_store_n(r->cq_khead, head, __ATOMIC_RELEASE);
+            r->kinflight = head - h0 < r->kinflight ? r->kinflight - (head - h0) : 0;
+        }
     }
     return n;
 }
@@ -1785,7 +1804,8 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
 #endif
         {
             unsigned flags = r->enter_flags | LLIO_I_ENTER_GETEVENTS;
-            if (r->direct && r->sqe_tail != r->sqe_head) llio_i_direct_scan(r);
+            if (r->direct && r->sqe_tail != r->sqe_head)
+                llio_i_direct_scan(r, min_nr > r->ucq_tail - r->ucq_head);
             if (r->sqe_tail != r->sqe_head) {
                 __atomic_store_n(r->sq_ktail, r->sqe_tail, __ATOMIC_RELEASE);
                 r->sqe_head = r->sqe_tail;
@@ -1807,6 +1827,7 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
                 ret = llio_i_sys_enter(r->enter_fd, pending, min_nr > ucq ? min_nr - ucq : 0, flags,
                                        NULL, 0);
             }
+            if (ret > 0) r->kinflight += (uint32_t)ret;
         }
         if (timeout_ns >= 0 &&
             ((ret == LLIO_ETIME && r->backend == LLIO_BACKEND_URING) || llio_i_now_ns() >= deadline)) {

@@ -358,7 +358,8 @@ static void direct_tmpfs(void) {
 #endif
     llio_prep_read(sq(&r), fd, rb, 16, 0);
     LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
-    /* a disk file: lone reads go inline with RWF_NOWAIT; an uncached file falls back to the ring */
+    /* a disk file. A lone read the caller waits for, with nothing else in flight, is a plain pread;
+       a lone read only submitted is tried with RWF_NOWAIT and, uncached, falls back to the ring */
     fd = tmpfile_in(g_dir, path, sizeof path, 0);
     LLT_REQUIRE(fd >= 0);
     unlink(path);
@@ -371,15 +372,49 @@ static void direct_tmpfs(void) {
     LLT_EQ_U64(r.fdclass[fd], 1);
 #endif
     LLT_CHECK(fdatasync(fd) == 0);
-    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-    memset(rb, 0, sizeof rb);
-    llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
-    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof rb);
-    LLT_EQ_MEM(rb, wb, sizeof wb);
-    /* short read at EOF through the inline path's fallback */
-    llio_prep_read(sq(&r), fd, rb, sizeof rb, 4096);
-    LLT_EQ_I64(run1(&r, NULL), 4096);
-    /* the fd number reused by a tmpfs file, closed behind the ring's back */
+    {
+        int pass;
+        for (pass = 0; pass < 2; pass++) { /* 0: submit, then wait (NOWAIT try, ring); 1: wait (pread) */
+            posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+            memset(rb, 0, sizeof rb);
+            llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
+            if (pass == 0) LLT_CHECK(llio_submit(&r) >= 0);
+            LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof rb);
+            LLT_EQ_MEM(rb, wb, sizeof wb);
+            /* short read at EOF, both ways */
+            llio_prep_read(sq(&r), fd, rb, sizeof rb, 4096);
+            if (pass == 0) LLT_CHECK(llio_submit(&r) >= 0);
+            LLT_EQ_I64(run1(&r, NULL), 4096);
+        }
+    }
+#ifndef LLIO_USE_LIBURING
+    /* with a request in flight in the kernel a waited lone read takes the NOWAIT path; the count of
+       requests in flight follows submissions and consumed completions */
+    {
+        int sv[2];
+        char b[4];
+        llio_cqe c[2];
+        LLT_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+        LLT_EQ_U64(r.kinflight, 0);
+        llio_prep_recv(sq(&r), sv[0], b, sizeof b, 0);
+        llio_sqe_set_data(g_last, 7);
+        LLT_EQ_I64(llio_submit(&r), 1);
+        LLT_EQ_U64(r.kinflight, 1);
+        llio_prep_read(sq(&r), fd, rb, 100, 0);
+        LLT_EQ_I64(run1(&r, NULL), 100);
+        LLT_EQ_MEM(rb, wb, 100);
+        LLT_EQ_U64(r.kinflight, 1);
+        LLT_EQ_I64(write(sv[1], "abc", 3), 3);
+        LLT_REQUIRE(llio_wait(&r, 1, 5000000000ll) >= 1);
+        LLT_EQ_U64(llio_reap(&r, c, 2), 1);
+        LLT_EQ_I64(c[0].res, 3);
+        LLT_EQ_U64(r.kinflight, 0);
+        close(sv[0]);
+        close(sv[1]);
+    }
+#endif
+    /* the fd number reused by a tmpfs file, closed behind the ring's back: a waited read just reads
+       it, the next NOWAIT try notices (EOPNOTSUPP) and reclassifies the number */
     {
         int fd2, k = fd;
         close(fd);
@@ -391,6 +426,11 @@ static void direct_tmpfs(void) {
         llio_prep_read(sq(&r), k, rb, 50, 10);
         LLT_EQ_I64(run1(&r, NULL), 50);
         LLT_EQ_MEM(rb, wb + 10, 50);
+        memset(rb, 0, sizeof rb);
+        llio_prep_read(sq(&r), k, rb, 50, 20);
+        LLT_CHECK(llio_submit(&r) >= 0);
+        LLT_EQ_I64(run1(&r, NULL), 50);
+        LLT_EQ_MEM(rb, wb + 20, 50);
 #ifndef LLIO_USE_LIBURING
         LLT_EQ_U64(r.fdclass[k], 2);
 #endif
