@@ -1223,9 +1223,17 @@ static int32_t llio_i_read_now(llio_ring *r, const llio_sqe *s, int fd, int flag
 
 /* Before publishing SQEs: reads that io_uring would serve worse than a plain syscall are done here
    and their completions queued in user space; the remaining SQEs are compacted. */
+#define LLIO_I_SCAN_OPS ((1u << LLIO_OP_READ) | (1u << LLIO_OP_READV) | (1u << LLIO_OP_READ_FIXED) | \
+                         (1u << LLIO_OP_CLOSE))
 static void llio_i_direct_scan(llio_ring *r, int wait) {
     uint32_t i, w = r->sqe_head;
     int lone = r->sqe_tail - r->sqe_head == 1, in_chain = 0, drained = 0;
+    /* most batches hold no read and no close: one opcode test per SQE finds that out */
+    for (i = r->sqe_head; i != r->sqe_tail; i++) {
+        unsigned op = r->sqes[i & r->sq_mask].opcode;
+        if (op < 32 && ((LLIO_I_SCAN_OPS >> op) & 1u)) break;
+    }
+    if (i == r->sqe_tail) return;
     for (i = r->sqe_head; i != r->sqe_tail; i++) {
         llio_sqe *s = &r->sqes[i & r->sq_mask];
         unsigned op = s->opcode;
