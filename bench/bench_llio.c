@@ -6,8 +6,10 @@
 
    Tables: NOP submit+reap (batch 1 and 32); 4 KiB random reads at QD1 from the page cache and from
    tmpfs (p50/p99 from 100k timed operations, IOPS); O_DIRECT 4 KiB random reads at QD32 with registered
-   buffers and files; the synchronous fallback against pread/pwritev; the write coalescer (64 adjacent
-   4 KiB pages) against separate writes and one hand-written pwritev, buffered and O_DIRECT. */
+   buffers and files, in fio's loop shape, fio/llio/liburing rounds interleaved and medians compared;
+   the synchronous fallback against pread/pwritev; the write coalescer (64 adjacent 4 KiB pages, from
+   one buffer and from pages 8 KiB apart) against separate writes and one hand-written pwritev,
+   buffered and O_DIRECT. */
 #define LLIO_IMPLEMENTATION
 #include "llio.h"
 #define LLBENCH_IMPLEMENTATION
@@ -188,7 +190,7 @@ static int run_fio(const char *file, const char *engine, int direct, int qd, con
     char cmd[2048], *out;
     FILE *f;
     size_t n = 0, cap = 1 << 20;
-    int secs = g_quick ? 1 : 3;
+    int secs = g_quick ? 1 : 2;
     if (!g_fio || !*g_fio) return -1;
     snprintf(cmd, sizeof cmd,
              "%s --output-format=json --name=llio --filename=%s --rw=randread --bs=4k --size=%llu "
@@ -233,11 +235,25 @@ static void fio_row(llb_table *t, const char *name, const char *file, const char
 }
 
 /* ---------------- QD32 O_DIRECT ---------------- */
+/* Two loop shapes, run the same way by llio and liburing. Both reap whatever has completed (waiting
+   for one only when nothing has: fio's iodepth_batch_complete_min=1), then replace it:
+   QD_FIO   each replacement with its own io_uring_enter (which also runs the ring's deferred
+            completions) - what fio's io_uring engine does, whatever iodepth_batch_submit says: once
+            the queue is full it commits each request as soon as one completes (strace: with
+            --iodepth_batch_submit=32 all but the first enter submit one SQE). fio runs here.
+   QD_BATCH all replacements with one io_uring_enter (llio and liburing only). */
+enum { QD_FIO = 0, QD_BATCH = 1 };
+static const char qd_fio_opts[] =
+    "--fixedbufs=1 --registerfiles=1 --hipri=0 --sqthread_poll=0 --iodepth_batch_submit=1 "
+    "--iodepth_batch_complete_min=1";
+
 typedef struct qd_res {
     double iops, p50, p99;
 } qd_res;
 
-static qd_res qd_llio(int fd, char *bufs, int spin) {
+static double qd_secs(void) { return g_quick ? 1.0 : 2.0; }
+
+static qd_res qd_llio(int fd, char *bufs, int mode) {
     llio_ring r;
     struct iovec reg;
     int fds[1] = {fd};
@@ -247,31 +263,30 @@ static qd_res qd_llio(int fd, char *bufs, int spin) {
     llio_cqe cq[QD];
     qd_res res;
     double p999, mx;
-    const char *fl = getenv("LLIO_BENCH_QDFLAGS");
-    int e = llio_init(&r, QD, LLIO_INIT_NO_FALLBACK | (fl ? (unsigned)strtoul(fl, NULL, 0) : 0u));
+    int e = llio_init(&r, QD, LLIO_INIT_NO_FALLBACK);
     if (e) die("llio_init", e);
     reg.iov_base = bufs;
     reg.iov_len = (size_t)QD * 4096;
     if ((e = llio_register_buffers(&r, &reg, 1)) != 0) die("register buffers", e);
     if ((e = llio_register_files(&r, fds, 1)) != 0) die("register files", e);
     t0 = llb_now_ns();
-    tend = t0 + (g_quick ? 1000000000ull : 3000000000ull);
+    tend = t0 + (uint64_t)(qd_secs() * 1e9);
     for (i = 0; i < QD; i++) {
         llio_sqe *s = llio_get_sqe(&r);
         llio_prep_read_fixed(s, 0, bufs + (size_t)i * 4096, 4096, rnd() % (BIGSZ / 4096) * 4096, 0);
         llio_sqe_set_flags(s, LLIO_SQE_FIXED_FILE);
         llio_sqe_set_data(s, i);
         start[i] = llb_now_ns();
+        if (mode == QD_FIO) llio_submit(&r);
     }
+    if (mode == QD_BATCH) llio_submit(&r);
     for (;;) {
         unsigned n, k;
         uint64_t now;
-        if (spin) {
-            llio_submit(&r);
-            n = llio_reap(&r, cq, QD);
-        } else {
-            llio_submit_and_wait(&r, 1);
-            n = llio_reap(&r, cq, QD);
+        n = llio_reap(&r, cq, QD);
+        if (!n) {
+            llio_wait(&r, 1, -1);
+            continue;
         }
         now = llb_now_ns();
         for (k = 0; k < n; k++) {
@@ -286,20 +301,13 @@ static qd_res qd_llio(int fd, char *bufs, int spin) {
             llio_sqe_set_flags(s, LLIO_SQE_FIXED_FILE);
             llio_sqe_set_data(s, slot);
             start[slot] = now;
+            if (mode == QD_FIO) llio_submit(&r);
         }
-        if (now >= tend) {
-            /* drain */
-            uint64_t inflight = 0;
-            (void)inflight;
-            break;
-        }
+        if (mode == QD_BATCH) llio_submit(&r);
+        if (now >= tend) break;
     }
-    {
-        uint64_t elapsed = llb_now_ns() - t0;
-        /* drain the rest */
-        while (llio_wait(&r, 1, 100000000) > 0) llio_reap(&r, cq, QD);
-        res.iops = (double)done * 1e9 / (double)elapsed;
-    }
+    res.iops = (double)done * 1e9 / (double)(llb_now_ns() - t0);
+    while (llio_wait(&r, 1, 100000000) > 0) llio_reap(&r, cq, QD); /* drain */
     llb_percentiles(lat_v, ns, &res.p50, &res.p99, &p999, &mx);
     free(lat_v);
     llio_exit(&r);
@@ -307,7 +315,7 @@ static qd_res qd_llio(int fd, char *bufs, int spin) {
 }
 
 #ifdef LLB_HAVE_URING
-static qd_res qd_uring(int fd, char *bufs) {
+static qd_res qd_uring(int fd, char *bufs, int mode) {
     struct io_uring u;
     struct iovec reg;
     int fds[1] = {fd};
@@ -323,36 +331,48 @@ static qd_res qd_uring(int fd, char *bufs) {
     if ((e = io_uring_register_buffers(&u, &reg, 1)) != 0) die("liburing register buffers", e);
     if ((e = io_uring_register_files(&u, fds, 1)) != 0) die("liburing register files", e);
     t0 = llb_now_ns();
-    tend = t0 + (g_quick ? 1000000000ull : 3000000000ull);
+    tend = t0 + (uint64_t)(qd_secs() * 1e9);
     for (i = 0; i < QD; i++) {
         struct io_uring_sqe *s = io_uring_get_sqe(&u);
         io_uring_prep_read_fixed(s, 0, bufs + (size_t)i * 4096, 4096, rnd() % (BIGSZ / 4096) * 4096, 0);
         s->flags |= IOSQE_FIXED_FILE;
         io_uring_sqe_set_data64(s, i);
         start[i] = llb_now_ns();
+        if (mode == QD_FIO) io_uring_submit(&u);
     }
+    if (mode == QD_BATCH) io_uring_submit(&u);
     for (;;) {
         struct io_uring_cqe *q;
-        unsigned head, n = 0;
+        unsigned head, n = 0, slots[2 * QD];
         uint64_t now;
-        io_uring_submit_and_wait(&u, 1);
+        if (io_uring_cq_ready(&u) == 0) {
+            if (IO_URING_READ_ONCE(*u.sq.kflags) & IORING_SQ_TASKRUN)
+                io_uring_get_events(&u); /* deferred completions pending: run them */
+            if (io_uring_cq_ready(&u) == 0) {
+                io_uring_wait_cqe(&u, &q);
+                continue;
+            }
+        }
         now = llb_now_ns();
         io_uring_for_each_cqe(&u, head, q) {
             unsigned slot = (unsigned)q->user_data;
-            struct io_uring_sqe *s;
             if (q->res != 4096) die("liburing O_DIRECT read", q->res);
             if (ns < cap) lat_v[ns++] = now - start[slot];
             done++;
-            n++;
-            if (now >= tend) continue;
-            s = io_uring_get_sqe(&u);
+            slots[n++] = slot;
+        }
+        io_uring_cq_advance(&u, n);
+        if (now >= tend) break;
+        for (i = 0; i < n; i++) {
+            struct io_uring_sqe *s = io_uring_get_sqe(&u);
+            unsigned slot = slots[i];
             io_uring_prep_read_fixed(s, 0, bufs + (size_t)slot * 4096, 4096, rnd() % (BIGSZ / 4096) * 4096, 0);
             s->flags |= IOSQE_FIXED_FILE;
             io_uring_sqe_set_data64(s, slot);
             start[slot] = now;
+            if (mode == QD_FIO) io_uring_submit(&u);
         }
-        io_uring_cq_advance(&u, n);
-        if (now >= tend) break;
+        if (mode == QD_BATCH) io_uring_submit(&u);
     }
     res.iops = (double)done * 1e9 / (double)(llb_now_ns() - t0);
     {
@@ -396,7 +416,8 @@ static void wr_llio(void *p, uint64_t iters) {
 /* ---------------- coalescer ---------------- */
 typedef struct wctx {
     int fd;
-    char *pages;   /* 64 x 4 KiB */
+    char *pages;   /* 64 x 4 KiB at `stride` bytes apart (4 KiB: one contiguous buffer) */
+    size_t stride;
     uint64_t region; /* rotating 256 KiB region */
     uint64_t nregions;
     llio_coalescer *co;
@@ -413,7 +434,7 @@ static void co_separate(void *p, uint64_t iters) {
     for (i = 0; i < iters; i++) {
         uint64_t base = next_region(w);
         for (k = 0; k < 64; k++)
-            if (pwrite(w->fd, w->pages + k * 4096, 4096, (off_t)(base + (uint64_t)k * 4096)) != 4096)
+            if (pwrite(w->fd, w->pages + (size_t)k * w->stride, 4096, (off_t)(base + (uint64_t)k * 4096)) != 4096)
                 die("pwrite", errno);
     }
 }
@@ -424,7 +445,7 @@ static void co_pwritev(void *p, uint64_t iters) {
     struct iovec v[64];
     for (i = 0; i < iters; i++) { /* the iovec is built per batch, as a caller would */
         for (k = 0; k < 64; k++) {
-            v[k].iov_base = w->pages + k * 4096;
+            v[k].iov_base = w->pages + (size_t)k * w->stride;
             v[k].iov_len = 4096;
         }
         llb_clobber();
@@ -438,7 +459,7 @@ static void co_llio(void *p, uint64_t iters) {
     for (i = 0; i < iters; i++) {
         uint64_t base = next_region(w);
         for (k = 0; k < 64; k++)
-            if ((e = llio_wc_add(w->co, w->pages + k * 4096, 4096, base + (uint64_t)k * 4096)) != 0)
+            if ((e = llio_wc_add(w->co, w->pages + (size_t)k * w->stride, 4096, base + (uint64_t)k * 4096)) != 0)
                 die("llio_wc_add", e);
         if ((e = llio_wc_flush(w->co)) != 0) die("llio_wc_flush", e);
     }
@@ -454,7 +475,7 @@ static void co_llio_shuffled(void *p, uint64_t iters) {
     for (i = 0; i < iters; i++) {
         uint64_t base = next_region(w);
         for (k = 0; k < 64; k++)
-            if ((e = llio_wc_add(w->co, w->pages + perm[k] * 4096, 4096, base + (uint64_t)perm[k] * 4096)) != 0)
+            if ((e = llio_wc_add(w->co, w->pages + (size_t)perm[k] * w->stride, 4096, base + (uint64_t)perm[k] * 4096)) != 0)
                 die("llio_wc_add", e);
         if ((e = llio_wc_flush(w->co)) != 0) die("llio_wc_flush", e);
     }
@@ -468,8 +489,9 @@ static void coalescer_table(const char *title, int direct) {
     double sep, pv, ll;
     w.fd = open(g_big, O_RDWR | (direct ? O_DIRECT : 0));
     if (w.fd < 0) die("open coalescer file", errno);
-    w.pages = (char *)llio_aligned_alloc(4096, 64 * 4096);
-    memset(w.pages, 0x5a, 64 * 4096);
+    w.pages = (char *)llio_aligned_alloc(4096, 2 * 64 * 4096);
+    memset(w.pages, 0x5a, 2 * 64 * 4096);
+    w.stride = 4096;
     w.region = 0;
     w.nregions = direct ? BIGSZ / (64 * 4096) : 16; /* buffered: rewrite 4 MiB of dirty pages */
     if ((e = llio_wc_init(&co, w.fd, 64, 0, direct ? 4096 : 0)) != 0) die("llio_wc_init", e);
@@ -481,6 +503,13 @@ static void coalescer_table(const char *title, int direct) {
     llb_note(t, "%.2fx separate, %.2fx pwritev", sep / ll, pv / ll);
     ll = llb_run(t, "llio_wc_add x64 + flush (shuffled)", co_llio_shuffled, &w);
     llb_note(t, "%.2fx separate, %.2fx pwritev", sep / ll, pv / ll);
+    /* pages in one buffer reach the kernel as one iovec; pages 8 KiB apart cannot be merged */
+    w.stride = 8192;
+    pv = llb_run(t, "1 x pwritev 64 iov, pages 8 KiB apart", co_pwritev, &w);
+    ll = llb_run(t, "llio_wc_add x64 + flush (sorted), pages 8 KiB apart", co_llio, &w);
+    llb_note(t, "%.2fx pwritev (same buffers)", pv / ll);
+    ll = llb_run(t, "llio_wc_add x64 + flush (shuffled), pages 8 KiB apart", co_llio_shuffled, &w);
+    llb_note(t, "%.2fx pwritev (same buffers)", pv / ll);
     llb_print(t);
     llb_table_free(t);
     llio_wc_free(&co);
@@ -665,52 +694,76 @@ int main(void) {
         llb_table_free(t);
     }
 
-    /* ---- QD32 O_DIRECT: interleaved rounds (the disk is shared), best round of each ---- */
+    /* ---- QD32 O_DIRECT: interleaved rounds (the disk is shared), median of each ---- */
     if (ring.backend == LLIO_BACKEND_URING && want("qd32")) {
         llb_table *t = llb_table_new("O_DIRECT 4 KiB random read, QD32, registered buffers + files (ext4 on virtio disk)");
-        int fd = open(g_big, O_RDONLY | O_DIRECT), round, rounds = g_quick ? 1 : 3;
-        qd_res a, bl, fo, x;
+        int fd = open(g_big, O_RDONLY | O_DIRECT), round, rounds = g_quick ? 1 : 5, m, k;
+        static const char *const shape[2] = {"submit 1 per enter", "submit batch per enter"};
+        /* [mode][who][round]: who 0 = fio, 1 = llio, 2 = liburing */
+        qd_res v[2][3][9];
+        int nv[2][3];
         double fl_iops = 0, fl_p50 = 0, fl_p99 = 0;
         int have_fio = g_fio && *g_fio;
-        memset(&a, 0, sizeof a);
-        memset(&bl, 0, sizeof bl);
-        memset(&fo, 0, sizeof fo);
+        memset(nv, 0, sizeof nv);
         if (fd < 0) {
             printf("skipped: O_DIRECT not supported in %s\n", dir);
         } else {
+            char fio_cmd[1024];
             for (round = 0; round < rounds; round++) {
-                if (have_fio &&
-                    run_fio(g_big, "io_uring", 1, QD, "--fixedbufs=1 --registerfiles=1", &x.iops, &x.p50, &x.p99) == 0 &&
-                    x.iops > fo.iops)
-                    fo = x;
-                x = qd_llio(fd, buf, getenv("LLIO_BENCH_SPIN") != NULL);
-                if (x.iops > a.iops) a = x;
+                for (m = 0; m < 2; m++) {
+                    qd_res x;
+                    if (m == QD_FIO && have_fio &&
+                        run_fio(g_big, "io_uring", 1, QD, qd_fio_opts, &x.iops, &x.p50, &x.p99) == 0)
+                        v[m][0][nv[m][0]++] = x;
+                    v[m][1][nv[m][1]++] = qd_llio(fd, buf, m);
 #ifdef LLB_HAVE_URING
-                x = qd_uring(fd, buf);
-                if (x.iops > bl.iops) bl = x;
+                    v[m][2][nv[m][2]++] = qd_uring(fd, buf, m);
 #endif
+                }
             }
-            if (fo.iops > 0) {
-                llb_add(t, "fio io_uring fixedbufs registerfiles", 1e9 / fo.iops, 0);
-                llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS (fio clat)", fo.p50, fo.p99, fo.iops / 1e3);
+            snprintf(fio_cmd, sizeof fio_cmd,
+                     "fio --name=llio --filename=%s --rw=randread --bs=4k --size=256M --ioengine=io_uring "
+                     "--direct=1 --iodepth=%d --runtime=%.0f --time_based --norandommap --randrepeat=0 "
+                     "--invalidate=0 --cpus_allowed=1 %s",
+                     g_big, QD, qd_secs(), qd_fio_opts);
+            printf("fio command: %s\n", fio_cmd);
+            printf("(median of %d interleaved rounds of %.0f s: fio, llio, liburing; fio's ring: "
+                   "SINGLE_ISSUER|DEFER_TASKRUN|COOP_TASKRUN, 32 registered 4 KiB buffers)\n", rounds, qd_secs());
+            for (m = 0; m < 2; m++) {
+                double med[3] = {0, 0, 0}, lo[3], hi[3], p50[3] = {0, 0, 0}, p99[3] = {0, 0, 0};
+                static const char *const who[3] = {"fio io_uring", "llio read_fixed", "liburing read_fixed"};
+                for (k = 0; k < 3; k++) {
+                    double iv[9], pv[9], qv[9];
+                    int j;
+                    if (!nv[m][k]) continue;
+                    for (j = 0; j < nv[m][k]; j++) {
+                        iv[j] = v[m][k][j].iops;
+                        pv[j] = v[m][k][j].p50;
+                        qv[j] = v[m][k][j].p99;
+                    }
+                    med[k] = llb_median(iv, (size_t)nv[m][k]); /* sorts iv */
+                    lo[k] = iv[0];
+                    hi[k] = iv[nv[m][k] - 1];
+                    p50[k] = llb_median(pv, (size_t)nv[m][k]);
+                    p99[k] = llb_median(qv, (size_t)nv[m][k]);
+                }
+                for (k = 0; k < 3; k++) {
+                    char name[160];
+                    if (!nv[m][k]) continue;
+                    snprintf(name, sizeof name, "%s, %s", who[k], shape[m]);
+                    llb_add(t, name, 1e9 / med[k], 0);
+                    llb_note(t, "median %.1f kIOPS (%.1f-%.1f), p50 %.0f us, p99 %.0f us%s", med[k] / 1e3, lo[k] / 1e3,
+                             hi[k] / 1e3, p50[k] / 1e3, p99[k] / 1e3, k == 0 ? " (fio clat)" : "");
+                }
+                if (med[0] > 0) printf("summary QD32 O_DIRECT, %s: llio/fio IOPS %.3f\n", shape[m], med[1] / med[0]);
+                if (med[2] > 0) printf("summary QD32 O_DIRECT, %s: llio/liburing IOPS %.3f\n", shape[m], med[1] / med[2]);
             }
-            llb_add(t, "llio io_uring read_fixed", 1e9 / a.iops, 0);
-            llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS%s", a.p50, a.p99, a.iops / 1e3,
-                     fo.iops > 0 ? "" : " (fio not run)");
-            if (fo.iops > 0) printf("summary QD32 O_DIRECT: llio/fio-io_uring IOPS %.3f\n", a.iops / fo.iops);
-#ifdef LLB_HAVE_URING
-            llb_add(t, "liburing best read_fixed", 1e9 / bl.iops, 0);
-            llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS", bl.p50, bl.p99, bl.iops / 1e3);
-            printf("summary QD32 O_DIRECT: llio/liburing IOPS %.3f\n", a.iops / bl.iops);
-#endif
             if (have_fio && run_fio(g_big, "libaio", 1, QD, NULL, &fl_iops, &fl_p50, &fl_p99) == 0) {
                 llb_add(t, "fio libaio", 1e9 / fl_iops, 0);
                 llb_note(t, "p50 %.0f ns, p99 %.0f ns, %.0f kIOPS (fio clat)", fl_p50, fl_p99, fl_iops / 1e3);
             }
             fio_row(t, "fio psync (QD1)", g_big, "psync", 1, 1, NULL);
             close(fd);
-            printf("(best of %d interleaved rounds of %d s for fio io_uring / llio / liburing)\n", rounds,
-                   g_quick ? 1 : 3);
             llb_print(t);
         }
         llb_table_free(t);

@@ -358,7 +358,8 @@ static void direct_tmpfs(void) {
 #endif
     llio_prep_read(sq(&r), fd, rb, 16, 0);
     LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
-    /* a disk file: lone reads go inline with RWF_NOWAIT; an uncached file falls back to the ring */
+    /* a disk file. A lone read the caller waits for, with nothing else in flight, is a plain pread;
+       a lone read only submitted is tried with RWF_NOWAIT and, uncached, falls back to the ring */
     fd = tmpfile_in(g_dir, path, sizeof path, 0);
     LLT_REQUIRE(fd >= 0);
     unlink(path);
@@ -371,15 +372,49 @@ static void direct_tmpfs(void) {
     LLT_EQ_U64(r.fdclass[fd], 1);
 #endif
     LLT_CHECK(fdatasync(fd) == 0);
-    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-    memset(rb, 0, sizeof rb);
-    llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
-    LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof rb);
-    LLT_EQ_MEM(rb, wb, sizeof wb);
-    /* short read at EOF through the inline path's fallback */
-    llio_prep_read(sq(&r), fd, rb, sizeof rb, 4096);
-    LLT_EQ_I64(run1(&r, NULL), 4096);
-    /* the fd number reused by a tmpfs file, closed behind the ring's back */
+    {
+        int pass;
+        for (pass = 0; pass < 2; pass++) { /* 0: submit, then wait (NOWAIT try, ring); 1: wait (pread) */
+            posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+            memset(rb, 0, sizeof rb);
+            llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
+            if (pass == 0) LLT_CHECK(llio_submit(&r) >= 0);
+            LLT_EQ_I64(run1(&r, NULL), (int64_t)sizeof rb);
+            LLT_EQ_MEM(rb, wb, sizeof wb);
+            /* short read at EOF, both ways */
+            llio_prep_read(sq(&r), fd, rb, sizeof rb, 4096);
+            if (pass == 0) LLT_CHECK(llio_submit(&r) >= 0);
+            LLT_EQ_I64(run1(&r, NULL), 4096);
+        }
+    }
+#ifndef LLIO_USE_LIBURING
+    /* with a request in flight in the kernel a waited lone read takes the NOWAIT path; the count of
+       requests in flight follows submissions and consumed completions */
+    {
+        int sv[2];
+        char b[4];
+        llio_cqe c[2];
+        LLT_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+        LLT_EQ_U64(r.kinflight, 0);
+        llio_prep_recv(sq(&r), sv[0], b, sizeof b, 0);
+        llio_sqe_set_data(g_last, 7);
+        LLT_EQ_I64(llio_submit(&r), 1);
+        LLT_EQ_U64(r.kinflight, 1);
+        llio_prep_read(sq(&r), fd, rb, 100, 0);
+        LLT_EQ_I64(run1(&r, NULL), 100);
+        LLT_EQ_MEM(rb, wb, 100);
+        LLT_EQ_U64(r.kinflight, 1);
+        LLT_EQ_I64(write(sv[1], "abc", 3), 3);
+        LLT_REQUIRE(llio_wait(&r, 1, 5000000000ll) >= 1);
+        LLT_EQ_U64(llio_reap(&r, c, 2), 1);
+        LLT_EQ_I64(c[0].res, 3);
+        LLT_EQ_U64(r.kinflight, 0);
+        close(sv[0]);
+        close(sv[1]);
+    }
+#endif
+    /* the fd number reused by a tmpfs file, closed behind the ring's back: a waited read just reads
+       it, the next NOWAIT try notices (EOPNOTSUPP) and reclassifies the number */
     {
         int fd2, k = fd;
         close(fd);
@@ -391,6 +426,11 @@ static void direct_tmpfs(void) {
         llio_prep_read(sq(&r), k, rb, 50, 10);
         LLT_EQ_I64(run1(&r, NULL), 50);
         LLT_EQ_MEM(rb, wb + 10, 50);
+        memset(rb, 0, sizeof rb);
+        llio_prep_read(sq(&r), k, rb, 50, 20);
+        LLT_CHECK(llio_submit(&r) >= 0);
+        LLT_EQ_I64(run1(&r, NULL), 50);
+        LLT_EQ_MEM(rb, wb + 20, 50);
 #ifndef LLIO_USE_LIBURING
         LLT_EQ_U64(r.fdclass[k], 2);
 #endif
@@ -576,6 +616,341 @@ static int tcp_listener(uint16_t *port) {
     *port = ntohs(a.sin_port);
     return l;
 }
+
+/* ---------------- linked timeouts: the kernel's, and the fallback's poll-then-run equivalent ---------------- */
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* submit `n` SQEs already prepared, collect n completions by user_data 1..n into res[] */
+static int collect(llio_ring *r, unsigned n, int32_t *res) {
+    llio_cqe c[8];
+    unsigned got = 0, i, k;
+    for (i = 0; i < n; i++) res[i] = 1;
+    while (got < n) {
+        int w = llio_wait(r, 1, 5000000000ll);
+        if (w < 0) return w;
+        k = llio_reap(r, c, 8);
+        for (i = 0; i < k; i++) {
+            if (c[i].user_data < 1 || c[i].user_data > n) return -1000;
+            res[c[i].user_data - 1] = c[i].res;
+        }
+        got += k;
+    }
+    return 0;
+}
+
+static void link_timeout(unsigned fl) {
+    llio_ring r;
+    llio_timespec ts;
+    int sv[2], fd;
+    char b[16], path[300];
+    int32_t res[4];
+    uint64_t t0, el;
+    llio_sqe *s;
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    LLT_CHECK(llio_op_supported(&r, LLIO_OP_LINK_TIMEOUT));
+    LLT_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    ts.tv_sec = 0;
+    ts.tv_nsec = 20000000; /* 20 ms */
+    /* nothing to receive: the recv is cancelled, the timeout fires, the chain after it is cancelled */
+    s = sq(&r);
+    llio_prep_recv(s, sv[0], b, sizeof b, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 1);
+    s = sq(&r);
+    llio_prep_link_timeout(s, &ts, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 2);
+    s = sq(&r);
+    llio_prep_nop(s);
+    llio_sqe_set_data(s, 3);
+    t0 = now_ns();
+    LLT_REQUIRE(collect(&r, 3, res) == 0);
+    el = now_ns() - t0;
+    LLT_EQ_I64(res[0], LLIO_ECANCELED);
+    LLT_EQ_I64(res[1], LLIO_ETIME);
+    LLT_EQ_I64(res[2], LLIO_ECANCELED);
+    LLT_CHECKF(el >= 15000000 && el < 2000000000ull, "waited %llu ns for a 20 ms link timeout",
+               (unsigned long long)el);
+    /* data ready: the recv completes, the timeout is cancelled, the chain goes on */
+    LLT_REQUIRE(write(sv[1], "hello", 5) == 5);
+    s = sq(&r);
+    llio_prep_recv(s, sv[0], b, sizeof b, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 1);
+    s = sq(&r);
+    llio_prep_link_timeout(s, &ts, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 2);
+    s = sq(&r);
+    llio_prep_nop(s);
+    llio_sqe_set_data(s, 3);
+    LLT_REQUIRE(collect(&r, 3, res) == 0);
+    LLT_EQ_I64(res[0], 5);
+    LLT_EQ_I64(res[1], LLIO_ECANCELED);
+    LLT_EQ_I64(res[2], 0);
+    LLT_EQ_MEM(b, "hello", 5);
+    /* data arriving before the deadline (written by a second process 5 ms in) */
+    {
+        pid_t pid = fork();
+        int st = 0;
+        LLT_REQUIRE(pid >= 0);
+        if (pid == 0) {
+            usleep(5000);
+            _exit(write(sv[1], "late", 4) == 4 ? 0 : 1);
+        }
+        ts.tv_sec = 2;
+        ts.tv_nsec = 0;
+        s = sq(&r);
+        llio_prep_recv(s, sv[0], b, sizeof b, 0);
+        llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+        llio_sqe_set_data(s, 1);
+        s = sq(&r);
+        llio_prep_link_timeout(s, &ts, 0);
+        llio_sqe_set_data(s, 2);
+        LLT_REQUIRE(collect(&r, 2, res) == 0);
+        LLT_EQ_I64(res[0], 4);
+        LLT_EQ_I64(res[1], LLIO_ECANCELED);
+        LLT_EQ_MEM(b, "late", 4);
+        waitpid(pid, &st, 0);
+        LLT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    /* absolute deadline (CLOCK_MONOTONIC) on a poll that never becomes ready */
+    {
+        uint64_t dl = now_ns() + 10000000;
+        ts.tv_sec = (int64_t)(dl / 1000000000u);
+        ts.tv_nsec = (long long)(dl % 1000000000u);
+        s = sq(&r);
+        llio_prep_poll_add(s, sv[0], POLLIN);
+        llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+        llio_sqe_set_data(s, 1);
+        s = sq(&r);
+        llio_prep_link_timeout(s, &ts, LLIO_TIMEOUT_ABS);
+        llio_sqe_set_data(s, 2);
+        LLT_REQUIRE(collect(&r, 2, res) == 0);
+        LLT_EQ_I64(res[0], LLIO_ECANCELED);
+        LLT_EQ_I64(res[1], LLIO_ETIME);
+        LLT_CHECK(now_ns() >= dl);
+    }
+    /* a file read never waits: it completes, the timeout is cancelled */
+    fd = tmpfile_in(g_dir, path, sizeof path, 0);
+    LLT_REQUIRE(fd >= 0);
+    unlink(path);
+    LLT_REQUIRE(pwrite(fd, "filedata", 8, 0) == 8);
+    ts.tv_sec = 1;
+    ts.tv_nsec = 0;
+    s = sq(&r);
+    llio_prep_read(s, fd, b, 8, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 1);
+    s = sq(&r);
+    llio_prep_link_timeout(s, &ts, 0);
+    llio_sqe_set_data(s, 2);
+    LLT_REQUIRE(collect(&r, 2, res) == 0);
+    LLT_EQ_I64(res[0], 8);
+    LLT_EQ_I64(res[1], LLIO_ECANCELED);
+    LLT_EQ_MEM(b, "filedata", 8);
+    /* the linked request fails: the timeout is cancelled with it */
+    s = sq(&r);
+    llio_prep_read(s, -1, b, 8, 0);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 1);
+    s = sq(&r);
+    llio_prep_link_timeout(s, &ts, 0);
+    llio_sqe_set_data(s, 2);
+    LLT_REQUIRE(collect(&r, 2, res) == 0);
+    LLT_EQ_I64(res[0], LLIO_EBADF);
+    LLT_EQ_I64(res[1], LLIO_ECANCELED);
+    /* a linked timeout with no request before it is invalid */
+    s = sq(&r);
+    llio_prep_link_timeout(s, &ts, 0);
+    llio_sqe_set_data(s, 1);
+    LLT_REQUIRE(collect(&r, 1, res) == 0);
+    LLT_EQ_I64(res[0], LLIO_EINVAL);
+    close(fd);
+    close(sv[0]);
+    close(sv[1]);
+    llio_exit(&r);
+}
+BOTH(link_timeout)
+
+/* A connect bounded by a linked timeout: to a listening port it completes in time; to an address
+   that drops SYNs (none is reliable on a test machine) it would be cut short - the success path
+   and the fallback's non-blocking connect + restore of the socket's flags are what is checked. */
+static void link_timeout_connect(unsigned fl) {
+    llio_ring r;
+    llio_timespec ts;
+    int l, c, a;
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof sa;
+    int32_t res[2];
+    llio_sqe *s;
+    l = socket(AF_INET, SOCK_STREAM, 0);
+    LLT_REQUIRE(l >= 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LLT_REQUIRE(bind(l, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(l, 4) == 0);
+    LLT_REQUIRE(getsockname(l, (struct sockaddr *)&sa, &sl) == 0);
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    LLT_REQUIRE(c >= 0);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    ts.tv_sec = 2;
+    ts.tv_nsec = 0;
+    s = sq(&r);
+    llio_prep_connect(s, c, (struct sockaddr *)&sa, sizeof sa);
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 1);
+    s = sq(&r);
+    llio_prep_link_timeout(s, &ts, 0);
+    llio_sqe_set_data(s, 2);
+    LLT_REQUIRE(collect(&r, 2, res) == 0);
+    LLT_EQ_I64(res[0], 0);
+    LLT_EQ_I64(res[1], LLIO_ECANCELED);
+    LLT_CHECK(!(fcntl(c, F_GETFL) & O_NONBLOCK)); /* the caller's blocking socket stays blocking */
+    a = accept(l, NULL, NULL);
+    LLT_REQUIRE(a >= 0);
+    LLT_EQ_I64(write(c, "x", 1), 1);
+    close(a);
+    close(c);
+    close(l);
+    llio_exit(&r);
+}
+BOTH(link_timeout_connect)
+
+/* ---------------- IOPOLL: completions found by polling, not by interrupt-driven wakeups ---------------- */
+/* Write 8 blocks, read them back, compare. Returns 1 when done, 0 when every request was refused
+   with EOPNOTSUPP (the device has no poll queues: the kernel fails polled bios at once) - never a
+   hang or a lost completion. */
+static int iopoll_rw(llio_ring *r, int fd, unsigned char *wb, unsigned char *rb, size_t len) {
+    llio_cqe c[8];
+    unsigned i, got, pass, refused = 0;
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < 8; i++) {
+            if (pass == 0) llio_prep_write(sq(r), fd, wb + i * len, (unsigned)len, (uint64_t)i * len);
+            else llio_prep_read(sq(r), fd, rb + i * len, (unsigned)len, (uint64_t)i * len);
+            llio_sqe_set_data(g_last, i);
+        }
+        for (got = 0; got < 8;) {
+            unsigned k;
+            if (llio_wait(r, 1, 5000000000ll) <= 0) {
+                LLT_CHECKF(0, "IOPOLL %s: completion missing (%u of 8)", pass ? "read" : "write", got);
+                return 0;
+            }
+            k = llio_reap(r, c, 8);
+            for (i = 0; i < k; i++) {
+                if (c[i].res == LLIO_EOPNOTSUPP) refused++;
+                else LLT_EQ_I64(c[i].res, (int64_t)len);
+            }
+            got += k;
+        }
+        if (pass == 0 && refused) break;
+    }
+    if (refused) {
+        LLT_EQ_U64(refused, 8);
+        return 0;
+    }
+    LLT_EQ_U64(fnv(rb, 8 * len), fnv(wb, 8 * len));
+    LLT_EQ_MEM(rb, wb, 8 * len);
+    return 1;
+}
+
+static int sh(const char *cmd) {
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void iopoll(unsigned fl) {
+    llio_ring r;
+    char path[300];
+    int fd, e, bfd;
+    unsigned char *wb = (unsigned char *)llio_aligned_alloc(4096, 8 * 8192);
+    unsigned char *rb = (unsigned char *)llio_aligned_alloc(4096, 8 * 8192);
+    LLT_REQUIRE(wb && rb);
+    fill(wb, 8 * 8192, 77);
+    fd = tmpfile_in(g_dir, path, sizeof path, O_DIRECT);
+    if (fd < 0) LLT_SKIP("O_DIRECT not supported in %s", g_dir);
+    e = open_ring(&r, 8, fl | LLIO_INIT_IOPOLL);
+    if (e) {
+        close(fd);
+        unlink(path);
+        LLT_SKIP("IOPOLL ring refused: %s", llio_strerror(e));
+    }
+    if (!(fl & LLIO_INIT_FALLBACK)) {
+        LLT_CHECK(r.setup_flags & LLIO_SETUP_IOPOLL);
+        LLT_CHECK(!r.direct);
+    }
+    /* NOPs complete through the polling loop */
+    {
+        unsigned i, got = 0;
+        llio_cqe c[8];
+        for (i = 0; i < 8; i++) {
+            llio_prep_nop(sq(&r));
+            llio_sqe_set_data(g_last, 50 + i);
+        }
+        while (got < 8) {
+            unsigned k;
+            LLT_REQUIRE(llio_wait(&r, 1, 5000000000ll) > 0);
+            k = llio_reap(&r, c, 8);
+            for (i = 0; i < k; i++) LLT_EQ_I64(c[i].res, 0);
+            got += k;
+        }
+    }
+    if (iopoll_rw(&r, fd, wb, rb, 8192) == 0) {
+        LLT_CHECK(!(fl & LLIO_INIT_FALLBACK)); /* the fallback ignores IOPOLL: it must just work */
+        printf("  note: %s: O_DIRECT under IOPOLL refused with EOPNOTSUPP (device without poll queues)\n",
+               g_dir);
+    }
+    /* a buffered file cannot be polled: the kernel refuses it (the fallback just reads it) */
+    bfd = open(path, O_RDONLY);
+    LLT_REQUIRE(bfd >= 0);
+    llio_prep_read(sq(&r), bfd, rb, 4096, 0);
+    LLT_EQ_I64(run1(&r, NULL), (fl & LLIO_INIT_FALLBACK) ? 4096 : LLIO_EOPNOTSUPP);
+    close(bfd);
+    close(fd);
+    unlink(path);
+    llio_exit(&r);
+    /* a polled block device: null_blk with poll queues, loaded here if it is a module */
+    {
+        struct stat st;
+        int loaded = 0, have = stat("/sys/module/null_blk", &st) == 0;
+        char why[200];
+        why[0] = 0;
+        if (!have && geteuid() == 0 && sh("command -v modprobe >/dev/null 2>&1") == 0) {
+            loaded = sh("modprobe null_blk nr_devices=1 queue_mode=2 poll_queues=2 memory_backed=1 "
+                        "gb=1 bs=4096 >/dev/null 2>&1") == 0;
+            have = loaded;
+            if (!loaded) snprintf(why, sizeof why, "modprobe null_blk failed");
+        } else if (!have) {
+            snprintf(why, sizeof why, "%s", geteuid() ? "not root" : "no modprobe (kernel without module support?)");
+        }
+        if (have) {
+            int pf = open("/sys/block/nullb0/queue/io_poll", O_RDONLY);
+            char v = '0';
+            if (pf >= 0) {
+                if (read(pf, &v, 1) != 1) v = '0';
+                close(pf);
+            }
+            fd = open("/dev/nullb0", O_RDWR | O_DIRECT);
+            if (fd >= 0 && v == '1' && open_ring(&r, 8, fl | LLIO_INIT_IOPOLL) == 0) {
+                printf("  note: IOPOLL against /dev/nullb0 (poll queues)\n");
+                LLT_CHECK(iopoll_rw(&r, fd, wb, rb, 4096));
+                llio_exit(&r);
+            } else {
+                snprintf(why, sizeof why, "/dev/nullb0 %s", fd < 0 ? "cannot be opened" : "has no poll queues");
+            }
+            if (fd >= 0) close(fd);
+            if (loaded) sh("modprobe -r null_blk >/dev/null 2>&1");
+        }
+        if (why[0]) printf("  note: no polled block device (null_blk: %s); IOPOLL checked on %s only\n", why, g_dir);
+    }
+    llio_aligned_free(wb);
+    llio_aligned_free(rb);
+}
+BOTH(iopoll)
 
 static int tcp_pair(int *cli, int *srv) {
     uint16_t port;
@@ -1140,12 +1515,26 @@ static void coalescer_run(int direct) {
     nops = llt_scaled(300, 20);
     for (rounds = 0; rounds < (int)nops; rounds++) {
         /* a batch of up to 64 page-sized writes: sequential runs, random pages, overlaps */
-        int nw = 1 + (int)(rnd() % 64), mode = (int)(rnd() % 3);
-        unsigned base = (unsigned)(rnd() % PAGES);
+        /* modes: 0 adjacent in order (wrapping), 1 random pages, 2 overlapping 1-2 page writes,
+           3 a shuffled window of adjacent pages (sometimes one page twice), 4 ascending with gaps */
+        int nw = 1 + (int)(rnd() % 64), mode = (int)(rnd() % 5);
+        unsigned base = (unsigned)(rnd() % PAGES), perm[64], next = (unsigned)(rnd() % 64);
+        if (mode == 3) {
+            base = (unsigned)(rnd() % (PAGES - 64));
+            for (k = 0; k < nw; k++) perm[k] = (unsigned)k;
+            for (k = nw - 1; k > 0; k--) {
+                unsigned j = (unsigned)(rnd() % (unsigned)(k + 1)), t = perm[k];
+                perm[k] = perm[j];
+                perm[j] = t;
+            }
+            if (nw > 1 && rnd() % 3 == 0) perm[rnd() % (unsigned)nw] = perm[rnd() % (unsigned)nw];
+        }
         for (k = 0; k < nw; k++) {
             unsigned char *b = pool + ((size_t)(rounds % 3) * 64 + (size_t)k) * PS;
             unsigned pg, np = 1;
             if (mode == 0) pg = (base + (unsigned)k) % PAGES;
+            else if (mode == 3) pg = base + perm[k];
+            else if (mode == 4) { pg = next; next += 1 + (rnd() % 8 == 0 ? 1u : 0u); }
             else if (mode == 1) pg = (unsigned)(rnd() % PAGES);
             else { pg = (unsigned)(rnd() % (PAGES - 1)); np = 1 + (unsigned)(rnd() % 2); if (np == 2 && k == 63) np = 1; }
             if (np == 2 && k + 1 >= 64) np = 1;
@@ -1170,6 +1559,40 @@ static void coalescer_run(int direct) {
         LLT_EQ_U64(c.n_syscalls - before, 1); /* auto flush at 64 */
         LLT_EQ_I64(llio_pread_full(fd, rb, 64 * PS, 0), 64 * PS);
         LLT_EQ_MEM(rb, pool, 64 * PS);
+        memcpy(model, pool, 64 * PS);
+    }
+    /* each flush path, by its syscall count, against the model: in order and adjacent (one
+       pwritev), shuffled pages that tile a range (one), ascending with a gap (two), a shuffled set
+       with a page written twice (every write alone, in submission order: the later write wins) */
+    {
+        static const unsigned shuf[8] = {5, 2, 7, 0, 3, 6, 1, 4};
+        uint64_t before;
+        int j;
+        for (j = 0; j < 5; j++) {
+            unsigned char *b0 = pool + (size_t)(j % 3) * 64 * PS;
+            before = c.n_syscalls;
+            for (k = 0; k < 8; k++) {
+                unsigned pg = j == 0 ? (unsigned)k : j == 1 ? shuf[k] : j == 2 ? (unsigned)k + (k >= 4 ? 3u : 0u)
+                            : j == 3 ? (k == 6 ? shuf[2] : shuf[k]) : 7u - (unsigned)k;
+                unsigned char *b = b0 + (size_t)(j == 4 ? 7 - k : k) * PS;
+                pg += 100;
+                fill(b, PS, rnd());
+                LLT_REQUIRE(llio_wc_add(&c, b, PS, (uint64_t)pg * PS) == 0);
+                memcpy(model + (size_t)pg * PS, b, PS);
+            }
+            LLT_REQUIRE(llio_wc_flush(&c) == 0);
+            LLT_EQ_U64(c.n_syscalls - before, j == 0 || j == 1 || j == 4 ? 1u : j == 2 ? 2u : 8u);
+            /* consecutive pages from one buffer went out as one iovec (buffered: the inline path
+               merges them; in reverse order the tiling path does) */
+            if ((j == 0 && !direct) || j == 4) LLT_EQ_U64(c.iov[0].iov_len, 8 * PS);
+            if (j == 1) LLT_EQ_U64(c.iov[0].iov_len, PS);
+            /* white box: the tiling path leaves its slot map (entry index + 1) in keys, the sort
+               its (offset << 16 | index) keys */
+            if (j == 1) LLT_CHECK(c.keys[0] == 4 && c.keys[7] == 3); /* page 100 was added 4th */
+            if (j == 3) LLT_CHECK(c.keys[0] > 0xffff);
+            LLT_EQ_I64(llio_pread_full(fd, rb, (size_t)PAGES * PS, 0), PAGES * PS);
+            LLT_EQ_MEM(rb, model, (size_t)PAGES * PS);
+        }
     }
     /* time window: the 2nd add after the window flushes */
     llio_wc_free(&c);
@@ -1397,6 +1820,12 @@ int main(int argc, char **argv) {
     LLT_RUN(timeout_cancel_sync);
     LLT_RUN(links_ring);
     LLT_RUN(links_sync);
+    LLT_RUN(link_timeout_ring);
+    LLT_RUN(link_timeout_sync);
+    LLT_RUN(link_timeout_connect_ring);
+    LLT_RUN(link_timeout_connect_sync);
+    LLT_RUN(iopoll_ring);
+    LLT_RUN(iopoll_sync);
     LLT_RUN(sockets_ring);
     LLT_RUN(sockets_sync);
     LLT_RUN(splice_op_ring);
