@@ -79,8 +79,9 @@
      readv/read_fixed (no SQE flags but FIXED_FILE, explicit offset) of a regular file is looked at
      before it reaches the kernel. If the file refuses RWF_NOWAIT (tmpfs), io_uring would hand it to
      a kernel worker thread, so it is read with pread (preadv for readv) right away. If it is the
-     only SQE of this submission (queue depth 1), the call waits for a completion (llio_submit_and_
-     wait/llio_wait asking for more than is already queued) and nothing else is in flight in the
+     only SQE of this submission (queue depth 1), the call waits for a completion with no deadline
+     (llio_submit_and_wait, or llio_wait without a timeout, asking for more than is already queued)
+     and nothing else is in flight in the
      kernel, it is read with pread: the caller would sleep for it anyway (a cache miss blocks in
      pread instead of in io_uring_enter). Any other lone read is tried with preadv2(RWF_NOWAIT) -
      the same non-blocking attempt io_uring makes inline, without the ring's overhead - and only
@@ -1812,8 +1813,9 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
 #endif
         {
             unsigned flags = r->enter_flags | LLIO_I_ENTER_GETEVENTS;
+            /* with a deadline, a lone read may not block in pread past it: only the non-blocking try */
             if (r->direct && r->sqe_tail != r->sqe_head)
-                llio_i_direct_scan(r, min_nr > r->ucq_tail - r->ucq_head);
+                llio_i_direct_scan(r, timeout_ns < 0 && min_nr > r->ucq_tail - r->ucq_head);
             if (r->sqe_tail != r->sqe_head) {
                 __atomic_store_n(r->sq_ktail, r->sqe_tail, __ATOMIC_RELEASE);
                 r->sqe_head = r->sqe_tail;
