@@ -1863,6 +1863,59 @@ LLCRC_I_TGT_AVX512 static void llcrc_i_x3_scr_avx512(uint64_t *acc, const unsign
 }
 #endif
 
+#if LLCRC_I_HAS_AVX512 && !LLCRC_I_BIG_ENDIAN
+/* the whole long-input hash with the accumulators and the seeded secret in registers: the seeded
+   secret word w is secret_w + seed (w even) or - seed (w odd), so every aligned view of it is one load
+   and one add, and the two unaligned views (offsets 121 and 11) are shifts of two aligned ones. The
+   memory form stored the derived secret and the accumulators and read them back at other widths and
+   offsets, which stalls store-to-load forwarding on every call. */
+LLCRC_I_TGT_AVX512 LLCRC_I_INLINE __m512i llcrc_i_x3_stripe512(__m512i a, const unsigned char *p, __m512i sec) {
+    __m512i d = _mm512_loadu_si512(p);
+    __m512i k = _mm512_xor_si512(d, sec);
+    return _mm512_add_epi64(a, _mm512_add_epi64(_mm512_mul_epu32(k, _mm512_srli_epi64(k, 32)),
+                                                _mm512_shuffle_epi32(d, _MM_PERM_BADC)));
+}
+LLCRC_I_TGT_AVX512 static uint64_t llcrc_i_x3_long_avx512(const unsigned char *p, size_t len, uint64_t seed) {
+    const unsigned char *xs = llcrc_i_xsecret;
+    const long long sp = LLCRC_I_C(long long, seed), sn = LLCRC_I_C(long long, 0 - seed);
+    const __m512i sde = _mm512_set_epi64(sn, sp, sn, sp, sn, sp, sn, sp); /* word 0 of the view even */
+    const __m512i sdo = _mm512_set_epi64(sp, sn, sp, sn, sp, sn, sp, sn); /* word 0 odd */
+    const __m512i pr = _mm512_set1_epi32(LLCRC_I_C(int, LLCRC_I_P32_1));
+    __m512i acc = _mm512_set_epi64(LLCRC_I_C(long long, LLCRC_I_P32_1), LLCRC_I_C(long long, LLCRC_I_P64_5),
+                                   LLCRC_I_C(long long, LLCRC_I_P32_2), LLCRC_I_C(long long, LLCRC_I_P64_4),
+                                   LLCRC_I_C(long long, LLCRC_I_P64_3), LLCRC_I_C(long long, LLCRC_I_P64_2),
+                                   LLCRC_I_C(long long, LLCRC_I_P64_1), LLCRC_I_C(long long, LLCRC_I_P32_3));
+    __m512i v, w;
+    uint64_t a[8] LLCRC_I_ALIGN(64), r = len * LLCRC_I_P64_1;
+    size_t nb = (len - 1) / 1024, b, ns, k;
+    int i;
+    for (b = 0; b < nb; b++, p += 1024) {
+        for (k = 0; k < 16; k += 2) {
+            acc = llcrc_i_x3_stripe512(acc, p + 64 * k, _mm512_add_epi64(_mm512_loadu_si512(xs + 8 * k), sde));
+            acc = llcrc_i_x3_stripe512(acc, p + 64 * k + 64, _mm512_add_epi64(_mm512_loadu_si512(xs + 8 * k + 8), sdo));
+        }
+        v = _mm512_add_epi64(_mm512_load_si512(xs + 128), sde);
+        acc = _mm512_ternarylogic_epi64(acc, _mm512_srli_epi64(acc, 47), v, 0x96);
+        acc = _mm512_add_epi64(_mm512_mul_epu32(acc, pr), _mm512_slli_epi64(_mm512_mul_epu32(_mm512_srli_epi64(acc, 32), pr), 32));
+    }
+    ns = ((len - 1) - 1024 * nb) / 64;
+    for (k = 0; k < ns; k++)
+        acc = llcrc_i_x3_stripe512(acc, p + 64 * k, _mm512_add_epi64(_mm512_loadu_si512(xs + 8 * k), (k & 1) ? sdo : sde));
+    /* last stripe: secret bytes 121..184 = derived words 15..23 shifted down by one byte */
+    v = _mm512_add_epi64(_mm512_loadu_si512(xs + 120), sdo);
+    w = _mm512_castsi128_si512(_mm_cvtsi64_si128(LLCRC_I_C(long long, llcrc_i_le64(xs + 184) - seed)));
+    v = _mm512_or_si512(_mm512_srli_epi64(v, 8), _mm512_slli_epi64(_mm512_alignr_epi64(w, v, 1), 56));
+    acc = llcrc_i_x3_stripe512(acc, p + (len - 1024 * nb) - 64, v);
+    /* merge: secret bytes 11..74 = derived words 1..9 shifted down by three bytes */
+    v = _mm512_add_epi64(_mm512_loadu_si512(xs + 8), sdo);
+    w = _mm512_castsi128_si512(_mm_cvtsi64_si128(LLCRC_I_C(long long, llcrc_i_le64(xs + 72) - seed)));
+    v = _mm512_or_si512(_mm512_srli_epi64(v, 24), _mm512_slli_epi64(_mm512_alignr_epi64(w, v, 1), 40));
+    _mm512_store_si512(a, _mm512_xor_si512(acc, v));
+    for (i = 0; i < 4; i++) r += llcrc_i_mulfold(a[2 * i], a[2 * i + 1]);
+    return llcrc_i_x3_aval(r);
+}
+#endif
+
 static void llcrc_i_x3_acc(uint64_t *acc, const unsigned char *p, const unsigned char *s, size_t n, int lvl) {
     switch (lvl) {
 #if LLCRC_I_HAS_AVX512
@@ -1930,6 +1983,9 @@ LLCRCDEF uint64_t llcrc_xxh3_64(const void *data, size_t len, uint64_t seed) {
     int lvl;
     if (len <= 240) return llcrc_i_x3_short(p, len, seed);
     lvl = llcrc_i_lvl();
+#if LLCRC_I_HAS_AVX512 && !LLCRC_I_BIG_ENDIAN
+    if (lvl == LLCRC_PATH_AVX512) return llcrc_i_x3_long_avx512(p, len, seed);
+#endif
     if (seed == 0) return llcrc_i_x3_long(p, len, llcrc_i_xsecret, lvl);
     {
         unsigned char sec[192] LLCRC_I_ALIGN(64);
