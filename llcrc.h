@@ -950,40 +950,49 @@ LLCRC_I_TGT_AVX512 static __m128i llcrc_i_lanes_to_128(__m512i x0, uint64_t (*kt
 }
 #endif /* AVX512 */
 
-#if LLCRC_I_HAS_AVX512
-/* 128..255 bytes (CRC-32): one 512-bit lane set instead of four 128-bit lanes (the carry-less multiplier issues
-   about one instruction every other cycle whatever its width, so wider is cheaper) */
-LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_small_avx512(uint32_t r, const unsigned char *p, size_t n, int j) {
-    uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
-    __m512i x0 = _mm512_xor_si512(_mm512_loadu_si512(p), _mm512_castsi128_si512(_mm_cvtsi32_si128(LLCRC_I_C(int, r))));
-    __m128i a, k128;
-    p += 64;
-    n -= 64;
-    if (n >= 64) {
-        __m512i k = llcrc_i_bcast_k(kt[3]);
-        do {
-            x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(p));
-            p += 64;
-            n -= 64;
-        } while (n >= 64);
-    }
-    a = llcrc_i_lanes_to_128(x0, kt);
-    k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
-    while (n >= 16) {
-        a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
-        p += 16;
-        n -= 16;
-    }
-    if (n) a = llcrc_i_tail128(a, p, n, k128);
-    return llcrc_i_reduce128(a, j);
-}
-#endif
 
 /* 1..256 bytes */
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_small(uint32_t r, const unsigned char *p, size_t n) {
     if (n < 128) return llcrc_i_crc32c_seq(r, p, n);
     return llcrc_i_crc32c_4way(r, p, n);
 }
+#if LLCRC_I_HAS_AVX512
+/* 128..256 bytes (CRC-32): every 64-byte block folded straight onto the last one with its own distance
+   constant (one multiply deep instead of a chain of folds), no loops, remainder tests not taken for
+   multiples of 64 */
+LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_le256_avx512(uint32_t r, const unsigned char *p, size_t n, int j) {
+    uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
+    size_t m = n >> 6;
+    __m512i x0 = _mm512_xor_si512(_mm512_loadu_si512(p), _mm512_castsi128_si512(_mm_cvtsi32_si128(LLCRC_I_C(int, r))));
+    __m512i x1 = _mm512_loadu_si512(p + 64), acc;
+    __m128i a, k128;
+    if (m == 4) {
+        acc = _mm512_ternarylogic_epi64(llcrc_i_fold512(x0, llcrc_i_bcast_k(kt[5]), _mm512_loadu_si512(p + 192)),
+                                        llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[4]), _mm512_setzero_si512()),
+                                        llcrc_i_fold512(_mm512_loadu_si512(p + 128), llcrc_i_bcast_k(kt[3]),
+                                                        _mm512_setzero_si512()), 0x96);
+    } else if (m == 3) {
+        acc = _mm512_xor_si512(llcrc_i_fold512(x0, llcrc_i_bcast_k(kt[4]), _mm512_loadu_si512(p + 128)),
+                               llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[3]), _mm512_setzero_si512()));
+    } else {
+        acc = llcrc_i_fold512(x0, llcrc_i_bcast_k(kt[3]), x1);
+    }
+    a = llcrc_i_lanes_to_128(acc, kt);
+    p += 64 * m;
+    n &= 63;
+    k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
+    if (LLCRC_I_UNLIKELY(n)) {
+        while (n >= 16) {
+            a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+            p += 16;
+            n -= 16;
+        }
+        if (n) a = llcrc_i_tail128(a, p, n, k128);
+    }
+    return llcrc_i_reduce128(a, j);
+}
+#endif
+
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigned char *p, size_t n) {
     if (n < 128) return llcrc_i_crc32c_seq(r, p, n);
     if (n <= 256) return llcrc_i_crc32c_4way(r, p, n);
@@ -1162,8 +1171,8 @@ LLCRCDEF uint32_t llcrc_crc32(uint32_t crc, const void *data, size_t len) {
     switch (lvl) {
 #if LLCRC_I_HAS_AVX512
     case LLCRC_PATH_AVX512:
-        if (len >= 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 1);
-        if (len >= 128) return ~llcrc_i_crc_small_avx512(r, p, len, 1);
+        if (len > 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 1);
+        if (len >= 128) return ~llcrc_i_crc_le256_avx512(r, p, len, 1);
         return ~llcrc_i_crc32_sse42(r, p, len);
 #endif
 #if LLCRC_I_HAS_SSE42
