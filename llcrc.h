@@ -993,6 +993,33 @@ LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_le256_avx512(uin
 }
 #endif
 
+/* 64..127 bytes (CRC-32): the four leading blocks folded straight onto the fourth with their own
+   distance constants, remainder tests not taken for 64 bytes; about 10 % faster than the looped fold */
+LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_64_sse(uint32_t r, const unsigned char *p, size_t n, int j) {
+    uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
+    __m128i k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
+    __m128i k256 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[1]));
+    __m128i x0 = _mm_xor_si128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)), _mm_cvtsi32_si128(LLCRC_I_C(int, r)));
+    __m128i a = _mm_xor_si128(
+        _mm_xor_si128(llcrc_i_fold128(x0, _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[2]))),
+                      llcrc_i_fold128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 16)), k256)),
+        _mm_xor_si128(llcrc_i_fold128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 32)), k128),
+                      _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 48))));
+    p += 64;
+    n -= 64;
+    if (LLCRC_I_UNLIKELY(n & 32)) {
+        a = _mm_xor_si128(_mm_xor_si128(llcrc_i_fold128(a, k256),
+                                        llcrc_i_fold128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)), k128)),
+                          _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 16)));
+        p += 32;
+    }
+    if (LLCRC_I_UNLIKELY(n & 16)) {
+        a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+        p += 16;
+    }
+    if (LLCRC_I_UNLIKELY(n & 15)) a = llcrc_i_tail128(a, p, n & 15, k128);
+    return llcrc_i_reduce128(a, j);
+}
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigned char *p, size_t n) {
     if (n < 128) return llcrc_i_crc32c_seq(r, p, n);
     if (n <= 256) return llcrc_i_crc32c_4way(r, p, n);
@@ -1000,6 +1027,7 @@ LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigne
 }
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32_sse42(uint32_t r, const unsigned char *p, size_t n) {
     if (n < 16) return llcrc_i_crc_tab(llcrc_i_tab.t[1], r, p, n);
+    if (n >= 64 && n < 128) return llcrc_i_crc_64_sse(r, p, n, 1);
     return llcrc_i_crc_fold_sse(r, p, n, 1);
 }
 #endif /* SSE42 */
