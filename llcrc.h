@@ -699,26 +699,44 @@ LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint64_t llcrc_i_clmul32_hw(uint32_t a, uint32_
     return LLCRC_I_C(uint64_t, _mm_cvtsi128_si64(p));
 }
 
-/* raw-register crc32c with the crc32 instruction, sequential */
-LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_seq(uint32_t r, const unsigned char *p, size_t n) {
+/* raw-register crc32c with the crc32 instruction, one stream. 64-byte blocks in straight-line code
+   and the remainder tests laid out as not-taken branches: with a qword loop, or with taken jumps past
+   the unused remainder blocks, independent 64-byte calls ran 1.8x slower (the front end redirects
+   about once per cycle, and the crc32 unit idles meanwhile) */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint32_t llcrc_i_crc32c_seq(uint32_t r, const unsigned char *p, size_t n) {
     uint64_t r64 = r;
-    while (n >= 8) {
+    int i;
+    while (n >= 64) {
+        for (i = 0; i < 8; i++) r64 = _mm_crc32_u64(r64, llcrc_i_le64(p + 8 * i));
+        p += 64;
+        n -= 64;
+    }
+    if (LLCRC_I_UNLIKELY(n & 32)) {
+        for (i = 0; i < 4; i++) r64 = _mm_crc32_u64(r64, llcrc_i_le64(p + 8 * i));
+        p += 32;
+    }
+    if (LLCRC_I_UNLIKELY(n & 16)) {
+        r64 = _mm_crc32_u64(_mm_crc32_u64(r64, llcrc_i_le64(p)), llcrc_i_le64(p + 8));
+        p += 16;
+    }
+    if (LLCRC_I_UNLIKELY(n & 8)) {
         r64 = _mm_crc32_u64(r64, llcrc_i_le64(p));
         p += 8;
-        n -= 8;
     }
     r = LLCRC_I_C(uint32_t, r64);
-    if (n & 4) {
-        r = _mm_crc32_u32(r, llcrc_i_le32(p));
-        p += 4;
+    if (LLCRC_I_UNLIKELY(n & 7)) {
+        if (n & 4) {
+            r = _mm_crc32_u32(r, llcrc_i_le32(p));
+            p += 4;
+        }
+        if (n & 2) {
+            uint16_t h;
+            LLCRC_I_MEMCPY(&h, p, 2);
+            r = _mm_crc32_u16(r, h);
+            p += 2;
+        }
+        if (n & 1) r = _mm_crc32_u8(r, *p);
     }
-    if (n & 2) {
-        uint16_t h;
-        LLCRC_I_MEMCPY(&h, p, 2);
-        r = _mm_crc32_u16(r, h);
-        p += 2;
-    }
-    if (n & 1) r = _mm_crc32_u8(r, *p);
     return r;
 }
 
@@ -932,35 +950,76 @@ LLCRC_I_TGT_AVX512 static __m128i llcrc_i_lanes_to_128(__m512i x0, uint64_t (*kt
 }
 #endif /* AVX512 */
 
+
+/* 1..256 bytes */
+LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_small(uint32_t r, const unsigned char *p, size_t n) {
+    if (n < 128) return llcrc_i_crc32c_seq(r, p, n);
+    return llcrc_i_crc32c_4way(r, p, n);
+}
 #if LLCRC_I_HAS_AVX512
-/* 128..255 bytes (CRC-32): one 512-bit lane set instead of four 128-bit lanes (the carry-less multiplier issues
-   about one instruction every other cycle whatever its width, so wider is cheaper) */
-LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_small_avx512(uint32_t r, const unsigned char *p, size_t n, int j) {
+/* 128..256 bytes (CRC-32): every 64-byte block folded straight onto the last one with its own distance
+   constant (one multiply deep instead of a chain of folds), no loops, remainder tests not taken for
+   multiples of 64 */
+LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_le256_avx512(uint32_t r, const unsigned char *p, size_t n, int j) {
     uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
+    size_t m = n >> 6;
     __m512i x0 = _mm512_xor_si512(_mm512_loadu_si512(p), _mm512_castsi128_si512(_mm_cvtsi32_si128(LLCRC_I_C(int, r))));
+    __m512i x1 = _mm512_loadu_si512(p + 64), acc;
     __m128i a, k128;
-    p += 64;
-    n -= 64;
-    if (n >= 64) {
-        __m512i k = llcrc_i_bcast_k(kt[3]);
-        do {
-            x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(p));
-            p += 64;
-            n -= 64;
-        } while (n >= 64);
+    if (m == 4) {
+        acc = _mm512_ternarylogic_epi64(llcrc_i_fold512(x0, llcrc_i_bcast_k(kt[5]), _mm512_loadu_si512(p + 192)),
+                                        llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[4]), _mm512_setzero_si512()),
+                                        llcrc_i_fold512(_mm512_loadu_si512(p + 128), llcrc_i_bcast_k(kt[3]),
+                                                        _mm512_setzero_si512()), 0x96);
+    } else if (m == 3) {
+        acc = _mm512_xor_si512(llcrc_i_fold512(x0, llcrc_i_bcast_k(kt[4]), _mm512_loadu_si512(p + 128)),
+                               llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[3]), _mm512_setzero_si512()));
+    } else {
+        acc = llcrc_i_fold512(x0, llcrc_i_bcast_k(kt[3]), x1);
     }
-    a = llcrc_i_lanes_to_128(x0, kt);
+    a = llcrc_i_lanes_to_128(acc, kt);
+    p += 64 * m;
+    n &= 63;
     k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
-    while (n >= 16) {
-        a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
-        p += 16;
-        n -= 16;
+    if (LLCRC_I_UNLIKELY(n)) {
+        while (n >= 16) {
+            a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+            p += 16;
+            n -= 16;
+        }
+        if (n) a = llcrc_i_tail128(a, p, n, k128);
     }
-    if (n) a = llcrc_i_tail128(a, p, n, k128);
     return llcrc_i_reduce128(a, j);
 }
 #endif
 
+/* 64..127 bytes (CRC-32): the four leading blocks folded straight onto the fourth with their own
+   distance constants, remainder tests not taken for 64 bytes; about 10 % faster than the looped fold */
+LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_64_sse(uint32_t r, const unsigned char *p, size_t n, int j) {
+    uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
+    __m128i k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
+    __m128i k256 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[1]));
+    __m128i x0 = _mm_xor_si128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)), _mm_cvtsi32_si128(LLCRC_I_C(int, r)));
+    __m128i a = _mm_xor_si128(
+        _mm_xor_si128(llcrc_i_fold128(x0, _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[2]))),
+                      llcrc_i_fold128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 16)), k256)),
+        _mm_xor_si128(llcrc_i_fold128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 32)), k128),
+                      _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 48))));
+    p += 64;
+    n -= 64;
+    if (LLCRC_I_UNLIKELY(n & 32)) {
+        a = _mm_xor_si128(_mm_xor_si128(llcrc_i_fold128(a, k256),
+                                        llcrc_i_fold128(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)), k128)),
+                          _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p + 16)));
+        p += 32;
+    }
+    if (LLCRC_I_UNLIKELY(n & 16)) {
+        a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+        p += 16;
+    }
+    if (LLCRC_I_UNLIKELY(n & 15)) a = llcrc_i_tail128(a, p, n & 15, k128);
+    return llcrc_i_reduce128(a, j);
+}
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigned char *p, size_t n) {
     if (n < 128) return llcrc_i_crc32c_seq(r, p, n);
     if (n <= 256) return llcrc_i_crc32c_4way(r, p, n);
@@ -968,6 +1027,7 @@ LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigne
 }
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32_sse42(uint32_t r, const unsigned char *p, size_t n) {
     if (n < 16) return llcrc_i_crc_tab(llcrc_i_tab.t[1], r, p, n);
+    if (n >= 64 && n < 128) return llcrc_i_crc_64_sse(r, p, n, 1);
     return llcrc_i_crc_fold_sse(r, p, n, 1);
 }
 #endif /* SSE42 */
@@ -1097,6 +1157,13 @@ LLCRCDEF uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len) {
     uint32_t r = ~crc;
     int lvl = llcrc_i_lvl();
     if (!len) return crc;
+#if LLCRC_I_HAS_SSE42
+    /* up to 256 bytes on the three x86 paths: the crc32 instruction (no vector warm-up) behind one
+       range test */
+    if (len <= 256 && LLCRC_I_C(unsigned, lvl - LLCRC_PATH_SSE42) <= LLCRC_PATH_AVX512 - LLCRC_PATH_SSE42) {
+        return ~llcrc_i_crc32c_small(r, p, len);
+    }
+#endif
     switch (lvl) {
 #if LLCRC_I_HAS_AVX512
     case LLCRC_PATH_AVX512:
@@ -1132,8 +1199,8 @@ LLCRCDEF uint32_t llcrc_crc32(uint32_t crc, const void *data, size_t len) {
     switch (lvl) {
 #if LLCRC_I_HAS_AVX512
     case LLCRC_PATH_AVX512:
-        if (len >= 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 1);
-        if (len >= 128) return ~llcrc_i_crc_small_avx512(r, p, len, 1);
+        if (len > 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 1);
+        if (len >= 128) return ~llcrc_i_crc_le256_avx512(r, p, len, 1);
         return ~llcrc_i_crc32_sse42(r, p, len);
 #endif
 #if LLCRC_I_HAS_SSE42
@@ -1503,9 +1570,38 @@ static uint32_t llcrc_i_x32_finish(uint32_t h, const unsigned char *p, size_t n)
     return h;
 }
 
+#if LLCRC_I_HAS_AVX512 && !LLCRC_I_BIG_ENDIAN
+/* the four lanes in one xmm register: the scalar form is bound by the single multiplier (8 imul per
+   16 bytes, one per cycle), vpmulld does four lanes at the same latency and VL rotates are one op */
+LLCRC_I_TGT_AVX512 static uint32_t llcrc_i_x32_lanes_avx512(uint32_t seed, const unsigned char **pp, size_t n) {
+    const unsigned char *p = *pp;
+    const __m128i p1 = _mm_set1_epi32(LLCRC_I_C(int, LLCRC_I_P32_1)), p2 = _mm_set1_epi32(LLCRC_I_C(int, LLCRC_I_P32_2));
+    __m128i v = _mm_add_epi32(_mm_set1_epi32(LLCRC_I_C(int, seed)),
+                              _mm_setr_epi32(LLCRC_I_C(int, LLCRC_I_P32_1 + LLCRC_I_P32_2), LLCRC_I_C(int, LLCRC_I_P32_2), 0,
+                                             LLCRC_I_C(int, 0u - LLCRC_I_P32_1)));
+    do {
+        v = _mm_add_epi32(v, _mm_mullo_epi32(_mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)), p2));
+        v = _mm_mullo_epi32(_mm_rol_epi32(v, 13), p1);
+        p += 16;
+        n -= 16;
+    } while (n >= 16);
+    v = _mm_rolv_epi32(v, _mm_setr_epi32(1, 7, 12, 18));
+    v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0x4E));
+    v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0xB1));
+    *pp = p;
+    return LLCRC_I_C(uint32_t, _mm_cvtsi128_si32(v));
+}
+#endif
+
 LLCRCDEF uint32_t llcrc_xxh32(const void *data, size_t len, uint32_t seed) {
     const unsigned char *p = LLCRC_I_RC(const unsigned char *, data);
     uint32_t h;
+#if LLCRC_I_HAS_AVX512 && !LLCRC_I_BIG_ENDIAN
+    if (len >= 16 && llcrc_i_lvl() == LLCRC_PATH_AVX512) {
+        h = llcrc_i_x32_lanes_avx512(seed, &p, len) + LLCRC_I_C(uint32_t, len);
+        return llcrc_i_x32_finish(h, p, len & 15);
+    }
+#endif
     if (len >= 16) {
         uint32_t v[4];
         v[0] = seed + LLCRC_I_P32_1 + LLCRC_I_P32_2;
@@ -1863,6 +1959,59 @@ LLCRC_I_TGT_AVX512 static void llcrc_i_x3_scr_avx512(uint64_t *acc, const unsign
 }
 #endif
 
+#if LLCRC_I_HAS_AVX512 && !LLCRC_I_BIG_ENDIAN
+/* the whole long-input hash with the accumulators and the seeded secret in registers: the seeded
+   secret word w is secret_w + seed (w even) or - seed (w odd), so every aligned view of it is one load
+   and one add, and the two unaligned views (offsets 121 and 11) are shifts of two aligned ones. The
+   memory form stored the derived secret and the accumulators and read them back at other widths and
+   offsets, which stalls store-to-load forwarding on every call. */
+LLCRC_I_TGT_AVX512 LLCRC_I_INLINE __m512i llcrc_i_x3_stripe512(__m512i a, const unsigned char *p, __m512i sec) {
+    __m512i d = _mm512_loadu_si512(p);
+    __m512i k = _mm512_xor_si512(d, sec);
+    return _mm512_add_epi64(a, _mm512_add_epi64(_mm512_mul_epu32(k, _mm512_srli_epi64(k, 32)),
+                                                _mm512_shuffle_epi32(d, _MM_PERM_BADC)));
+}
+LLCRC_I_TGT_AVX512 static uint64_t llcrc_i_x3_long_avx512(const unsigned char *p, size_t len, uint64_t seed) {
+    const unsigned char *xs = llcrc_i_xsecret;
+    const long long sp = LLCRC_I_C(long long, seed), sn = LLCRC_I_C(long long, 0 - seed);
+    const __m512i sde = _mm512_set_epi64(sn, sp, sn, sp, sn, sp, sn, sp); /* word 0 of the view even */
+    const __m512i sdo = _mm512_set_epi64(sp, sn, sp, sn, sp, sn, sp, sn); /* word 0 odd */
+    const __m512i pr = _mm512_set1_epi32(LLCRC_I_C(int, LLCRC_I_P32_1));
+    __m512i acc = _mm512_set_epi64(LLCRC_I_C(long long, LLCRC_I_P32_1), LLCRC_I_C(long long, LLCRC_I_P64_5),
+                                   LLCRC_I_C(long long, LLCRC_I_P32_2), LLCRC_I_C(long long, LLCRC_I_P64_4),
+                                   LLCRC_I_C(long long, LLCRC_I_P64_3), LLCRC_I_C(long long, LLCRC_I_P64_2),
+                                   LLCRC_I_C(long long, LLCRC_I_P64_1), LLCRC_I_C(long long, LLCRC_I_P32_3));
+    __m512i v, w;
+    uint64_t a[8] LLCRC_I_ALIGN(64), r = len * LLCRC_I_P64_1;
+    size_t nb = (len - 1) / 1024, b, ns, k;
+    int i;
+    for (b = 0; b < nb; b++, p += 1024) {
+        for (k = 0; k < 16; k += 2) {
+            acc = llcrc_i_x3_stripe512(acc, p + 64 * k, _mm512_add_epi64(_mm512_loadu_si512(xs + 8 * k), sde));
+            acc = llcrc_i_x3_stripe512(acc, p + 64 * k + 64, _mm512_add_epi64(_mm512_loadu_si512(xs + 8 * k + 8), sdo));
+        }
+        v = _mm512_add_epi64(_mm512_load_si512(xs + 128), sde);
+        acc = _mm512_ternarylogic_epi64(acc, _mm512_srli_epi64(acc, 47), v, 0x96);
+        acc = _mm512_add_epi64(_mm512_mul_epu32(acc, pr), _mm512_slli_epi64(_mm512_mul_epu32(_mm512_srli_epi64(acc, 32), pr), 32));
+    }
+    ns = ((len - 1) - 1024 * nb) / 64;
+    for (k = 0; k < ns; k++)
+        acc = llcrc_i_x3_stripe512(acc, p + 64 * k, _mm512_add_epi64(_mm512_loadu_si512(xs + 8 * k), (k & 1) ? sdo : sde));
+    /* last stripe: secret bytes 121..184 = derived words 15..23 shifted down by one byte */
+    v = _mm512_add_epi64(_mm512_loadu_si512(xs + 120), sdo);
+    w = _mm512_castsi128_si512(_mm_cvtsi64_si128(LLCRC_I_C(long long, llcrc_i_le64(xs + 184) - seed)));
+    v = _mm512_or_si512(_mm512_srli_epi64(v, 8), _mm512_slli_epi64(_mm512_alignr_epi64(w, v, 1), 56));
+    acc = llcrc_i_x3_stripe512(acc, p + (len - 1024 * nb) - 64, v);
+    /* merge: secret bytes 11..74 = derived words 1..9 shifted down by three bytes */
+    v = _mm512_add_epi64(_mm512_loadu_si512(xs + 8), sdo);
+    w = _mm512_castsi128_si512(_mm_cvtsi64_si128(LLCRC_I_C(long long, llcrc_i_le64(xs + 72) - seed)));
+    v = _mm512_or_si512(_mm512_srli_epi64(v, 24), _mm512_slli_epi64(_mm512_alignr_epi64(w, v, 1), 40));
+    _mm512_store_si512(a, _mm512_xor_si512(acc, v));
+    for (i = 0; i < 4; i++) r += llcrc_i_mulfold(a[2 * i], a[2 * i + 1]);
+    return llcrc_i_x3_aval(r);
+}
+#endif
+
 static void llcrc_i_x3_acc(uint64_t *acc, const unsigned char *p, const unsigned char *s, size_t n, int lvl) {
     switch (lvl) {
 #if LLCRC_I_HAS_AVX512
@@ -1930,6 +2079,9 @@ LLCRCDEF uint64_t llcrc_xxh3_64(const void *data, size_t len, uint64_t seed) {
     int lvl;
     if (len <= 240) return llcrc_i_x3_short(p, len, seed);
     lvl = llcrc_i_lvl();
+#if LLCRC_I_HAS_AVX512 && !LLCRC_I_BIG_ENDIAN
+    if (lvl == LLCRC_PATH_AVX512) return llcrc_i_x3_long_avx512(p, len, seed);
+#endif
     if (seed == 0) return llcrc_i_x3_long(p, len, llcrc_i_xsecret, lvl);
     {
         unsigned char sec[192] LLCRC_I_ALIGN(64);

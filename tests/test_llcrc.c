@@ -146,7 +146,7 @@ static void paths_match_portable(void) {
         for (off = 0; off < OFFS; off++) {
             const unsigned char *s = buf + off;
             uint32_t seed32 = (uint32_t)(n * 31 + off);
-            uint32_t c0, z0, a0;
+            uint32_t c0, z0, a0, w0;
             uint64_t h0;
             if (g_npaths < 2) break;
             llcrc_force_path(LLCRC_PATH_PORTABLE);
@@ -154,12 +154,13 @@ static void paths_match_portable(void) {
             z0 = llcrc_crc32(seed32, s, n);
             a0 = llcrc_adler32(seed32 % 0xfff1u, s, n);
             h0 = llcrc_xxh3_64(s, n, seed32 & 3 ? seed32 : 0);
+            w0 = llcrc_xxh32(s, n, seed32);
             llcrc_xor(dref + off, x1 + off, x2, n);
             for (p = 1; p < g_npaths; p++) {
                 llcrc_force_path(g_paths[p]);
                 if (llcrc_crc32c(seed32, s, n) != c0 || llcrc_crc32(seed32, s, n) != z0 ||
                     llcrc_adler32(seed32 % 0xfff1u, s, n) != a0 ||
-                    llcrc_xxh3_64(s, n, seed32 & 3 ? seed32 : 0) != h0) {
+                    llcrc_xxh3_64(s, n, seed32 & 3 ? seed32 : 0) != h0 || llcrc_xxh32(s, n, seed32) != w0) {
                     if (bad++ < 5)
                         LLT_CHECKF(0, "path %s differs at len %zu off %d", llcrc_path_name(g_paths[p]), n, off);
                 }
