@@ -64,6 +64,7 @@ static void die(const char *what, int e) {
 }
 
 /* ---------------- NOP ---------------- */
+#define NOP_ROUNDS 7
 static void nop_llio(void *p, uint64_t iters) {
     bctx *c = (bctx *)p;
     uint64_t i;
@@ -623,6 +624,35 @@ int main(void) {
 #else
         (void)a1;
         (void)a32;
+#endif
+#ifdef LLB_HAVE_URING
+        { /* the two rows differ by less than this VM's drift between rows: rotated rounds, medians */
+            unsigned bs[2] = {1, 32}, k;
+            for (k = 0; k < 2; k++) {
+                double ra[NOP_ROUNDS], rb[NOP_ROUNDS], q[NOP_ROUNDS], lo = 1e9, hi = 0;
+                int i;
+                c.batch = bs[k];
+                for (i = 0; i < NOP_ROUNDS; i++) {
+                    llb_table *sc = llb_table_new("scratch");
+                    if (i & 1) {
+                        rb[i] = llb_run(sc, "u", nop_uring, &c);
+                        ra[i] = llb_run(sc, "l", nop_llio, &c);
+                    } else {
+                        ra[i] = llb_run(sc, "l", nop_llio, &c);
+                        rb[i] = llb_run(sc, "u", nop_uring, &c);
+                    }
+                    q[i] = ra[i] / rb[i];
+                    if (q[i] < lo) lo = q[i];
+                    if (q[i] > hi) hi = q[i];
+                    llb_table_free(sc);
+                }
+                printf("- batch %u, %d rotated rounds: llio %.1f ns, liburing %.1f ns (medians); llio/liburing time "
+                       "median %.3f (rounds %.3f..%.3f)\n",
+                       bs[k], NOP_ROUNDS, llb_median(ra, NOP_ROUNDS), llb_median(rb, NOP_ROUNDS),
+                       llb_median(q, NOP_ROUNDS), lo, hi);
+            }
+            printf("\n");
+        }
 #endif
         c.batch = 32;
         c.r = &fb;

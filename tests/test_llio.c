@@ -160,6 +160,7 @@ static void init_report(void) {
             }
             if (v[i] == LLIO_INIT_SQPOLL) LLT_CHECK(r.setup_flags & LLIO_SETUP_SQPOLL);
             if (v[i] == LLIO_INIT_SHARED) LLT_CHECK(!(r.setup_flags & LLIO_SETUP_SINGLE_ISSUER));
+            if (v[i] == LLIO_INIT_PLAIN) LLT_CHECK(!(r.setup_flags & LLIO_SETUP_NO_SQARRAY)); /* index array */
             llio_exit(&r);
         }
     }
@@ -210,6 +211,11 @@ static void nop_batch(unsigned fl) {
     llio_exit(&r);
 }
 BOTH(nop_batch)
+/* a plain ring keeps the SQ index array (default rings drop it where the kernel allows): same batches */
+static void nop_batch_plain(void) {
+    if (!have_uring()) LLT_SKIP("io_uring unavailable here (%s)", llio_strerror(g_uring_err));
+    nop_batch(LLIO_INIT_PLAIN);
+}
 
 /* every read/write flavour, data compared through checksums */
 static void rw_dir(unsigned fl, const char *dir) {
@@ -1809,6 +1815,7 @@ int main(int argc, char **argv) {
     LLT_RUN(init_report);
     LLT_RUN(nop_batch_ring);
     LLT_RUN(nop_batch_sync);
+    LLT_RUN(nop_batch_plain);
     LLT_RUN(rw_disk_ring);
     LLT_RUN(rw_disk_sync);
     LLT_RUN(rw_tmpfs_ring);
