@@ -22,7 +22,7 @@
    PLATFORM
      Linux only (kernel io_uring ABI, preadv2, splice, sendmmsg, statx). On any other system the
      header stops with #error "llio.h: Linux only". io_uring needs kernel 5.1+; the best features
-     (single mmap 5.4, EXT_ARG wait timeouts 5.11, registered ring fd 5.18, DEFER_TASKRUN 6.1) are
+     (single mmap 5.4, EXT_ARG wait timeouts 5.11, registered ring fd 5.18, DEFER_TASKRUN 6.1, NO_SQARRAY 6.6) are
      detected at run time. When io_uring is refused (ENOSYS: old kernel, qemu-user; EPERM: seccomp,
      kernel.io_uring_disabled; ENOMEM: memlock limit) every call runs synchronously instead.
 
