@@ -6,6 +6,7 @@
 #   make cross       aarch64 tests under qemu-aarch64, and the freestanding Cortex-M4 build
 #   make windows     tests built with mingw-w64 and run under wine
 #   make bench-deps  install the optional anchor libraries (Debian, as root)
+#   make fuzz        every libFuzzer target for FUZZ_SECONDS each (clang; default 60)
 #
 # Optional libraries are detected by compile probes below; none is required.
 
@@ -222,6 +223,10 @@ bench:
 $(BUILD)/bench_harness: bench/bench_harness.c bench/llbench.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) $< -o $@
+
+# libFuzzer targets (clang): the llcrc delta decoder and the llq byte-ring reader, FUZZ_SECONDS each
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-llcrc fuzz-llq
 
 bench-harness: $(BUILD)/bench_harness
 	@$(BUILD)/bench_harness

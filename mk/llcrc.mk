@@ -30,7 +30,6 @@ bench-llcrc: $(BUILD)/bench_llcrc
 	@flock /tmp/ll-heavy.lock $(BUILD)/bench_llcrc
 
 # ---- fuzzing the delta decoder (libFuzzer, clang): make fuzz-llcrc FUZZ_SECONDS=300 ----
-FUZZ_SECONDS ?= 60
 $(BUILD)/fuzz_llcrc_delta: tests/fuzz_llcrc_delta.c llcrc.h
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $< -o $@

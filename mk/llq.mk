@@ -26,3 +26,14 @@ bench-llq: $(BUILD)/bench_llq
 	 $(if $(HAVE_CK),,echo "skipped: ck_ring not installed";) \
 	 $(if $(HAVE_BOOST),,echo "skipped: boost::lockfree not installed";) \
 	 flock /tmp/ll-heavy.lock $(BUILD)/bench_llq
+
+# ---- fuzzing the byte-ring reader against a corrupt producer (libFuzzer, clang): make fuzz-llq ----
+$(BUILD)/fuzz_llq_bytes: tests/fuzz_llq_bytes.c llq.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $< -o $@
+
+.PHONY: fuzz-llq
+fuzz-llq: $(BUILD)/fuzz_llq_bytes
+	@mkdir -p $(BUILD)/fuzz-llq-corpus
+	flock /tmp/ll-heavy.lock $(BUILD)/fuzz_llq_bytes -max_total_time=$(FUZZ_SECONDS) -max_len=1024 \
+		-print_final_stats=1 $(BUILD)/fuzz-llq-corpus
