@@ -63,8 +63,37 @@ static void die(const char *what, int e) {
     exit(1);
 }
 
-/* ---------------- NOP ---------------- */
+/* Two rows that differ by less than this VM's drift between rows: measured in NOP_ROUNDS rounds with the
+   order alternating, and the medians (and the per-round ratio's median and range) printed. */
 #define NOP_ROUNDS 7
+static void rotated_pair(const char *what, const char *ours_name, llb_fn ours, const char *anchor_name,
+                         llb_fn anchor, void *ctx) {
+    double ra[NOP_ROUNDS], rb[NOP_ROUNDS], q[NOP_ROUNDS], lo = 1e9, hi = 0;
+    int i;
+    for (i = 0; i < NOP_ROUNDS; i++) {
+        llb_table *sc = llb_table_new("scratch");
+        if (i & 1) {
+            rb[i] = llb_run(sc, "b", anchor, ctx);
+            ra[i] = llb_run(sc, "a", ours, ctx);
+        } else {
+            ra[i] = llb_run(sc, "a", ours, ctx);
+            rb[i] = llb_run(sc, "b", anchor, ctx);
+        }
+        q[i] = ra[i] / rb[i];
+        if (q[i] < lo) lo = q[i];
+        if (q[i] > hi) hi = q[i];
+        llb_table_free(sc);
+    }
+    {
+        double ma = llb_median(ra, NOP_ROUNDS), mb = llb_median(rb, NOP_ROUNDS);
+        printf("- %s, %d rotated rounds: %s %.1f ns, %s %.1f ns (medians, ratio %.3f); %s/%s time per round: "
+               "median %.3f (%.3f..%.3f)\n",
+               what, NOP_ROUNDS, ours_name, ma, anchor_name, mb, ma / mb, ours_name, anchor_name,
+               llb_median(q, NOP_ROUNDS), lo, hi);
+    }
+}
+
+/* ---------------- NOP ---------------- */
 static void nop_llio(void *p, uint64_t iters) {
     bctx *c = (bctx *)p;
     uint64_t i;
@@ -512,28 +541,8 @@ static void coalescer_table(const char *title, int direct) {
     ll = llb_run(t, "llio_wc_add x64 + flush (shuffled), pages 8 KiB apart", co_llio_shuffled, &w);
     llb_note(t, "%.2fx pwritev (same buffers)", pv / ll);
     llb_print(t);
-    { /* llio and the hand-written call differ by less than the drift between rows: rotated rounds */
-        double ra[NOP_ROUNDS], rb[NOP_ROUNDS], q[NOP_ROUNDS], lo = 1e9, hi = 0;
-        int i;
-        for (i = 0; i < NOP_ROUNDS; i++) {
-            llb_table *sc = llb_table_new("scratch");
-            if (i & 1) {
-                rb[i] = llb_run(sc, "p", co_pwritev, &w);
-                ra[i] = llb_run(sc, "l", co_llio, &w);
-            } else {
-                ra[i] = llb_run(sc, "l", co_llio, &w);
-                rb[i] = llb_run(sc, "p", co_pwritev, &w);
-            }
-            q[i] = ra[i] / rb[i];
-            if (q[i] < lo) lo = q[i];
-            if (q[i] > hi) hi = q[i];
-            llb_table_free(sc);
-        }
-        printf("- pages 8 KiB apart, %d rotated rounds: llio %.0f ns, pwritev %.0f ns (medians); llio/pwritev time "
-               "median %.3f (rounds %.3f..%.3f)\n\n",
-               NOP_ROUNDS, llb_median(ra, NOP_ROUNDS), llb_median(rb, NOP_ROUNDS), llb_median(q, NOP_ROUNDS), lo,
-               hi);
-    }
+    rotated_pair("pages 8 KiB apart", "llio", co_llio, "pwritev", co_pwritev, &w);
+    printf("\n");
     llb_table_free(t);
     llio_wc_free(&co);
     llio_aligned_free(w.pages);
@@ -648,33 +657,11 @@ int main(void) {
         (void)a32;
 #endif
 #ifdef LLB_HAVE_URING
-        { /* the two rows differ by less than this VM's drift between rows: rotated rounds, medians */
-            unsigned bs[2] = {1, 32}, k;
-            for (k = 0; k < 2; k++) {
-                double ra[NOP_ROUNDS], rb[NOP_ROUNDS], q[NOP_ROUNDS], lo = 1e9, hi = 0;
-                int i;
-                c.batch = bs[k];
-                for (i = 0; i < NOP_ROUNDS; i++) {
-                    llb_table *sc = llb_table_new("scratch");
-                    if (i & 1) {
-                        rb[i] = llb_run(sc, "u", nop_uring, &c);
-                        ra[i] = llb_run(sc, "l", nop_llio, &c);
-                    } else {
-                        ra[i] = llb_run(sc, "l", nop_llio, &c);
-                        rb[i] = llb_run(sc, "u", nop_uring, &c);
-                    }
-                    q[i] = ra[i] / rb[i];
-                    if (q[i] < lo) lo = q[i];
-                    if (q[i] > hi) hi = q[i];
-                    llb_table_free(sc);
-                }
-                printf("- batch %u, %d rotated rounds: llio %.1f ns, liburing %.1f ns (medians); llio/liburing time "
-                       "median %.3f (rounds %.3f..%.3f)\n",
-                       bs[k], NOP_ROUNDS, llb_median(ra, NOP_ROUNDS), llb_median(rb, NOP_ROUNDS),
-                       llb_median(q, NOP_ROUNDS), lo, hi);
-            }
-            printf("\n");
-        }
+        c.batch = 1;
+        rotated_pair("batch 1", "llio", nop_llio, "liburing", nop_uring, &c);
+        c.batch = 32;
+        rotated_pair("batch 32", "llio", nop_llio, "liburing", nop_uring, &c);
+        printf("\n");
 #endif
         c.batch = 32;
         c.r = &fb;
@@ -839,8 +826,14 @@ int main(void) {
         b = llb_run(t, "llio fallback WRITEV 4 KiB (tmpfs)", wr_llio, &c);
         llb_note(t, "time ratio %.3f vs pwritev", b / a);
         printf("summary fallback: WRITEV/pwritev time %.3f\n", b / a);
-        close(c.fd);
         llb_print(t);
+        rotated_pair("fallback WRITEV 4 KiB (tmpfs)", "llio", wr_llio, "pwritev", wr_pwritev, &c);
+        close(c.fd);
+        c.fd = open(g_big, O_RDWR);
+        c.offs = g_off_big;
+        rotated_pair("fallback READ 4 KiB", "llio", rd_llio, "pread", rd_pread, &c);
+        printf("\n");
+        close(c.fd);
         llb_table_free(t);
     }
 
