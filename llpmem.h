@@ -256,7 +256,9 @@ static inline void llpmem_pmem_flush(const void *addr, size_t len) {
     if (op == 2) {
         const char *c = LLPMEM_I_PCAST(const char *, addr), *end = c + len;
         if (len)
-            for (c -= LLPMEM_I_PCAST(uintptr_t, addr) & 63u; c < end; c += 64) __asm__ __volatile__("clwb %0" ::"m"(*c));
+            /* "memory": the stores to the rest of each line must not be moved past its write-back */
+            for (c -= LLPMEM_I_PCAST(uintptr_t, addr) & 63u; c < end; c += 64)
+                __asm__ __volatile__("clwb %0" ::"m"(*c) : "memory");
         return;
     }
     llpmem_i_pmem_flush_call(addr, len);
@@ -783,15 +785,15 @@ static inline size_t llpmem_i_wb(uintptr_t a, size_t n, int kind) {
 #if defined(LLPMEM_I_X86)
     case LLPMEM_FLUSH_CLWB:
         for (p = a & ~(uintptr_t)63; p < end; p += 64, cnt++)
-            __asm__ __volatile__("clwb %0" : "+m"(*(volatile char *)p));
+            __asm__ __volatile__("clwb %0" : "+m"(*(volatile char *)p) : : "memory");
         break;
     case LLPMEM_FLUSH_CLFLUSHOPT:
         for (p = a & ~(uintptr_t)63; p < end; p += 64, cnt++)
-            __asm__ __volatile__("clflushopt %0" : "+m"(*(volatile char *)p));
+            __asm__ __volatile__("clflushopt %0" : "+m"(*(volatile char *)p) : : "memory");
         break;
     case LLPMEM_FLUSH_CLFLUSH:
         for (p = a & ~(uintptr_t)63; p < end; p += 64, cnt++)
-            __asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)p));
+            __asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)p) : : "memory");
         break;
 #elif defined(LLPMEM_I_ARM64)
     case LLPMEM_FLUSH_CVAP: {
@@ -1513,16 +1515,19 @@ LLPMEMDEF void llpmem_drain(void) {
     LLPMEM_I_SIM_DRAIN();
 }
 
-#ifdef LLPMEM_I_INLINE_PMEM
-/* the inline llpmem_pmem_flush's way in when it meets anything but clwb or eADR */
-LLPMEM_I_NOINLINE LLPMEMDEF void llpmem_i_pmem_flush_call(const void *addr, size_t len) {
+/* write-back for the llpmem_pmem_* calls: nothing when every region's caches are persistent */
+static inline void llpmem_i_pmem_wb(const void *addr, size_t len) {
     llpmem_i_init();
     if (!LLPMEM_I_LOAD(&llpmem_i_g.eadr_all)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
 }
+#ifdef LLPMEM_I_INLINE_PMEM
+/* the inline llpmem_pmem_flush's way in when it meets anything but clwb or eADR */
+LLPMEM_I_NOINLINE LLPMEMDEF void llpmem_i_pmem_flush_call(const void *addr, size_t len) {
+    llpmem_i_pmem_wb(addr, len);
+}
 #else
 LLPMEMDEF void llpmem_pmem_flush(const void *addr, size_t len) {
-    llpmem_i_init();
-    if (!LLPMEM_I_LOAD(&llpmem_i_g.eadr_all)) llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
+    llpmem_i_pmem_wb(addr, len);
     LLPMEM_I_SIM_WB(addr, len);
 }
 
