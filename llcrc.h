@@ -800,6 +800,14 @@ LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_tail128(__m128i x, const unsign
     return _mm_xor_si128(llcrc_i_fold128(head, k128), body);
 }
 
+/* fold the n bytes left at p into lane x: whole 16-byte blocks, then the tail (bytes before p exist) */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_fold_rest128(__m128i x, const unsigned char *p, size_t n,
+                                                              __m128i k128) {
+    for (; n >= 16; p += 16, n -= 16)
+        x = _mm_xor_si128(llcrc_i_fold128(x, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
+    return n ? llcrc_i_tail128(x, p, n, k128) : x;
+}
+
 /* PCLMULQDQ folding, 4 x 128-bit lanes; n >= 16; r raw register */
 LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_fold_sse(uint32_t r, const unsigned char *p, size_t n, int j) {
     uint64_t (*kt)[2] = llcrc_i_tab.fold[j];
@@ -828,13 +836,7 @@ LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_fold_sse(uint32_t
                           llcrc_i_fold128(x1, _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[1])))),
             _mm_xor_si128(llcrc_i_fold128(x2, k128), x3));
     }
-    while (n >= 16) {
-        x = _mm_xor_si128(llcrc_i_fold128(x, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
-        p += 16;
-        n -= 16;
-    }
-    if (n) x = llcrc_i_tail128(x, p, n, k128);
-    return llcrc_i_reduce128(x, j);
+    return llcrc_i_reduce128(llcrc_i_fold_rest128(x, p, n, k128), j);
 }
 
 #if LLCRC_I_HAS_AVX512
@@ -915,7 +917,6 @@ LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_fold_avx512(uint
     x1 = llcrc_i_fold512(x1, llcrc_i_bcast_k(kt[4]), x0);
     x0 = llcrc_i_fold512(x2, llcrc_i_bcast_k(kt[3]), x1);
     k = llcrc_i_bcast_k(kt[3]);
-    (void)k;
     while (n >= 64) {
         x0 = llcrc_i_fold512(x0, k, _mm512_loadu_si512(p));
         p += 64;
@@ -923,13 +924,7 @@ LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_fold_avx512(uint
     }
     a = llcrc_i_lanes_to_128(x0, kt);
     k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
-    while (n >= 16) {
-        a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
-        p += 16;
-        n -= 16;
-    }
-    if (n) a = llcrc_i_tail128(a, p, n, k128);
-    return llcrc_i_reduce128(a, j);
+    return llcrc_i_reduce128(llcrc_i_fold_rest128(a, p, n, k128), j);
 }
 
 /* 512 -> 128: lanes 0..2 folded by 384, 256, 128 bits onto lane 3 */
@@ -981,14 +976,7 @@ LLCRC_I_TGT_AVX512 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_le256_avx512(uin
     p += 64 * m;
     n &= 63;
     k128 = _mm_load_si128(LLCRC_I_RC(const __m128i *, kt[0]));
-    if (LLCRC_I_UNLIKELY(n)) {
-        while (n >= 16) {
-            a = _mm_xor_si128(llcrc_i_fold128(a, k128), _mm_loadu_si128(LLCRC_I_RC(const __m128i *, p)));
-            p += 16;
-            n -= 16;
-        }
-        if (n) a = llcrc_i_tail128(a, p, n, k128);
-    }
+    if (LLCRC_I_UNLIKELY(n)) a = llcrc_i_fold_rest128(a, p, n, k128);
     return llcrc_i_reduce128(a, j);
 }
 #endif
@@ -1021,8 +1009,7 @@ LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint32_t llcrc_i_crc_64_sse(uint32_t r
     return llcrc_i_reduce128(a, j);
 }
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32c_sse42(uint32_t r, const unsigned char *p, size_t n) {
-    if (n < 128) return llcrc_i_crc32c_seq(r, p, n);
-    if (n <= 256) return llcrc_i_crc32c_4way(r, p, n);
+    if (n <= 256) return llcrc_i_crc32c_small(r, p, n);
     return llcrc_i_crc_fold_sse(r, p, n, 0);
 }
 LLCRC_I_TGT_SSE42 static uint32_t llcrc_i_crc32_sse42(uint32_t r, const unsigned char *p, size_t n) {
@@ -1169,8 +1156,7 @@ LLCRCDEF uint32_t llcrc_crc32c(uint32_t crc, const void *data, size_t len) {
     case LLCRC_PATH_AVX512:
         /* the hybrid reads four streams at once: beyond the caches one prefetched stream is faster */
         if (len >= 4096 && len < (LLCRC_I_C(size_t, 4) << 20)) return ~llcrc_i_crc32c_hybrid(r, p, len);
-        if (len > 256) return ~llcrc_i_crc_fold_avx512(r, p, len, 0);
-        return ~llcrc_i_crc32c_sse42(r, p, len);
+        return ~llcrc_i_crc_fold_avx512(r, p, len, 0); /* len > 256: shorter ones returned above */
 #endif
 #if LLCRC_I_HAS_SSE42
     case LLCRC_PATH_AVX2:
