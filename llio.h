@@ -22,8 +22,8 @@
    PLATFORM
      Linux only (kernel io_uring ABI, preadv2, splice, sendmmsg, statx). On any other system the
      header stops with #error "llio.h: Linux only". io_uring needs kernel 5.1+; the best features
-     (single mmap 5.4, EXT_ARG wait timeouts 5.11, registered ring fd 5.18, DEFER_TASKRUN 6.1, NO_SQARRAY 6.6) are
-     detected at run time. When io_uring is refused (ENOSYS: old kernel, qemu-user; EPERM: seccomp,
+     (single mmap 5.4, EXT_ARG wait timeouts 5.11, registered ring fd 5.18, DEFER_TASKRUN 6.1,
+     NO_SQARRAY 6.6) are detected at run time. When io_uring is refused (ENOSYS: old kernel, qemu-user; EPERM: seccomp,
      kernel.io_uring_disabled; ENOMEM: memlock limit) every call runs synchronously instead.
 
    OPTIONS (macros)
@@ -81,14 +81,14 @@
      a kernel worker thread, so it is read with pread (preadv for readv) right away. If it is the
      only SQE of this submission (queue depth 1), the call waits for a completion with no deadline
      (llio_submit_and_wait, or llio_wait without a timeout, asking for more than is already queued)
-     and nothing else is in flight in the
-     kernel, it is read with pread: the caller would sleep for it anyway (a cache miss blocks in
-     pread instead of in io_uring_enter). Any other lone read is tried with preadv2(RWF_NOWAIT) -
-     the same non-blocking attempt io_uring makes inline, without the ring's overhead - and only
-     goes to the ring when that would block or comes up short. "In flight" is counted from the
-     enter results and consumed CQEs (CQE_SKIP_SUCCESS and multishot requests skew it; the effect
-     is only which of the two paths runs). O_DIRECT files, pipes and sockets always go through the ring, and so
-     does any read inside a link chain or after an IO_DRAIN request of the same submission. The
+     and nothing else is in flight in the kernel, it is read with pread: the caller would sleep for
+     it anyway (a cache miss blocks in pread instead of in io_uring_enter). Any other lone read is
+     tried with preadv2(RWF_NOWAIT) - the same non-blocking attempt io_uring makes inline, without
+     the ring's overhead - and only goes to the ring when that would block or comes up short. "In
+     flight" is counted from the enter results and consumed CQEs (CQE_SKIP_SUCCESS and multishot
+     requests skew it; the effect is only which of the two paths runs). O_DIRECT files, pipes and
+     sockets always go through the ring, and so does any read inside a link chain or after an
+     IO_DRAIN request of the same submission. The
      completion is queued in user space (same res/user_data). Files are classified once per fd number
      below LLIO_FDCACHE; a close through the ring or llio_forget_fd(fd) resets it, and a tmpfs file
      that inherits a disk file's number is noticed (EOPNOTSUPP). If you close a fd yourself and the
@@ -1346,9 +1346,9 @@ static int llio_i_setup_raw(llio_ring *r, unsigned entries, unsigned cq_entries,
     r->ring_fd = r->enter_fd = fd;
     r->setup_flags = up.flags;
     r->features = up.features;
-    sqsz = (up.flags & LLIO_SETUP_NO_SQARRAY) ? up.sq_off.flags + sizeof(uint32_t)
-                                              : up.sq_off.array + up.sq_entries * sizeof(uint32_t);
     cqsz = up.cq_off.cqes + up.cq_entries * sizeof(llio_cqe);
+    /* without the index array the SQ ring is just its header fields, inside the region cqsz covers */
+    sqsz = (up.flags & LLIO_SETUP_NO_SQARRAY) ? cqsz : up.sq_off.array + up.sq_entries * sizeof(uint32_t);
     if (up.features & LLIO_FEAT_SINGLE_MMAP) { if (cqsz > sqsz) sqsz = cqsz; cqsz = sqsz; }
     m = mmap(NULL, sqsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, (off_t)LLIO_I_OFF_SQ_RING);
     if (m == MAP_FAILED) goto fail;

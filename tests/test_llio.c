@@ -648,6 +648,18 @@ static int collect(llio_ring *r, unsigned n, int32_t *res) {
     return 0;
 }
 
+/* link the SQE just prepared (user data 1) to a LINK_TIMEOUT (user data 2); link_on: the timeout is
+   itself linked to the SQE queued after it */
+static void link_with_timeout(llio_ring *r, llio_sqe *s, const llio_timespec *ts, unsigned tflags,
+                              int link_on) {
+    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 1);
+    s = sq(r);
+    llio_prep_link_timeout(s, ts, tflags);
+    if (link_on) llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+    llio_sqe_set_data(s, 2);
+}
+
 static void link_timeout(unsigned fl) {
     llio_ring r;
     llio_timespec ts;
@@ -664,12 +676,7 @@ static void link_timeout(unsigned fl) {
     /* nothing to receive: the recv is cancelled, the timeout fires, the chain after it is cancelled */
     s = sq(&r);
     llio_prep_recv(s, sv[0], b, sizeof b, 0);
-    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-    llio_sqe_set_data(s, 1);
-    s = sq(&r);
-    llio_prep_link_timeout(s, &ts, 0);
-    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-    llio_sqe_set_data(s, 2);
+    link_with_timeout(&r, s, &ts, 0, 1);
     s = sq(&r);
     llio_prep_nop(s);
     llio_sqe_set_data(s, 3);
@@ -685,12 +692,7 @@ static void link_timeout(unsigned fl) {
     LLT_REQUIRE(write(sv[1], "hello", 5) == 5);
     s = sq(&r);
     llio_prep_recv(s, sv[0], b, sizeof b, 0);
-    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-    llio_sqe_set_data(s, 1);
-    s = sq(&r);
-    llio_prep_link_timeout(s, &ts, 0);
-    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-    llio_sqe_set_data(s, 2);
+    link_with_timeout(&r, s, &ts, 0, 1);
     s = sq(&r);
     llio_prep_nop(s);
     llio_sqe_set_data(s, 3);
@@ -712,11 +714,7 @@ static void link_timeout(unsigned fl) {
         ts.tv_nsec = 0;
         s = sq(&r);
         llio_prep_recv(s, sv[0], b, sizeof b, 0);
-        llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-        llio_sqe_set_data(s, 1);
-        s = sq(&r);
-        llio_prep_link_timeout(s, &ts, 0);
-        llio_sqe_set_data(s, 2);
+        link_with_timeout(&r, s, &ts, 0, 0);
         LLT_REQUIRE(collect(&r, 2, res) == 0);
         LLT_EQ_I64(res[0], 4);
         LLT_EQ_I64(res[1], LLIO_ECANCELED);
@@ -731,11 +729,7 @@ static void link_timeout(unsigned fl) {
         ts.tv_nsec = (long long)(dl % 1000000000u);
         s = sq(&r);
         llio_prep_poll_add(s, sv[0], POLLIN);
-        llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-        llio_sqe_set_data(s, 1);
-        s = sq(&r);
-        llio_prep_link_timeout(s, &ts, LLIO_TIMEOUT_ABS);
-        llio_sqe_set_data(s, 2);
+        link_with_timeout(&r, s, &ts, LLIO_TIMEOUT_ABS, 0);
         LLT_REQUIRE(collect(&r, 2, res) == 0);
         LLT_EQ_I64(res[0], LLIO_ECANCELED);
         LLT_EQ_I64(res[1], LLIO_ETIME);
@@ -750,11 +744,7 @@ static void link_timeout(unsigned fl) {
     ts.tv_nsec = 0;
     s = sq(&r);
     llio_prep_read(s, fd, b, 8, 0);
-    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-    llio_sqe_set_data(s, 1);
-    s = sq(&r);
-    llio_prep_link_timeout(s, &ts, 0);
-    llio_sqe_set_data(s, 2);
+    link_with_timeout(&r, s, &ts, 0, 0);
     LLT_REQUIRE(collect(&r, 2, res) == 0);
     LLT_EQ_I64(res[0], 8);
     LLT_EQ_I64(res[1], LLIO_ECANCELED);
@@ -762,11 +752,7 @@ static void link_timeout(unsigned fl) {
     /* the linked request fails: the timeout is cancelled with it */
     s = sq(&r);
     llio_prep_read(s, -1, b, 8, 0);
-    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-    llio_sqe_set_data(s, 1);
-    s = sq(&r);
-    llio_prep_link_timeout(s, &ts, 0);
-    llio_sqe_set_data(s, 2);
+    link_with_timeout(&r, s, &ts, 0, 0);
     LLT_REQUIRE(collect(&r, 2, res) == 0);
     LLT_EQ_I64(res[0], LLIO_EBADF);
     LLT_EQ_I64(res[1], LLIO_ECANCELED);
@@ -808,11 +794,7 @@ static void link_timeout_connect(unsigned fl) {
     ts.tv_nsec = 0;
     s = sq(&r);
     llio_prep_connect(s, c, (struct sockaddr *)&sa, sizeof sa);
-    llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
-    llio_sqe_set_data(s, 1);
-    s = sq(&r);
-    llio_prep_link_timeout(s, &ts, 0);
-    llio_sqe_set_data(s, 2);
+    link_with_timeout(&r, s, &ts, 0, 0);
     LLT_REQUIRE(collect(&r, 2, res) == 0);
     LLT_EQ_I64(res[0], 0);
     LLT_EQ_I64(res[1], LLIO_ECANCELED);
