@@ -229,6 +229,22 @@ typedef struct sumrow {
     double ll_c, isal_c, ll_z, isal_z, zlib_z, ll_a, zlib_a, ll_x3, x3, ll_x64, x64, ll_x32, x32, rs;
 } sumrow;
 
+/* an anchor's row, noted with how many times faster llcrc's row (ns `ours`) is; returns its ns */
+__attribute__((unused)) static double anchor_row(llb_table *t, const char *name, llb_fn f, void *c,
+                                                  double ours) {
+    double v = llb_run(t, name, f, c);
+    llb_note(t, "llcrc %.2fx", v / ours);
+    return v;
+}
+/* an anchor's independent-call and chained rows against llcrc's (ns a and b) */
+__attribute__((unused)) static void anchor_pair(llb_table *t, const char *who, const char *name, llb_fn indep,
+                                                llb_fn chain, void *c, double a, double b) {
+    char chained[96];
+    snprintf(chained, sizeof chained, "%s chain", name);
+    llb_note(t, "%s/llcrc indep %.2fx", who, llb_run(t, name, indep, c) / a);
+    llb_note(t, "%s/llcrc chain %.2fx", who, llb_run(t, chained, chain, c) / b);
+}
+
 static void size_label(size_t n, char *buf, size_t cap) {
     if (n >= (1u << 20)) snprintf(buf, cap, "%zu MiB", n >> 20);
     else if (n >= 1024) snprintf(buf, cap, "%zu KiB", n >> 10);
@@ -311,37 +327,30 @@ int main(int argc, char **argv) {
         s->rs = llb_run(t, "AVX-512 read-sum (limit)", b_readsum, &c);
         s->ll_c = llb_run(t, "llcrc_crc32c", b_crc32c, &c);
 #ifdef LLB_HAVE_ISAL
-        s->isal_c = llb_run(t, "ISA-L crc32_iscsi", b_isal_iscsi, &c);
-        llb_note(t, "llcrc %.2fx", s->isal_c / s->ll_c);
+        s->isal_c = anchor_row(t, "ISA-L crc32_iscsi", b_isal_iscsi, &c, s->ll_c);
 #endif
         s->ll_z = llb_run(t, "llcrc_crc32", b_crc32, &c);
 #ifdef LLB_HAVE_ISAL
-        s->isal_z = llb_run(t, "ISA-L crc32_gzip_refl", b_isal_gzip, &c);
-        llb_note(t, "llcrc %.2fx", s->isal_z / s->ll_z);
+        s->isal_z = anchor_row(t, "ISA-L crc32_gzip_refl", b_isal_gzip, &c, s->ll_z);
 #endif
 #ifdef LLB_HAVE_ZLIB
-        s->zlib_z = llb_run(t, "zlib crc32", b_zcrc, &c);
-        llb_note(t, "llcrc %.2fx", s->zlib_z / s->ll_z);
+        s->zlib_z = anchor_row(t, "zlib crc32", b_zcrc, &c, s->ll_z);
 #endif
         s->ll_a = llb_run(t, "llcrc_adler32", b_adler, &c);
 #ifdef LLB_HAVE_ZLIB
-        s->zlib_a = llb_run(t, "zlib adler32", b_zadler, &c);
-        llb_note(t, "llcrc %.2fx", s->zlib_a / s->ll_a);
+        s->zlib_a = anchor_row(t, "zlib adler32", b_zadler, &c, s->ll_a);
 #endif
         s->ll_x3 = llb_run(t, "llcrc_xxh3_64", b_xxh3, &c);
 #ifdef LLB_HAVE_XXHASH
-        s->x3 = llb_run(t, "XXH3_64bits_withSeed", b_XXH3, &c);
-        llb_note(t, "llcrc %.2fx", s->x3 / s->ll_x3);
+        s->x3 = anchor_row(t, "XXH3_64bits_withSeed", b_XXH3, &c, s->ll_x3);
 #endif
         s->ll_x64 = llb_run(t, "llcrc_xxh64", b_xxh64, &c);
 #ifdef LLB_HAVE_XXHASH
-        s->x64 = llb_run(t, "XXH64", b_XXH64, &c);
-        llb_note(t, "llcrc %.2fx", s->x64 / s->ll_x64);
+        s->x64 = anchor_row(t, "XXH64", b_XXH64, &c, s->ll_x64);
 #endif
         s->ll_x32 = llb_run(t, "llcrc_xxh32", b_xxh32, &c);
 #ifdef LLB_HAVE_XXHASH
-        s->x32 = llb_run(t, "XXH32", b_XXH32, &c);
-        llb_note(t, "llcrc %.2fx", s->x32 / s->ll_x32);
+        s->x32 = anchor_row(t, "XXH32", b_XXH32, &c, s->ll_x32);
 #endif
         llb_print(t);
         llb_table_free(t);
@@ -364,42 +373,35 @@ int main(int argc, char **argv) {
             a = llb_run(t, "llcrc_crc32c", b_crc32c, &c);
             b = llb_run(t, "llcrc_crc32c chain", c_crc32c, &c);
 #ifdef LLB_HAVE_ISAL
-            llb_note(t, "ISA-L/llcrc indep %.2fx", llb_run(t, "ISA-L crc32_iscsi", b_isal_iscsi, &c) / a);
-            llb_note(t, "ISA-L/llcrc chain %.2fx", llb_run(t, "ISA-L crc32_iscsi chain", c_isal_iscsi, &c) / b);
+            anchor_pair(t, "ISA-L", "ISA-L crc32_iscsi", b_isal_iscsi, c_isal_iscsi, &c, a, b);
 #endif
             a = llb_run(t, "llcrc_crc32", b_crc32, &c);
             b = llb_run(t, "llcrc_crc32 chain", c_crc32, &c);
 #ifdef LLB_HAVE_ISAL
-            llb_note(t, "ISA-L/llcrc indep %.2fx", llb_run(t, "ISA-L crc32_gzip_refl", b_isal_gzip, &c) / a);
-            llb_note(t, "ISA-L/llcrc chain %.2fx", llb_run(t, "ISA-L crc32_gzip_refl chain", c_isal_gzip, &c) / b);
+            anchor_pair(t, "ISA-L", "ISA-L crc32_gzip_refl", b_isal_gzip, c_isal_gzip, &c, a, b);
 #endif
 #ifdef LLB_HAVE_ZLIB
-            llb_note(t, "zlib/llcrc indep %.2fx", llb_run(t, "zlib crc32", b_zcrc, &c) / a);
-            llb_note(t, "zlib/llcrc chain %.2fx", llb_run(t, "zlib crc32 chain", c_zcrc, &c) / b);
+            anchor_pair(t, "zlib", "zlib crc32", b_zcrc, c_zcrc, &c, a, b);
 #endif
             a = llb_run(t, "llcrc_adler32", b_adler, &c);
             b = llb_run(t, "llcrc_adler32 chain", c_adler, &c);
 #ifdef LLB_HAVE_ZLIB
-            llb_note(t, "zlib/llcrc indep %.2fx", llb_run(t, "zlib adler32", b_zadler, &c) / a);
-            llb_note(t, "zlib/llcrc chain %.2fx", llb_run(t, "zlib adler32 chain", c_zadler, &c) / b);
+            anchor_pair(t, "zlib", "zlib adler32", b_zadler, c_zadler, &c, a, b);
 #endif
             a = llb_run(t, "llcrc_xxh3_64", b_xxh3, &c);
             b = llb_run(t, "llcrc_xxh3_64 chain", c_xxh3, &c);
 #ifdef LLB_HAVE_XXHASH
-            llb_note(t, "XXH/llcrc indep %.2fx", llb_run(t, "XXH3_64bits_withSeed", b_XXH3, &c) / a);
-            llb_note(t, "XXH/llcrc chain %.2fx", llb_run(t, "XXH3_64bits_withSeed chain", c_XXH3, &c) / b);
+            anchor_pair(t, "XXH", "XXH3_64bits_withSeed", b_XXH3, c_XXH3, &c, a, b);
 #endif
             a = llb_run(t, "llcrc_xxh64", b_xxh64, &c);
             b = llb_run(t, "llcrc_xxh64 chain", c_xxh64, &c);
 #ifdef LLB_HAVE_XXHASH
-            llb_note(t, "XXH/llcrc indep %.2fx", llb_run(t, "XXH64", b_XXH64, &c) / a);
-            llb_note(t, "XXH/llcrc chain %.2fx", llb_run(t, "XXH64 chain", c_XXH64, &c) / b);
+            anchor_pair(t, "XXH", "XXH64", b_XXH64, c_XXH64, &c, a, b);
 #endif
             a = llb_run(t, "llcrc_xxh32", b_xxh32, &c);
             b = llb_run(t, "llcrc_xxh32 chain", c_xxh32, &c);
 #ifdef LLB_HAVE_XXHASH
-            llb_note(t, "XXH/llcrc indep %.2fx", llb_run(t, "XXH32", b_XXH32, &c) / a);
-            llb_note(t, "XXH/llcrc chain %.2fx", llb_run(t, "XXH32 chain", c_XXH32, &c) / b);
+            anchor_pair(t, "XXH", "XXH32", b_XXH32, c_XXH32, &c, a, b);
 #endif
             llb_print(t);
             llb_table_free(t);

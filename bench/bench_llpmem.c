@@ -310,6 +310,16 @@ static void run_rows(llb_table *t, const row *rows, size_t nr, ctx *c) {
     }
 }
 
+/* a hand-written loop and the llpmem call it stands for, in rotated rounds */
+static void run_pair(llb_table *t, const char *hw_name, llb_fn hw, const char *ll_name, llb_fn ll, ctx *c) {
+    row rows[2];
+    rows[0].name = hw_name;
+    rows[0].fn = hw;
+    rows[1].name = ll_name;
+    rows[1].fn = ll;
+    run_rows(t, rows, 2, c);
+}
+
 static void bench_memcpy_persist(const char *tag) {
     static const row rows[] = {
 #ifdef LLB_HAVE_PMEM
@@ -409,14 +419,7 @@ static void bench_forced(void) {
             snprintf(title, sizeof title, "forced %s: persist %s", fl[f].name, k_size_names[k]);
             snprintf(hwname, sizeof hwname, "%s loop + sfence (hand-written)", fl[f].name);
             t = llb_table_new(title);
-            {
-                row rows[2];
-                rows[0].name = hwname;
-                rows[0].fn = fl[f].hw;
-                rows[1].name = "llpmem_persist";
-                rows[1].fn = r_ll_persist;
-                run_rows(t, rows, 2, &c);
-            }
+            run_pair(t, hwname, fl[f].hw, "llpmem_persist", r_ll_persist, &c);
             llb_print(t);
             sum_add("| forced %s persist %s | %.3fx hand-written |\n", fl[f].name, k_size_names[k],
                     ratio(t, "llpmem_persist", hwname));
@@ -466,14 +469,7 @@ static void bench_forced(void) {
                 snprintf(hwname, sizeof hwname, "%s stream loop + sfence (hand-written)", nt[f].name);
                 t = llb_table_new(title);
                 if (k == 3) llb_bytes(t, (double)k_sizes[k]);
-                {
-                    row rows[2];
-                    rows[0].name = hwname;
-                    rows[0].fn = nt[f].hw;
-                    rows[1].name = "llpmem_memcpy_persist";
-                    rows[1].fn = r_ll_memcpy_persist;
-                    run_rows(t, rows, 2, &c);
-                }
+                run_pair(t, hwname, nt[f].hw, "llpmem_memcpy_persist", r_ll_memcpy_persist, &c);
                 llb_print(t);
                 sum_add("| forced %s copy %s | %.3fx hand-written |\n", nt[f].name, k_size_names[k],
                         ratio(t, "llpmem_memcpy_persist", hwname));
