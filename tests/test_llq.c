@@ -552,6 +552,111 @@ static void mpmc_basic(void) {
     }
 }
 
+/* the counters and the read-only constants on three separate blocks */
+static void mpmc_layout(void) {
+    LLT_EQ_U64(offsetof(llq_mpmc, enq) % LLQ_ISOLATE, 0);
+    LLT_EQ_U64(offsetof(llq_mpmc, deq) - offsetof(llq_mpmc, enq), LLQ_ISOLATE);
+    LLT_EQ_U64(offsetof(llq_mpmc, mask) - offsetof(llq_mpmc, deq), LLQ_ISOLATE);
+    LLT_EQ_U64(sizeof(llq_mpmc), 3 * LLQ_ISOLATE);
+}
+
+/* waiting forms, one thread: several laps, mixed with the try forms, FIFO kept */
+static void mpmc_wait_basic(void) {
+    size_t ms = llq_mpmc_memsize(8, 12);
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    unsigned char e[12];
+    uint32_t i, round;
+    LLT_REQUIRE(q && llq_mpmc_init(q, ms, 8, 12) == 0);
+    for (round = 0; round < 5; round++) {
+        for (i = 0; i < 8; i++) {
+            memset(e, (int)(i * 7 + round), sizeof e);
+            if ((i + round) & 1) llq_mpmc_push_wait(q, e);
+            else LLT_CHECK(llq_mpmc_push(q, e));
+        }
+        LLT_CHECK(!llq_mpmc_push(q, e));
+        LLT_EQ_U64(llq_mpmc_size(q), 8);
+        for (i = 0; i < 8; i++) {
+            memset(e, 0xEE, sizeof e);
+            if ((i + round) & 2) llq_mpmc_pop_wait(q, e);
+            else LLT_CHECK(llq_mpmc_pop(q, e));
+            LLT_EQ_U64(e[0], (i * 7 + round) & 0xff);
+            LLT_EQ_U64(e[11], (i * 7 + round) & 0xff);
+        }
+        LLT_CHECK(!llq_mpmc_pop(q, e));
+        LLT_EQ_U64(llq_mpmc_size(q), 0);
+    }
+    afree(q);
+}
+
+typedef struct wait_op {
+    llq_mpmc *q;
+    uint64_t v;
+    int done;
+} wait_op;
+static void *pop_waiter(void *arg) {
+    wait_op *w = (wait_op *)arg;
+    llq_mpmc_pop_wait(w->q, &w->v);
+    __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+static void *push_waiter(void *arg) {
+    wait_op *w = (wait_op *)arg;
+    llq_mpmc_push_wait(w->q, &w->v);
+    __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+/* pop_wait on an empty queue and push_wait on a full one wait, and finish once the other side acts */
+static void mpmc_wait_blocks(void) {
+    size_t ms = llq_mpmc_memsize(2, 8);
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    wait_op w;
+    thr_t t;
+    uint64_t v;
+    LLT_REQUIRE(q && llq_mpmc_init(q, ms, 2, 8) == 0);
+    memset(&w, 0, sizeof w);
+    w.q = q;
+    thr_create(&t, pop_waiter, &w);
+    thr_sleep_us(20000);
+    LLT_CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+    v = 42;
+    LLT_CHECK(llq_mpmc_push(q, &v));
+    thr_join(t);
+    LLT_CHECK(w.done);
+    LLT_EQ_U64(w.v, 42);
+    LLT_CHECK(!llq_mpmc_pop(q, &v));
+
+    for (v = 1; v <= 2; v++) LLT_CHECK(llq_mpmc_push(q, &v));
+    memset(&w, 0, sizeof w);
+    w.q = q;
+    w.v = 77;
+    thr_create(&t, push_waiter, &w);
+    thr_sleep_us(20000);
+    LLT_CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+    LLT_CHECK(llq_mpmc_pop(q, &v));
+    LLT_EQ_U64(v, 1);
+    thr_join(t);
+    LLT_CHECK(w.done);
+    LLT_CHECK(llq_mpmc_pop(q, &v));
+    LLT_EQ_U64(v, 2);
+    LLT_CHECK(llq_mpmc_pop(q, &v));
+    LLT_EQ_U64(v, 77);
+    LLT_CHECK(!llq_mpmc_pop(q, &v));
+    afree(q);
+
+    {
+        llq_mpsc *s;
+        ms = llq_mpsc_memsize(4, 8);
+        s = (llq_mpsc *)amem(ms);
+        LLT_REQUIRE(s && llq_mpsc_init(s, ms, 4, 8) == 0);
+        v = 9;
+        llq_mpsc_push_wait(s, &v);
+        v = 0;
+        LLT_CHECK(llq_mpsc_pop(s, &v));
+        LLT_EQ_U64(v, 9);
+        afree(s);
+    }
+}
+
 #define MP_PRODUCERS 3
 #define MP_CONSUMERS 2
 
@@ -564,6 +669,8 @@ typedef struct mp_ctx {
     uint64_t got;
     unsigned char *seen; /* shared: [MP_PRODUCERS][per], counts deliveries (per-consumer arrays) */
     uint64_t *done;      /* shared counter of delivered items */
+    int wait;            /* also use push_wait / pop_wait */
+    uint64_t *claimed;   /* wait mode: items consumers have reserved (a pop_wait must have one coming) */
 } mp_ctx;
 
 static void *mp_producer(void *arg) {
@@ -571,7 +678,13 @@ static void *mp_producer(void *arg) {
     uint64_t i = 0;
     unsigned spins = 0;
     while (i < c->per) {
-        if (mix(i ^ (uint64_t)c->id) & 1) {
+        uint64_t r = mix(i ^ (uint64_t)c->id);
+        if (c->wait && r % 3 == 2) {
+            item it = make_item((uint64_t)c->id, i);
+            if (c->q) llq_mpmc_push_wait(c->q, &it);
+            else llq_mpsc_push_wait(c->sq, &it);
+            i++;
+        } else if (r & 1) {
             item it = make_item((uint64_t)c->id, i);
             if (c->q ? llq_mpmc_push(c->q, &it) : llq_mpsc_push(c->sq, &it)) i++;
             else relax(&spins);
@@ -596,8 +709,34 @@ static void *mp_consumer(void *arg) {
     while (__atomic_load_n(c->done, __ATOMIC_RELAXED) < total) {
         item b[5];
         size_t k, m;
-        if (mix(c->got) & 1) m = c->q ? (llq_mpmc_pop(c->q, b) ? 1 : 0) : (llq_mpsc_pop(c->sq, b) ? 1 : 0);
-        else m = c->q ? llq_mpmc_pop_n(c->q, b, 5) : llq_mpsc_pop_n(c->sq, b, 5);
+        uint64_t r = mix(c->got ^ ((uint64_t)c->id << 40));
+        if (c->wait) {
+            /* reserve before taking: tickets taken never outnumber the items pushed, so every
+               pop_wait has an item coming */
+            uint64_t want = r % 3 == 0 ? 5 : 1, at = __atomic_fetch_add(c->claimed, want, __ATOMIC_RELAXED);
+            if (at >= total) {
+                __atomic_fetch_sub(c->claimed, want, __ATOMIC_RELAXED);
+                relax(&spins);
+                continue;
+            }
+            if (at + want > total) {
+                __atomic_fetch_sub(c->claimed, at + want - total, __ATOMIC_RELAXED);
+                want = total - at;
+            }
+            if (r % 3 == 1) {
+                llq_mpmc_pop_wait(c->q, b);
+                m = 1;
+            } else if (r % 3 == 2) {
+                m = llq_mpmc_pop(c->q, b) ? 1 : 0;
+            } else {
+                m = llq_mpmc_pop_n(c->q, b, (size_t)want);
+            }
+            if (m < want) __atomic_fetch_sub(c->claimed, want - m, __ATOMIC_RELAXED);
+        } else if (r & 1) {
+            m = c->q ? (llq_mpmc_pop(c->q, b) ? 1 : 0) : (llq_mpsc_pop(c->sq, b) ? 1 : 0);
+        } else {
+            m = c->q ? llq_mpmc_pop_n(c->q, b, 5) : llq_mpsc_pop_n(c->sq, b, 5);
+        }
         if (!m) {
             relax(&spins);
             continue;
@@ -619,11 +758,11 @@ static void *mp_consumer(void *arg) {
     return NULL;
 }
 
-static void mp_run(int mpsc) {
+static void mp_run(int mpsc, int wait) {
     size_t ms = mpsc ? llq_mpsc_memsize(64, sizeof(item)) : llq_mpmc_memsize(64, sizeof(item));
     void *q = amem(ms);
     int nc = mpsc ? 1 : MP_CONSUMERS, i;
-    uint64_t per = llt_scaled(600000, 5000), done = 0, j, bad = 0, dup = 0, miss = 0, got = 0;
+    uint64_t per = llt_scaled(600000, 5000), done = 0, claimed = 0, j, bad = 0, dup = 0, miss = 0, got = 0;
     mp_ctx pc[MP_PRODUCERS], cc[MP_CONSUMERS];
     thr_t pt[MP_PRODUCERS], ct[MP_CONSUMERS];
     LLT_REQUIRE(q != NULL);
@@ -636,6 +775,8 @@ static void mp_run(int mpsc) {
         cc[i].per = per;
         cc[i].id = i;
         cc[i].done = &done;
+        cc[i].wait = mpsc ? 0 : wait; /* the single MPSC consumer has no waiting pop */
+        cc[i].claimed = &claimed;
         cc[i].seen = (unsigned char *)calloc((size_t)(per * MP_PRODUCERS), 1);
         LLT_REQUIRE(cc[i].seen != NULL);
         thr_create(&ct[i], mp_consumer, &cc[i]);
@@ -647,6 +788,7 @@ static void mp_run(int mpsc) {
         pc[i].per = per;
         pc[i].id = i;
         pc[i].done = &done;
+        pc[i].wait = wait;
         thr_create(&pt[i], mp_producer, &pc[i]);
     }
     for (i = 0; i < MP_PRODUCERS; i++) thr_join(pt[i]);
@@ -668,8 +810,10 @@ static void mp_run(int mpsc) {
     LLT_EQ_U64(got, per * MP_PRODUCERS);
     afree(q);
 }
-static void mpmc_stress(void) { mp_run(0); }
-static void mpsc_stress(void) { mp_run(1); }
+static void mpmc_stress(void) { mp_run(0, 0); }
+static void mpmc_wait_stress(void) { mp_run(0, 1); } /* waiting and try forms mixed on both sides */
+static void mpsc_stress(void) { mp_run(1, 0); }
+static void mpsc_wait_stress(void) { mp_run(1, 1); } /* producers: push_wait among the try forms */
 
 /* intrusive unbounded MPSC */
 typedef struct lnode {
@@ -1410,8 +1554,13 @@ int main(int argc, char **argv) {
     LLT_RUN(spsc_typed);
     LLT_RUN(spsc_stress);
     LLT_RUN(mpmc_basic);
+    LLT_RUN(mpmc_layout);
+    LLT_RUN(mpmc_wait_basic);
+    LLT_RUN(mpmc_wait_blocks);
     LLT_RUN(mpmc_stress);
+    LLT_RUN(mpmc_wait_stress);
     LLT_RUN(mpsc_stress);
+    LLT_RUN(mpsc_wait_stress);
     LLT_RUN(mpsc_list_stress);
     LLT_RUN(bytes_basic);
     LLT_RUN(bytes_corrupt);
