@@ -516,10 +516,13 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
         return true;                                                                                \
     }                                                                                               \
     LLQ_INLINE size_t name##_push_n(llq_spsc *q, const T *v, size_t n) {                            \
-        size_t h_ = q->phead, fr_ = llq_i_spsc_free(q, h_, n), i_;                                  \
+        size_t h_ = q->phead, fr_ = llq_i_spsc_free(q, h_, n), i_, off_, first_;                    \
         T *s_ = LLQ_I_RCAST(T *, llq_i_spsc_slots(q));                                              \
         if (n > fr_) n = fr_;                                                                       \
-        for (i_ = 0; i_ < n; i_++) s_[(h_ + i_) & q->mask] = v[i_];                                 \
+        off_ = h_ & q->mask; /* two contiguous runs: plain loops the compiler vectorises */          \
+        first_ = q->mask + 1 - off_ < n ? q->mask + 1 - off_ : n;                                   \
+        for (i_ = 0; i_ < first_; i_++) s_[off_ + i_] = v[i_];                                      \
+        for (i_ = first_; i_ < n; i_++) s_[i_ - first_] = v[i_];                                    \
         if (n) {                                                                                    \
             llq_i_spsc_mb_last(q, h_ + n);                                                          \
             LLQ_I_STORE(&q->head, h_ + n, LLQ_REL);                                                 \
@@ -528,10 +531,13 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
         return n;                                                                                   \
     }                                                                                               \
     LLQ_INLINE size_t name##_pop_n(llq_spsc *q, T *v, size_t n) {                                   \
-        size_t t_ = q->ctail, av_ = llq_i_spsc_avail(q, t_, n), i_;                                 \
+        size_t t_ = q->ctail, av_ = llq_i_spsc_avail(q, t_, n), i_, off_, first_;                   \
         const T *s_ = LLQ_I_RCAST(const T *, llq_i_spsc_slots(q));                                  \
         if (n > av_) n = av_;                                                                       \
-        for (i_ = 0; i_ < n; i_++) v[i_] = s_[(t_ + i_) & q->cmask];                                \
+        off_ = t_ & q->cmask;                                                                       \
+        first_ = q->cmask + 1 - off_ < n ? q->cmask + 1 - off_ : n;                                 \
+        for (i_ = 0; i_ < first_; i_++) v[i_] = s_[off_ + i_];                                      \
+        for (i_ = first_; i_ < n; i_++) v[i_] = s_[i_ - first_];                                    \
         if (n) {                                                                                    \
             LLQ_I_STORE(&q->tail, t_ + n, LLQ_REL);                                                 \
             q->ctail = t_ + n;                                                                      \

@@ -344,6 +344,70 @@ static void *mk_line2(size_t cap) {
 static const llqb_impl impl_line2 = {"two cache lines, one each way", mk_line2, rm_free, 0, 0, 0, 0, line2_ping,
                                      line2_pong, 0};
 
+/* ---- the least an index ring can do per burst: the burst protocol of DPDK and llq_spsc (indices on
+   their own lines, cached remote index, index published once per burst) written inline for 8-byte
+   items, with no API, no element size, no mailbox ---- */
+typedef struct iring {
+    uint64_t head;
+    char pad0[120];
+    uint64_t tail;
+    char pad1[120];
+    uint64_t slot[CAP];
+} iring;
+static void *mk_iring(size_t cap) {
+    (void)cap;
+    return amem(sizeof(iring));
+}
+static void iring_bprod(llqb_job *j) {
+    iring *r = (iring *)j->q;
+    uint64_t buf[LLQB_BURST], i = 1, h = 0, tc = 0, k;
+    llqb_wait_go(j);
+    while (i <= j->n) {
+        uint64_t m = j->n - i + 1 < LLQB_BURST ? j->n - i + 1 : LLQB_BURST;
+        for (k = 0; k < m; k++) buf[k] = i + k;
+        while (CAP - (h - tc) < m) {
+            tc = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+            if (CAP - (h - tc) < m) LLQB_RELAX();
+        }
+        for (k = 0; k < m; k++) r->slot[(h + k) & (CAP - 1)] = buf[k];
+        h += m;
+        __atomic_store_n(&r->head, h, __ATOMIC_RELEASE);
+        i += m;
+    }
+}
+static void iring_bcons(llqb_job *j) {
+    iring *r = (iring *)j->q;
+    uint64_t buf[LLQB_BURST], i = 0, k, sum = 0, t0, w = 0, nextw = j->window, t = 0, hc = 0;
+    llqb_wait_go(j);
+    t0 = llqb_now_ns();
+    while (i < j->n) {
+        uint64_t got = hc - t;
+        if (got < LLQB_BURST) {
+            hc = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+            got = hc - t;
+        }
+        if (!got) {
+            LLQB_RELAX();
+            continue;
+        }
+        if (got > LLQB_BURST) got = LLQB_BURST;
+        for (k = 0; k < got; k++) buf[k] = r->slot[(t + k) & (CAP - 1)];
+        t += got;
+        __atomic_store_n(&r->tail, t, __ATOMIC_RELEASE);
+        for (k = 0; k < got; k++) sum += buf[k];
+        i += got;
+        if (i >= nextw) {
+            uint64_t x = llqb_now_ns();
+            j->win_ns[w++] = x - t0;
+            t0 = x;
+            nextw += j->window;
+        }
+    }
+    j->sum = sum;
+}
+static const llqb_impl impl_iring = {"inline index ring, no API (limit)", mk_iring, rm_free, 0, 0, iring_bprod,
+                                     iring_bcons, 0, 0, 0};
+
 /* ---- DPDK rte_ring, initialised on our own memory (no EAL) ---- */
 #if defined(LLB_HAVE_DPDK)
 static void *mk_rte(size_t cap, unsigned flags) {
@@ -656,6 +720,7 @@ int main(void) {
     spsc[ns++] = &impl_llq_typed;
     burst[nb++] = &impl_llq_spsc;
     burst[nb++] = &impl_llq_typed;
+    burst[nb++] = &impl_iring;
     rt_s[nrs++] = &impl_line;
     rt_s[nrs++] = &impl_line2;
     rt_s[nrs++] = &impl_llq_spsc;
@@ -720,6 +785,8 @@ int main(void) {
            1, 1.5);
     target("SPSC burst-32 throughput vs DPDK SP/SC", ns_of(r_b, nb, &impl_rte_s) / ns_of(r_b, nb, &impl_llq_spsc), 1,
            1.7);
+    target("bound: SPSC burst-32, inline index ring (no API) vs DPDK SP/SC (informational)",
+           ns_of(r_b, nb, &impl_rte_s) / ns_of(r_b, nb, &impl_iring), 1, 1.7);
     target("SPSC round trip / DPDK SP/SC round trip",
            ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_rte_s), 0, 0.7);
     target("MPMC round trip / DPDK MP/MC round trip",
