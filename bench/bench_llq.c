@@ -348,65 +348,45 @@ static const llqb_impl impl_line2 = {"two cache lines, one each way", mk_line2, 
    their own lines, cached remote index, index published once per burst) written inline for 8-byte
    items, with no API, no element size, no mailbox ---- */
 typedef struct iring {
-    uint64_t head;
+    uint64_t head; /* published by the producer */
     char pad0[120];
-    uint64_t tail;
-    char pad1[120];
+    uint64_t ph, tc; /* producer-private: own head, cached tail */
+    char pad1[112];
+    uint64_t tail; /* published by the consumer */
+    char pad2[120];
+    uint64_t ct, hc; /* consumer-private: own tail, cached head */
+    char pad3[112];
     uint64_t slot[CAP];
 } iring;
 static void *mk_iring(size_t cap) {
     (void)cap;
     return amem(sizeof(iring));
 }
-static void iring_bprod(llqb_job *j) {
-    iring *r = (iring *)j->q;
-    uint64_t buf[LLQB_BURST], i = 1, h = 0, tc = 0, k;
-    llqb_wait_go(j);
-    while (i <= j->n) {
-        uint64_t m = j->n - i + 1 < LLQB_BURST ? j->n - i + 1 : LLQB_BURST;
-        for (k = 0; k < m; k++) buf[k] = i + k;
-        while (CAP - (h - tc) < m) {
-            tc = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
-            if (CAP - (h - tc) < m) LLQB_RELAX();
-        }
-        for (k = 0; k < m; k++) r->slot[(h + k) & (CAP - 1)] = buf[k];
-        h += m;
-        __atomic_store_n(&r->head, h, __ATOMIC_RELEASE);
-        i += m;
+static inline uint64_t iring_push_n(iring *r, const uint64_t *p, uint64_t n) {
+    uint64_t h = r->ph, k;
+    if (CAP - (h - r->tc) < n) {
+        r->tc = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+        if (CAP - (h - r->tc) < n) n = CAP - (h - r->tc);
     }
+    for (k = 0; k < n; k++) r->slot[(h + k) & (CAP - 1)] = p[k];
+    r->ph = h + n;
+    __atomic_store_n(&r->head, h + n, __ATOMIC_RELEASE);
+    return n;
 }
-static void iring_bcons(llqb_job *j) {
-    iring *r = (iring *)j->q;
-    uint64_t buf[LLQB_BURST], i = 0, k, sum = 0, t0, w = 0, nextw = j->window, t = 0, hc = 0;
-    llqb_wait_go(j);
-    t0 = llqb_now_ns();
-    while (i < j->n) {
-        uint64_t got = hc - t;
-        if (got < LLQB_BURST) {
-            hc = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-            got = hc - t;
-        }
-        if (!got) {
-            LLQB_RELAX();
-            continue;
-        }
-        if (got > LLQB_BURST) got = LLQB_BURST;
-        for (k = 0; k < got; k++) buf[k] = r->slot[(t + k) & (CAP - 1)];
-        t += got;
-        __atomic_store_n(&r->tail, t, __ATOMIC_RELEASE);
-        for (k = 0; k < got; k++) sum += buf[k];
-        i += got;
-        if (i >= nextw) {
-            uint64_t x = llqb_now_ns();
-            j->win_ns[w++] = x - t0;
-            t0 = x;
-            nextw += j->window;
-        }
+static inline uint64_t iring_pop_n(iring *r, uint64_t *p, uint64_t n) {
+    uint64_t t = r->ct, k;
+    if (r->hc - t < n) {
+        r->hc = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+        if (r->hc - t < n) n = r->hc - t;
     }
-    j->sum = sum;
+    for (k = 0; k < n; k++) p[k] = r->slot[(t + k) & (CAP - 1)];
+    r->ct = t + n;
+    __atomic_store_n(&r->tail, t + n, __ATOMIC_RELEASE);
+    return n;
 }
-static const llqb_impl impl_iring = {"inline index ring, no API (limit)", mk_iring, rm_free, 0, 0, iring_bprod,
-                                     iring_bcons, 0, 0, 0};
+LLQB_BURST_ROLES(ir, iring *, iring_push_n, iring_pop_n)
+static const llqb_impl impl_iring = {"inline index ring, no API (limit)", mk_iring, rm_free, 0, 0, ir_bprod,
+                                     ir_bcons, 0, 0, 0};
 
 /* ---- DPDK rte_ring, initialised on our own memory (no EAL) ---- */
 #if defined(LLB_HAVE_DPDK)
@@ -696,7 +676,7 @@ static void target(const char *what, double ratio, int higher_is_better, double 
 
 int main(void) {
     const llqb_impl *spsc[MAXC], *mpmc[MAXC], *rt_s[MAXC], *rt_m[MAXC], *lf[MAXC];
-    size_t ns = 0, nm = 0, nrs = 0, nrm = 0, nlf = 0, nb = 0, i;
+    size_t ns = 0, nm = 0, nrs = 0, nrm = 0, nlf = 0, nb = 0;
     const llqb_impl *burst[MAXC];
     result r_s[MAXC], r_b[MAXC], r_rs[MAXC], r_rm[MAXC], r_pair[MAXC], r_1p1c[MAXC], r_lf[MAXC];
     int have_boost = llqb_have_boost();
@@ -818,7 +798,6 @@ int main(void) {
         target("MS queue + EBR vs boost::lockfree::queue",
                ns_of(r_lf, nlf, &llqb_boost_queue) / ns_of(r_lf, nlf, &impl_llq_msq), 1, 1.5);
     }
-    for (i = 0; i < MAXC; i++) (void)i;
     free_res(r_s, ns);
     free_res(r_b, nb);
     free_res(r_rs, nrs);

@@ -660,6 +660,16 @@ static void link_with_timeout(llio_ring *r, llio_sqe *s, const llio_timespec *ts
     llio_sqe_set_data(s, 2);
 }
 
+/* recv (data 1) -> its LINK_TIMEOUT (2) -> a nop (3), all linked */
+static void recv_timeout_nop(llio_ring *r, int fd, void *b, size_t n, const llio_timespec *ts) {
+    llio_sqe *s = sq(r);
+    llio_prep_recv(s, fd, b, n, 0);
+    link_with_timeout(r, s, ts, 0, 1);
+    s = sq(r);
+    llio_prep_nop(s);
+    llio_sqe_set_data(s, 3);
+}
+
 static void link_timeout(unsigned fl) {
     llio_ring r;
     llio_timespec ts;
@@ -674,12 +684,7 @@ static void link_timeout(unsigned fl) {
     ts.tv_sec = 0;
     ts.tv_nsec = 20000000; /* 20 ms */
     /* nothing to receive: the recv is cancelled, the timeout fires, the chain after it is cancelled */
-    s = sq(&r);
-    llio_prep_recv(s, sv[0], b, sizeof b, 0);
-    link_with_timeout(&r, s, &ts, 0, 1);
-    s = sq(&r);
-    llio_prep_nop(s);
-    llio_sqe_set_data(s, 3);
+    recv_timeout_nop(&r, sv[0], b, sizeof b, &ts);
     t0 = now_ns();
     LLT_REQUIRE(collect(&r, 3, res) == 0);
     el = now_ns() - t0;
@@ -690,12 +695,7 @@ static void link_timeout(unsigned fl) {
                (unsigned long long)el);
     /* data ready: the recv completes, the timeout is cancelled, the chain goes on */
     LLT_REQUIRE(write(sv[1], "hello", 5) == 5);
-    s = sq(&r);
-    llio_prep_recv(s, sv[0], b, sizeof b, 0);
-    link_with_timeout(&r, s, &ts, 0, 1);
-    s = sq(&r);
-    llio_prep_nop(s);
-    llio_sqe_set_data(s, 3);
+    recv_timeout_nop(&r, sv[0], b, sizeof b, &ts);
     LLT_REQUIRE(collect(&r, 3, res) == 0);
     LLT_EQ_I64(res[0], 5);
     LLT_EQ_I64(res[1], LLIO_ECANCELED);
