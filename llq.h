@@ -639,6 +639,7 @@ LLQ_INLINE void llq_mpmc_pop_wait(llq_mpmc *q, void *e) {
 LLQ_INLINE size_t llq_mpmc_push_n(llq_mpmc *q, const void *src, size_t n) {
     const unsigned char *sp = LLQ_I_SCAST(const unsigned char *, src);
     size_t pos = LLQ_I_LOAD(&q->enq, LLQ_RLX), k, i;
+    if (LLQ_UNLIKELY(n == 0)) return 0; /* else the loop below never exits on a free slot */
     for (;;) {
         for (k = 0; k < n; k++) {
             unsigned char *s = llq_i_mpmc_slot(q, pos + k, q->mask, q->stride);
@@ -663,6 +664,7 @@ LLQ_INLINE size_t llq_mpmc_push_n(llq_mpmc *q, const void *src, size_t n) {
 LLQ_INLINE size_t llq_mpmc_pop_n(llq_mpmc *q, void *dst, size_t n) {
     unsigned char *dp = LLQ_I_SCAST(unsigned char *, dst);
     size_t pos = LLQ_I_LOAD(&q->deq, LLQ_RLX), k, i;
+    if (LLQ_UNLIKELY(n == 0)) return 0; /* else the loop below never exits on a filled slot */
     for (;;) {
         for (k = 0; k < n; k++) {
             unsigned char *s = llq_i_mpmc_slot(q, pos + k, q->mask, q->stride);

@@ -847,8 +847,21 @@ static int t_env_child(void) {
         unlink(p);
     } else if (strcmp(mode, "2") == 0) {
         if (llpmem_get_nt() == LLPMEM_NT_AVX512) { printf("  LLPMEM_NO_AVX512 ignored\n"); bad = 1; }
-        if ((llpmem_cpu_features() & LLPMEM_CPU_AVX2) && llpmem_get_nt() != LLPMEM_NT_AVX2) {
-            printf("  expected avx2 path, got %s\n", llpmem_nt_name(llpmem_get_nt()));
+        /* the best remaining path in the documented order, whatever this CPU offers */
+        unsigned f = llpmem_cpu_features();
+        int want = (f & LLPMEM_CPU_MOVDIR64B) ? LLPMEM_NT_MOVDIR64B
+                   : (f & LLPMEM_CPU_AVX2)    ? LLPMEM_NT_AVX2
+                   : (f & LLPMEM_CPU_SSE2)    ? LLPMEM_NT_SSE2
+                                              : LLPMEM_NT_NONE;
+        if (llpmem_get_nt() != want) {
+            printf("  expected %s path, got %s\n", llpmem_nt_name(want), llpmem_nt_name(llpmem_get_nt()));
+            bad = 1;
+        }
+    } else if (strcmp(mode, "5") == 0) {
+        unsigned f = llpmem_cpu_features();
+        int want = (f & LLPMEM_CPU_AVX2) ? LLPMEM_NT_AVX2 : (f & LLPMEM_CPU_SSE2) ? LLPMEM_NT_SSE2 : LLPMEM_NT_NONE;
+        if (llpmem_get_nt() != want) {
+            printf("  expected %s path, got %s\n", llpmem_nt_name(want), llpmem_nt_name(llpmem_get_nt()));
             bad = 1;
         }
         if (llpmem_get_flush() == LLPMEM_FLUSH_NONE && llpmem_get_flush() != LLPMEM_FLUSH_NONE) bad = 1;
@@ -885,6 +898,7 @@ static void env_overrides(void) {
     static const char *const e1[] = {"LLPMEM_NO_NT", "1", "LLPMEM_NT_THRESHOLD", "1234", "LLPMEM_FORCE_FLUSH",
                                      "clflush", "LLPMEM_FORCE_PMEM", "1", "LLPMEM_FORCE_EADR", "1", NULL};
     static const char *const e2[] = {"LLPMEM_NO_AVX512", "1", NULL};
+    static const char *const e5[] = {"LLPMEM_NO_AVX512", "1", "LLPMEM_NO_MOVDIR64B", "1", NULL};
     static const char *const e3[] = {"LLPMEM_FORCE_NT", "sse2", "LLPMEM_FORCE_FLUSH", "none", NULL};
     static const char *const e4[] = {"LLPMEM_FORCE_FLUSH", "cvap", "LLPMEM_FORCE_NT", "bogus", NULL};
     int rc = t_run_child("1", e1);
@@ -893,6 +907,7 @@ static void env_overrides(void) {
     LLT_EQ_I64(t_run_child("2", e2), 0);
     LLT_EQ_I64(t_run_child("3", e3), 0);
     LLT_EQ_I64(t_run_child("4", e4), 0);
+    LLT_EQ_I64(t_run_child("5", e5), 0);
 }
 
 /* -------------------------------------------------------------------------------------------------- */

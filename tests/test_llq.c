@@ -496,6 +496,85 @@ static void spsc_stress(void) {
 /* ------------------------------------------------------------------------------------------ */
 /* MPMC / MPSC                                                                                 */
 
+/* A zero-length burst returns 0 at once on every ring kind, whatever state the ring is in (empty, partly
+   full, full): the MPMC/MPSC burst loops once had no exit for n == 0 when the slot at the current position
+   was free (push) or filled (pop). A watchdog turns a hang into a failure well before run.sh's timeout. */
+#if !defined(_WIN32)
+#include <signal.h>
+#include <unistd.h>
+static void t_zero_watchdog(int sig) {
+    static const char msg[] = "FAIL llq/zero_length_bursts: a zero-length burst did not return (hang)\n";
+    (void)sig;
+    if (write(1, msg, sizeof msg - 1) < 0) _exit(3);
+    _exit(3);
+}
+#define T_WATCHDOG(sec) (signal(SIGALRM, t_zero_watchdog), alarm(sec))
+#else
+#define T_WATCHDOG(sec) ((void)0)
+#endif
+
+static void zero_length_bursts(void) {
+    enum { CAP = 8 };
+    uint64_t in[CAP], out[CAP], v = 7;
+    quote qin[CAP], qout[CAP];
+    size_t state, k, got;
+    memset(in, 0x11, sizeof in);
+    memset(out, 0, sizeof out);
+    memset(qin, 0, sizeof qin);
+    memset(qout, 0, sizeof qout);
+    T_WATCHDOG(20);
+    for (state = 0; state < 3; state++) { /* 0: empty, 1: half full, 2: full */
+        size_t fill = state == 0 ? 0 : state == 1 ? CAP / 2 : CAP;
+        {
+            size_t ms = llq_spsc_memsize(CAP, sizeof(uint64_t));
+            llq_spsc *q = (llq_spsc *)amem(ms);
+            LLT_REQUIRE(q && llq_spsc_init(q, ms, CAP, sizeof(uint64_t)) == 0);
+            for (k = 0; k < fill; k++) LLT_CHECK(llq_spsc_push(q, &v));
+            LLT_EQ_U64(llq_spsc_push_n(q, in, 0), 0);
+            LLT_EQ_U64(llq_spsc_pop_n(q, out, 0), 0);
+            LLT_EQ_U64(llq_spsc_size(q), fill);
+            afree(q);
+        }
+        {
+            size_t ms = quotes_memsize(CAP);
+            llq_spsc *q = (llq_spsc *)amem(ms);
+            LLT_REQUIRE(q && quotes_init(q, ms, CAP) == 0);
+            for (k = 0; k < fill; k++) LLT_CHECK(quotes_push(q, &qin[0]));
+            LLT_EQ_U64(quotes_push_n(q, qin, 0), 0);
+            LLT_EQ_U64(quotes_pop_n(q, qout, 0), 0);
+            LLT_EQ_U64(llq_spsc_size(q), fill);
+            afree(q);
+        }
+        {
+            size_t ms = llq_mpmc_memsize(CAP, sizeof(uint64_t));
+            llq_mpmc *q = (llq_mpmc *)amem(ms);
+            LLT_REQUIRE(q && llq_mpmc_init(q, ms, CAP, sizeof(uint64_t)) == 0);
+            for (k = 0; k < fill; k++) LLT_CHECK(llq_mpmc_push(q, &v));
+            LLT_EQ_U64(llq_mpmc_push_n(q, in, 0), 0);
+            LLT_EQ_U64(llq_mpmc_pop_n(q, out, 0), 0);
+            LLT_EQ_U64(llq_mpmc_size(q), fill);
+            got = llq_mpmc_pop_n(q, out, CAP);
+            LLT_EQ_U64(got, fill);
+            afree(q);
+        }
+        {
+            size_t ms = llq_mpsc_memsize(CAP, sizeof(uint64_t));
+            llq_mpsc *q = (llq_mpsc *)amem(ms);
+            LLT_REQUIRE(q && llq_mpsc_init(q, ms, CAP, sizeof(uint64_t)) == 0);
+            for (k = 0; k < fill; k++) LLT_CHECK(llq_mpsc_push(q, &v));
+            LLT_EQ_U64(llq_mpsc_push_n(q, in, 0), 0);
+            LLT_EQ_U64(llq_mpsc_pop_n(q, out, 0), 0);
+            LLT_EQ_U64(llq_mpsc_size(q), fill);
+            got = llq_mpsc_pop_n(q, out, CAP);
+            LLT_EQ_U64(got, fill);
+            afree(q);
+        }
+    }
+#if !defined(_WIN32)
+    alarm(0);
+#endif
+}
+
 static void mpmc_basic(void) {
     size_t ms = llq_mpmc_memsize(8, 12), n;
     llq_mpmc *q = (llq_mpmc *)amem(ms);
@@ -1554,6 +1633,7 @@ int main(int argc, char **argv) {
     LLT_RUN(spsc_typed);
     LLT_RUN(spsc_stress);
     LLT_RUN(mpmc_basic);
+    LLT_RUN(zero_length_bursts);
     LLT_RUN(mpmc_layout);
     LLT_RUN(mpmc_wait_basic);
     LLT_RUN(mpmc_wait_blocks);
