@@ -109,6 +109,8 @@ test: all $(EXTRA_TESTS)
 	@$(foreach t,$(EXTRA_TESTS),$(RUN) run $(BUILD)/logs/test $(notdir $(t)) $(t);)
 	@tests/matrix.sh $(BUILD)/logs/test
 	@tests/odr.sh $(BUILD)/logs/test
+	@tests/contract.sh $(BUILD)/logs/test
+	@tests/contract.sh --self-test $(BUILD)/logs/test
 	@$(RUN) summary $(BUILD)/logs/test
 
 matrix:

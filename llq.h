@@ -1,72 +1,48 @@
-/* llq.h - lock-free rings and queues over caller-supplied memory.          v0.1.0
-   Part of the ll toolkit. Single STB-style header, C99/C++11, GCC/Clang __atomic builtins.
+/* llq.h - lock-free rings and queues over caller-supplied memory                      v0.2.0
+   Part of the ll toolkit: one STB-style header for C99/C++11. MIT or public domain (end of file).
 
-   USAGE
-     In exactly ONE C or C++ file:
-         #define LLQ_IMPLEMENTATION
-         #include "llq.h"
-     Everywhere else just #include "llq.h". Hot paths (push/pop/peek/...) are static inline in the
-     header and need no implementation unit; setup, error strings, reclamation slow paths and
-     wait/notify live in the implementation. On Linux the implementation defines _GNU_SOURCE itself:
-     include this header before system headers in the implementation unit (an earlier #include of llq.h
-     without LLQ_IMPLEMENTATION counts as one: it pulls in <stdint.h>), or build with -D_GNU_SOURCE.
+   WHAT
+     Bounded rings and unbounded queues whose names say their concurrency contract (spsc, mpmc, mpsc,
+     bytes, bcast), a seqlock, a Treiber stack and a Michael-Scott queue made ABA-safe by epoch-based
+     reclamation, and a spin-then-sleep waiter. Everything lives in memory the caller supplies:
+     llq_<kind>_memsize(...) says how much, llq_<kind>_init(mem, memsize, ...) validates it. Nothing
+     allocates, and bounded rings hold no pointers, so they may live in shared memory. Hot paths are
+     static inline; only setup, errors, reclamation slow paths and the waiter need the implementation.
 
-   STRUCTURES (the name says the concurrency contract)
-     llq_spsc        bounded SPSC ring of fixed-size elements: cached remote index, producer and consumer
-                     indices on separate LLQ_ISOLATE-byte blocks, each side's private state (including a
-                     private copy of its own index, so it never loads the line it publishes to) on two
-                     more; push/pop by copy, bursts (push_n/pop_n
-                     publish the index once), zero-copy reserve/commit and peek/release, approximate
-                     size; LLQ_SPSC_TYPED(name, T) makes a typed variant whose copy is inlined. Elements
-                     up to LLQ_SPSC_MAILBOX bytes (48 with 64-byte lines) are also mirrored into an "edge
-                     mailbox" on the index line: a consumer that has caught up takes the newest item from
-                     the line it had to fetch anyway instead of fetching the slot too.
-     llq_mpmc        bounded MPMC queue, per-slot sequence numbers (Vyukov); try_push/try_pop touch only
-                     their own index line and the slot; push_n/pop_n claim a batch with one CAS;
-                     push_wait/pop_wait take a ticket with one fetch-and-add and wait for its slot.
-     llq_mpsc        bounded MPSC queue (the gateway pattern): MPMC producers, a CAS-free consumer.
-     llq_mpsc_list   intrusive unbounded MPSC queue (Vyukov); no allocation, no reclamation needed.
-     llq_bytes       SPSC byte ring of length-prefixed variable-size records; contiguous reserve that
-                     wraps with a skip marker; zero-copy read; every header is validated and a corrupt
-                     record is reported (LLQ_EBADMSG) instead of reading out of bounds.
-     llq_bcast       broadcast ring: one producer, any number of readers each with its own cursor
-                     (Disruptor-style); the producer never waits, a lapped reader gets LLQ_EOVERFLOW.
-     llq_seqlock     single-writer seqlock for a latest value; readers never block the writer.
-     llq_stack       Treiber stack (intrusive), ABA-safe through epoch protection (see below).
-     llq_msq         Michael-Scott unbounded queue (intrusive nodes carrying a void *value).
-     llq_ebr         epoch-based reclamation (Fraser): enter/exit critical sections, retire nodes,
-                     free them once no reader can see them; drain frees everything at the end.
-     llq_waiter      optional spin-then-futex wait/notify (Linux futex; elsewhere spin + yield).
+   EXAMPLE
+     #define LLQ_IMPLEMENTATION
+     #include "llq.h"
+     #include <stdio.h>
+     #include <stdlib.h>
+     int main(void) {
+         size_t bytes = llq_spsc_memsize(1024, sizeof(int));
+         llq_spsc *q = (llq_spsc *)malloc(bytes + LLQ_CACHE_LINE), *aligned;
+         aligned = (llq_spsc *)(((uintptr_t)q + LLQ_CACHE_LINE - 1) & ~(uintptr_t)(LLQ_CACHE_LINE - 1));
+         int in = 42, out = 0;
+         if (llq_spsc_init(aligned, bytes, 1024, sizeof(int)) != LLQ_OK) return 1;
+         llq_spsc_push(aligned, &in);                 // producer thread
+         if (llq_spsc_pop(aligned, &out)) printf("%d\n", out); // consumer thread
+         free(q);
+         return out == 42 ? 0 : 1;
+     }
 
-     Every structure lives in memory the caller supplies: llq_<kind>_memsize(...) says how much, and
-     llq_<kind>_init(mem, memsize, ...) validates (NULL, capacity not a power of two, element size 0,
-     memory too small, memory not aligned to LLQ_CACHE_LINE) and returns 0 or a negative LLQ_E* code.
-     Nothing allocates. No pointer is stored inside rings/queues with bounded capacity, so they may live
-     in shared memory mapped at different addresses.
+   OPTIONS (define before including)
+     LLQ_IMPLEMENTATION   [one unit] emit the implementation (LL_IMPLEMENTATION: every ll header).
+     LLQ_STATIC           [any unit] a private copy in this unit: implies LLQ_IMPLEMENTATION, every API
+                          function static (LL_STATIC: every ll header).
+     LLQ_ASSERT(x)        [one unit] assertion for internal invariants (default: assert(), nothing when
+                          freestanding).
+     LLQ_FREESTANDING     [every unit] only <stddef.h>, <stdint.h>, <stdbool.h> and builtins (on by itself
+                          when __STDC_HOSTED__ == 0); waiting spins with pause/yield.
+     LLQ_CACHE_LINE       [every unit] cache-line size, default 64; required alignment of the memory.
+     LLQ_ISOLATE          [every unit] bytes between the producer and consumer index blocks, default
+                          2*LLQ_CACHE_LINE (defeats the adjacent-line prefetcher); at least 2*LLQ_CACHE_LINE.
+     LLQ_INLINE           [every unit] marker of the inline hot paths (default static inline).
+     LLQ_NO_FUTEX         [one unit] do not use futex even on Linux (spin + yield).
+     LLQ_SPIN_COUNT       [any unit] spins before llq_wait sleeps, default 4096 (lower it when threads
+                          outnumber cores).
 
-   ABA SAFETY of llq_stack / llq_msq: a pop or push runs inside llq_ebr_enter/llq_ebr_exit, and a node
-   that was popped (llq_stack) or handed back by llq_msq_pop is NOT pushed again or freed directly but
-   given to llq_ebr_retire. A node's address therefore cannot reappear while any thread may still hold
-   it, which excludes ABA without tagged pointers or double-width CAS (so it also works on Cortex-M).
-
-   OPTIONS (define before including; layout options must be identical in EVERY file)
-     LLQ_IMPLEMENTATION   in one file: emit the implementation.
-     LLQ_STATIC           in the implementation file: make every API function static.
-     LL_IMPLEMENTATION / LL_STATIC  umbrella forms that switch on LLQ_IMPLEMENTATION / LLQ_STATIC.
-     LLQ_CACHE_LINE       cache-line size, default 64; required alignment of the memory. [layout: all files]
-     LLQ_ISOLATE          bytes between the producer and consumer index blocks, default 2*LLQ_CACHE_LINE
-                          (128: defeats the adjacent-line prefetcher); at least 2*LLQ_CACHE_LINE.
-                          [layout: all files]
-     LLQ_ASSERT(x)        assertion used in debug checks (default: nothing).
-     LLQ_FREESTANDING     force the freestanding build (also on when __STDC_HOSTED__ == 0): only
-                          <stddef.h>, <stdint.h>, <stdbool.h> and builtins; waiting spins with pause/yield.
-     LLQ_NO_FUTEX         in the implementation file: do not use futex even on Linux (spin + yield).
-     LLQ_SPIN_COUNT       spins before llq_wait sleeps, default 4096 (lower it when threads outnumber cores).
-   Every structure uses only pointer-sized (size_t) atomics, so all of it builds for 32-bit targets
-   without 64-bit atomics (Cortex-M4). Indices wrap modulo 2^(bits of size_t); that is fine because
-   capacities are powers of two and all comparisons use wrapping differences.
-
-   API AT A GLANCE (q = pointer to caller memory of memsize bytes; hot paths inline)
+   API (q = pointer to caller memory of memsize bytes; hot paths inline)
      size_t llq_spsc_memsize(size_t capacity, size_t esize);
      int    llq_spsc_init(llq_spsc *q, size_t memsize, size_t capacity, size_t esize);
      bool   llq_spsc_push(q, const void *e);         bool llq_spsc_pop(q, void *e);
@@ -75,7 +51,7 @@
      void  *llq_spsc_peek(q, want, size_t *got);     void llq_spsc_release(q, n);
      size_t llq_spsc_size(q);  size_t llq_spsc_capacity(q);
      LLQ_SPSC_TYPED(name, T) -> name_memsize(cap), name_init(q, memsize, cap), name_push(q, const T*),
-                                name_pop(q, T*)
+                                name_pop(q, T*), name_push_n, name_pop_n   (at file scope: defines functions)
      llq_mpmc_memsize/init, llq_mpmc_push, llq_mpmc_pop, llq_mpmc_push_n, llq_mpmc_pop_n, llq_mpmc_size,
      llq_mpmc_push_wait(q, e), llq_mpmc_pop_wait(q, e)   (blocking: wait for their ticket's slot)
      llq_mpsc_memsize/init, llq_mpsc_push, llq_mpsc_pop, llq_mpsc_push_n, llq_mpsc_pop_n, llq_mpsc_size,
@@ -95,9 +71,47 @@
      llq_ebr_memsize(max_threads)/init, llq_ebr_register(d, &t), llq_ebr_unregister(t),
        llq_ebr_enter(t), llq_ebr_exit(t), llq_ebr_retire(t, node, fn), llq_ebr_poll(t),
        llq_ebr_drain(d) (no thread inside; frees every retired node), llq_ebr_pending(d)
-     llq_waiter: llq_notify(w) (inline: one fence + one load when nobody waits),
+     llq_waiter: llq_waiter_init(w), llq_notify(w) (inline: one fence + one load when nobody waits),
        llq_wait(w, ready_fn, ctx, timeout_ns) -> 0 / LLQ_ETIMEDOUT
-     const char *llq_strerror(int err);   void llq_cpu_relax(void);  (pause / yield hint for spin loops)
+     const char *llq_strerror(int err);  const char *llq_version(void);
+     void llq_cpu_relax(void);  (pause / yield hint for spin loops)
+
+   SEMANTICS
+     llq_spsc        bounded SPSC ring of fixed-size elements: cached remote index, producer and consumer
+                     indices on separate LLQ_ISOLATE-byte blocks, each side's private state (including a
+                     private copy of its own index, so it never loads the line it publishes to) on two
+                     more; push/pop by copy, bursts (push_n/pop_n publish the index once), zero-copy
+                     reserve/commit and peek/release, approximate size. Elements up to LLQ_SPSC_MAILBOX
+                     bytes (48 with 64-byte lines) are also mirrored into an "edge mailbox" on the index
+                     line: a consumer that has caught up takes the newest item from the line it had to
+                     fetch anyway instead of fetching the slot too.
+     llq_mpmc        bounded MPMC queue, per-slot sequence numbers (Vyukov); try_push/try_pop touch only
+                     their own index line and the slot; push_n/pop_n claim a batch with one CAS;
+                     push_wait/pop_wait take a ticket with one fetch-and-add and wait for its slot (they
+                     are not lock-free: a waiter depends on the ticket before it).
+     llq_mpsc        bounded MPSC queue (the gateway pattern): MPMC producers, a CAS-free consumer.
+     llq_mpsc_list   intrusive unbounded MPSC queue (Vyukov); no allocation, no reclamation needed.
+     llq_bytes       SPSC byte ring of length-prefixed variable-size records; contiguous reserve that
+                     wraps with a skip marker; zero-copy read; every header is validated and a corrupt
+                     record is reported (LLQ_EBADMSG) instead of reading out of bounds.
+     llq_bcast       broadcast ring: one producer, any number of readers each with its own cursor
+                     (Disruptor-style); the producer never waits, a lapped reader gets LLQ_EOVERFLOW.
+     llq_seqlock     single-writer seqlock for a latest value; readers never block the writer.
+     llq_stack       Treiber stack (intrusive), ABA-safe through epoch protection (below).
+     llq_msq         Michael-Scott unbounded queue (intrusive nodes carrying a void *value).
+     llq_ebr         epoch-based reclamation (Fraser): enter/exit critical sections, retire nodes,
+                     free them once no reader can see them; drain frees everything at the end.
+     llq_waiter      spin-then-futex wait/notify (Linux futex; elsewhere spin + yield).
+     Bursts of zero elements return 0 at once on every ring kind. init validates its arguments (NULL,
+     capacity not a power of two, element size 0, memory too small, memory not aligned to
+     LLQ_CACHE_LINE) and returns 0 or a negative LLQ_E* code.
+     ABA safety of llq_stack / llq_msq: a pop or push runs inside llq_ebr_enter/llq_ebr_exit, and a node
+     that was popped (llq_stack) or handed back by llq_msq_pop is NOT pushed again or freed directly but
+     given to llq_ebr_retire. A node's address therefore cannot reappear while any thread may still hold
+     it, which excludes ABA without tagged pointers or double-width CAS (so it also works on Cortex-M).
+     Every structure uses only pointer-sized (size_t) atomics, so all of it builds for 32-bit targets
+     without 64-bit atomics (Cortex-M4). Indices wrap modulo 2^(bits of size_t); that is fine because
+     capacities are powers of two and all comparisons use wrapping differences.
 */
 #if defined(LL_IMPLEMENTATION) && !defined(LLQ_IMPLEMENTATION)
 #define LLQ_IMPLEMENTATION
@@ -105,7 +119,9 @@
 #if defined(LL_STATIC) && !defined(LLQ_STATIC)
 #define LLQ_STATIC
 #endif
-
+#if defined(LLQ_STATIC) && !defined(LLQ_IMPLEMENTATION)
+#define LLQ_IMPLEMENTATION /* static functions are defined in every unit that uses them */
+#endif
 #if defined(LLQ_IMPLEMENTATION) && defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
@@ -114,52 +130,49 @@
 #define LLQ_H
 
 #define LLQ_VERSION_MAJOR 0
-#define LLQ_VERSION_MINOR 1
+#define LLQ_VERSION_MINOR 2
 #define LLQ_VERSION_PATCH 0
-#define LLQ_VERSION_STRING "0.1.0"
+#define LLQ_VERSION_STRING "0.2.0"
 
 #include <stddef.h>
 #include <stdint.h>
+#ifndef __cplusplus
 #include <stdbool.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LLQ_I_UNUSED __attribute__((unused))
+#define LLQ_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LLQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LLQ_I_UNUSED
+#define LLQ_LIKELY(x) (x)
+#define LLQ_UNLIKELY(x) (x)
+#endif
+#ifdef LLQ_STATIC
+#define LLQDEF static LLQ_I_UNUSED
+#else
+#define LLQDEF extern
+#endif
+#ifndef LLQ_INLINE
+#define LLQ_INLINE static inline LLQ_I_UNUSED
+#endif
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
 
 #if !defined(LLQ_FREESTANDING) && defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0
 #define LLQ_FREESTANDING
 #endif
-
 #ifndef LLQ_CACHE_LINE
 #define LLQ_CACHE_LINE 64
 #endif
 #ifndef LLQ_ISOLATE
 #define LLQ_ISOLATE (2 * LLQ_CACHE_LINE)
 #endif
-#ifndef LLQ_ASSERT
-#define LLQ_ASSERT(x) ((void)0)
-#endif
 #ifndef LLQ_SPIN_COUNT
 #define LLQ_SPIN_COUNT 4096
-#endif
-
-#ifdef LLQ_STATIC
-#define LLQDEF static __attribute__((unused))
-#else
-#define LLQDEF extern
-#endif
-#define LLQ_INLINE static inline __attribute__((unused))
-
-#if defined(__GNUC__) || defined(__clang__)
-#define LLQ_LIKELY(x) __builtin_expect(!!(x), 1)
-#define LLQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#else
-#define LLQ_LIKELY(x) (x)
-#define LLQ_UNLIKELY(x) (x)
-#endif
-
-#ifdef __cplusplus
-#define LLQ_I_SCAST(T, x) static_cast<T>(x)
-#define LLQ_I_RCAST(T, x) reinterpret_cast<T>(x)
-#else
-#define LLQ_I_SCAST(T, x) ((T)(x))
-#define LLQ_I_RCAST(T, x) ((T)(x))
 #endif
 
 /* error codes (negative; values mirror Linux errno) */
@@ -189,7 +202,7 @@ extern "C" {
 /* ------------------------------------------------------------------------------------------ */
 /* helpers                                                                                     */
 
-LLQ_INLINE void llq_cpu_relax(void) {
+LLQ_INLINE void llq_cpu_relax(void) { /* pause / yield hint inside spin loops */
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #elif defined(__aarch64__) || (defined(__arm__) && (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
@@ -204,11 +217,11 @@ LLQ_INLINE bool llq_i_is_pow2(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
 LLQ_INLINE size_t llq_i_round_up(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
 LLQ_INLINE int llq_i_check_mem(const void *mem) {
     if (!mem) return LLQ_EINVAL;
-    if ((LLQ_I_RCAST(uintptr_t, mem) & (LLQ_CACHE_LINE - 1)) != 0) return LLQ_EFAULT;
+    if ((((uintptr_t)mem) & (LLQ_CACHE_LINE - 1)) != 0) return LLQ_EFAULT;
     return 0;
 }
 /* wrapping signed difference a - b */
-LLQ_INLINE ptrdiff_t llq_i_diff(size_t a, size_t b) { return LLQ_I_SCAST(ptrdiff_t, a - b); }
+LLQ_INLINE ptrdiff_t llq_i_diff(size_t a, size_t b) { return ((ptrdiff_t)(a - b)); }
 
 LLQ_INLINE void llq_i_bytecopy(unsigned char *d, const unsigned char *s, size_t n) {
     size_t i;
@@ -222,7 +235,7 @@ LLQ_INLINE void llq_i_bytecopy(unsigned char *d, const unsigned char *s, size_t 
 
 LLQ_INLINE void llq_i_zero(void *p, size_t n) {
 #ifdef LLQ_FREESTANDING
-    unsigned char *b = LLQ_I_SCAST(unsigned char *, p);
+    unsigned char *b = ((unsigned char *)p);
     size_t i;
     for (i = 0; i < n; i++) {
         b[i] = 0;
@@ -246,7 +259,7 @@ LLQ_INLINE void llq_i_copy(void *d, const void *s, size_t n) {
     default: break;
     }
 #ifdef LLQ_FREESTANDING
-    llq_i_bytecopy(LLQ_I_SCAST(unsigned char *, d), LLQ_I_SCAST(const unsigned char *, s), n);
+    llq_i_bytecopy(((unsigned char *)d), ((const unsigned char *)s), n);
 #else
     __builtin_memcpy(d, s, n);
 #endif
@@ -254,8 +267,8 @@ LLQ_INLINE void llq_i_copy(void *d, const void *s, size_t n) {
 
 /* racy copies for seqlock/broadcast payloads: every access atomic (relaxed), word-wise */
 LLQ_INLINE void llq_i_atomic_store_bytes(void *dst, const void *src, size_t n) {
-    size_t *d = LLQ_I_SCAST(size_t *, dst);
-    const unsigned char *s = LLQ_I_SCAST(const unsigned char *, src);
+    size_t *d = ((size_t *)dst);
+    const unsigned char *s = ((const unsigned char *)src);
     size_t i, w = n / sizeof(size_t);
     if (n == sizeof(size_t)) { /* the common one-word item: no loops */
         size_t v;
@@ -269,13 +282,13 @@ LLQ_INLINE void llq_i_atomic_store_bytes(void *dst, const void *src, size_t n) {
         LLQ_I_STORE(&d[i], v, LLQ_RLX);
     }
     {
-        unsigned char *db = LLQ_I_SCAST(unsigned char *, dst);
+        unsigned char *db = ((unsigned char *)dst);
         for (i = w * sizeof(size_t); i < n; i++) LLQ_I_STORE(&db[i], s[i], LLQ_RLX);
     }
 }
 LLQ_INLINE void llq_i_atomic_load_bytes(void *dst, const void *src, size_t n) {
-    const size_t *s = LLQ_I_SCAST(const size_t *, src);
-    unsigned char *d = LLQ_I_SCAST(unsigned char *, dst);
+    const size_t *s = ((const size_t *)src);
+    unsigned char *d = ((unsigned char *)dst);
     size_t i, w = n / sizeof(size_t);
     if (n == sizeof(size_t)) {
         size_t v = LLQ_I_LOAD(s, LLQ_RLX);
@@ -287,12 +300,13 @@ LLQ_INLINE void llq_i_atomic_load_bytes(void *dst, const void *src, size_t n) {
         __builtin_memcpy(d + i * sizeof(size_t), &v, sizeof(size_t));
     }
     {
-        const unsigned char *sb = LLQ_I_SCAST(const unsigned char *, src);
+        const unsigned char *sb = ((const unsigned char *)src);
         for (i = w * sizeof(size_t); i < n; i++) d[i] = LLQ_I_LOAD(&sb[i], LLQ_RLX);
     }
 }
 
 LLQDEF const char *llq_strerror(int err);
+LLQDEF const char *llq_version(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* SPSC ring                                                                                   */
@@ -334,7 +348,7 @@ LLQDEF size_t llq_spsc_memsize(size_t capacity, size_t esize); /* 0 if the argum
 LLQDEF int llq_spsc_init(llq_spsc *q, size_t memsize, size_t capacity, size_t esize);
 
 LLQ_INLINE unsigned char *llq_i_spsc_slots(llq_spsc *q) {
-    return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_spsc);
+    return ((unsigned char *)q) + sizeof(llq_spsc);
 }
 LLQ_INLINE size_t llq_spsc_capacity(const llq_spsc *q) { return q->mask + 1; }
 #define LLQ_SPSC_MAILBOX (LLQ_CACHE_LINE - 2 * sizeof(size_t)) /* elements up to this size use it */
@@ -348,7 +362,7 @@ LLQ_INLINE void llq_i_spsc_mb_put(llq_spsc *q, size_t h, const void *e, size_t n
    never holds an item old enough for its index to come round again (32-bit size_t) */
 LLQ_INLINE void llq_i_spsc_mb_last(llq_spsc *q, size_t end) {
     if (q->mb_on)
-        llq_i_spsc_mb_put(q, end - 1, LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_spsc) + ((end - 1) & q->mask) * q->esize,
+        llq_i_spsc_mb_put(q, end - 1, ((unsigned char *)q) + sizeof(llq_spsc) + ((end - 1) & q->mask) * q->esize,
                           q->esize);
 }
 LLQ_INLINE bool llq_i_spsc_mb_get(llq_spsc *q, size_t t, void *e) {
@@ -413,7 +427,7 @@ LLQ_INLINE bool llq_spsc_pop(llq_spsc *q, void *e) {
 LLQ_INLINE size_t llq_spsc_push_n(llq_spsc *q, const void *src, size_t n) {
     size_t h = q->phead;
     size_t fr = llq_i_spsc_free(q, h, n), off, first;
-    const unsigned char *s = LLQ_I_SCAST(const unsigned char *, src);
+    const unsigned char *s = ((const unsigned char *)src);
     if (n > fr) n = fr;
     if (n == 0) return 0;
     off = h & q->mask;
@@ -431,7 +445,7 @@ LLQ_INLINE size_t llq_spsc_push_n(llq_spsc *q, const void *src, size_t n) {
 LLQ_INLINE size_t llq_spsc_pop_n(llq_spsc *q, void *dst, size_t n) {
     size_t t = q->ctail;
     size_t av = llq_i_spsc_avail(q, t, n), off, first;
-    unsigned char *d = LLQ_I_SCAST(unsigned char *, dst);
+    unsigned char *d = ((unsigned char *)dst);
     if (n > av) n = av;
     if (n == 0) return 0;
     off = t & q->cmask;
@@ -493,7 +507,7 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
             q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);                                          \
             if (h_ - q->tail_cache > q->mask) return false;                                         \
         }                                                                                           \
-        LLQ_I_RCAST(T *, llq_i_spsc_slots(q))[h_ & q->mask] = *v;                                   \
+        __builtin_memcpy(llq_i_spsc_slots(q) + (h_ & q->mask) * sizeof(T), v, sizeof(T));           \
         if (sizeof(T) <= LLQ_SPSC_MAILBOX) llq_i_spsc_mb_put(q, h_, v, sizeof(T));                  \
         LLQ_I_STORE(&q->head, h_ + 1, LLQ_REL);                                                     \
         q->phead = h_ + 1;                                                                          \
@@ -510,19 +524,19 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
                 return true;                                                                        \
             }                                                                                       \
         }                                                                                           \
-        *v = LLQ_I_RCAST(T *, llq_i_spsc_slots(q))[t_ & q->cmask];                                  \
+        __builtin_memcpy(v, llq_i_spsc_slots(q) + (t_ & q->cmask) * sizeof(T), sizeof(T));          \
         LLQ_I_STORE(&q->tail, t_ + 1, LLQ_REL);                                                     \
         q->ctail = t_ + 1;                                                                          \
         return true;                                                                                \
     }                                                                                               \
     LLQ_INLINE size_t name##_push_n(llq_spsc *q, const T *v, size_t n) {                            \
         size_t h_ = q->phead, fr_ = llq_i_spsc_free(q, h_, n), i_, off_, first_;                    \
-        T *s_ = LLQ_I_RCAST(T *, llq_i_spsc_slots(q));                                              \
+        unsigned char *s_ = llq_i_spsc_slots(q); /* no casts: this expands in the user's code */    \
         if (n > fr_) n = fr_;                                                                       \
         off_ = h_ & q->mask; /* two contiguous runs: plain loops the compiler vectorises */          \
         first_ = q->mask + 1 - off_ < n ? q->mask + 1 - off_ : n;                                   \
-        for (i_ = 0; i_ < first_; i_++) s_[off_ + i_] = v[i_];                                      \
-        for (i_ = first_; i_ < n; i_++) s_[i_ - first_] = v[i_];                                    \
+        for (i_ = 0; i_ < first_; i_++) __builtin_memcpy(s_ + (off_ + i_) * sizeof(T), v + i_, sizeof(T)); \
+        for (i_ = first_; i_ < n; i_++) __builtin_memcpy(s_ + (i_ - first_) * sizeof(T), v + i_, sizeof(T)); \
         if (n) {                                                                                    \
             llq_i_spsc_mb_last(q, h_ + n);                                                          \
             LLQ_I_STORE(&q->head, h_ + n, LLQ_REL);                                                 \
@@ -532,12 +546,12 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
     }                                                                                               \
     LLQ_INLINE size_t name##_pop_n(llq_spsc *q, T *v, size_t n) {                                   \
         size_t t_ = q->ctail, av_ = llq_i_spsc_avail(q, t_, n), i_, off_, first_;                   \
-        const T *s_ = LLQ_I_RCAST(const T *, llq_i_spsc_slots(q));                                  \
+        const unsigned char *s_ = llq_i_spsc_slots(q);                                              \
         if (n > av_) n = av_;                                                                       \
         off_ = t_ & q->cmask;                                                                       \
         first_ = q->cmask + 1 - off_ < n ? q->cmask + 1 - off_ : n;                                 \
-        for (i_ = 0; i_ < first_; i_++) v[i_] = s_[off_ + i_];                                      \
-        for (i_ = first_; i_ < n; i_++) v[i_] = s_[i_ - first_];                                    \
+        for (i_ = 0; i_ < first_; i_++) __builtin_memcpy(v + i_, s_ + (off_ + i_) * sizeof(T), sizeof(T)); \
+        for (i_ = first_; i_ < n; i_++) __builtin_memcpy(v + i_, s_ + (i_ - first_) * sizeof(T), sizeof(T)); \
         if (n) {                                                                                    \
             LLQ_I_STORE(&q->tail, t_ + n, LLQ_REL);                                                 \
             q->ctail = t_ + n;                                                                      \
@@ -570,9 +584,9 @@ LLQDEF size_t llq_mpmc_memsize(size_t capacity, size_t esize);
 LLQDEF int llq_mpmc_init(llq_mpmc *q, size_t memsize, size_t capacity, size_t esize);
 
 LLQ_INLINE unsigned char *llq_i_mpmc_slot(llq_mpmc *q, size_t pos, size_t mask, size_t stride) {
-    return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_mpmc) + (pos & mask) * stride;
+    return ((unsigned char *)q) + sizeof(llq_mpmc) + (pos & mask) * stride;
 }
-LLQ_INLINE size_t *llq_i_seq(unsigned char *slot) { return LLQ_I_RCAST(size_t *, slot); }
+LLQ_INLINE size_t *llq_i_seq(unsigned char *slot) { return ((size_t *)slot); }
 
 LLQ_INLINE bool llq_mpmc_push(llq_mpmc *q, const void *e) {
     size_t pos = LLQ_I_LOAD(&q->enq, LLQ_RLX);
@@ -637,7 +651,7 @@ LLQ_INLINE void llq_mpmc_pop_wait(llq_mpmc *q, void *e) {
 
 /* burst push: counts the contiguous free slots (up to n) then claims them with one CAS */
 LLQ_INLINE size_t llq_mpmc_push_n(llq_mpmc *q, const void *src, size_t n) {
-    const unsigned char *sp = LLQ_I_SCAST(const unsigned char *, src);
+    const unsigned char *sp = ((const unsigned char *)src);
     size_t pos = LLQ_I_LOAD(&q->enq, LLQ_RLX), k, i;
     if (LLQ_UNLIKELY(n == 0)) return 0; /* else the loop below never exits on a free slot */
     for (;;) {
@@ -662,7 +676,7 @@ LLQ_INLINE size_t llq_mpmc_push_n(llq_mpmc *q, const void *src, size_t n) {
 }
 
 LLQ_INLINE size_t llq_mpmc_pop_n(llq_mpmc *q, void *dst, size_t n) {
-    unsigned char *dp = LLQ_I_SCAST(unsigned char *, dst);
+    unsigned char *dp = ((unsigned char *)dst);
     size_t pos = LLQ_I_LOAD(&q->deq, LLQ_RLX), k, i;
     if (LLQ_UNLIKELY(n == 0)) return 0; /* else the loop below never exits on a filled slot */
     for (;;) {
@@ -690,7 +704,7 @@ LLQ_INLINE size_t llq_mpmc_capacity(const llq_mpmc *q) { return q->mask + 1; }
 LLQ_INLINE size_t llq_mpmc_size(llq_mpmc *q) {
     size_t d = LLQ_I_LOAD(&q->deq, LLQ_ACQ), e = LLQ_I_LOAD(&q->enq, LLQ_ACQ);
     ptrdiff_t n = llq_i_diff(e, d);
-    return n < 0 ? 0 : (LLQ_I_SCAST(size_t, n) > q->mask + 1 ? q->mask + 1 : LLQ_I_SCAST(size_t, n));
+    return n < 0 ? 0 : (((size_t)n) > q->mask + 1 ? q->mask + 1 : ((size_t)n));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -718,7 +732,7 @@ LLQ_INLINE bool llq_mpsc_pop(llq_mpsc *q, void *e) {
 }
 LLQ_INLINE size_t llq_mpsc_pop_n(llq_mpsc *q, void *dst, size_t n) {
     llq_mpmc *m = &q->q;
-    unsigned char *dp = LLQ_I_SCAST(unsigned char *, dst);
+    unsigned char *dp = ((unsigned char *)dst);
     size_t pos = LLQ_I_LOAD(&m->deq, LLQ_RLX), k;
     for (k = 0; k < n; k++) {
         unsigned char *s = llq_i_mpmc_slot(m, pos + k, m->mask, m->stride);
@@ -754,7 +768,7 @@ LLQDEF int llq_mpsc_list_init(llq_mpsc_list *q, size_t memsize);
 
 LLQ_INLINE void llq_mpsc_list_push(llq_mpsc_list *q, llq_mpsc_link *n) {
     llq_mpsc_link *prev;
-    LLQ_I_STORE(&n->next, LLQ_I_SCAST(llq_mpsc_link *, NULL), LLQ_RLX);
+    LLQ_I_STORE(&n->next, ((llq_mpsc_link *)NULL), LLQ_RLX);
     prev = __atomic_exchange_n(&q->head, n, __ATOMIC_ACQ_REL);
     LLQ_I_STORE(&prev->next, n, LLQ_REL);
 }
@@ -805,7 +819,7 @@ LLQDEF size_t llq_bytes_memsize(size_t capacity_bytes);
 LLQDEF int llq_bytes_init(llq_bytes *q, size_t memsize, size_t capacity_bytes);
 
 LLQ_INLINE unsigned char *llq_i_bytes_data(llq_bytes *q) {
-    return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_bytes);
+    return ((unsigned char *)q) + sizeof(llq_bytes);
 }
 /* largest payload a record may have */
 LLQ_INLINE size_t llq_bytes_max_record(const llq_bytes *q) {
@@ -842,7 +856,7 @@ LLQ_INLINE void *llq_bytes_reserve(llq_bytes *q, size_t len) {
 /* publish the reserved record with its final length (<= the reserved length) */
 LLQ_INLINE void llq_bytes_commit(llq_bytes *q, size_t len) {
     uint32_t hdr[2];
-    hdr[0] = LLQ_I_SCAST(uint32_t, len);
+    hdr[0] = ((uint32_t)len);
     hdr[1] = ~hdr[0];
     __builtin_memcpy(llq_i_bytes_data(q) + (q->resv & q->mask), hdr, 8);
     LLQ_I_STORE(&q->head, q->resv + 8 + llq_i_round_up(len, 8), LLQ_REL);
@@ -924,7 +938,7 @@ LLQDEF size_t llq_bcast_memsize(size_t capacity, size_t esize);
 LLQDEF int llq_bcast_init(llq_bcast *q, size_t memsize, size_t capacity, size_t esize);
 
 LLQ_INLINE unsigned char *llq_i_bcast_slot(llq_bcast *q, size_t pos) {
-    return LLQ_I_RCAST(unsigned char *, q) + sizeof(llq_bcast) + (pos & q->mask) * q->stride;
+    return ((unsigned char *)q) + sizeof(llq_bcast) + (pos & q->mask) * q->stride;
 }
 LLQ_INLINE void llq_bcast_publish(llq_bcast *q, const void *e) {
     size_t h = LLQ_I_LOAD(&q->head, LLQ_RLX);
@@ -981,7 +995,7 @@ LLQDEF size_t llq_seqlock_memsize(size_t esize);
 LLQDEF int llq_seqlock_init(llq_seqlock *s, size_t memsize, size_t esize, const void *initial);
 
 LLQ_INLINE void *llq_i_seqlock_data(llq_seqlock *s) {
-    return LLQ_I_RCAST(unsigned char *, s) + sizeof(llq_seqlock);
+    return ((unsigned char *)s) + sizeof(llq_seqlock);
 }
 LLQ_INLINE void llq_seqlock_write(llq_seqlock *s, const void *e) {
     size_t q = LLQ_I_LOAD(&s->seq, LLQ_RLX);
@@ -1052,7 +1066,7 @@ LLQ_INLINE void llq_ebr_enter(llq_ebr_thread *t) {
     (void)__atomic_exchange_n(&t->state, (e << 1) | 1u, LLQ_SC);
 }
 LLQ_INLINE void llq_ebr_exit(llq_ebr_thread *t) {
-    LLQ_I_STORE(&t->state, LLQ_I_LOAD(&t->state, LLQ_RLX) & ~LLQ_I_SCAST(size_t, 1), LLQ_REL);
+    LLQ_I_STORE(&t->state, LLQ_I_LOAD(&t->state, LLQ_RLX) & ~((size_t)1), LLQ_REL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1085,7 +1099,7 @@ LLQ_INLINE void llq_stack_push_list(llq_stack *s, llq_stack_node *first, llq_sta
 }
 /* take the whole stack with one exchange (no ABA: nothing is read through the old top) */
 LLQ_INLINE llq_stack_node *llq_stack_pop_all(llq_stack *s) {
-    return __atomic_exchange_n(&s->top, LLQ_I_SCAST(llq_stack_node *, NULL), LLQ_ACQ);
+    return __atomic_exchange_n(&s->top, ((llq_stack_node *)NULL), LLQ_ACQ);
 }
 LLQ_INLINE llq_stack_node *llq_stack_pop(llq_stack *s) {
     llq_stack_node *top = LLQ_I_LOAD(&s->top, LLQ_ACQ);
@@ -1118,7 +1132,7 @@ LLQDEF int llq_msq_init(llq_msq *q, size_t memsize, llq_msq_node *dummy);
 LLQ_INLINE void llq_msq_push(llq_msq *q, llq_msq_node *n, void *value) {
     llq_msq_node *tail, *next;
     n->value = value;
-    LLQ_I_STORE(&n->next, LLQ_I_SCAST(llq_msq_node *, NULL), LLQ_RLX);
+    LLQ_I_STORE(&n->next, ((llq_msq_node *)NULL), LLQ_RLX);
     for (;;) {
         tail = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
         next = LLQ_I_LOAD(&tail->next, LLQ_ACQ);
@@ -1174,14 +1188,20 @@ LLQ_INLINE void llq_notify(llq_waiter *w) {
 #ifdef __cplusplus
 }
 #endif
-
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic pop
+#endif
 #endif /* LLQ_H */
 
 /* ========================================================================================== */
 /* implementation                                                                              */
 
-#if defined(LLQ_IMPLEMENTATION) && !defined(LLQ_IMPLEMENTATION_DONE)
-#define LLQ_IMPLEMENTATION_DONE
+#if defined(LLQ_IMPLEMENTATION) && !defined(LLQ_I_IMPLEMENTED)
+#define LLQ_I_IMPLEMENTED
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
 
 #if !defined(LLQ_FREESTANDING)
 #if defined(_WIN32)
@@ -1200,9 +1220,20 @@ LLQ_INLINE void llq_notify(llq_waiter *w) {
 #endif
 #endif
 
+#ifndef LLQ_ASSERT
+#if defined(LLQ_FREESTANDING) || (defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0)
+#define LLQ_ASSERT(x) ((void)0)
+#else
+#include <assert.h>
+#define LLQ_ASSERT(x) assert(x)
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+LLQDEF const char *llq_version(void) { return LLQ_VERSION_STRING; }
 
 LLQDEF const char *llq_strerror(int err) {
     switch (err) {
@@ -1251,7 +1282,7 @@ LLQDEF int llq_spsc_init(llq_spsc *q, size_t memsize, size_t capacity, size_t es
     q->mask = q->cmask = capacity - 1;
     q->esize = q->cesize = esize;
     q->mb_on = q->cmb = esize <= LLQ_SPSC_MAILBOX;
-    q->mb_seq = ~LLQ_I_SCAST(size_t, 0); /* matches no index for a long time */
+    q->mb_seq = ~((size_t)0); /* matches no index for a long time */
     __atomic_thread_fence(LLQ_SC);
     return 0;
 }
@@ -1285,7 +1316,7 @@ LLQDEF size_t llq_mpsc_memsize(size_t capacity, size_t esize) {
     return m ? m - sizeof(llq_mpmc) + sizeof(llq_mpsc) : 0;
 }
 LLQDEF int llq_mpsc_init(llq_mpsc *q, size_t memsize, size_t capacity, size_t esize) {
-    return llq_mpmc_init(q ? &q->q : LLQ_I_SCAST(llq_mpmc *, NULL), memsize, capacity, esize);
+    return llq_mpmc_init(q ? &q->q : ((llq_mpmc *)NULL), memsize, capacity, esize);
 }
 
 LLQDEF size_t llq_mpsc_list_memsize(void) { return sizeof(llq_mpsc_list); }
@@ -1385,7 +1416,7 @@ LLQDEF int llq_msq_init(llq_msq *q, size_t memsize, llq_msq_node *dummy) {
 /* --- EBR --- */
 
 static llq_ebr_thread *llq_i_ebr_threads(llq_ebr *d) {
-    return LLQ_I_RCAST(llq_ebr_thread *, LLQ_I_RCAST(unsigned char *, d) + sizeof(llq_ebr));
+    return ((llq_ebr_thread *)(((unsigned char *)d) + sizeof(llq_ebr)));
 }
 LLQDEF size_t llq_ebr_memsize(size_t max_threads) {
     if (max_threads == 0 || max_threads > 65536) return 0;
@@ -1514,13 +1545,17 @@ LLQDEF void llq_i_wake(llq_waiter *w) {
 }
 
 #if !defined(LLQ_FREESTANDING)
-static int64_t llq_i_now_ns(void) {
-#if defined(LLQ_I_WIN)
-    return LLQ_I_SCAST(int64_t, GetTickCount64()) * 1000000;
+LLQ_INLINE uint64_t llq_i_now_ns(void) { /* monotonic clock, ns */
+#if defined(_WIN32)
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (uint64_t)(c.QuadPart / f.QuadPart) * 1000000000u +
+           (uint64_t)(c.QuadPart % f.QuadPart) * 1000000000u / (uint64_t)f.QuadPart;
 #else
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return LLQ_I_SCAST(int64_t, ts.tv_sec) * 1000000000 + ts.tv_nsec;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 #endif
 }
 #endif
@@ -1528,7 +1563,7 @@ static int64_t llq_i_now_ns(void) {
 LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t timeout_ns) {
     int i;
 #if !defined(LLQ_FREESTANDING)
-    int64_t deadline = timeout_ns >= 0 ? llq_i_now_ns() + timeout_ns : 0;
+    int64_t deadline = timeout_ns >= 0 ? (int64_t)llq_i_now_ns() + timeout_ns : 0;
 #else
     int64_t spins_left = timeout_ns; /* freestanding: timeout counted in spins */
 #endif
@@ -1549,13 +1584,13 @@ LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t 
         {
             struct timespec ts, *tp = NULL;
             if (timeout_ns >= 0) {
-                int64_t left = deadline - llq_i_now_ns();
+                int64_t left = deadline - (int64_t)llq_i_now_ns();
                 if (left <= 0) {
                     __atomic_fetch_sub(&w->waiters, 1u, LLQ_SC);
                     return LLQ_ETIMEDOUT;
                 }
-                ts.tv_sec = LLQ_I_SCAST(time_t, left / 1000000000);
-                ts.tv_nsec = LLQ_I_SCAST(long, left % 1000000000);
+                ts.tv_sec = ((time_t)(left / 1000000000));
+                ts.tv_nsec = ((long)(left % 1000000000));
                 tp = &ts;
             }
             syscall(SYS_futex, &w->seq, 0 | 128 /* FUTEX_WAIT_PRIVATE */, key, tp, NULL, 0);
@@ -1573,7 +1608,7 @@ LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t 
         __atomic_fetch_sub(&w->waiters, 1u, LLQ_SC);
         if (ready(ctx)) return 0;
 #if !defined(LLQ_FREESTANDING)
-        if (timeout_ns >= 0 && llq_i_now_ns() >= deadline) return LLQ_ETIMEDOUT;
+        if (timeout_ns >= 0 && (int64_t)llq_i_now_ns() >= deadline) return LLQ_ETIMEDOUT;
 #else
         if (timeout_ns >= 0 && --spins_left < 0) return LLQ_ETIMEDOUT;
 #endif
@@ -1583,7 +1618,9 @@ LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t 
 #ifdef __cplusplus
 }
 #endif
-
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic pop
+#endif
 #endif /* LLQ_IMPLEMENTATION */
 
 /*

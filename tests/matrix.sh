@@ -26,7 +26,7 @@ export -f one
 export work WARN
 
 jobs=()
-for h in llcrc llq llmem llio llpmem; do
+for h in llcrc llq llmem llio llpmem llstat; do
     [ -f "$h.h" ] || { echo "SKIP matrix/$h: $h.h not present" >>"$logdir/matrix.log"; continue; }
     for cc in gcc clang; do for std in c99 c11 c17; do jobs+=("$h $cc $std"); done; done
     for cc in g++ clang++; do for std in c++11 c++17 c++20; do jobs+=("$h $cc $std"); done; done
