@@ -10,7 +10,8 @@
 #   make windows       tests built with mingw-w64 and run under wine
 #   make matrix        only the compile matrix (C99..C++20, gcc and clang, -Werror)
 #   make odr           only the one-definition tests (all headers in one program)
-#   make ci            test, check, cross and windows, with one closing total line
+#   make cpus          the CPU ladder: tests of llcrc, llq, llmem, llpmem, llstat under qemu -cpu MODEL
+#   make ci            test, check, cross, windows and cpus, with one closing total line
 #   make bench         every benchmark part, each headed by the CPU and kernel (BENCH=part for one)
 #   make bench-harness the harness's own check: trivial workloads measured twice, runs compared
 #   make bench-deps    install the optional anchor libraries and tools (Debian, as root)
@@ -87,7 +88,7 @@ up = $(shell echo $(1) | tr a-z A-Z)
 portable_cflags = $(filter-out -DLLT_HAVE_% -DHAVE_% -I/usr/%,$(1))
 TESTS := $(foreach h,$(HEADERS),$(if $(wildcard tests/test_$(h).c),$(h)))
 
-.PHONY: all test check cross windows bench bench-deps matrix odr clean ci $(addprefix bench-,$(HEADERS)) \
+.PHONY: all test check cross windows cpus bench bench-deps matrix odr clean ci $(addprefix bench-,$(HEADERS)) \
 	bench-harness fuzz help
 
 all: $(addprefix $(BUILD)/test_,$(TESTS)) $(BUILD)/test_llbench
@@ -193,6 +194,19 @@ cross: $(if $(HAVE_AARCH64),$(addprefix $(BUILD)/aarch64/test_,$(CROSS_TESTS)))
 		$(RUN) skip $(BUILD)/logs/cross cortex-m4 "arm-none-eabi-gcc not installed";)
 	@$(RUN) summary $(BUILD)/logs/cross
 
+# ---- the CPU ladder: each header's tests under qemu-x86_64 -cpu MODEL, one rung per dispatch level ----
+# (tests/cpus.sh: models, their feature table checked by build/cpuid, LLT_CPU_MODEL/LLT_CPU_FEATURES).
+# A fragment adds more programs of its header to the ladder with LLX_CPUS_EXTRA := $(BUILD)/test_llx_...
+CPUS_HEADERS := $(filter llcrc llq llmem llpmem llstat,$(TESTS))
+CPUS_TESTS := $(addprefix $(BUILD)/test_,$(CPUS_HEADERS)) $(foreach h,$(CPUS_HEADERS),$($(call up,$(h))_CPUS_EXTRA))
+$(BUILD)/cpuid: tests/cpuid.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Wpedantic -Werror $< -o $@
+cpus: $(CPUS_TESTS) $(BUILD)/cpuid
+	@rm -rf $(BUILD)/logs/cpus && mkdir -p $(BUILD)/logs/cpus
+	@tests/cpus.sh $(BUILD)/logs/cpus $(BUILD)/cpuid $(CPUS_TESTS)
+	@$(RUN) summary $(BUILD)/logs/cpus
+
 # ---- Windows under wine ----
 WIN_TESTS := $(foreach h,$(TESTS),$(if $($(call up,$(h))_WINDOWS),$(h)))
 HAVE_MINGW := $(shell command -v $(MINGW_CC) >/dev/null 2>&1 && test -n "$(WINE)" && echo 1)
@@ -209,8 +223,9 @@ ci:
 	$(MAKE) --no-print-directory check; s2=$$?; \
 	$(MAKE) --no-print-directory cross; s3=$$?; \
 	$(MAKE) --no-print-directory windows; s4=$$?; \
+	$(MAKE) --no-print-directory cpus; s5=$$?; \
 	$(RUN) total $(BUILD)/logs/test $(BUILD)/logs/check $(BUILD)/logs/examples-check $(BUILD)/logs/cross \
-		$(BUILD)/logs/windows
+		$(BUILD)/logs/windows $(BUILD)/logs/cpus
 
 # ---- benchmarks ----
 BENCH_SHORT_crc := llcrc
