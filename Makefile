@@ -4,7 +4,7 @@
 # block is the list of targets; tests/help.sh (run by `make test`) fails when a target is missing from it.
 #
 #   make all           build every test program (the default goal)
-#   make test          every functional test, the compile matrix, the one-definition and contract tests
+#   make test          every test: functional, compile matrix, one-definition, contract, install paths
 #   make check         every test under ASan+UBSan, the concurrent ones under ThreadSanitizer (clang)
 #   make cross         aarch64 tests under qemu-aarch64, and the freestanding Cortex-M4 build
 #   make windows       tests built with mingw-w64 and run under wine
@@ -16,11 +16,13 @@
 #   make bench-harness the harness's own check: trivial workloads measured twice, runs compared
 #   make bench-deps    install the optional anchor libraries and tools (Debian, as root)
 #   make fuzz          every libFuzzer target for FUZZ_SECONDS each (clang; default 60)
+#   make install       headers to $(PREFIX)/include/ll, ll.pc, CMake package ll::ll (PREFIX, DESTDIR)
+#   make uninstall     remove what make install put there (same PREFIX and DESTDIR)
 #   make help          this list
 #   make clean         remove build/
 #
 # Variables: BENCH=crc|q|mem|io|pmem|harness|examples picks one bench part; LLB_QUICK=1 makes every bench
-# a short smoke run; CC, CXX, CLANG name the compilers.
+# a short smoke run; PREFIX (/usr/local) and DESTDIR place make install; CC, CXX, CLANG name the compilers.
 #
 # Optional libraries are detected by compile probes below; none is required.
 
@@ -89,7 +91,7 @@ portable_cflags = $(filter-out -DLLT_HAVE_% -DHAVE_% -I/usr/%,$(1))
 TESTS := $(foreach h,$(HEADERS),$(if $(wildcard tests/test_$(h).c),$(h)))
 
 .PHONY: all test check cross windows cpus bench bench-deps matrix odr clean ci $(addprefix bench-,$(HEADERS)) \
-	bench-harness fuzz help
+	bench-harness fuzz help install uninstall
 
 all: $(addprefix $(BUILD)/test_,$(TESTS)) $(BUILD)/test_llbench
 
@@ -130,6 +132,7 @@ test: all $(EXTRA_TESTS)
 	@tests/contract.sh $(BUILD)/logs/test
 	@tests/contract.sh --self-test $(BUILD)/logs/test
 	@tests/help.sh check $(BUILD)/logs/test
+	@MAKE='$(MAKE)' BUILD='$(BUILD)' CC='$(CC)' tests/install.sh $(BUILD)/logs/test
 	@$(RUN) summary $(BUILD)/logs/test
 
 matrix:
@@ -279,6 +282,33 @@ BENCH_DEPS := libisal-dev zlib1g-dev libxxhash-dev libdpdk-dev libck-dev libboos
 	libpmem-dev libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev fio pkg-config clang gnuplot-nox
 bench-deps:
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BENCH_DEPS)
+
+# ---- install: headers under include/ll/, ll.pc, and the ll CMake package (find_package(ll CONFIG)) ----
+# `make install PREFIX=/usr DESTDIR=/tmp/pkg` for a staged (packaging) install. Sources may say <ll/llq.h>
+# or, as in a tree that copies the headers in, "llq.h": ll.pc and ll::ll put include/ and include/ll/ on
+# the include path, so no second copy of the headers goes straight into include/ (where short names
+# like llq.h could clash with other packages).
+PREFIX ?= /usr/local
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(PREFIX)/share/pkgconfig
+CMAKEDIR ?= $(PREFIX)/share/cmake/ll
+LL_VERSION := $(or $(shell sed -n 's/^## \([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' CHANGELOG.md | head -n 1),0.0.0)
+INSTALL_HEADERS := $(wildcard $(addsuffix .h,$(HEADERS)))
+install_subst = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LL_VERSION)|g' \
+	-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|g' -e 's|@HEADERS@|$(INSTALL_HEADERS)|g' \
+	-e "s|@CMAKEDIR_TO_INCLUDEDIR@|$$(realpath -m --relative-to='$(CMAKEDIR)' '$(INCLUDEDIR)')|g"
+install:
+	install -d '$(DESTDIR)$(INCLUDEDIR)/ll' '$(DESTDIR)$(PKGCONFIGDIR)' '$(DESTDIR)$(CMAKEDIR)'
+	install -m 644 $(INSTALL_HEADERS) '$(DESTDIR)$(INCLUDEDIR)/ll/'
+	$(install_subst) cmake/ll.pc.in >'$(DESTDIR)$(PKGCONFIGDIR)/ll.pc'
+	$(install_subst) cmake/llConfig.cmake.in >'$(DESTDIR)$(CMAKEDIR)/llConfig.cmake'
+	$(install_subst) cmake/llConfigVersion.cmake.in >'$(DESTDIR)$(CMAKEDIR)/llConfigVersion.cmake'
+	chmod 644 '$(DESTDIR)$(PKGCONFIGDIR)/ll.pc' '$(DESTDIR)$(CMAKEDIR)'/llConfig*.cmake
+
+uninstall:
+	rm -f $(foreach h,$(INSTALL_HEADERS),'$(DESTDIR)$(INCLUDEDIR)/ll/$(h)') '$(DESTDIR)$(PKGCONFIGDIR)/ll.pc' \
+		'$(DESTDIR)$(CMAKEDIR)/llConfig.cmake' '$(DESTDIR)$(CMAKEDIR)/llConfigVersion.cmake'
+	-rmdir '$(DESTDIR)$(INCLUDEDIR)/ll' '$(DESTDIR)$(CMAKEDIR)' 2>/dev/null
 
 help:
 	@tests/help.sh list
