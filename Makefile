@@ -4,12 +4,13 @@
 # block is the list of targets; tests/help.sh (run by `make test`) fails when a target is missing from it.
 #
 #   make all           build every test program (the default goal)
-#   make test          every test: functional, compile matrix, one-definition, contract, install paths
+#   make test          every test: functional, matrix, one-definition, contract, install, doc snippets
 #   make check         every test under ASan+UBSan, the concurrent ones under ThreadSanitizer (clang)
 #   make cross         aarch64 tests under qemu-aarch64, and the freestanding Cortex-M4 build
 #   make windows       tests built with mingw-w64 and run under wine
 #   make matrix        only the compile matrix (C99..C++20, gcc and clang, -Werror)
 #   make odr           only the one-definition tests (all headers in one program)
+#   make snippets      only the doc programs: README.md and docs/*.md blocks with int main, C99 + C++11
 #   make cpus          the CPU ladder: tests of llcrc, llq, llmem, llpmem, llstat under qemu -cpu MODEL
 #   make ci            test, check, cross, windows and cpus, with one closing total line
 #   make bench         every benchmark part, each headed by the CPU and kernel (BENCH=part for one)
@@ -90,7 +91,7 @@ up = $(shell echo $(1) | tr a-z A-Z)
 portable_cflags = $(filter-out -DLLT_HAVE_% -DHAVE_% -I/usr/%,$(1))
 TESTS := $(foreach h,$(HEADERS),$(if $(wildcard tests/test_$(h).c),$(h)))
 
-.PHONY: all test check cross windows cpus bench bench-deps matrix odr clean ci $(addprefix bench-,$(HEADERS)) \
+.PHONY: all test check cross windows cpus bench bench-deps matrix odr snippets clean ci $(addprefix bench-,$(HEADERS)) \
 	bench-harness fuzz help install uninstall
 
 all: $(addprefix $(BUILD)/test_,$(TESTS)) $(BUILD)/test_llbench
@@ -133,12 +134,20 @@ test: all $(EXTRA_TESTS)
 	@tests/contract.sh --self-test $(BUILD)/logs/test
 	@tests/help.sh check $(BUILD)/logs/test
 	@MAKE='$(MAKE)' BUILD='$(BUILD)' CC='$(CC)' tests/install.sh $(BUILD)/logs/test
+	@BUILD='$(BUILD)' CC='$(CC)' CXX='$(CXX)' tests/snippets.sh $(BUILD)/logs/test
+	@BUILD='$(BUILD)' CC='$(CC)' CXX='$(CXX)' tests/snippets.sh --self-test $(BUILD)/logs/test
 	@$(RUN) summary $(BUILD)/logs/test
 
 matrix:
 	@rm -rf $(BUILD)/logs/matrix && mkdir -p $(BUILD)/logs/matrix
 	@tests/matrix.sh $(BUILD)/logs/matrix
 	@$(RUN) summary $(BUILD)/logs/matrix
+
+# every program in README.md and docs/*.md, compiled as C99 and C++11 with -Werror and run
+snippets:
+	@rm -rf $(BUILD)/logs/snippets && mkdir -p $(BUILD)/logs/snippets
+	@BUILD='$(BUILD)' CC='$(CC)' CXX='$(CXX)' tests/snippets.sh $(BUILD)/logs/snippets
+	@$(RUN) summary $(BUILD)/logs/snippets
 
 odr:
 	@rm -rf $(BUILD)/logs/odr && mkdir -p $(BUILD)/logs/odr
