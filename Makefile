@@ -12,10 +12,12 @@
 #   make odr           only the one-definition tests (all headers in one program)
 #   make snippets      only the doc programs: README.md and docs/*.md blocks with int main, C99 + C++11
 #   make cpus          the CPU ladder: tests of llcrc, llq, llmem, llpmem, llstat under qemu -cpu MODEL
+#   make minimal-root  make test + make bench (LLB_QUICK=1) in a debootstrap minbase root: gcc, make only
 #   make ci            test, check, cross, windows and cpus, with one closing total line
 #   make bench         every benchmark part, each headed by the CPU and kernel (BENCH=part for one)
 #   make bench-harness the harness's own check: trivial workloads measured twice, runs compared
-#   make bench-deps    install the optional anchor libraries and tools (Debian, as root)
+#   make bench-deps    install the optional anchor libraries and tools (Debian, as root; tests/deps.sh)
+#   make print-deps    the apt and npm packages bench-deps installs (for .ci/run)
 #   make fuzz          every libFuzzer target for FUZZ_SECONDS each (clang; default 60)
 #   make install       headers to $(PREFIX)/include/ll, ll.pc, CMake package ll::ll (PREFIX, DESTDIR)
 #   make uninstall     remove what make install put there (same PREFIX and DESTDIR)
@@ -91,7 +93,7 @@ up = $(shell echo $(1) | tr a-z A-Z)
 portable_cflags = $(filter-out -DLLT_HAVE_% -DHAVE_% -I/usr/%,$(1))
 TESTS := $(foreach h,$(HEADERS),$(if $(wildcard tests/test_$(h).c),$(h)))
 
-.PHONY: all test check cross windows cpus bench bench-deps matrix odr snippets clean ci $(addprefix bench-,$(HEADERS)) \
+.PHONY: all test check cross windows cpus minimal-root bench bench-deps print-deps matrix odr snippets clean ci $(addprefix bench-,$(HEADERS)) \
 	bench-harness fuzz help install uninstall
 
 all: $(addprefix $(BUILD)/test_,$(TESTS)) $(BUILD)/test_llbench
@@ -219,6 +221,12 @@ cpus: $(CPUS_TESTS) $(BUILD)/cpuid
 	@tests/cpus.sh $(BUILD)/logs/cpus $(BUILD)/cpuid $(CPUS_TESTS)
 	@$(RUN) summary $(BUILD)/logs/cpus
 
+# ---- the fresh-machine promise: make test and make bench in a minimal Debian root (root, debootstrap) ----
+minimal-root:
+	@rm -rf $(BUILD)/logs/minimal-root && mkdir -p $(BUILD)/logs/minimal-root
+	@tests/minimal-root.sh $(BUILD)/logs/minimal-root
+	@$(RUN) summary $(BUILD)/logs/minimal-root
+
 # ---- Windows under wine ----
 WIN_TESTS := $(foreach h,$(TESTS),$(if $($(call up,$(h))_WINDOWS),$(h)))
 HAVE_MINGW := $(shell command -v $(MINGW_CC) >/dev/null 2>&1 && test -n "$(WINE)" && echo 1)
@@ -287,10 +295,21 @@ fuzz: $(if $(HAVE_CLANG),fuzz-llcrc fuzz-llq)
 bench-harness: $(BUILD)/bench_harness
 	@flock /tmp/ll-heavy.lock $(BUILD)/bench_harness
 
+# ---- optional packages: the anchors and backends (make bench-deps; .ci/run adds its CI-only tools) ----
+# A fragment adds its own with LLX_DEPS_APT := ... and LLX_DEPS_NPM := ... (tests/deps.sh installs them,
+# and a package that fails never stops the others).
 BENCH_DEPS := libisal-dev zlib1g-dev libxxhash-dev libdpdk-dev libck-dev libboost-dev liburing-dev libnuma-dev \
-	libpmem-dev libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev fio pkg-config clang gnuplot-nox
+	libpmem-dev libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev fio pkg-config g++ clang cmake gnuplot-nox \
+	liburcu-dev librocksdb-dev libsqlite3-dev libpmemobj-dev sockperf redis-server redis-tools nodejs npm
+DEPS_APT = $(sort $(BENCH_DEPS) $(foreach h,$(HEADERS),$($(call up,$(h))_DEPS_APT)))
+DEPS_NPM = $(sort $(foreach h,$(HEADERS),$($(call up,$(h))_DEPS_NPM)))
 bench-deps:
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BENCH_DEPS)
+	@tests/deps.sh apt $(DEPS_APT)
+	@tests/deps.sh npm $(DEPS_NPM)
+
+print-deps:
+	@echo "apt: $(DEPS_APT)"
+	@echo "npm: $(DEPS_NPM)"
 
 # ---- install: headers under include/ll/, ll.pc, and the ll CMake package (find_package(ll CONFIG)) ----
 # `make install PREFIX=/usr DESTDIR=/tmp/pkg` for a staged (packaging) install. Sources may say <ll/llq.h>
