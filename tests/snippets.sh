@@ -5,6 +5,7 @@
 # it has `int main` and its fence says c, cpp, c++ or nothing - is extracted as printed and
 #   - compiled as C99  (gcc -std=c99   -Wall -Wextra -Wpedantic -Werror -I<repo> -pthread) and run,
 #   - compiled as C++11 (g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -I<repo> -pthread) and run
+# (<ll/x.h>, the spelling of an installed copy, resolves as well)
 # (a block fenced cpp/c++ only as C++11). Each build must exit 0 within 60 s, run from a scratch
 # directory under build/. A block that is not a program (a fragment, a shell line) is not compiled.
 # A failure names the file and the line of the block's first code line: "FAIL snippets/docs/llq.md:9/c99".
@@ -88,8 +89,10 @@ w=$root/$BUILD/snippets
 log=$logdir/snippets.log
 mkdir -p "$logdir"
 rm -rf "$w"
-mkdir -p "$w/run"
+mkdir -p "$w/run" "$w/include/ll"
 : >"$log"
+# the installed spelling <ll/x.h> resolves too, as after make install (docs/install.md)
+for h in "$root"/ll*.h; do [ -e "$h" ] && ln -s "$h" "$w/include/ll/"; done
 if [ $# -eq 0 ]; then set -- README.md docs/*.md; fi
 
 # index lines: "<out file>\t<md file>\t<line>\t<lang>\t<directive>" for each program block
@@ -123,7 +126,7 @@ WARN="-Wall -Wextra -Wpedantic -Werror"
 # one build + run: label, source, compiler command..., then the run
 try() {
     local label=$1 src=$2 exe=$3 run=$4 ldflags=$5; shift 5
-    if ! "$@" -I"$root" "$src" -o "$exe" -pthread $ldflags >"$exe.err" 2>&1; then
+    if ! "$@" -I"$root" -I"$w/include" "$src" -o "$exe" -pthread $ldflags >"$exe.err" 2>&1; then
         echo "FAIL $label: does not compile"
         sed -e "s|$w/||g" "$exe.err" | head -n 15 | sed 's/^/  /'
         return
