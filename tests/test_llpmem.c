@@ -69,10 +69,14 @@ static void cpu_and_defaults(void) {
     LLT_EQ_I64(fl, ((f & LLPMEM_CPU_DCPOP) && !t_cvap_faults) ? LLPMEM_FLUSH_CVAP : LLPMEM_FLUSH_CVAC);
     LLT_EQ_I64(nt, LLPMEM_NT_NONE);
 #endif
-    LLT_EQ_I64(llpmem_set_flush(99), LLPMEM_ENOTSUP);
-    LLT_EQ_I64(llpmem_set_nt(99), LLPMEM_ENOTSUP);
-    LLT_EQ_STR(llpmem_strerror(LLPMEM_EFAULT), "llpmem: address range not inside any llpmem mapping");
-    LLT_CHECK(strlen(llpmem_strerror(-2)) > 0);
+    LLT_EQ_I64(llpmem_set_flush(99), LLPMEM_EOPNOTSUPP);
+    LLT_EQ_I64(llpmem_set_nt(99), LLPMEM_EOPNOTSUPP);
+    LLT_EQ_STR(llpmem_strerror(LLPMEM_EFAULT), "address range not inside any llpmem mapping");
+    LLT_EQ_STR(llpmem_strerror(-2), "no such file or directory");
+    LLT_EQ_STR(llpmem_strerror(LLPMEM_EOPNOTSUPP), "not supported on this CPU, platform or build");
+    LLT_EQ_STR(llpmem_strerror(-4242), "unknown error");
+    LLT_EQ_STR(llpmem_strerror(1), "unknown error");
+    LLT_EQ_I64(LLPMEM_EOPNOTSUPP, -95);
     LLT_EQ_STR(llpmem_kind_name(LLPMEM_KIND_DEVDAX), "devdax");
 }
 
@@ -141,7 +145,7 @@ static void open_create_and_errors(void) {
     LLT_EQ_I64(llpmem_persist(llpmem_addr(r), 100000), 0);
     LLT_EQ_I64(llpmem_close(r), 0);
     LLT_EQ_I64(llpmem_open(p, 200000, 0, 0, &r), LLPMEM_EINVAL);   /* longer than the file, no CREATE */
-    LLT_EQ_I64(llpmem_open(p, 4096, LLPMEM_CREATE | LLPMEM_EXCL, 0600, &r), -EEXIST);
+    LLT_EQ_I64(llpmem_open(p, 4096, LLPMEM_CREATE_EXCL, 0600, &r), -EEXIST);
     LLT_EQ_I64(llpmem_open(p, 0, 0, 0, &r), 0);                    /* whole file */
     LLT_REQUIRE(r != NULL);
     LLT_EQ_U64(llpmem_len(r), 100000);
@@ -271,7 +275,7 @@ static void msync_fallback_page_aligns(void) {
             LLT_EQ_I64(llpmem_memset_persist(a + 3 * 4096 - 3, 0x11, 3), 0);
             LLT_EQ_I64(llpmem_persist(a + 5, 0), 0);
             LLT_EQ_I64(llpmem_msync(a + 3, 1), 0);
-            LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+            LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
             LLT_EQ_U64(st.msyncs, 5);
             LLT_EQ_U64(st.persists, 4);
             LLT_EQ_U64(st.flushes, 1);
@@ -402,7 +406,7 @@ static void t_flush_path(int kind, const char *why_missing) {
         }
     }
     llpmem_drain();
-    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
     LLT_EQ_U64(st.persists, sizeof offs / sizeof offs[0] * (sizeof lens / sizeof lens[0]));
     LLT_EQ_U64(st.flushes, st.persists);
 #if !defined(__aarch64__)
@@ -448,13 +452,13 @@ static void eadr_fence_only(void) {
     memset(buf, 3, 8192);
     LLT_EQ_I64(llpmem_persist(buf, 8192), 0);
     LLT_EQ_I64(llpmem_memcpy_persist(buf + 1, buf + 4096, 3000), 0);
-    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
     LLT_EQ_U64(st.lines, 0);
     LLT_EQ_U64(st.persists, 2);
     llpmem_force_eadr(0);
     LLT_CHECK(!llpmem_region_eadr(r));
     LLT_EQ_I64(llpmem_persist(buf, 64), 0);
-    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
 #if !defined(__aarch64__)
     LLT_EQ_U64(st.lines, 1);
 #endif
@@ -645,10 +649,10 @@ static void nt_threshold_policy(void) {
     LLT_REQUIRE(llpmem_attach(buf, 1 << 14, LLPMEM_FORCE | LLPMEM_STATS, &r) == 0);
     llpmem_set_nt_threshold(256);
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+        LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
         before = st.lines;
         LLT_EQ_I64(llpmem_memcpy_persist(buf + 4096 + cases[i].off, src, cases[i].n), 0);
-        LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+        LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
         LLT_CHECKF(st.lines - before == cases[i].lines, "off %zu len %zu: %llu lines written back, want %llu",
                    cases[i].off, cases[i].n, (unsigned long long)(st.lines - before),
                    (unsigned long long)cases[i].lines);
@@ -678,7 +682,7 @@ static void copy_not_pmem_uses_msync(void) {
     LLT_EQ_MEM(a + 10, src, 5000);
     LLT_EQ_I64(llpmem_memset_nodrain(a + 6000, 0x77, 100), 0);
     LLT_CHECK(a[6000] == 0x77 && a[6099] == 0x77);
-    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
     LLT_EQ_U64(st.msyncs, 3);
     LLT_EQ_U64(st.copies, 3);
     LLT_EQ_U64(st.bytes_copied, 10100);
@@ -727,19 +731,19 @@ static void region_latency_stats(void) {
     uint64_t i, n = llt_scaled(20000, 500);
     LLT_REQUIRE(buf != NULL);
     LLT_REQUIRE(llpmem_attach(buf, 1 << 16, LLPMEM_FORCE, &r) == 0);
-    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
     LLT_EQ_U64(st.persists, 0); /* off: all zero */
     for (i = 0; i < 10; i++) LLT_EQ_I64(llpmem_persist(buf, 64), 0);
-    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
     LLT_EQ_U64(st.persists, 0);
-    LLT_EQ_I64(llpmem_stats_enable(r, true), 0);
-    LLT_EQ_I64(llpmem_stats_enable(r, true), 0); /* idempotent */
+    LLT_EQ_I64(llpmem_region_stats_enable(r, true), 0);
+    LLT_EQ_I64(llpmem_region_stats_enable(r, true), 0); /* idempotent */
     for (i = 0; i < n; i++) {
         buf[(i * 64) & 0xffff] = (unsigned char)i;
         LLT_EQ_I64(llpmem_persist(buf + ((i * 64) & 0xffff), 64), 0);
     }
     LLT_EQ_I64(llpmem_memcpy_persist(buf, buf + 4096, 4096), 0);
-    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
     LLT_EQ_U64(st.persists, n + 1);
     LLT_EQ_U64(st.lat_count, n + 1);
     LLT_EQ_U64(st.copies, 1);
@@ -752,8 +756,8 @@ static void region_latency_stats(void) {
     printf("  persist 64 B: p50 %llu ns, p99 %llu ns, p99.9 %llu ns, max %llu ns\n",
            (unsigned long long)st.lat_p50_ns, (unsigned long long)st.lat_p99_ns,
            (unsigned long long)st.lat_p999_ns, (unsigned long long)st.lat_max_ns);
-    llpmem_stats_reset(r);
-    LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+    llpmem_region_stats_reset(r);
+    LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
     LLT_EQ_U64(st.persists, 0);
     LLT_EQ_U64(st.lat_count, 0);
     LLT_EQ_U64(st.lat_p99_ns, 0);
@@ -816,7 +820,7 @@ static void threads_and_registry_churn(void) {
     LLT_EQ_I64(ta.errors + tb.errors + tc.errors, 0);
     {
         llpmem_stats st;
-        LLT_EQ_I64(llpmem_stats_get(r, &st), 0);
+        LLT_EQ_I64(llpmem_region_stats(r, &st), 0);
         LLT_EQ_U64(st.persists, 4 * ta.iters);
         LLT_EQ_U64(st.lat_count, 4 * ta.iters);
     }
