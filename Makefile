@@ -1,12 +1,25 @@
 # ll - header-only C toolkit for ultra-low-latency systems.
 #
-#   make test        every functional test, the compile matrix and the one-definition tests
-#   make bench       every benchmark, with tables (make bench BENCH=crc|q|mem|io|pmem|harness|examples)
-#   make check       every test under ASan+UBSan, the concurrent ones under ThreadSanitizer
-#   make cross       aarch64 tests under qemu-aarch64, and the freestanding Cortex-M4 build
-#   make windows     tests built with mingw-w64 and run under wine
-#   make bench-deps  install the optional anchor libraries (Debian, as root)
-#   make fuzz        every libFuzzer target for FUZZ_SECONDS each (clang; default 60)
+# `make help` prints the lines below that start with "#   make" (and the same lines of mk/*.mk), so this
+# block is the list of targets; tests/help.sh (run by `make test`) fails when a target is missing from it.
+#
+#   make all           build every test program (the default goal)
+#   make test          every functional test, the compile matrix, the one-definition and contract tests
+#   make check         every test under ASan+UBSan, the concurrent ones under ThreadSanitizer (clang)
+#   make cross         aarch64 tests under qemu-aarch64, and the freestanding Cortex-M4 build
+#   make windows       tests built with mingw-w64 and run under wine
+#   make matrix        only the compile matrix (C99..C++20, gcc and clang, -Werror)
+#   make odr           only the one-definition tests (all headers in one program)
+#   make ci            test, check, cross and windows, with one closing total line
+#   make bench         every benchmark part, each headed by the CPU and kernel (BENCH=part for one)
+#   make bench-harness the harness's own check: trivial workloads measured twice, runs compared
+#   make bench-deps    install the optional anchor libraries and tools (Debian, as root)
+#   make fuzz          every libFuzzer target for FUZZ_SECONDS each (clang; default 60)
+#   make help          this list
+#   make clean         remove build/
+#
+# Variables: BENCH=crc|q|mem|io|pmem|harness|examples picks one bench part; LLB_QUICK=1 makes every bench
+# a short smoke run; CC, CXX, CLANG name the compilers.
 #
 # Optional libraries are detected by compile probes below; none is required.
 
@@ -71,7 +84,7 @@ portable_cflags = $(filter-out -DLLT_HAVE_% -DHAVE_% -I/usr/%,$(1))
 TESTS := $(foreach h,$(HEADERS),$(if $(wildcard tests/test_$(h).c),$(h)))
 
 .PHONY: all test check cross windows bench bench-deps matrix odr clean ci $(addprefix bench-,$(HEADERS)) \
-	bench-harness fuzz
+	bench-harness fuzz help
 
 all: $(addprefix $(BUILD)/test_,$(TESTS)) $(BUILD)/test_llbench
 
@@ -111,6 +124,7 @@ test: all $(EXTRA_TESTS)
 	@tests/odr.sh $(BUILD)/logs/test
 	@tests/contract.sh $(BUILD)/logs/test
 	@tests/contract.sh --self-test $(BUILD)/logs/test
+	@tests/help.sh check $(BUILD)/logs/test
 	@$(RUN) summary $(BUILD)/logs/test
 
 matrix:
@@ -237,6 +251,9 @@ BENCH_DEPS := libisal-dev zlib1g-dev libxxhash-dev libdpdk-dev libck-dev libboos
 	libpmem-dev libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev fio pkg-config clang gnuplot-nox
 bench-deps:
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BENCH_DEPS)
+
+help:
+	@tests/help.sh list
 
 clean:
 	rm -rf $(BUILD)

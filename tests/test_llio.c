@@ -41,7 +41,7 @@ static int have_uring(void) {
         int e = llio_init(&r, 4, LLIO_INIT_NO_FALLBACK);
         g_have_uring = e == 0;
         g_uring_err = e;
-        if (e == 0) llio_exit(&r);
+        if (e == 0) llio_destroy(&r);
     }
     return g_have_uring;
 }
@@ -134,14 +134,14 @@ static void init_report(void) {
         LLT_EQ_I64(llio_backend(&r), LLIO_BACKEND_FALLBACK);
         LLT_CHECK(r.setup_errno != 0);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
     LLT_REQUIRE(llio_init(&r, 5, LLIO_INIT_FALLBACK) == 0);
     LLT_EQ_I64(llio_backend(&r), LLIO_BACKEND_FALLBACK);
     LLT_EQ_U64(r.sq_entries, 8); /* rounded up */
     LLT_CHECK(llio_op_supported(&r, LLIO_OP_SPLICE));
     LLT_CHECK(!llio_op_supported(&r, LLIO_OP_STATX));
     LLT_EQ_STR(llio_backend_name(&r), "sync");
-    llio_exit(&r);
+    llio_destroy(&r);
     if (have_uring()) { /* plain / shared / sqpoll variants */
         unsigned v[3] = {LLIO_INIT_PLAIN, LLIO_INIT_SHARED, LLIO_INIT_SQPOLL};
         int i;
@@ -161,7 +161,7 @@ static void init_report(void) {
             if (v[i] == LLIO_INIT_SQPOLL) LLT_CHECK(r.setup_flags & LLIO_SETUP_SQPOLL);
             if (v[i] == LLIO_INIT_SHARED) LLT_CHECK(!(r.setup_flags & LLIO_SETUP_SINGLE_ISSUER));
             if (v[i] == LLIO_INIT_PLAIN) LLT_CHECK(!(r.setup_flags & LLIO_SETUP_NO_SQARRAY)); /* index array */
-            llio_exit(&r);
+            llio_destroy(&r);
         }
     }
     LLT_CHECK(strlen(llio_strerror(LLIO_ETIME)) > 0);
@@ -208,7 +208,7 @@ static void nop_batch(unsigned fl) {
     LLT_EQ_U64(llio_cq_ready(&r), 0);
     /* waiting for more than can come: -ETIME, no hang */
     LLT_EQ_I64(llio_wait(&r, 1, 1000000), LLIO_ETIME);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(nop_batch)
 /* a plain ring keeps the SQ index array (default rings drop it where the kernel allows): same batches */
@@ -305,7 +305,7 @@ static void rw_dir(unsigned fl, const char *dir) {
     LLT_EQ_I64(run1(&r, NULL), BS);
     llio_prep_read(sq(&r), fd, rb, BS, 100 * BS);
     LLT_EQ_I64(run1(&r, &ud), 0);
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fd);
 }
 static void rw_disk(unsigned fl) { rw_dir(fl, g_dir); }
@@ -442,7 +442,7 @@ static void direct_tmpfs(void) {
 #endif
         close(k);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 
 static void open_close(unsigned fl) {
@@ -474,7 +474,7 @@ static void open_close(unsigned fl) {
     LLT_CHECK(run1(&r, NULL) < 0);
     LLT_EQ_I64(llio_register_files(&r, &fd, 1), LLIO_EBADF);
     unlink(path);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(open_close)
 
@@ -521,7 +521,7 @@ static void timeout_cancel(unsigned fl) {
         close(sv[0]);
         close(sv[1]);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(timeout_cancel)
 
@@ -599,7 +599,7 @@ static void links(unsigned fl) {
         LLT_EQ_U64(n, 1);
         LLT_EQ_U64(c[0].user_data, 31);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fd);
 }
 BOTH(links)
@@ -765,7 +765,7 @@ static void link_timeout(unsigned fl) {
     close(fd);
     close(sv[0]);
     close(sv[1]);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(link_timeout)
 
@@ -805,7 +805,7 @@ static void link_timeout_connect(unsigned fl) {
     close(a);
     close(c);
     close(l);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(link_timeout_connect)
 
@@ -855,8 +855,8 @@ static void iopoll(unsigned fl) {
     llio_ring r;
     char path[300];
     int fd, e, bfd;
-    unsigned char *wb = (unsigned char *)llio_aligned_alloc(4096, 8 * 8192);
-    unsigned char *rb = (unsigned char *)llio_aligned_alloc(4096, 8 * 8192);
+    unsigned char *wb = (unsigned char *)llio_aligned_alloc(8 * 8192, 4096);
+    unsigned char *rb = (unsigned char *)llio_aligned_alloc(8 * 8192, 4096);
     LLT_REQUIRE(wb && rb);
     fill(wb, 8 * 8192, 77);
     fd = tmpfile_in(g_dir, path, sizeof path, O_DIRECT);
@@ -900,7 +900,7 @@ static void iopoll(unsigned fl) {
     close(bfd);
     close(fd);
     unlink(path);
-    llio_exit(&r);
+    llio_destroy(&r);
     /* a polled block device: null_blk with poll queues, loaded here if it is a module */
     {
         struct stat st;
@@ -926,7 +926,7 @@ static void iopoll(unsigned fl) {
             if (fd >= 0 && v == '1' && open_ring(&r, 8, fl | LLIO_INIT_IOPOLL) == 0) {
                 printf("  note: IOPOLL against /dev/nullb0 (poll queues)\n");
                 LLT_CHECK(iopoll_rw(&r, fd, wb, rb, 4096));
-                llio_exit(&r);
+                llio_destroy(&r);
             } else {
                 snprintf(why, sizeof why, "/dev/nullb0 %s", fd < 0 ? "cannot be opened" : "has no poll queues");
             }
@@ -1017,7 +1017,7 @@ static void sockets(unsigned fl) {
     close(srv);
     llio_prep_recv(sq(&r), srv, got, 4, 0);
     LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
-    llio_exit(&r);
+    llio_destroy(&r);
     close(c);
     close(l);
 }
@@ -1057,7 +1057,7 @@ static void splice_op(unsigned fl) {
     }
     LLT_EQ_I64(pread(b, rb, sizeof rb, 0), (int64_t)sizeof rb);
     LLT_EQ_U64(fnv(rb, sizeof rb), fnv(wb, sizeof wb));
-    llio_exit(&r);
+    llio_destroy(&r);
     close(a);
     close(b);
     close(pp[0]);
@@ -1094,7 +1094,7 @@ static void fixed_files(unsigned fl) {
     LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
     LLT_CHECK(llio_unregister_files(&r) == 0);
     LLT_EQ_I64(llio_unregister_files(&r), LLIO_EINVAL);
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fds[1]);
 }
 BOTH(fixed_files)
@@ -1143,7 +1143,7 @@ static void sq_full_cq_overflow(unsigned fl) {
     }
     LLT_EQ_U64(got, total);
     LLT_EQ_U64(sum, want);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(sq_full_cq_overflow)
 
@@ -1159,8 +1159,8 @@ static void odirect(unsigned fl) {
     unlink(path);
     LLT_REQUIRE(llio_dio_align(fd, &ma, &oa) == 0);
     LLT_CHECK(ma >= 1 && ma <= 4096 && oa >= 512 && oa <= 4096);
-    wb = (unsigned char *)llio_aligned_alloc(4096, 65536);
-    rb = (unsigned char *)llio_aligned_alloc(4096, 65536 + 4096);
+    wb = (unsigned char *)llio_aligned_alloc(65536, 4096);
+    rb = (unsigned char *)llio_aligned_alloc(65536 + 4096, 4096);
     LLT_REQUIRE(wb && rb);
     LLT_CHECK(((uintptr_t)wb & 4095) == 0);
     fill(wb, 65536, 5);
@@ -1180,12 +1180,12 @@ static void odirect(unsigned fl) {
         llio_prep_read(sq(&r), fd, rb + 1, 4096, 0); /* misaligned buffer */
         LLT_EQ_I64(run1(&r, NULL), LLIO_EINVAL);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fd);
     llio_aligned_free(wb);
     llio_aligned_free(rb);
     LLT_EQ_I64(llio_dio_align(-1, &ma, &oa), LLIO_EBADF);
-    LLT_CHECK(llio_aligned_alloc(3, 10) == NULL);
+    LLT_CHECK(llio_aligned_alloc(10, 3) == NULL);
 }
 BOTH(odirect)
 
@@ -1210,7 +1210,7 @@ static int workload_in_child(int expect_errno) {
     llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
     if (run1(&r, NULL) != (int32_t)sizeof rb) return 16;
     if (memcmp(rb, wb, sizeof wb)) return 17;
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fd);
     return 0;
 }
@@ -1440,7 +1440,7 @@ static void vectored(void) {
                 LLT_REQUIRE(llio_wc_add(&wc, src + 1000 + (size_t)m * 100, 100, (uint64_t)m * 100) == 0);
             LLT_REQUIRE(llio_wc_flush(&wc) == 0);
             LLT_EQ_U64(wc.n_syscalls, 2);
-            llio_wc_free(&wc);
+            llio_wc_destroy(&wc);
             LLT_EQ_I64(llio_pread_full(fd, dst, 150000, 0), 150000);
             LLT_EQ_MEM(dst, src + 1000, 150000);
         }
@@ -1488,8 +1488,8 @@ static void coalescer_run(int direct) {
     if (fd < 0) LLT_SKIP("cannot open file%s", direct ? " with O_DIRECT" : "");
     unlink(path);
     model = (unsigned char *)calloc(PAGES, PS);
-    rb = (unsigned char *)llio_aligned_alloc(PS, (size_t)PAGES * PS);
-    pool = (unsigned char *)llio_aligned_alloc(PS, (size_t)64 * 3 * PS);
+    rb = (unsigned char *)llio_aligned_alloc((size_t)PAGES * PS, PS);
+    pool = (unsigned char *)llio_aligned_alloc((size_t)64 * 3 * PS, PS);
     LLT_REQUIRE(model && rb && pool);
     LLT_REQUIRE(llio_pwrite_full(fd, rb, (size_t)PAGES * PS, 0) == PAGES * PS); /* zero file */
     LLT_EQ_I64(llio_wc_init(&c, fd, 0, 0, 0), LLIO_EINVAL);
@@ -1583,20 +1583,20 @@ static void coalescer_run(int direct) {
         }
     }
     /* time window: the 2nd add after the window flushes */
-    llio_wc_free(&c);
+    llio_wc_destroy(&c);
     LLT_REQUIRE(llio_wc_init(&c, fd, 64, 1000000, direct ? PS : 0) == 0);
     LLT_REQUIRE(llio_wc_add(&c, pool, PS, 0) == 0);
     LLT_EQ_U64(c.n, 1);
     usleep(3000);
     LLT_REQUIRE(llio_wc_add(&c, pool + PS, PS, PS) == 0);
     LLT_EQ_U64(c.n, 0);
-    llio_wc_free(&c);
+    llio_wc_destroy(&c);
     /* flush errors are reported */
     LLT_REQUIRE(llio_wc_init(&c, fd, 4, 0, 0) == 0);
     close(fd);
     LLT_REQUIRE(llio_wc_add(&c, pool, PS, 0) == 0);
     LLT_EQ_I64(llio_wc_flush(&c), LLIO_EBADF);
-    llio_wc_free(&c);
+    llio_wc_destroy(&c);
     free(model);
     llio_aligned_free(rb);
     llio_aligned_free(pool);
