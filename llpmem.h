@@ -260,14 +260,16 @@ LLPMEMDEF int llpmem_is_pmem(const void *addr, size_t len);
 
 /* ---- flushing ---- */
 /* Make [addr, addr+len) durable: write back + fence on pmem, msync of the page-aligned range otherwise.
-   0, LLPMEM_EFAULT (range not inside one region) or -errno from msync. */
+   0, LLPMEM_EFAULT (range not inside one region) or -errno from msync. len 0 returns 0 at once, without
+   looking addr up and without a fence or msync (as every zero-length call of this header). */
 LLPMEMDEF int llpmem_persist(const void *addr, size_t len);
 /* Write back without the fence (pmem) - call llpmem_drain once after a batch. On ordinary memory this
    already msyncs. Same return values. */
 LLPMEMDEF int llpmem_flush(const void *addr, size_t len);
 /* Wait for earlier write-backs and non-temporal stores (sfence / dsb). */
 LLPMEMDEF void llpmem_drain(void);
-/* msync(MS_SYNC) of the page-aligned range around [addr, addr+len); any shared mapping. 0 or -errno. */
+/* msync(MS_SYNC) of the page-aligned range around [addr, addr+len); any shared mapping. 0 or -errno
+   (len 0: 0 at once). */
 LLPMEMDEF int llpmem_msync(const void *addr, size_t len);
 /* No registry lookup, no checks: the caller knows the range is persistent memory. On x86-64 with GCC or
    Clang both are inline, so they cost what a hand-written clwb loop or lone sfence costs (the instruction
@@ -295,6 +297,7 @@ LLPMEM_INLINE void llpmem_pmem_flush(const void *addr, size_t len) {
     llpmem_i_pmem_flush_call(addr, len);
 }
 LLPMEM_INLINE void llpmem_pmem_persist(const void *addr, size_t len) {
+    if (!len) return;
     llpmem_pmem_flush(addr, len);
     __asm__ __volatile__("sfence" ::: "memory");
 }
@@ -1451,11 +1454,11 @@ LLPMEMDEF int llpmem_is_pmem(const void *addr, size_t len) {
 LLPMEMDEF int llpmem_msync(const void *addr, size_t len) {
     uintptr_t a, e;
     size_t pg;
+    if (!len) return 0;
     llpmem_i_init();
     pg = llpmem_i_g.page;
     a = (uintptr_t)addr & ~(uintptr_t)(pg - 1u);
     e = (uintptr_t)addr + len;
-    if (!len) e = a + 1u;
     e = (e + pg - 1u) & ~(uintptr_t)(pg - 1u);
     if (msync((void *)a, (size_t)(e - a), MS_SYNC) != 0) return -errno;
     return 0;
@@ -1529,7 +1532,9 @@ LLPMEM_I_NOINLINE static int llpmem_i_persist_slow(llpmem_region *r, const void 
 
 LLPMEMDEF int llpmem_persist(const void *addr, size_t len) {
     /* no init check needed: a region exists only after initialisation */
-    int i = llpmem_i_find_slot(addr, len), m;
+    int i, m;
+    if (LLPMEM_UNLIKELY(!len)) return 0;
+    i = llpmem_i_find_slot(addr, len);
     if (LLPMEM_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
     m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
     if (LLPMEM_LIKELY(m == LLPMEM_I_MODE_FLUSH)) {
@@ -1545,7 +1550,9 @@ LLPMEMDEF int llpmem_persist(const void *addr, size_t len) {
 }
 
 LLPMEMDEF int llpmem_flush(const void *addr, size_t len) {
-    int i = llpmem_i_find_slot(addr, len), m;
+    int i, m;
+    if (LLPMEM_UNLIKELY(!len)) return 0;
+    i = llpmem_i_find_slot(addr, len);
     if (LLPMEM_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
     m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
     if (LLPMEM_LIKELY(m == LLPMEM_I_MODE_FLUSH)) {
@@ -1573,11 +1580,13 @@ LLPMEM_I_NOINLINE LLPMEMDEF void llpmem_i_pmem_flush_call(const void *addr, size
 }
 #else
 LLPMEMDEF void llpmem_pmem_flush(const void *addr, size_t len) {
+    if (!len) return;
     llpmem_i_pmem_wb(addr, len);
     LLPMEM_I_SIM_WB(addr, len);
 }
 
 LLPMEMDEF void llpmem_pmem_persist(const void *addr, size_t len) {
+    if (!len) return;
     llpmem_pmem_flush(addr, len);
     llpmem_i_fence();
     LLPMEM_I_SIM_DRAIN();
@@ -1844,6 +1853,7 @@ static size_t llpmem_i_pmem_copy(char *d, const char *s, size_t n, unsigned flag
 }
 
 LLPMEMDEF void *llpmem_pmem_memmove(void *dst, const void *src, size_t n, unsigned flags) {
+    if (!n) return dst;
     llpmem_i_init();
     (void)llpmem_i_pmem_copy((char *)dst, (const char *)src, n, flags, false, 0,
                              LLPMEM_I_LOAD(&llpmem_i_g.eadr_all) != 0);
@@ -1851,6 +1861,7 @@ LLPMEMDEF void *llpmem_pmem_memmove(void *dst, const void *src, size_t n, unsign
 }
 
 LLPMEMDEF void *llpmem_pmem_memset(void *dst, int c, size_t n, unsigned flags) {
+    if (!n) return dst;
     llpmem_i_init();
     (void)llpmem_i_pmem_copy((char *)dst, NULL, n, flags, true, c, LLPMEM_I_LOAD(&llpmem_i_g.eadr_all) != 0);
     return dst;
@@ -1889,7 +1900,9 @@ LLPMEM_I_NOINLINE static int llpmem_i_copy_slow(int i, void *dst, const void *sr
 }
 
 static inline int llpmem_i_copy_checked(void *dst, const void *src, size_t n, bool set, int c, bool drain) {
-    int i = llpmem_i_find_slot(dst, n), m;
+    int i, m;
+    if (LLPMEM_UNLIKELY(!n)) return 0;
+    i = llpmem_i_find_slot(dst, n);
     if (LLPMEM_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
     m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
     if (LLPMEM_LIKELY(m != LLPMEM_I_MODE_SLOW)) {
