@@ -1050,6 +1050,7 @@ static int llstat_i_auto_source(char *why, size_t cap) {
 static bool llstat_i_pair(uint64_t *ticks, uint64_t *ns) {
     uint64_t best = UINT64_MAX;
     int i;
+    *ticks = *ns = 0;
     for (i = 0; i < 16; i++) {
         uint64_t a = llstat_i_counter(), m = llstat_i_now_ns(), b = llstat_i_counter();
         if (b < a) return false;
@@ -1074,7 +1075,7 @@ static void llstat_i_sleep_ms(uint32_t ms) {
 }
 /* ticks per ns of the counter against CLOCK_MONOTONIC over ms milliseconds; false when it misbehaves */
 static bool llstat_i_calibrate(uint32_t ms, double *ticks_per_ns, uint64_t *t0, uint64_t *n0) {
-    uint64_t t1, n1;
+    uint64_t t1 = 0, n1 = 0;
     if (!llstat_i_pair(t0, n0)) return false;
     llstat_i_sleep_ms(ms);
     if (!llstat_i_pair(&t1, &n1)) return false;
@@ -1084,7 +1085,9 @@ static bool llstat_i_calibrate(uint32_t ms, double *ticks_per_ns, uint64_t *t0, 
 }
 #endif
 
-LLSTATDEF int llstat_clock_init(int source) {
+/* choose and calibrate; first_use: only if nobody did yet (a thread that lost the race to initialise
+   must not calibrate again while the winner's readers convert) */
+static int llstat_i_clock_setup(int source, bool first_use) {
     llstat_i_clock_state *g = &llstat_i_clock_g;
     char why[sizeof g->reason];
     const char *env;
@@ -1097,6 +1100,7 @@ LLSTATDEF int llstat_clock_init(int source) {
     /* one initialiser at a time; the others wait for it */
     for (;;) {
         st = __atomic_load_n(&g->state, __ATOMIC_ACQUIRE);
+        if (st == 2 && first_use) return LLSTAT_OK;
         if (st != 1 && __atomic_compare_exchange_n(&g->state, &st, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             break;
 #if defined(_WIN32)
@@ -1159,8 +1163,10 @@ LLSTATDEF int llstat_clock_init(int source) {
     return LLSTAT_OK;
 }
 
+LLSTATDEF int llstat_clock_init(int source) { return llstat_i_clock_setup(source, false); }
+
 LLSTATDEF void llstat_i_clock_lazy(void) {
-    if (__atomic_load_n(&llstat_i_clock_g.state, __ATOMIC_ACQUIRE) != 2) llstat_clock_init(LLSTAT_CLOCK_AUTO);
+    if (__atomic_load_n(&llstat_i_clock_g.state, __ATOMIC_ACQUIRE) != 2) llstat_i_clock_setup(LLSTAT_CLOCK_AUTO, true);
 }
 LLSTATDEF uint64_t llstat_i_now_slow(void) {
     llstat_i_clock_lazy();

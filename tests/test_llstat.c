@@ -452,6 +452,7 @@ static void hist_print_format(void) {
 
 /* ---- the cross-check against hdr-histogram-js ---- */
 
+#if !defined(_WIN32)
 typedef struct dist_line {
     double value, pct;
     unsigned long long count;
@@ -476,6 +477,8 @@ static size_t parse_csv(char *s, dist_line *out, size_t cap, char **rest) {
     *rest = line;
     return n;
 }
+
+#endif
 
 static void hdr_js_crosscheck(void) {
 #if defined(_WIN32)
