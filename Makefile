@@ -34,7 +34,7 @@ CC := gcc
 CXX := g++
 CLANG := clang
 BUILD := build
-HEADERS := llcrc llq llmem llio llpmem
+HEADERS := llcrc llq llmem llio llpmem llstat
 
 TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -Itests -pthread
 BENCH_CFLAGS := -O3 -march=native -g -I. -Ibench -pthread
