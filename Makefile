@@ -24,7 +24,7 @@
 #   make help          this list
 #   make clean         remove build/
 #
-# Variables: BENCH=crc|q|mem|io|pmem|harness|examples picks one bench part; LLB_QUICK=1 makes every bench
+# Variables: BENCH=crc|q|mem|io|pmem|stat|harness|examples picks one bench part; LLB_QUICK=1 makes every bench
 # a short smoke run; PREFIX (/usr/local) and DESTDIR place make install; CC, CXX, CLANG name the compilers.
 #
 # Optional libraries are detected by compile probes below; none is required.

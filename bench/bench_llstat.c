@@ -280,6 +280,7 @@ int main(int argc, char **argv) {
     const char *filter = argc > 1 ? argv[1] : NULL;
     llb_table *t;
     double err, rec, floor_ns, now_ns, gt_ns;
+    llb_print_cpu();
     if (!c) return 1;
     llstat_clock_init(LLSTAT_CLOCK_AUTO);
     c->h = (llstat_hist *)aligned_alloc(64, (bytes + 63) & ~(size_t)63);
