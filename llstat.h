@@ -290,10 +290,15 @@ LLSTAT_INLINE bool llstat_hist_record_n(llstat_hist *h, uint64_t v, uint64_t n) 
    a join, through a queue, or at the swap of an interval): plain increments the compiler may schedule
    freely, ~30 % cheaper than llstat_hist_record (docs/llstat.md); a concurrent reader is a data race */
 LLSTAT_INLINE bool llstat_hist_record_local(llstat_hist *h, uint64_t v) {
+    /* only 32-bit fields: a store to a counter cannot alias them, so a loop keeps them in registers;
+       the index itself tells a value above the range (the formula holds for every 64-bit value) */
     uint64_t *counts = llstat_hist_counts(h);
+    uint32_t half = h->half_magnitude, unit = h->unit_magnitude;
+    uint32_t shift = h->shift_base - llstat_i_clz64(v | ((((uint64_t)2 << half) - 1) << unit));
+    uint64_t i = ((uint64_t)shift << half) + (v >> shift) - ((uint64_t)unit << half);
     h->sum += v;
-    if (LLSTAT_LIKELY(v <= h->top_value)) {
-        counts[llstat_hist_index(h, v)]++;
+    if (LLSTAT_LIKELY(i < h->counts_len)) {
+        counts[i]++;
         return true;
     }
     h->overflow++;
