@@ -259,23 +259,8 @@ static double mt_measure(ctx *c, int mode, int cpus, double *err) {
     return v[3];
 }
 
-static void cpu_line(void) {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[256], model[128] = "?", fam[16] = "?", mod[16] = "?";
-    if (f) {
-        while (fgets(line, sizeof line, f)) {
-            char *v = strchr(line, ':');
-            if (!v) continue;
-            v += 2;
-            v[strcspn(v, "\n")] = '\0';
-            if (!strncmp(line, "model name", 10) && model[0] == '?') snprintf(model, sizeof model, "%s", v);
-            else if (!strncmp(line, "cpu family", 10) && fam[0] == '?') snprintf(fam, sizeof fam, "%s", v);
-            else if (!strncmp(line, "model\t", 6) && mod[0] == '?') snprintf(mod, sizeof mod, "%s", v);
-        }
-        fclose(f);
-    }
-    printf("CPU: %s (family %s model %s), %ld CPUs; llstat clock: %s (%s), %.4f GHz\n\n", model, fam, mod,
-           sysconf(_SC_NPROCESSORS_ONLN), llstat_clock_name(), llstat_clock_reason(), llstat_clock_hz() / 1e9);
+static void clock_line(void) {
+    printf("llstat clock: %s (%s), %.4f GHz\n\n", llstat_clock_name(), llstat_clock_reason(), llstat_clock_hz() / 1e9);
 }
 
 int main(int argc, char **argv) {
@@ -286,6 +271,7 @@ int main(int argc, char **argv) {
     const char *filter = argc > 1 ? argv[1] : NULL;
     llb_table *t;
     double err, rec, local, floor_ns, now_ns, gt_ns;
+    llb_print_cpu();
     if (!c) return 1;
     llstat_clock_init(LLSTAT_CLOCK_AUTO);
     c->h = (llstat_hist *)aligned_alloc(64, (bytes + 63) & ~(size_t)63);
@@ -308,7 +294,7 @@ int main(int argc, char **argv) {
                     (unsigned long long)c->samples[i]);
             return 1;
         }
-    cpu_line();
+    clock_line();
 
     if (!filter || strstr("record", filter)) {
         t = llb_table_new("llstat: record one latency sample (single thread, hot, 1024 log-normal samples)");
@@ -347,13 +333,21 @@ int main(int argc, char **argv) {
     if (!filter || strstr("threads", filter)) {
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
         t = llb_table_new("llstat: recording from two threads on two CPUs (ns per record per thread)");
-        llb_add(t, "1 thread, own histogram, llstat_hist_record", mt_measure(c, 0, 1, &err), err);
-        if (ncpu >= 2) {
-            llb_add(t, "2 threads, own histograms, llstat_hist_record", mt_measure(c, 0, 2, &err), err);
-            llb_add(t, "2 threads, own histograms, llstat_hist_record_atomic", mt_measure(c, 2, 2, &err), err);
-            llb_add(t, "2 threads, one shared histogram, llstat_hist_record_atomic", mt_measure(c, 1, 2, &err), err);
-        } else {
-            printf("skipped: two-thread rows (1 CPU)\n");
+        {
+            static const char *names[] = {"1 thread, own histogram, llstat_hist_record",
+                                          "2 threads, own histograms, llstat_hist_record",
+                                          "2 threads, own histograms, llstat_hist_record_atomic",
+                                          "2 threads, one shared histogram, llstat_hist_record_atomic"};
+            static const int modes[] = {0, 0, 2, 1}, threads[] = {1, 2, 2, 2};
+            for (i = 0; i < 4; i++) {
+                double ns;
+                if (threads[i] > ncpu) {
+                    printf("skipped: %s (1 CPU)\n", names[i]);
+                    continue;
+                }
+                ns = mt_measure(c, modes[i], threads[i], &err);
+                llb_add(t, names[i], ns, err);
+            }
         }
         llb_print(t);
         llb_table_free(t);
