@@ -97,9 +97,10 @@
      llstat_hist_record and llstat_counter_add are single-writer: one thread records into a histogram
      (or adds to a counter) and any thread may read it at the same time (each counter is written by one
      store: an `add` to memory on x86-64, a relaxed atomic load and store elsewhere; readers load relaxed).
-     llstat_hist_record_local is for a histogram nobody reads until its owner hands it over. Many writers: give each thread its own histogram and merge them
-     on read (llstat_hist_merge into a histogram the reader owns), or use the _atomic forms on one shared
-     histogram (one atomic add per counter: see docs/llstat.md for the measured cost). A merge during
+     llstat_hist_record_local is for a histogram nobody reads until its owner hands it over. Many
+     writers: give each thread its own histogram and merge them on read (llstat_hist_merge into a
+     histogram the reader owns), or use the _atomic forms on one shared histogram (one atomic add per
+     counter: see docs/llstat.md for the measured cost). A merge during
      recording sees each bucket atomically but not all buckets at one instant. reset and merge write their
      destination: only its writer may call them. llstat_clock_init runs once before the clock is used
      (concurrent first uses initialise it once); calling it again re-calibrates and must not race with
