@@ -114,6 +114,12 @@ static void r_record(void *vc, uint64_t iters) {
     uint64_t i;
     for (i = 0; i < iters; i++) llstat_hist_record(h, c->samples[i & (NSAMPLES - 1)]);
 }
+static void r_record_local(void *vc, uint64_t iters) {
+    ctx *c = (ctx *)vc;
+    llstat_hist *h = c->h;
+    uint64_t i;
+    for (i = 0; i < iters; i++) llstat_hist_record_local(h, c->samples[i & (NSAMPLES - 1)]);
+}
 static void r_record_n(void *vc, uint64_t iters) {
     ctx *c = (ctx *)vc;
     llstat_hist *h = c->h;
@@ -253,23 +259,8 @@ static double mt_measure(ctx *c, int mode, int cpus, double *err) {
     return v[3];
 }
 
-static void cpu_line(void) {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[256], model[128] = "?", fam[16] = "?", mod[16] = "?";
-    if (f) {
-        while (fgets(line, sizeof line, f)) {
-            char *v = strchr(line, ':');
-            if (!v) continue;
-            v += 2;
-            v[strcspn(v, "\n")] = '\0';
-            if (!strncmp(line, "model name", 10) && model[0] == '?') snprintf(model, sizeof model, "%s", v);
-            else if (!strncmp(line, "cpu family", 10) && fam[0] == '?') snprintf(fam, sizeof fam, "%s", v);
-            else if (!strncmp(line, "model\t", 6) && mod[0] == '?') snprintf(mod, sizeof mod, "%s", v);
-        }
-        fclose(f);
-    }
-    printf("CPU: %s (family %s model %s), %ld CPUs; llstat clock: %s (%s), %.4f GHz\n\n", model, fam, mod,
-           sysconf(_SC_NPROCESSORS_ONLN), llstat_clock_name(), llstat_clock_reason(), llstat_clock_hz() / 1e9);
+static void clock_line(void) {
+    printf("llstat clock: %s (%s), %.4f GHz\n\n", llstat_clock_name(), llstat_clock_reason(), llstat_clock_hz() / 1e9);
 }
 
 int main(int argc, char **argv) {
@@ -279,7 +270,7 @@ int main(int argc, char **argv) {
     int i;
     const char *filter = argc > 1 ? argv[1] : NULL;
     llb_table *t;
-    double err, rec, floor_ns, now_ns, gt_ns;
+    double err, rec, local, floor_ns, now_ns, gt_ns;
     llb_print_cpu();
     if (!c) return 1;
     llstat_clock_init(LLSTAT_CLOCK_AUTO);
@@ -303,7 +294,7 @@ int main(int argc, char **argv) {
                     (unsigned long long)c->samples[i]);
             return 1;
         }
-    cpu_line();
+    clock_line();
 
     if (!filter || strstr("record", filter)) {
         t = llb_table_new("llstat: record one latency sample (single thread, hot, 1024 log-normal samples)");
@@ -311,11 +302,13 @@ int main(int argc, char **argv) {
         llb_run(t, "llstat_counter_add", r_counter, c);
         rec = llb_run(t, "llstat_hist_record", r_record, c);
         llb_run(t, "llstat_hist_record_n (n = 1)", r_record_n, c);
+        local = llb_run(t, "llstat_hist_record_local (no concurrent reader)", r_record_local, c);
         llb_run(t, "HdrHistogram's algorithm (index, count, total, min, max)", r_hdr_ref, c);
         llb_run(t, "llstat_hist_record_atomic (uncontended)", r_record_atomic, c);
         llb_run(t, "llstat_now + llstat_ticks_to_ns + llstat_hist_record", r_time_and_record, c);
         llb_print(t);
-        printf("record: %.2f ns median, %.2fx the counter floor (targets: <= 2 ns, <= 1.5x)\n\n", rec, rec / floor_ns);
+        printf("record: %.2f ns median, %.2fx the counter floor; record_local: %.2f ns, %.2fx (targets: <= 2 ns, "
+               "<= 1.5x)\n\n", rec, rec / floor_ns, local, local / floor_ns);
         llb_table_free(t);
     }
     if (!filter || strstr("clock", filter)) {
@@ -340,13 +333,21 @@ int main(int argc, char **argv) {
     if (!filter || strstr("threads", filter)) {
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
         t = llb_table_new("llstat: recording from two threads on two CPUs (ns per record per thread)");
-        llb_add(t, "1 thread, own histogram, llstat_hist_record", mt_measure(c, 0, 1, &err), err);
-        if (ncpu >= 2) {
-            llb_add(t, "2 threads, own histograms, llstat_hist_record", mt_measure(c, 0, 2, &err), err);
-            llb_add(t, "2 threads, own histograms, llstat_hist_record_atomic", mt_measure(c, 2, 2, &err), err);
-            llb_add(t, "2 threads, one shared histogram, llstat_hist_record_atomic", mt_measure(c, 1, 2, &err), err);
-        } else {
-            printf("skipped: two-thread rows (1 CPU)\n");
+        {
+            static const char *names[] = {"1 thread, own histogram, llstat_hist_record",
+                                          "2 threads, own histograms, llstat_hist_record",
+                                          "2 threads, own histograms, llstat_hist_record_atomic",
+                                          "2 threads, one shared histogram, llstat_hist_record_atomic"};
+            static const int modes[] = {0, 0, 2, 1}, threads[] = {1, 2, 2, 2};
+            for (i = 0; i < 4; i++) {
+                double ns;
+                if (threads[i] > ncpu) {
+                    printf("skipped: %s (1 CPU)\n", names[i]);
+                    continue;
+                }
+                ns = mt_measure(c, modes[i], threads[i], &err);
+                llb_add(t, names[i], ns, err);
+            }
         }
         llb_print(t);
         llb_table_free(t);

@@ -43,7 +43,7 @@ int memcmp(const void *a, const void *b, size_t n) {
 static unsigned char ring_mem[4096] __attribute__((aligned(128)));
 static unsigned char arena_mem[2048] __attribute__((aligned(64)));
 static unsigned char pool_mem[2048] __attribute__((aligned(64)));
-static uint64_t hist_mem[1200]; /* llstat_hist_memsize(1, 1000000, 2) = 9344 bytes */
+static uint64_t hist_mem[1808]; /* llstat_hist_memsize(1, 1000000, 2) = 14464 bytes */
 volatile uint32_t ll_freestanding_result;
 
 void ll_freestanding_entry(void);

@@ -246,8 +246,9 @@ static void hist_record_basic(void) {
     LLT_CHECK(llstat_hist_record_n(h, 9, 0)); /* zero samples: nothing changes */
     LLT_EQ_U64(llstat_hist_count(h), 10006);
     LLT_CHECK(llstat_hist_record_atomic(h, 3) && llstat_hist_record_n_atomic(h, 4, 2));
-    LLT_EQ_U64(llstat_hist_count(h), 10009);
-    LLT_EQ_U64(llstat_hist_sum(h), 50005035 + 3 + 8);
+    LLT_CHECK(llstat_hist_record_local(h, 5));
+    LLT_EQ_U64(llstat_hist_count(h), 10010);
+    LLT_EQ_U64(llstat_hist_sum(h), 50005035 + 3 + 8 + 5);
     llstat_hist_reset(h);
     LLT_EQ_U64(llstat_hist_count(h), 0);
     LLT_EQ_U64(llstat_hist_sum(h), 0);
@@ -265,9 +266,10 @@ static void hist_overflow(void) {
     LLT_CHECK(!llstat_hist_record(h, 5000));
     LLT_CHECK(!llstat_hist_record_n(h, 1u << 30, 3));
     LLT_CHECK(!llstat_hist_record_atomic(h, 1024));
-    LLT_EQ_U64(llstat_hist_overflow(h), 5);
-    LLT_EQ_U64(llstat_hist_count(h), 6);
-    LLT_EQ_U64(llstat_hist_sum(h), 1023 + 5000 + 3 * ((uint64_t)1 << 30) + 1024);
+    LLT_CHECK(!llstat_hist_record_local(h, 2000) && llstat_hist_record_local(h, 1000));
+    LLT_EQ_U64(llstat_hist_overflow(h), 6);
+    LLT_EQ_U64(llstat_hist_count(h), 8);
+    LLT_EQ_U64(llstat_hist_sum(h), 1023 + 5000 + 3 * ((uint64_t)1 << 30) + 1024 + 3000);
     LLT_EQ_U64(llstat_hist_max(h), 1023);
     LLT_EQ_U64(llstat_hist_percentile(h, 100), 1023);
     llstat_hist_reset(h);
