@@ -342,8 +342,9 @@ LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q);   /* 
 /* ---- failure-atomic transactions (undo log in the mapped region) ----
    A log of log_len bytes inside a region holds, for the transaction in flight, a snapshot of every range
    added to it. llpmem_tx_add makes the snapshot durable before it returns, so the caller may then store
-   into the range; llpmem_tx_commit makes every added range durable and then invalidates the log with one
-   8-byte store (a generation number that every entry carries); llpmem_tx_abort copies the snapshots back.
+   into the range; llpmem_tx_commit makes every added range durable together with the proof that the
+   commit reached the medium (one fence up to 4 KiB of ranges); llpmem_tx_abort copies the snapshots
+   back. Entries carry a generation number: the next transaction invalidates them with one 8-byte store.
    llpmem_tx_init rolls back a transaction that a crash interrupted (its valid entries are copied back,
    newest first), so after init every range holds either its contents before or after the transaction,
    never a mix. Works on persistent memory (write-back + fence) and on ordinary mappings (msync).
@@ -360,6 +361,8 @@ typedef struct llpmem_tx {      /* caller-owned; fields are private (use the cal
     uint64_t gen;               /* generation of the transaction in flight (entries carry it) */
     int depth;                  /* nesting of llpmem_tx_begin; 0 = no transaction */
     int pmem;                   /* region is persistent memory (else msync) */
+    int stale;                  /* the log still holds the last transaction's entries: new generation first */
+    size_t bytes;               /* bytes snapshotted by the transaction in flight */
     llpmem_tx_range *ranges;    /* ranges snapshotted so far, sorted, disjoint (DRAM index) */
     size_t nranges, cap;
     uint64_t commits, aborts, recovered, entries; /* counters since init */
@@ -2168,13 +2171,20 @@ LLPMEMDEF void llpmem_region_stats_reset(llpmem_region *r) {
           checksum holds (kind 0, small snapshots: one fence per add) or its seal word is set (kind 1,
           snapshots of LLPMEM_I_TX_SEAL_MIN bytes or more: the seal is stored after the snapshot is
           durable, which costs a second fence but no pass over the data).
-   Commit and abort end a transaction by incrementing the generation (one aligned 8-byte store, failure
-   atomic): every entry written before is invalid from then on. The magic word is written last when a
-   log is formatted, so a header with the magic is complete.
+   Commit, up to LLPMEM_I_TX_FAST_MAX snapshotted bytes: store in each entry a checksum of the range's
+   new contents, write back the ranges and those entry lines, one fence. Recovery keeps the ranges when
+   every entry's new-contents checksum is set and matches the range (the commit reached the medium
+   whole), and rolls every range back otherwise. The next transaction starts a new generation (an
+   aligned 8-byte store, failure atomic, made durable by its first add's fence): every older entry is
+   invalid from then on. Larger commits write back the ranges, fence, then store the new generation
+   and fence again (no pass over the data). Abort copies the snapshots back, writes them back, fences,
+   and stores the new generation at once (fenced).
+   The magic word is written last when a log is formatted, so a header with the magic is complete.
    ------------------------------------------------------------------------------------------------------ */
 #define LLPMEM_I_TX_MAGIC 0x31584d4550504c4cull /* "LLPPMEX1" */
 #define LLPMEM_I_TX_VERSION 1u
 #define LLPMEM_I_TX_SEAL_MIN 2048u
+#define LLPMEM_I_TX_FAST_MAX 4096u
 #define LLPMEM_I_TX_P1 0x9E3779B185EBCA87ull   /* xxHash64 primes */
 #define LLPMEM_I_TX_P2 0xC2B2AE3D27D4EB4Full
 #define LLPMEM_I_TX_P3 0x165667B19E3779F9ull
@@ -2229,6 +2239,12 @@ static int llpmem_i_tx_bump(llpmem_tx *tx) {
     return llpmem_persist(tx->log, 64);
 }
 
+/* checksum of a range's current contents, as commit stores it (never 0: 0 means "not committed") */
+static uint64_t llpmem_i_tx_newsum(const llpmem_tx *tx, size_t off, size_t len) {
+    uint64_t h = llpmem_i_tx_sum(tx->r->addr + off, len, tx->gen ^ LLPMEM_I_TX_P3);
+    return h ? h : 1u;
+}
+
 /* the entry at pos if valid: 1 (offset and length returned), 0 otherwise */
 static int llpmem_i_tx_entry(const llpmem_tx *tx, size_t pos, size_t *off, size_t *len) {
     const uint64_t *e;
@@ -2276,9 +2292,15 @@ static int llpmem_i_tx_recover(llpmem_tx *tx) {
         if (rc) return rc;
         tx->ranges[n].off = pos; /* the index holds entry positions here */
         tx->ranges[n].len = len;
-        n++;
+        tx->nranges = ++n;
         pos += 64u + llpmem_i_tx_round(len);
     }
+    /* committed whole (every entry's new-contents checksum set and matching): keep the new contents */
+    for (i = 0; i < n; i++) {
+        const uint64_t *e = llpmem_i_tx_words(tx, tx->ranges[i].off);
+        if (!e[7] || e[7] != llpmem_i_tx_newsum(tx, (size_t)e[1], (size_t)e[2])) break;
+    }
+    if (i == n) n = 0;
     for (i = n; i-- > 0;) {
         const uint64_t *e = llpmem_i_tx_words(tx, tx->ranges[i].off);
         off = (size_t)e[1];
@@ -2342,11 +2364,27 @@ LLPMEMDEF void llpmem_tx_destroy(llpmem_tx *tx) {
 }
 
 LLPMEMDEF int llpmem_tx_begin(llpmem_tx *tx) {
+    int rc;
     if (!tx || !tx->r) return LLPMEM_EINVAL;
-    if (tx->depth++ == 0) {
+    if (tx->depth == 0) {
+        if (tx->stale) {
+            /* invalidate the last transaction's entries before any new one is written; the first add's
+               fence makes this durable (until then those entries are committed or rolled back whole) */
+            uint64_t g = tx->gen + 1u;
+            __atomic_store_n(llpmem_i_tx_words(tx, 0) + 1, g, __ATOMIC_RELAXED);
+            rc = llpmem_flush(tx->log, 64);
+            if (rc) {
+                __atomic_store_n(llpmem_i_tx_words(tx, 0) + 1, tx->gen, __ATOMIC_RELAXED);
+                return rc;
+            }
+            tx->gen = g;
+            tx->stale = 0;
+        }
         tx->tail = 64u;
         tx->nranges = 0;
+        tx->bytes = 0;
     }
+    tx->depth++;
     return 0;
 }
 
@@ -2378,6 +2416,7 @@ static int llpmem_i_tx_log(llpmem_tx *tx, size_t off, size_t len) {
         if (rc) return rc;
     }
     tx->tail += need;
+    tx->bytes += len;
     tx->entries++;
     return 0;
 }
@@ -2472,7 +2511,21 @@ LLPMEMDEF int llpmem_tx_commit(llpmem_tx *tx) {
         tx->depth--;
         return 0;
     }
-    if (tx->tail > 64u) {
+    if (tx->tail > 64u && tx->bytes <= LLPMEM_I_TX_FAST_MAX) {
+        /* one fence: the new contents' checksums and the ranges reach the medium together */
+        size_t pos = 64u;
+        while (pos < tx->tail) {
+            uint64_t *e = llpmem_i_tx_words(tx, pos);
+            size_t off = (size_t)e[1], len = (size_t)e[2];
+            __atomic_store_n(&e[7], llpmem_i_tx_newsum(tx, off, len), __ATOMIC_RELAXED);
+            rc = llpmem_flush(tx->r->addr + off, len);
+            if (!rc) rc = llpmem_flush(e, 64);
+            if (rc) return rc;
+            pos += 64u + llpmem_i_tx_round(len);
+        }
+        llpmem_drain();
+        tx->stale = 1;
+    } else if (tx->tail > 64u) {
         /* every range durable before the log is invalidated */
         rc = llpmem_i_tx_apply_log(tx, false);
         if (rc) return rc;
@@ -2492,6 +2545,8 @@ LLPMEMDEF int llpmem_tx_abort(llpmem_tx *tx) {
     if (tx->tail > 64u) {
         rc = llpmem_i_tx_apply_log(tx, true);
         if (rc) return rc;
+        /* a new generation at once: the next transaction's first entry overwrites these in place, and a
+           sealed entry's header could then vouch for another snapshot's bytes */
         rc = llpmem_i_tx_bump(tx);
         if (rc) return rc;
     }

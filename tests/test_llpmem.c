@@ -1657,9 +1657,11 @@ static void t_txsim_run(llpmem_region *r, int ntx, uint64_t rng, const char *wha
 static void sim_tx_every_flush_point(void) {
     unsigned char *buf = (unsigned char *)t_aligned(TX_LEN);
     llpmem_region *r;
+    const char *seed;
     LLT_REQUIRE(buf != NULL);
     LLT_REQUIRE(llpmem_attach(buf, TX_LEN, LLPMEM_FORCE, &r) == 0);
-    t_txsim_run(r, (int)llt_scaled(1000, 100), 0x1234567u, "forced pmem");
+    seed = getenv("LLPMEM_TEST_SEED"); /* another sequence of transactions */
+    t_txsim_run(r, (int)llt_scaled(1000, 100), seed ? strtoull(seed, NULL, 0) : 0x1234567u, "forced pmem");
     LLT_EQ_I64(llpmem_close(r), 0);
     free(buf);
 }
