@@ -228,11 +228,11 @@ bench:
 	@echo "# ll benchmarks ($$(date -u +%Y-%m-%d), $$(nproc) CPUs: $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 	@echo "anchors found: $(strip $(if $(HAVE_ISAL),isa-l) $(if $(HAVE_ZLIB),zlib) $(if $(HAVE_XXHASH),xxhash) \
 		$(if $(HAVE_DPDK),dpdk) $(if $(HAVE_CK),ck) $(if $(HAVE_BOOST),boost) $(if $(HAVE_URING),liburing) \
-		$(if $(HAVE_NUMA),libnuma) $(if $(HAVE_PMEM),libpmem) $(if $(HAVE_MIMALLOC),mimalloc) \
+		$(if $(HAVE_NUMA),libnuma) $(if $(HAVE_PMEM),libpmem) $(if $(HAVE_PMEMOBJ),libpmemobj) $(if $(HAVE_MIMALLOC),mimalloc) \
 		$(if $(HAVE_JEMALLOC),jemalloc) $(if $(HAVE_TCMALLOC),tcmalloc) $(if $(FIO),fio))"
 	@echo "anchors missing (make bench-deps installs them): $(strip $(if $(HAVE_ISAL),,isa-l) $(if $(HAVE_ZLIB),,zlib) \
 		$(if $(HAVE_XXHASH),,xxhash) $(if $(HAVE_DPDK),,dpdk) $(if $(HAVE_CK),,ck) $(if $(HAVE_BOOST),,boost) \
-		$(if $(HAVE_URING),,liburing) $(if $(HAVE_NUMA),,libnuma) $(if $(HAVE_PMEM),,libpmem) \
+		$(if $(HAVE_URING),,liburing) $(if $(HAVE_NUMA),,libnuma) $(if $(HAVE_PMEM),,libpmem) $(if $(HAVE_PMEMOBJ),,libpmemobj) \
 		$(if $(HAVE_MIMALLOC),,mimalloc) $(if $(HAVE_JEMALLOC),,jemalloc) $(if $(HAVE_TCMALLOC),,tcmalloc) $(if $(FIO),,fio))"
 	@for b in $(BENCH_RUN); do $(MAKE) --no-print-directory bench-$$b || exit 1; done
 
@@ -248,7 +248,7 @@ bench-harness: $(BUILD)/bench_harness
 	@$(BUILD)/bench_harness
 
 BENCH_DEPS := libisal-dev zlib1g-dev libxxhash-dev libdpdk-dev libck-dev libboost-dev liburing-dev libnuma-dev \
-	libpmem-dev libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev fio pkg-config clang gnuplot-nox
+	libpmem-dev libpmemobj-dev libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev fio pkg-config clang gnuplot-nox
 bench-deps:
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BENCH_DEPS)
 

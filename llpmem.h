@@ -1,4 +1,4 @@
-/* llpmem.h - persistent memory: mapping, flushing, persistent copies, crash simulator     v0.2.0
+/* llpmem.h - persistent memory: mapping, flushing, copies, transactions, crash simulator  v0.2.0
    Part of the ll toolkit: one STB-style header for C99/C++11. MIT or public domain (end of file).
 
    WHAT
@@ -10,7 +10,8 @@
      range. Persistent copies use non-temporal stores (AVX-512, movdir64b, AVX2, SSE2) above a threshold
      and cached stores + write-back below it. Every flush checks that the range lies in a mapping this
      header made (or was given with llpmem_attach): a foreign address is an error, never a silent no-op.
-     A debug build (LLPMEM_CRASH_SIM) simulates power failure at every flush point.
+     llpmem_tx gives failure-atomic updates (an undo log in the mapping, rolled back at the next init
+     after a crash). A debug build (LLPMEM_CRASH_SIM) simulates power failure at every flush point.
 
    EXAMPLE
      #define LLPMEM_IMPLEMENTATION
@@ -58,6 +59,8 @@
                llpmem_force_pmem  llpmem_force_eadr  llpmem_cpu_features  llpmem_flush_name  llpmem_nt_name
      stats     llpmem_region_stats_enable(r, on)  llpmem_region_stats(r, &s)  llpmem_region_stats_reset(r)
                llpmem_hist_record  llpmem_hist_percentile
+     tx        llpmem_tx_init(&tx, r, log, log_len) (recovers)  llpmem_tx_destroy(&tx)  llpmem_tx_begin(&tx)
+               llpmem_tx_add(&tx, addr, len) (snapshot, then write)  llpmem_tx_commit(&tx)  llpmem_tx_abort(&tx)
      crash sim llpmem_sim_set_hook  llpmem_sim_events  llpmem_sim_crash_image  llpmem_sim_crash
                llpmem_sim_unflushed  llpmem_sim_pause           (LLPMEM_CRASH_SIM builds only)
      misc      llpmem_strerror(err)  llpmem_version()  llpmem_cpu_relax()
@@ -67,13 +70,14 @@
      statx, because emulators drop unknown mmap flags) or the path is a device DAX node; its CPU caches
      are in the persistence domain (eADR: a fence is enough) when the nd region's persistence_domain is
      cpu_cache. Anything else (tmpfs, ext4 without DAX) is made durable with msync(MS_SYNC) of the
-     page-aligned range. Zero-length flushes and copies return 0 at once (after the range check).
+     page-aligned range. Zero-length flushes and copies return 0 at once, without looking the address up.
 
    ERRORS
      LLPMEM_EINVAL (NULL, zero length where a length is needed, a mapping longer than the file without
      LLPMEM_CREATE, overlapping attach), LLPMEM_EFAULT (range not inside one region: nothing is written),
-     LLPMEM_ENOSPC (registry full), LLPMEM_ENOMEM, LLPMEM_EOPNOTSUPP (instruction or path the CPU or the
-     build lacks); open, mmap and msync failures come back as -errno unchanged.
+     LLPMEM_ENOSPC (registry full; transaction log full), LLPMEM_ENOMEM, LLPMEM_EOPNOTSUPP (instruction or
+     path the CPU or the build lacks), LLPMEM_EBADMSG (corrupt transaction log header); open, mmap and
+     msync failures come back as -errno unchanged. Every llpmem_tx_* call documents its codes below.
 
    THREADS
      Flushing, copies and statistics may be used from any number of threads. llpmem_open/attach/close
