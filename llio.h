@@ -102,6 +102,15 @@
      call llio_forget_fd or reads may run synchronously.
    - CQ overflow: the kernel keeps overflowed completions (FEAT_NODROP) and llio flushes them when
      the ring flags say so, so none are lost; the fallback queue grows instead.
+   - Zero-length and empty batches return at once with nothing done: llio_submit/submit_and_wait with
+     no SQE and nothing to wait for return 0 without entering the kernel; llio_reap(r, out, 0) and
+     llio_zc_reap(fd, out, 0) return 0; llio_wait(r, 0, t) returns what is already available (>= 0)
+     without sleeping; llio_wc_add of 0 bytes returns 0 and queues nothing (even misaligned);
+     llio_wc_flush with nothing queued returns 0; the vectored helpers with 0 iovecs or 0 bytes,
+     llio_sendfile_full/llio_splice_full of 0 bytes and llio_sendmmsg_all/llio_recvmmsg of 0
+     messages return 0 without a system call. A READ/WRITE/READV of 0 bytes or 0 iovecs through the
+     ring completes with res 0. llio_register_buffers/files with n == 0 are LLIO_EINVAL (nothing to
+     register is a setup error, not an empty batch).
    - llio_aligned_alloc(size, align) takes its memory from LLIO_MALLOC (ctx NULL) and does not zero
      it; free it with llio_aligned_free.
 
@@ -2203,8 +2212,8 @@ LLIODEF int llio_i_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64
     unsigned n;
     uint64_t end = off + len;
     if (!c->ents) return LLIO_EINVAL;
+    if (len == 0) return 0; /* nothing to write, whatever the alignment */
     if (c->align && ((((uintptr_t)buf) | len | (size_t)off) & (c->align - 1))) return LLIO_EINVAL;
-    if (len == 0) return 0;
     if (c->n == c->cap) {
         int ret = llio_wc_flush(c);
         if (ret) return ret;
@@ -2382,6 +2391,7 @@ LLIODEF int64_t llio_splice_full(int fd_in, int64_t *off_in, int fd_out, int64_t
                                  size_t len, const int *pipefd) {
     int p[2], own = 0;
     int64_t total = 0, inpipe = 0, err = 0;
+    if (len == 0) return 0;
     if (!pipefd) {
         if (pipe2(p, O_CLOEXEC) < 0) return llio_i_errno();
         own = 1;
@@ -2441,6 +2451,7 @@ LLIODEF int llio_sendmmsg_all(int fd, struct mmsghdr *v, unsigned n, int flags) 
 
 LLIODEF int llio_recvmmsg(int fd, struct mmsghdr *v, unsigned n, int flags) {
     int r;
+    if (n == 0) return 0; /* a zero-length batch returns at once, even on a blocking socket */
     do r = recvmmsg(fd, v, n, flags, NULL);
     while (r < 0 && errno == EINTR);
     return r < 0 ? llio_i_errno() : r;

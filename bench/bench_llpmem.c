@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -713,42 +712,6 @@ static void bench_tx(void) {
     unlink(path);
 }
 
-/* the CPU and kernel every table of this run was measured on */
-static void cpu_line(void) {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[4096], vendor[64] = "?", model_name[256] = "?", family[16] = "?", model[16] = "?", flags[4096] = "";
-    static const char *const want[] = {"avx2", "avx512f", "movdir64b", "clwb", "clflushopt", NULL};
-    char have[256] = "";
-    struct utsname u;
-    size_t i;
-    while (f && fgets(line, sizeof line, f)) {
-        char *v = strchr(line, ':');
-        if (!v) continue;
-        v += 2;
-        v[strcspn(v, "\n")] = 0;
-        if (!strncmp(line, "vendor_id", 9)) snprintf(vendor, sizeof vendor, "%s", v);
-        else if (!strncmp(line, "cpu family", 10)) snprintf(family, sizeof family, "%s", v);
-        else if (!strncmp(line, "model name", 10)) snprintf(model_name, sizeof model_name, "%s", v);
-        else if (!strncmp(line, "model\t", 6)) snprintf(model, sizeof model, "%s", v);
-        else if (!strncmp(line, "flags", 5)) {
-            snprintf(flags, sizeof flags, " %s ", v);
-            break;
-        }
-    }
-    if (f) fclose(f);
-    for (i = 0; want[i]; i++) {
-        char pat[32];
-        snprintf(pat, sizeof pat, " %s ", want[i]);
-        if (strstr(flags, pat)) {
-            strcat(have, have[0] ? " " : "");
-            strcat(have, want[i]);
-        }
-    }
-    if (uname(&u) != 0) snprintf(u.release, sizeof u.release, "?");
-    printf("CPU: %s family %s model %s, %s; %s; kernel %s\n\n", vendor, family, model, model_name,
-           have[0] ? have : "none of avx2/avx512f/movdir64b/clwb/clflushopt", u.release);
-}
-
 int main(int argc, char **argv) {
     llpmem_region *r, *rf;
     const char *path = "/dev/shm/llpmem_bench";
@@ -756,6 +719,7 @@ int main(int argc, char **argv) {
     int child = argc > 1 && strcmp(argv[1], "--path") == 0;
     char self[4096];
     ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    llb_print_cpu();
     if (sl <= 0) return 1;
     self[sl] = 0;
     if (!getenv("LLPMEM_BENCH_PINNED")) {
@@ -788,7 +752,6 @@ int main(int argc, char **argv) {
                llpmem_nt_name(llpmem_get_nt()), g_summary);
     } else {
         int nt;
-        cpu_line();
         printf("## llpmem %s: flush %s, copy path %s, NT threshold %zu B, mapping %s (%s); PMDK copy path pinned to %s\n\n",
                llpmem_version(), llpmem_flush_name(llpmem_get_flush()), llpmem_nt_name(llpmem_get_nt()),
                llpmem_get_nt_threshold(), path, llpmem_kind_name(llpmem_region_kind(r)), pmdk_path_name());

@@ -54,7 +54,8 @@ $(EX_DIR)/tsan/%: examples/%.c $(EX_HEADERS)
 	$(CLANG) $(EX_CFLAGS) $(TSAN_FLAGS) $(EX_CFLAGS_$*) $< -o $@ $(EX_LIBS)
 
 EX_BENCH_BIN = $(if $(filter pmemlog,$(1)),$(EX_DIR)/pmemlog-bench,$(EX_DIR)/$(1))
-bench-examples: $(foreach e,$(EX_NAMES),$(call EX_BENCH_BIN,$(e)))
+bench-examples: $(foreach e,$(EX_NAMES),$(call EX_BENCH_BIN,$(e))) $(BUILD)/bench_harness
+	@$(BUILD)/bench_harness --cpu
 	@echo "## examples"
 	@$(foreach e,$(EX_NAMES),echo; flock /tmp/ll-heavy.lock $(call EX_BENCH_BIN,$(e)) bench || exit 1;)
 

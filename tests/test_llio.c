@@ -1776,6 +1776,113 @@ static void sock_mmsg(void) {
     close(b);
 }
 
+/* ---------------------------------------------------------------- */
+/* Zero-length and empty batches return at once with the documented value on every batch call. A
+   watchdog turns a hang into a failure well before run.sh's timeout. */
+static void zero_watchdog(int sig) {
+    static const char msg[] = "FAIL " SUITE "/zero_length: a zero-length call did not return (hang)\n";
+    (void)sig;
+    if (write(1, msg, sizeof msg - 1) < 0) _exit(3);
+    _exit(3);
+}
+
+static void zero_length(unsigned fl) {
+    llio_ring r;
+    llio_cqe out[4];
+    char buf[16];
+    struct iovec v;
+    int p[2], s2[2];
+    llio_sqe *s;
+    signal(SIGALRM, zero_watchdog);
+    alarm(20);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    LLT_REQUIRE(pipe(p) == 0);
+    /* nothing queued: submit, submit_and_wait(0), reap 0, wait for 0 (with and without deadline) */
+    LLT_EQ_I64(llio_submit(&r), 0);
+    LLT_EQ_I64(llio_submit_and_wait(&r, 0), 0);
+    LLT_EQ_U64(llio_reap(&r, out, 0), 0);
+    LLT_EQ_U64(llio_reap(&r, NULL, 0), 0);
+    LLT_EQ_I64(llio_wait(&r, 0, -1), 0);
+    LLT_EQ_I64(llio_wait(&r, 0, 1000000), 0);
+    LLT_EQ_U64(llio_cq_ready(&r), 0);
+    /* a completion waiting: reap of 0 leaves it there, wait for 0 reports it */
+    s = sq(&r);
+    llio_prep_nop(s);
+    llio_sqe_set_data(s, 5);
+    LLT_EQ_I64(llio_wait(&r, 0, -1) >= 0, 1);
+    LLT_EQ_I64(llio_wait(&r, 1, 1000000000), 1);
+    LLT_EQ_U64(llio_reap(&r, out, 0), 0);
+    LLT_EQ_U64(llio_cq_ready(&r), 1);
+    LLT_EQ_U64(llio_reap(&r, out, 4), 1);
+    LLT_EQ_U64(out[0].user_data, 5);
+    /* 0 bytes / 0 iovecs through the ring: res 0, even from an empty pipe that would block a read */
+    s = sq(&r);
+    llio_prep_read(s, p[0], buf, 0, (uint64_t)-1);
+    llio_sqe_set_data(s, 1);
+    s = sq(&r);
+    llio_prep_readv(s, p[0], &v, 0, (uint64_t)-1);
+    llio_sqe_set_data(s, 2);
+    s = sq(&r);
+    llio_prep_write(s, p[1], buf, 0, (uint64_t)-1);
+    llio_sqe_set_data(s, 3);
+    {
+        int32_t res[3];
+        LLT_EQ_I64(collect(&r, 3, res), 0);
+        LLT_EQ_I64(res[0], 0);
+        LLT_EQ_I64(res[1], 0);
+        LLT_EQ_I64(res[2], 0);
+    }
+    LLT_EQ_I64(llio_submit_and_wait(&r, 0), 0);
+    llio_destroy(&r);
+    /* helpers: 0 iovecs, 0 bytes, 0 messages: 0 without a system call (a bad fd shows none ran) */
+    LLT_EQ_I64(llio_preadv_full(p[0], NULL, 0, 0), 0);
+    LLT_EQ_I64(llio_pwritev_full(p[1], NULL, 0, 0), 0);
+    LLT_EQ_I64(llio_readv_full(p[0], NULL, 0), 0);
+    LLT_EQ_I64(llio_writev_full(p[1], NULL, 0), 0);
+    LLT_EQ_I64(llio_pread_full(-1, buf, 0, 0), 0);
+    LLT_EQ_I64(llio_pwrite_full(-1, buf, 0, 0), 0);
+    v.iov_base = buf;
+    v.iov_len = 0;
+    LLT_EQ_I64(llio_readv_full(p[0], &v, 1), 0); /* one empty iovec on an empty pipe: no wait */
+    LLT_EQ_I64(llio_readv_full(p[0], &v, -1), LLIO_EINVAL);
+    LLT_EQ_I64(llio_sendmmsg_all(-1, NULL, 0, 0), 0);
+    LLT_EQ_I64(llio_recvmmsg(-1, NULL, 0, 0), 0);
+    LLT_REQUIRE(socketpair(AF_UNIX, SOCK_DGRAM, 0, s2) == 0);
+    LLT_EQ_I64(llio_recvmmsg(s2[0], NULL, 0, 0), 0); /* blocking socket, nothing queued: no wait */
+    close(s2[0]);
+    close(s2[1]);
+    LLT_EQ_I64(llio_zc_reap(p[0], NULL, 0), 0);
+    LLT_EQ_I64(llio_sendfile_full(-1, -1, NULL, 0), 0);
+    LLT_EQ_I64(llio_splice_full(p[0], NULL, p[1], NULL, 0, NULL), 0);
+    /* coalescer: 0 bytes queue nothing (even misaligned for O_DIRECT); flush of nothing is 0 */
+    {
+        llio_coalescer c;
+        char path[300];
+        int fd = tmpfile_in(g_dir, path, sizeof path, 0);
+        LLT_REQUIRE(fd >= 0);
+        LLT_EQ_I64(llio_wc_init(&c, fd, 4, 0, 4096), 0);
+        LLT_EQ_I64(llio_wc_add(&c, buf + 1, 0, 3), 0);
+        LLT_EQ_U64(c.n, 0);
+        LLT_EQ_I64(llio_wc_add(&c, buf + 1, 1, 3), LLIO_EINVAL);
+        LLT_EQ_I64(llio_wc_flush(&c), 0);
+        LLT_EQ_U64(c.n_flushes, 0);
+        LLT_EQ_U64(c.n_syscalls, 0);
+        llio_wc_destroy(&c);
+        LLT_EQ_I64(llio_wc_init(&c, fd, 4, 0, 0), 0);
+        LLT_EQ_I64(llio_wc_add(&c, buf, 0, 0), 0);
+        LLT_EQ_I64(llio_wc_flush(&c), 0);
+        LLT_EQ_U64(c.n_syscalls, 0);
+        llio_wc_destroy(&c);
+        LLT_EQ_I64(llio_wc_add(&c, buf, 1, 0), LLIO_EINVAL); /* destroyed: refused, no crash */
+        close(fd);
+        unlink(path);
+    }
+    close(p[0]);
+    close(p[1]);
+    alarm(0);
+}
+BOTH(zero_length)
+
 static void pick_dirs(void) {
     const char *d = getenv("LLIO_TEST_DIR");
     struct stat st;
@@ -1834,5 +1941,7 @@ int main(int argc, char **argv) {
     LLT_RUN(sock_zerocopy);
     LLT_RUN(sock_sendfile_splice);
     LLT_RUN(sock_mmsg);
+    LLT_RUN(zero_length_ring);
+    LLT_RUN(zero_length_sync);
     return LLT_FINISH();
 }
