@@ -9,6 +9,8 @@ LLPMEM_WINDOWS :=
 # The crash simulator is a debug build option: the same test program built with -DLLPMEM_CRASH_SIM
 # runs the simulator tests (they skip in the plain build).
 LLPMEM_EXTRA_TESTS := $(BUILD)/test_llpmem_sim
+# the crash-simulator build runs on the CPU ladder too (make cpus)
+LLPMEM_CPUS_EXTRA := $(BUILD)/test_llpmem_sim
 
 $(BUILD)/test_llpmem_sim: tests/test_llpmem.c llpmem.h tests/lltest.h
 	@mkdir -p $(@D)
