@@ -267,7 +267,7 @@ endif
 # Every part starts with the CPU and kernel line (llb_print_cpu in bench/llbench.h, printed here through
 # build/bench_harness --cpu; a bench program run on its own prints it itself).
 BENCH_ANCHORS := isa-l:$(HAVE_ISAL) zlib:$(HAVE_ZLIB) xxhash:$(HAVE_XXHASH) dpdk:$(HAVE_DPDK) ck:$(HAVE_CK) \
-	boost:$(HAVE_BOOST) liburing:$(HAVE_URING) libnuma:$(HAVE_NUMA) libpmem:$(HAVE_PMEM) \
+	boost:$(HAVE_BOOST) liburing:$(HAVE_URING) libnuma:$(HAVE_NUMA) libpmem:$(HAVE_PMEM) libpmemobj:$(HAVE_PMEMOBJ) \
 	mimalloc:$(HAVE_MIMALLOC) jemalloc:$(HAVE_JEMALLOC) tcmalloc:$(HAVE_TCMALLOC) fio:$(if $(FIO),1)
 BENCH_COMPILERS := $(CXX):$(HAVE_CXX) $(CLANG):$(HAVE_CLANG)
 found = $(strip $(foreach a,$(1),$(if $(word 2,$(subst :, ,$(a))),$(word 1,$(subst :, ,$(a))))))

@@ -1,4 +1,4 @@
-/* llpmem.h - persistent memory: mapping, flushing, persistent copies, crash simulator     v0.2.0
+/* llpmem.h - persistent memory: mapping, flushing, copies, transactions, crash simulator  v0.2.0
    Part of the ll toolkit: one STB-style header for C99/C++11. MIT or public domain (end of file).
 
    WHAT
@@ -10,7 +10,8 @@
      range. Persistent copies use non-temporal stores (AVX-512, movdir64b, AVX2, SSE2) above a threshold
      and cached stores + write-back below it. Every flush checks that the range lies in a mapping this
      header made (or was given with llpmem_attach): a foreign address is an error, never a silent no-op.
-     A debug build (LLPMEM_CRASH_SIM) simulates power failure at every flush point.
+     llpmem_tx gives failure-atomic updates (an undo log in the mapping, rolled back at the next init
+     after a crash). A debug build (LLPMEM_CRASH_SIM) simulates power failure at every flush point.
 
    EXAMPLE
      #define LLPMEM_IMPLEMENTATION
@@ -58,8 +59,10 @@
                llpmem_force_pmem  llpmem_force_eadr  llpmem_cpu_features  llpmem_flush_name  llpmem_nt_name
      stats     llpmem_region_stats_enable(r, on)  llpmem_region_stats(r, &s)  llpmem_region_stats_reset(r)
                llpmem_hist_record  llpmem_hist_percentile
+     tx        llpmem_tx_init(&tx, r, log, log_len) (recovers)  llpmem_tx_destroy(&tx)  llpmem_tx_begin(&tx)
+               llpmem_tx_add(&tx, addr, len) (snapshot, then write)  llpmem_tx_commit(&tx)  llpmem_tx_abort(&tx)
      crash sim llpmem_sim_set_hook  llpmem_sim_events  llpmem_sim_crash_image  llpmem_sim_crash
-               llpmem_sim_unflushed                                     (LLPMEM_CRASH_SIM builds only)
+               llpmem_sim_unflushed  llpmem_sim_pause           (LLPMEM_CRASH_SIM builds only)
      misc      llpmem_strerror(err)  llpmem_version()  llpmem_cpu_relax()
 
    SEMANTICS
@@ -67,13 +70,14 @@
      statx, because emulators drop unknown mmap flags) or the path is a device DAX node; its CPU caches
      are in the persistence domain (eADR: a fence is enough) when the nd region's persistence_domain is
      cpu_cache. Anything else (tmpfs, ext4 without DAX) is made durable with msync(MS_SYNC) of the
-     page-aligned range. Zero-length flushes and copies return 0 at once (after the range check).
+     page-aligned range. Zero-length flushes and copies return 0 at once, without looking the address up.
 
    ERRORS
      LLPMEM_EINVAL (NULL, zero length where a length is needed, a mapping longer than the file without
      LLPMEM_CREATE, overlapping attach), LLPMEM_EFAULT (range not inside one region: nothing is written),
-     LLPMEM_ENOSPC (registry full), LLPMEM_ENOMEM, LLPMEM_EOPNOTSUPP (instruction or path the CPU or the
-     build lacks); open, mmap and msync failures come back as -errno unchanged.
+     LLPMEM_ENOSPC (registry full; transaction log full), LLPMEM_ENOMEM, LLPMEM_EOPNOTSUPP (instruction or
+     path the CPU or the build lacks), LLPMEM_EBADMSG (corrupt transaction log header); open, mmap and
+     msync failures come back as -errno unchanged. Every llpmem_tx_* call documents its codes below.
 
    THREADS
      Flushing, copies and statistics may be used from any number of threads. llpmem_open/attach/close
@@ -160,6 +164,7 @@ extern "C" {
 #define LLPMEM_EFAULT (-14)     /* address range not inside any mapping made or attached by llpmem */
 #define LLPMEM_EINVAL (-22)     /* bad argument */
 #define LLPMEM_ENOSPC (-28)     /* registry full (raise LLPMEM_MAX_REGIONS) */
+#define LLPMEM_EBADMSG (-74)    /* llpmem_tx: the log header is corrupt (not a log of this format) */
 #define LLPMEM_EOPNOTSUPP (-95) /* not supported by this CPU / platform / build */
 
 /* ---- llpmem_open / llpmem_attach flags ---- */
@@ -338,6 +343,57 @@ LLPMEMDEF void llpmem_region_stats_reset(llpmem_region *r);
 LLPMEMDEF void llpmem_hist_record(llpmem_hist *h, uint64_t value);
 LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q);   /* q in [0,1] */
 
+/* ---- failure-atomic transactions (undo log in the mapped region) ----
+   A log of log_len bytes inside a region holds, for the transaction in flight, a snapshot of every range
+   added to it. llpmem_tx_add makes the snapshot durable before it returns, so the caller may then store
+   into the range; llpmem_tx_commit makes every added range durable together with the proof that the
+   commit reached the medium (one fence up to 4 KiB of ranges); llpmem_tx_abort copies the snapshots
+   back. Entries carry a generation number: the next transaction invalidates them with one 8-byte store.
+   llpmem_tx_init rolls back a transaction that a crash interrupted (its valid entries are copied back,
+   newest first), so after init every range holds either its contents before or after the transaction,
+   never a mix. Works on persistent memory (write-back + fence) and on ordinary mappings (msync).
+   One llpmem_tx is used by one thread at a time; use one log per thread for concurrent transactions on
+   disjoint ranges. */
+typedef struct llpmem_tx_range {
+    size_t off, len;            /* offset in the region, length */
+} llpmem_tx_range;
+typedef struct llpmem_tx {      /* caller-owned; fields are private (use the calls) */
+    llpmem_region *r;
+    unsigned char *log;         /* the log: header line, then entries */
+    size_t log_len;
+    size_t tail;                /* offset of the next entry in the log */
+    uint64_t gen;               /* generation of the transaction in flight (entries carry it) */
+    int depth;                  /* nesting of llpmem_tx_begin; 0 = no transaction */
+    int pmem;                   /* region is persistent memory (else msync) */
+    int stale;                  /* the log still holds the last transaction's entries: new generation first */
+    size_t bytes;               /* bytes snapshotted by the transaction in flight */
+    llpmem_tx_range *ranges;    /* ranges snapshotted so far, sorted, disjoint (DRAM index) */
+    size_t nranges, cap;
+    uint64_t commits, aborts, recovered, entries; /* counters since init */
+} llpmem_tx;
+#define LLPMEM_TX_MIN_LOG 256u  /* smallest log: header line and one entry of up to 128 bytes */
+/* Attach tx to the log [log, log+log_len) inside region r (64-byte aligned, a multiple of 64 bytes) and
+   recover: a log that was never formatted is formatted; an interrupted transaction is rolled back. 0,
+   or LLPMEM_EINVAL (NULL, misaligned or too small a log), LLPMEM_EFAULT (log not inside r), LLPMEM_EBADMSG
+   (the log header is corrupt: not a log of this format; nothing is changed), LLPMEM_ENOMEM, -errno. */
+LLPMEMDEF int llpmem_tx_init(llpmem_tx *tx, llpmem_region *r, void *log, size_t log_len);
+/* Release what init allocated. A transaction still open is left to recovery (as after a crash). */
+LLPMEMDEF void llpmem_tx_destroy(llpmem_tx *tx);
+/* Start a transaction; inside one, a nested begin only counts (flat nesting: the outermost commit
+   commits, any abort aborts the whole). 0 or LLPMEM_EINVAL. */
+LLPMEMDEF int llpmem_tx_begin(llpmem_tx *tx);
+/* Snapshot [addr, addr+len) before the caller modifies it; parts already added are not logged again
+   (nested and overlapping ranges coalesce). len 0: 0 at once. LLPMEM_EINVAL (no transaction, or the range
+   overlaps the log), LLPMEM_EFAULT (range not inside the log's region), LLPMEM_ENOSPC (the log is full:
+   the range was not added, do not modify it; the transaction stays open), LLPMEM_ENOMEM, -errno. */
+LLPMEMDEF int llpmem_tx_add(llpmem_tx *tx, void *addr, size_t len);
+/* Make every added range durable, then end the transaction (outermost level). 0, LLPMEM_EINVAL (no
+   transaction), -errno from msync (the transaction stays open: retry or abort). */
+LLPMEMDEF int llpmem_tx_commit(llpmem_tx *tx);
+/* Restore every added range from its snapshot and end the transaction (at any nesting level). 0,
+   LLPMEM_EINVAL (no transaction), -errno from msync. */
+LLPMEMDEF int llpmem_tx_abort(llpmem_tx *tx);
+
 /* ---- crash simulator (LLPMEM_CRASH_SIM builds) ----
    Each region keeps a durable image that only written-back-and-drained cache lines reach (the file's
    content at open is durable). Every flush call and every drain is one numbered event; the hook runs after
@@ -350,6 +406,10 @@ LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q);   /* 
 typedef void (*llpmem_sim_hook)(void *ctx, uint64_t event);
 LLPMEMDEF void llpmem_sim_set_hook(llpmem_sim_hook fn, void *ctx);
 LLPMEMDEF uint64_t llpmem_sim_events(void);
+/* Pause (true) or resume recording: while paused, flushes and drains change no simulated state and
+   raise no event, so a hook may run recovery code on a scratch region (whose drains would otherwise
+   make every region's written-back lines durable) without disturbing what it checks. */
+LLPMEMDEF void llpmem_sim_pause(bool paused);
 /* Copy the crash image of r (llpmem_len(r) bytes) into out. 0 or LLPMEM_EINVAL. */
 LLPMEMDEF int llpmem_sim_crash_image(llpmem_region *r, void *out, unsigned mode, uint64_t seed);
 /* Crash and reboot in place: the mapping's memory becomes the crash image, nothing is pending. */
@@ -560,6 +620,7 @@ typedef struct llpmem_i_global {
 #ifdef LLPMEM_CRASH_SIM
     int sim_lock;
     uint64_t sim_events;
+    int sim_paused;
     llpmem_sim_hook sim_hook;
     void *sim_ctx;
 #endif
@@ -1048,6 +1109,7 @@ static void llpmem_i_sim_commit_locked(llpmem_region *r) {
 
 static void llpmem_i_sim_wb(const void *addr, size_t n) {
     llpmem_region *r;
+    if (__atomic_load_n(&llpmem_i_g.sim_paused, __ATOMIC_ACQUIRE)) return;
     /* look the region up under the lock that unregistering takes: it cannot be freed under us */
     llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
     r = llpmem_i_find_range(addr, n ? n : 1u);
@@ -1059,6 +1121,7 @@ static void llpmem_i_sim_wb(const void *addr, size_t n) {
 
 static void llpmem_i_sim_drain(void) {
     int i, n = __atomic_load_n(&llpmem_i_g.nslots, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&llpmem_i_g.sim_paused, __ATOMIC_ACQUIRE)) return;
     llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
     for (i = 0; i < n; i++) {
         llpmem_region *r = __atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE);
@@ -1070,6 +1133,7 @@ static void llpmem_i_sim_drain(void) {
 
 /* msync fallback: write-back and drain of this range at once */
 static void llpmem_i_sim_sync(llpmem_region *r, const void *addr, size_t n) {
+    if (__atomic_load_n(&llpmem_i_g.sim_paused, __ATOMIC_ACQUIRE)) return;
     llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
     llpmem_i_sim_wb_locked(r, (uintptr_t)addr, n);
     llpmem_i_sim_commit_locked(r);
@@ -2103,6 +2167,401 @@ LLPMEMDEF void llpmem_region_stats_reset(llpmem_region *r) {
 }
 
 /* ------------------------------------------------------------------------------------------------------
+   Transactions: an undo log in the region.
+   Log:   line 0 = header: magic, generation, log length, version, checksum of (magic, length, version).
+          Then entries from offset 64, each a 64-byte header line and the snapshot padded to 64 bytes.
+   Entry: generation, offset in the region, length, kind, data checksum, header checksum, seal.
+          Valid when its header checksum holds, it carries the log's generation, and either its data
+          checksum holds (kind 0, small snapshots: one fence per add) or its seal word is set (kind 1,
+          snapshots of LLPMEM_I_TX_SEAL_MIN bytes or more: the seal is stored after the snapshot is
+          durable, which costs a second fence but no pass over the data).
+   Commit, up to LLPMEM_I_TX_FAST_MAX snapshotted bytes: store in each entry a checksum of the range's
+   new contents, write back the ranges and those entry lines, one fence. Recovery keeps the ranges when
+   every entry's new-contents checksum is set and matches the range (the commit reached the medium
+   whole), and rolls every range back otherwise. The next transaction starts a new generation (an
+   aligned 8-byte store, failure atomic, made durable by its first add's fence): every older entry is
+   invalid from then on. Larger commits write back the ranges, fence, then store the new generation
+   and fence again (no pass over the data). Abort copies the snapshots back, writes them back, fences,
+   and stores the new generation at once (fenced).
+   The magic word is written last when a log is formatted, so a header with the magic is complete.
+   ------------------------------------------------------------------------------------------------------ */
+#define LLPMEM_I_TX_MAGIC 0x31584d4550504c4cull /* "LLPPMEX1" */
+#define LLPMEM_I_TX_VERSION 1u
+#define LLPMEM_I_TX_SEAL_MIN 2048u
+#define LLPMEM_I_TX_FAST_MAX 4096u
+#define LLPMEM_I_TX_P1 0x9E3779B185EBCA87ull   /* xxHash64 primes */
+#define LLPMEM_I_TX_P2 0xC2B2AE3D27D4EB4Full
+#define LLPMEM_I_TX_P3 0x165667B19E3779F9ull
+
+static uint64_t llpmem_i_rotl64(uint64_t x, unsigned r) { return (x << r) | (x >> (64u - r)); }
+
+/* 64-bit checksum: four independent multiply-rotate lanes over 32-byte blocks (the xxHash64 round), then
+   the remaining words and bytes, then a final avalanche. Detects torn and stale lines, not adversaries. */
+static uint64_t llpmem_i_tx_sum(const void *p, size_t n, uint64_t seed) {
+    const unsigned char *b = (const unsigned char *)p;
+    uint64_t v0 = seed + LLPMEM_I_TX_P1 + LLPMEM_I_TX_P2, v1 = seed + LLPMEM_I_TX_P2, v2 = seed,
+             v3 = seed - LLPMEM_I_TX_P1, h, w[4];
+    size_t i = 0;
+    for (; i + 32u <= n; i += 32u) {
+        memcpy(w, b + i, 32);
+        v0 = llpmem_i_rotl64(v0 + w[0] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1;
+        v1 = llpmem_i_rotl64(v1 + w[1] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1;
+        v2 = llpmem_i_rotl64(v2 + w[2] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1;
+        v3 = llpmem_i_rotl64(v3 + w[3] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1;
+    }
+    h = llpmem_i_rotl64(v0, 1) + llpmem_i_rotl64(v1, 7) + llpmem_i_rotl64(v2, 12) + llpmem_i_rotl64(v3, 18) +
+        (uint64_t)n;
+    for (; i + 8u <= n; i += 8u) {
+        memcpy(w, b + i, 8);
+        h = llpmem_i_rotl64(h ^ (llpmem_i_rotl64(w[0] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1), 27) * LLPMEM_I_TX_P1 +
+            LLPMEM_I_TX_P3;
+    }
+    for (; i < n; i++) h = llpmem_i_rotl64(h ^ ((uint64_t)b[i] * LLPMEM_I_TX_P3), 11) * LLPMEM_I_TX_P1;
+    h ^= h >> 33;
+    h *= LLPMEM_I_TX_P2;
+    h ^= h >> 29;
+    h *= LLPMEM_I_TX_P3;
+    return h ^ (h >> 32);
+}
+
+static size_t llpmem_i_tx_round(size_t n) { return (n + 63u) & ~(size_t)63u; }
+static uint64_t llpmem_i_tx_seal(uint64_t hsum) { return (hsum * LLPMEM_I_TX_P1) ^ LLPMEM_I_TX_MAGIC; }
+static uint64_t *llpmem_i_tx_words(const llpmem_tx *tx, size_t pos) { return (uint64_t *)(void *)(tx->log + pos); }
+static uint64_t llpmem_i_tx_header_sum(uint64_t len, uint64_t version) {
+    uint64_t w[3];
+    w[0] = LLPMEM_I_TX_MAGIC;
+    w[1] = len;
+    w[2] = version;
+    return llpmem_i_tx_sum(w, sizeof w, LLPMEM_I_TX_MAGIC);
+}
+
+/* store the next generation (8 bytes, failure atomic) and make it durable: every entry is invalid then */
+static int llpmem_i_tx_bump(llpmem_tx *tx) {
+    uint64_t g = tx->gen + 1u;
+    __atomic_store_n(llpmem_i_tx_words(tx, 0) + 1, g, __ATOMIC_RELAXED);
+    tx->gen = g;
+    return llpmem_persist(tx->log, 64);
+}
+
+/* checksum of a range's current contents, as commit stores it (never 0: 0 means "not committed") */
+static uint64_t llpmem_i_tx_newsum(const llpmem_tx *tx, size_t off, size_t len) {
+    uint64_t h = llpmem_i_tx_sum(tx->r->addr + off, len, tx->gen ^ LLPMEM_I_TX_P3);
+    return h ? h : 1u;
+}
+
+/* the entry at pos if valid: 1 (offset and length returned), 0 otherwise */
+static int llpmem_i_tx_entry(const llpmem_tx *tx, size_t pos, size_t *off, size_t *len) {
+    const uint64_t *e;
+    uint64_t o, l;
+    if (pos + 64u > tx->log_len) return 0;
+    e = llpmem_i_tx_words(tx, pos);
+    if (e[0] != tx->gen || llpmem_i_tx_sum(e, 40, LLPMEM_I_TX_MAGIC) != e[5]) return 0;
+    o = e[1];
+    l = e[2];
+    if (!l || l > (uint64_t)(tx->log_len - pos - 64u) || o > (uint64_t)tx->r->len || l > (uint64_t)tx->r->len - o)
+        return 0;
+    if (e[3] == 0u) {
+        if (llpmem_i_tx_sum(tx->log + pos + 64u, (size_t)l, tx->gen) != e[4]) return 0;
+    } else if (e[3] != 1u || e[6] != llpmem_i_tx_seal(e[5])) {
+        return 0;
+    }
+    *off = (size_t)o;
+    *len = (size_t)l;
+    return 1;
+}
+
+static int llpmem_i_tx_reserve(llpmem_tx *tx, size_t want) {
+    llpmem_tx_range *n;
+    size_t cap;
+    if (want <= tx->cap) return 0;
+    cap = tx->cap ? tx->cap * 2u : 16u;
+    while (cap < want) cap *= 2u;
+    n = (llpmem_tx_range *)LLPMEM_MALLOC(NULL, cap * sizeof(llpmem_tx_range));
+    if (!n) return LLPMEM_ENOMEM;
+    if (tx->ranges) {
+        memcpy(n, tx->ranges, tx->nranges * sizeof(llpmem_tx_range));
+        LLPMEM_FREE(NULL, tx->ranges);
+    }
+    tx->ranges = n;
+    tx->cap = cap;
+    return 0;
+}
+
+/* roll back the valid entries (newest first), make that durable, start a new generation */
+static int llpmem_i_tx_recover(llpmem_tx *tx) {
+    size_t pos = 64u, off, len, n = 0, i;
+    int rc;
+    while (llpmem_i_tx_entry(tx, pos, &off, &len)) {
+        rc = llpmem_i_tx_reserve(tx, n + 1u);
+        if (rc) return rc;
+        tx->ranges[n].off = pos; /* the index holds entry positions here */
+        tx->ranges[n].len = len;
+        tx->nranges = ++n;
+        pos += 64u + llpmem_i_tx_round(len);
+    }
+    /* committed whole (every entry's new-contents checksum set and matching): keep the new contents */
+    for (i = 0; i < n; i++) {
+        const uint64_t *e = llpmem_i_tx_words(tx, tx->ranges[i].off);
+        if (!e[7] || e[7] != llpmem_i_tx_newsum(tx, (size_t)e[1], (size_t)e[2])) break;
+    }
+    if (i == n) n = 0;
+    for (i = n; i-- > 0;) {
+        const uint64_t *e = llpmem_i_tx_words(tx, tx->ranges[i].off);
+        off = (size_t)e[1];
+        len = (size_t)e[2];
+        memcpy(tx->r->addr + off, tx->log + tx->ranges[i].off + 64u, len);
+        rc = llpmem_flush(tx->r->addr + off, len);
+        if (rc) return rc;
+    }
+    llpmem_drain();
+    tx->recovered += n;
+    tx->nranges = 0;
+    /* a new generation even when nothing was rolled back: entries of an attempt that never became
+       valid must not share the generation of the next transaction */
+    return llpmem_i_tx_bump(tx);
+}
+
+LLPMEMDEF int llpmem_tx_init(llpmem_tx *tx, llpmem_region *r, void *log, size_t log_len) {
+    uintptr_t a = (uintptr_t)log;
+    uint64_t *h;
+    int rc;
+    if (!tx) return LLPMEM_EINVAL;
+    memset(tx, 0, sizeof *tx);
+    if (!r || !log || (a & 63u) || (log_len & 63u) || log_len < LLPMEM_TX_MIN_LOG) return LLPMEM_EINVAL;
+    if (a < (uintptr_t)r->addr || a - (uintptr_t)r->addr > r->len || log_len > r->len - (a - (uintptr_t)r->addr))
+        return LLPMEM_EFAULT;
+    if (r->readonly) return LLPMEM_EINVAL;
+    tx->r = r;
+    tx->log = (unsigned char *)log;
+    tx->log_len = log_len;
+    tx->tail = 64u;
+    tx->pmem = r->is_pmem;
+    h = llpmem_i_tx_words(tx, 0);
+    if (h[0] != LLPMEM_I_TX_MAGIC) {
+        /* never formatted (or formatting was interrupted): the fields first, the magic last */
+        h[1] = 1u;
+        h[2] = (uint64_t)log_len;
+        h[3] = LLPMEM_I_TX_VERSION;
+        h[4] = llpmem_i_tx_header_sum(h[2], h[3]);
+        rc = llpmem_persist(h, 64);
+        if (rc) return rc;
+        __atomic_store_n(&h[0], LLPMEM_I_TX_MAGIC, __ATOMIC_RELAXED);
+        rc = llpmem_persist(h, 64);
+        if (rc) return rc;
+    } else if (h[4] != llpmem_i_tx_header_sum(h[2], h[3]) || h[3] != LLPMEM_I_TX_VERSION) {
+        tx->r = NULL;
+        return LLPMEM_EBADMSG;
+    } else if (h[2] != (uint64_t)log_len) {
+        tx->r = NULL;
+        return LLPMEM_EINVAL; /* formatted with another length */
+    }
+    tx->gen = h[1];
+    rc = llpmem_i_tx_recover(tx);
+    if (rc) llpmem_tx_destroy(tx);
+    return rc;
+}
+
+LLPMEMDEF void llpmem_tx_destroy(llpmem_tx *tx) {
+    if (!tx) return;
+    if (tx->ranges) LLPMEM_FREE(NULL, tx->ranges);
+    memset(tx, 0, sizeof *tx);
+}
+
+LLPMEMDEF int llpmem_tx_begin(llpmem_tx *tx) {
+    int rc;
+    if (!tx || !tx->r) return LLPMEM_EINVAL;
+    if (tx->depth == 0) {
+        if (tx->stale) {
+            /* invalidate the last transaction's entries before any new one is written; the first add's
+               fence makes this durable (until then those entries are committed or rolled back whole) */
+            uint64_t g = tx->gen + 1u;
+            __atomic_store_n(llpmem_i_tx_words(tx, 0) + 1, g, __ATOMIC_RELAXED);
+            rc = llpmem_flush(tx->log, 64);
+            if (rc) {
+                __atomic_store_n(llpmem_i_tx_words(tx, 0) + 1, tx->gen, __ATOMIC_RELAXED);
+                return rc;
+            }
+            tx->gen = g;
+            tx->stale = 0;
+        }
+        tx->tail = 64u;
+        tx->nranges = 0;
+        tx->bytes = 0;
+    }
+    tx->depth++;
+    return 0;
+}
+
+/* snapshot [off, off+len) of the region into a new entry and make it durable */
+static int llpmem_i_tx_log(llpmem_tx *tx, size_t off, size_t len) {
+    size_t need = 64u + llpmem_i_tx_round(len);
+    unsigned char *e = tx->log + tx->tail;
+    const unsigned char *src = (const unsigned char *)tx->r->addr + off;
+    uint64_t w[8];
+    int rc;
+    if (need > tx->log_len - tx->tail) return LLPMEM_ENOSPC;
+    rc = llpmem_memcpy_nodrain(e + 64, src, len);
+    if (rc) return rc;
+    w[0] = tx->gen;
+    w[1] = (uint64_t)off;
+    w[2] = (uint64_t)len;
+    w[3] = len >= LLPMEM_I_TX_SEAL_MIN ? 1u : 0u;
+    w[4] = w[3] ? 0u : llpmem_i_tx_sum(src, len, tx->gen);
+    w[5] = llpmem_i_tx_sum(w, 40, LLPMEM_I_TX_MAGIC);
+    w[6] = 0u;
+    w[7] = 0u;
+    memcpy(e, w, 64);
+    rc = llpmem_flush(e, 64);
+    if (rc) return rc;
+    llpmem_drain();
+    if (w[3]) { /* sealed: valid only once the snapshot is durable */
+        __atomic_store_n(llpmem_i_tx_words(tx, tx->tail) + 6, llpmem_i_tx_seal(w[5]), __ATOMIC_RELAXED);
+        rc = llpmem_persist(e, 64);
+        if (rc) return rc;
+    }
+    tx->tail += need;
+    tx->bytes += len;
+    tx->entries++;
+    return 0;
+}
+
+/* insert [off, off+len) at index i of the sorted index, merged with touching neighbours; returns the
+   index of the range that holds it, or -1 when out of memory */
+static long llpmem_i_tx_insert(llpmem_tx *tx, size_t i, size_t off, size_t len) {
+    llpmem_tx_range *v;
+    if (i > 0 && tx->ranges[i - 1].off + tx->ranges[i - 1].len == off) {
+        v = &tx->ranges[i - 1];
+        v->len += len;
+        if (i < tx->nranges && v->off + v->len == tx->ranges[i].off) {
+            v->len += tx->ranges[i].len;
+            memmove(&tx->ranges[i], &tx->ranges[i + 1], (tx->nranges - i - 1u) * sizeof(llpmem_tx_range));
+            tx->nranges--;
+        }
+        return (long)(i - 1u);
+    }
+    if (i < tx->nranges && off + len == tx->ranges[i].off) {
+        tx->ranges[i].off = off;
+        tx->ranges[i].len += len;
+        return (long)i;
+    }
+    if (llpmem_i_tx_reserve(tx, tx->nranges + 1u)) return -1;
+    memmove(&tx->ranges[i + 1], &tx->ranges[i], (tx->nranges - i) * sizeof(llpmem_tx_range));
+    tx->ranges[i].off = off;
+    tx->ranges[i].len = len;
+    tx->nranges++;
+    return (long)i;
+}
+
+LLPMEMDEF int llpmem_tx_add(llpmem_tx *tx, void *addr, size_t len) {
+    uintptr_t a = (uintptr_t)addr, base;
+    size_t off, end, cur, lo, hi, logoff;
+    int rc;
+    if (!tx || !tx->r || tx->depth <= 0) return LLPMEM_EINVAL;
+    if (!len) return 0;
+    base = (uintptr_t)tx->r->addr;
+    if (!addr || a < base || a - base > tx->r->len || len > tx->r->len - (a - base)) return LLPMEM_EFAULT;
+    off = (size_t)(a - base);
+    end = off + len;
+    logoff = (size_t)((uintptr_t)tx->log - base);
+    if (off < logoff + tx->log_len && logoff < end) return LLPMEM_EINVAL;
+    /* first range that ends after off (ends are sorted: the ranges are disjoint and sorted) */
+    lo = 0;
+    hi = tx->nranges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2u;
+        if (tx->ranges[mid].off + tx->ranges[mid].len <= off) lo = mid + 1u;
+        else hi = mid;
+    }
+    for (cur = off; cur < end;) {
+        size_t gap_end;
+        long at;
+        if (lo < tx->nranges && tx->ranges[lo].off <= cur) { /* covered already */
+            size_t e = tx->ranges[lo].off + tx->ranges[lo].len;
+            if (e > cur) cur = e;
+            lo++;
+            continue;
+        }
+        gap_end = lo < tx->nranges && tx->ranges[lo].off < end ? tx->ranges[lo].off : end;
+        rc = llpmem_i_tx_log(tx, cur, gap_end - cur);
+        if (rc) return rc;
+        at = llpmem_i_tx_insert(tx, lo, cur, gap_end - cur);
+        if (at < 0) return LLPMEM_ENOMEM; /* logged but not indexed: commit and abort walk the log */
+        lo = (size_t)at;
+        cur = gap_end;
+    }
+    return 0;
+}
+
+/* flush and drain every entry's range (commit) or copy every snapshot back first (abort) */
+static int llpmem_i_tx_apply_log(llpmem_tx *tx, bool restore) {
+    size_t pos = 64u;
+    int rc;
+    while (pos < tx->tail) {
+        const uint64_t *e = llpmem_i_tx_words(tx, pos);
+        size_t off = (size_t)e[1], len = (size_t)e[2];
+        if (restore) memcpy(tx->r->addr + off, tx->log + pos + 64u, len);
+        rc = llpmem_flush(tx->r->addr + off, len);
+        if (rc) return rc;
+        pos += 64u + llpmem_i_tx_round(len);
+    }
+    llpmem_drain();
+    return 0;
+}
+
+LLPMEMDEF int llpmem_tx_commit(llpmem_tx *tx) {
+    int rc;
+    if (!tx || !tx->r || tx->depth <= 0) return LLPMEM_EINVAL;
+    if (tx->depth > 1) {
+        tx->depth--;
+        return 0;
+    }
+    if (tx->tail > 64u && tx->bytes <= LLPMEM_I_TX_FAST_MAX) {
+        /* one fence: the new contents' checksums and the ranges reach the medium together */
+        size_t pos = 64u;
+        while (pos < tx->tail) {
+            uint64_t *e = llpmem_i_tx_words(tx, pos);
+            size_t off = (size_t)e[1], len = (size_t)e[2];
+            __atomic_store_n(&e[7], llpmem_i_tx_newsum(tx, off, len), __ATOMIC_RELAXED);
+            rc = llpmem_flush(tx->r->addr + off, len);
+            if (!rc) rc = llpmem_flush(e, 64);
+            if (rc) return rc;
+            pos += 64u + llpmem_i_tx_round(len);
+        }
+        llpmem_drain();
+        tx->stale = 1;
+    } else if (tx->tail > 64u) {
+        /* every range durable before the log is invalidated */
+        rc = llpmem_i_tx_apply_log(tx, false);
+        if (rc) return rc;
+        rc = llpmem_i_tx_bump(tx);
+        if (rc) return rc;
+    }
+    tx->depth = 0;
+    tx->tail = 64u;
+    tx->nranges = 0;
+    tx->commits++;
+    return 0;
+}
+
+LLPMEMDEF int llpmem_tx_abort(llpmem_tx *tx) {
+    int rc;
+    if (!tx || !tx->r || tx->depth <= 0) return LLPMEM_EINVAL;
+    if (tx->tail > 64u) {
+        rc = llpmem_i_tx_apply_log(tx, true);
+        if (rc) return rc;
+        /* a new generation at once: the next transaction's first entry overwrites these in place, and a
+           sealed entry's header could then vouch for another snapshot's bytes */
+        rc = llpmem_i_tx_bump(tx);
+        if (rc) return rc;
+    }
+    tx->depth = 0;
+    tx->tail = 64u;
+    tx->nranges = 0;
+    tx->aborts++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------------
    Crash simulator API
    ------------------------------------------------------------------------------------------------------ */
 #ifdef LLPMEM_CRASH_SIM
@@ -2115,6 +2574,11 @@ LLPMEMDEF void llpmem_sim_set_hook(llpmem_sim_hook fn, void *ctx) {
 }
 
 LLPMEMDEF uint64_t llpmem_sim_events(void) { return __atomic_load_n(&llpmem_i_g.sim_events, __ATOMIC_ACQUIRE); }
+
+LLPMEMDEF void llpmem_sim_pause(bool paused) {
+    llpmem_i_init();
+    __atomic_store_n(&llpmem_i_g.sim_paused, paused ? 1 : 0, __ATOMIC_RELEASE);
+}
 
 static uint64_t llpmem_i_rng(uint64_t *s) {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -2195,6 +2659,7 @@ LLPMEMDEF const char *llpmem_strerror(int err) {
     case LLPMEM_EINVAL: return "invalid argument";
     case LLPMEM_ENOSPC: return "no space left (region registry full, or device full)";
     case LLPMEM_EOPNOTSUPP: return "not supported on this CPU, platform or build";
+    case LLPMEM_EBADMSG: return "corrupt transaction log header";
     /* system call failures passed through as -errno (Linux values, as in the contract's table) */
     case -1: return "operation not permitted";
     case -2: return "no such file or directory";
@@ -2210,7 +2675,6 @@ LLPMEMDEF const char *llpmem_strerror(int err) {
     case -34: return "result out of range";
     case -38: return "function not implemented";
     case -62: return "timer expired";
-    case -74: return "bad message";
     case -75: return "value too large";
     case -90: return "message too long";
     case -105: return "no buffer space available";
