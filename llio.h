@@ -460,8 +460,8 @@ LLIODEF void llio_i_cq_flush(llio_ring *r);
 LLIODEF llio_cqe *llio_i_peek_slow(llio_ring *r);
 
 /* ---- counters ---- */
-LLIODEF void llio_stats_get(const llio_ring *r, llio_stats *out); /* snapshot, time_ns stamped */
-LLIODEF void llio_stats_reset(llio_ring *r);
+LLIODEF void llio_ring_stats(const llio_ring *r, llio_stats *out); /* snapshot, time_ns stamped */
+LLIODEF void llio_ring_stats_reset(llio_ring *r);
 /* ops/s, completions/s, bytes/s and enters/s between two snapshots (b taken after a) */
 LLIODEF void llio_stats_rate(const llio_stats *a, const llio_stats *b, llio_rate *out);
 LLIODEF unsigned llio_op_kind(unsigned opcode);                  /* LLIO_KIND_* */
@@ -2126,7 +2126,7 @@ LLIODEF bool llio_op_supported(const llio_ring *r, unsigned op) {
 }
 
 /* ---------------- counters and tracking ---------------- */
-LLIODEF void llio_stats_get(const llio_ring *r, llio_stats *out) {
+LLIODEF void llio_ring_stats(const llio_ring *r, llio_stats *out) {
     *out = r->st;
     out->cq_dropped = 0;
     if (r->backend != LLIO_BACKEND_FALLBACK && r->cq_koverflow)
@@ -2134,7 +2134,7 @@ LLIODEF void llio_stats_get(const llio_ring *r, llio_stats *out) {
     out->time_ns = llio_i_now_ns();
 }
 
-LLIODEF void llio_stats_reset(llio_ring *r) {
+LLIODEF void llio_ring_stats_reset(llio_ring *r) {
     memset(&r->st, 0, sizeof r->st);
     /* the kernel's overflow count cannot be reset: remember where it stood */
     if (r->backend != LLIO_BACKEND_FALLBACK && r->cq_koverflow)

@@ -712,7 +712,7 @@ int main(void) {
         pc.on = &on;
         pc.off = &off;
         printf("### Always-on counters: llio against the same loops built with LLIO_NO_STATS (same run)\n\n");
-        llio_stats_get(on.r, &s0); /* the unit's ring: the same struct, read from this unit */
+        llio_ring_stats(on.r, &s0); /* the unit's ring: the same struct, read from this unit */
         on.batch = off.batch = 1;
         rotated_pair("NOP batch 1", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
         on.batch = off.batch = 32;
@@ -725,7 +725,7 @@ int main(void) {
         on.offs = off.offs = g_off_shm;
         rotated_pair("4 KiB read QD1, tmpfs", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
         close(on.fd);
-        llio_stats_get(on.r, &s1);
+        llio_ring_stats(on.r, &s1);
         llio_stats_rate(&s0, &s1, &rt);
         printf("- the counters of the ring with them, over these rows: %llu NOPs and %llu reads submitted, %llu "
                "completions, %llu enters, %llu direct reads; %.0f ops/s, %.1f MB/s read (llio_stats_rate; read "

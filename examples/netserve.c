@@ -292,8 +292,14 @@ static int resp_exec(ns_loop *L, ns_conn *c, const char **av, const unsigned *al
         if (kv_set(L, av[1], al[1], num, (unsigned)strlen(num)) != 0) return out_str(L, c, "-ERR out of memory\r\n");
         return out_int(L, c, v);
     }
-    if (ieq(av[0], al[0], "config") || ieq(av[0], al[0], "client")) /* redis-benchmark's probes */
-        return out_str(L, c, "*0\r\n");
+    if (ieq(av[0], al[0], "config") && ac == 3 && ieq(av[1], al[1], "get")) { /* redis-benchmark asks */
+        char h[64];
+        int k = snprintf(h, sizeof h, "*2\r\n$%u\r\n", al[2]);
+        if (!out_room(L, c, (unsigned)k + al[2] + 8)) return -1;
+        out_put(L, c, h, (unsigned)k);
+        out_put(L, c, av[2], al[2]);
+        return out_str(L, c, "\r\n$0\r\n\r\n");
+    }
     {
         char msg[128];
         snprintf(msg, sizeof msg, "-ERR unknown command '%.*s'\r\n", (int)(al[0] > 40 ? 40 : al[0]), av[0]);

@@ -30,3 +30,8 @@ $(BUILD)/bench_llio: bench/bench_llio.c bench/bench_llio_counters.c llio.h bench
 .PHONY: bench-llio
 bench-llio: $(BUILD)/bench_llio
 	flock /tmp/ll-heavy.lock env LLIO_BENCH_FIO="$(FIO)" LLIO_BENCH_DIR="$(BUILD)" $(BUILD)/bench_llio
+
+# make bench BENCH=net: netserve against sockperf server, redis-server and an epoll loop (bench/bench_net.sh)
+.PHONY: bench-net
+bench-net: $(BUILD)/examples/netserve
+	@bench/bench_net.sh $(BUILD)

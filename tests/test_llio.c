@@ -1146,7 +1146,7 @@ static void sq_full_cq_overflow(unsigned fl) {
     LLT_EQ_U64(sum, want);
     {
         llio_stats st;
-        llio_stats_get(&r, &st);
+        llio_ring_stats(&r, &st);
         LLT_EQ_U64(st.submitted[LLIO_KIND_NOP], total);
         LLT_EQ_U64(st.completions, total);
         LLT_EQ_U64(st.cq_dropped, 0);
@@ -1816,7 +1816,7 @@ static void stats_counters(unsigned fl) {
     LLT_REQUIRE(open_ring(&r, 64, fl) == 0);
     fd = tmpfile_in(g_dir, path, sizeof path, 0);
     LLT_REQUIRE(fd >= 0);
-    llio_stats_get(&r, &a);
+    llio_ring_stats(&r, &a);
     for (i = 0; i < 32; i++) {
         llio_prep_nop(sq(&r));
         llio_sqe_set_data(g_last, (uint64_t)i + 1);
@@ -1833,7 +1833,7 @@ static void stats_counters(unsigned fl) {
     llio_sqe_set_data(g_last, 1);
     LLT_EQ_I64(collect(&r, 1, res), 0);
     LLT_EQ_I64(res[0], LLIO_EBADF);
-    llio_stats_get(&r, &b);
+    llio_ring_stats(&r, &b);
     LLT_EQ_U64(b.submitted[LLIO_KIND_NOP] - a.submitted[LLIO_KIND_NOP], 32);
     LLT_EQ_U64(b.submitted[LLIO_KIND_WRITE] - a.submitted[LLIO_KIND_WRITE], 4);
     LLT_EQ_U64(b.submitted[LLIO_KIND_READ] - a.submitted[LLIO_KIND_READ], 1);
@@ -1854,8 +1854,8 @@ static void stats_counters(unsigned fl) {
     LLT_CHECK(rate.ops_per_s > 0 && rate.ops_per_s < 37.0 / rate.seconds * 1.0001 + 1);
     LLT_CHECK(rate.ops_per_s > 37.0 / rate.seconds * 0.9999 - 1);
     /* tracking: every kernel completion by kind, exact bytes, one latency each, user_data intact */
-    llio_stats_reset(&r);
-    llio_stats_get(&r, &a);
+    llio_ring_stats_reset(&r);
+    llio_ring_stats(&r, &a);
     LLT_EQ_U64(a.completions, 0);
     LLT_EQ_I64(llio_track_register(&r, lat_record, &lat), 0);
     for (i = 0; i < 4; i++) {
@@ -1871,7 +1871,7 @@ static void stats_counters(unsigned fl) {
         LLT_EQ_I64(res[i], 4096);
         LLT_CHECK(memcmp(rbuf[i], wbuf[i], 4096) == 0);
     }
-    llio_stats_get(&r, &b);
+    llio_ring_stats(&r, &b);
     LLT_EQ_U64(b.completed[LLIO_KIND_READ], 4);
     LLT_EQ_U64(b.completed[LLIO_KIND_NOP], 8);
     LLT_EQ_U64(b.bytes_read, 4 * 4096);
