@@ -37,6 +37,8 @@
                             NULL for llio_aligned_alloc.
      LLIO_NO_INLINE_SYSCALL [one unit] call io_uring_enter and the direct-read preadv2 through libc's
                             syscall() on x86-64 too (default there: an inline `syscall` instruction).
+     LLIO_NO_STATS          [every unit] compile the per-ring counters out (they are plain increments on
+                            the ring's own thread; the benchmark sets them against this build).
      LLIO_USE_LIBURING      [every unit] drive the ring through liburing (link -luring) instead of raw
                             syscalls: it changes llio_ring. Same API, same tests; the fallback is kept.
      LLIO_INLINE            [every unit] marker of the inline hot paths (default static inline).
@@ -57,11 +59,20 @@
                llio_readv_full, llio_writev_full (finish partial transfers, retry EINTR, stop at EOF)
      coalesce  llio_wc_init(c, fd, max_batch, window_ns, align), llio_wc_add (inline fast path),
                llio_wc_flush(c), llio_wc_destroy(c)
+     deadline  llio_wc_register(c, r) / llio_wc_unregister(c) (the ring flushes at the window's end),
+               llio_wc_deadline(c), llio_wc_expire(c)
+     counters  llio_ring_stats(r, &st), llio_ring_stats_reset(r), llio_stats_rate(&a, &b, &rate),
+               llio_op_kind(op), llio_kind_name(kind), llio_track_register(r, fn, ctx) /
+               llio_track_unregister(r) (per-operation latency to a callback)
      O_DIRECT  llio_aligned_alloc(size, align), llio_aligned_free(p), llio_dio_align(fd, &mem, &off)
      sockets   llio_sock_nodelay, llio_sock_quickack, llio_sock_reuseport, llio_sock_busy_poll,
                llio_sock_zerocopy, llio_send_zc, llio_zc_reap, llio_sendfile_full, llio_splice_full,
                llio_sendmmsg_all, llio_recvmmsg
-     misc      llio_strerror(err), llio_version()
+     network   llio_buf_ring_register(r, br, bgid, bufs, size, count) / llio_buf_ring_unregister(br),
+               llio_buf_ring_add(br, bid), llio_buf_ring_buf(br, bid) (inline),
+               llio_prep_{accept_multishot,recv_multishot,recv_select,send_zc,send_zc_fixed,sendmsg_zc},
+               llio_cqe_{more,has_buf,buf_id,notif} (inline), llio_net_features(r)
+     misc      llio_strerror(err), llio_version(), llio_cpu_relax()
 
    SEMANTICS
    - A ring is created and used by one thread (SINGLE_ISSUER|DEFER_TASKRUN). Pass LLIO_INIT_SHARED to allow
@@ -102,6 +113,29 @@
      call llio_forget_fd or reads may run synchronously.
    - CQ overflow: the kernel keeps overflowed completions (FEAT_NODROP) and llio flushes them when
      the ring flags say so, so none are lost; the fallback queue grows instead.
+   - Counters (llio_ring_stats): submissions by kind are counted when SQEs are handed over, completions
+     and errors when the caller takes them (llio_reap, llio_cqe_seen), kernel enters, fallback and
+     direct-read operations, and the times llio found the CQ overflowed. A CQE does not say which
+     operation it ends, so completions by kind and bytes read/written cover the operations llio runs
+     itself (fallback, direct reads) and, while llio_track_register is on, every one: tracking swaps
+     each SQE's user_data for a tag (an entry in a table that grows through LLIO_MALLOC) and puts it
+     back before the caller sees the CQE, then calls fn(ctx, kind, ns from submission to completion,
+     res). user_data values whose top 16 bits are 0xA110 are llio's own (tracking, coalescer deadlines).
+   - Coalescer deadline: llio_wc_add otherwise checks the window only when it is called. A coalescer
+     registered with a ring (llio_wc_register) queues an absolute TIMEOUT for its batch's deadline on
+     that ring when the batch's first write arrives; the ring's own llio_wait/llio_reap/llio_peek_cqe/
+     llio_cq_ready consume that completion and flush the batch, so an owner loop that only waits on its
+     ring gets the lone write to the file at the deadline. A flush before the deadline leaves the
+     timeout to find nothing. The synchronous backend's llio_wait sleeps until the earliest deadline
+     (bounded by its own timeout) and flushes. A failed deadline flush is returned by the next
+     llio_wc_add or llio_wc_flush. The coalescer never arms inside a link chain being prepared.
+   - Networking (kernel 5.19/6.0+): provided buffer rings, multishot accept/recv (a CQE without
+     LLIO_CQE_F_MORE ends a multishot: re-arm), zero-copy send with its notification CQE. On the
+     synchronous backend: buffer rings are emulated (a selecting recv takes the next buffer, -ENOBUFS
+     when none), multishot requests run once (no F_MORE: the re-arm path runs), SEND_ZC copies and
+     posts the result and the notification at once. Busy polling a socket (llio_sock_busy_poll,
+     SO_BUSY_POLL in microseconds) makes the kernel spin on the device queue in recv/poll; over
+     loopback there is no device queue and it changes nothing.
    - Zero-length and empty batches return at once with nothing done: llio_submit/submit_and_wait with
      no SQE and nothing to wait for return 0 without entering the kernel; llio_reap(r, out, 0) and
      llio_zc_reap(fd, out, 0) return 0; llio_wait(r, 0, t) returns what is already available (>= 0)
@@ -3203,6 +3237,11 @@ LLIODEF unsigned llio_net_features(const llio_ring *r) { return r->net; }
 
 /*
    CHANGES
+     0.2.0  the ll contract (prelude, doc block, verbs): llio_destroy (was llio_exit), llio_wc_destroy (was
+            llio_wc_free), llio_aligned_alloc(size, align) through LLIO_MALLOC; per-ring counters and
+            opt-in latency tracking; the coalescer's deadline kept by a ring; provided buffer rings,
+            multishot accept/recv, SEND_ZC/SENDMSG_ZC, feature probes; zero-length batches return at
+            once everywhere.
      0.1.1  coalescer: the batch's shape is kept while adding (in-order adjacent writes are one
             pwritev with no sort or merge pass; equal-sized pages that tile a range in any order
             are placed in O(n)); direct reads of NOWAIT-less files use pread; llio_prep_link_timeout
