@@ -616,6 +616,7 @@ int main(void) {
 #ifdef LLB_HAVE_URING
     struct io_uring u;
 #endif
+    llb_print_cpu();
     {   /* the llio test flips kernel.io_uring_disabled only when it can lock this exclusively */
         int lk = open("/tmp/llio-test.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
         if (lk >= 0) flock(lk, LOCK_SH);
