@@ -84,11 +84,13 @@ static void die(const char *what, int e) {
 /* Two rows that differ by less than this VM's drift between rows: measured in NOP_ROUNDS rounds with the
    order alternating, and the medians (and the per-round ratio's median and range) printed. */
 #define NOP_ROUNDS 7
-static void rotated_pair(const char *what, const char *ours_name, llb_fn ours, const char *anchor_name,
-                         llb_fn anchor, void *ctx) {
-    double ra[NOP_ROUNDS], rb[NOP_ROUNDS], q[NOP_ROUNDS], lo = 1e9, hi = 0;
+#define MAX_ROUNDS 31
+static void rotated_pair_n(int rounds, const char *what, const char *ours_name, llb_fn ours, const char *anchor_name,
+                           llb_fn anchor, void *ctx) {
+    double ra[MAX_ROUNDS], rb[MAX_ROUNDS], q[MAX_ROUNDS], lo = 1e9, hi = 0;
     int i;
-    for (i = 0; i < NOP_ROUNDS; i++) {
+    if (rounds > MAX_ROUNDS) rounds = MAX_ROUNDS;
+    for (i = 0; i < rounds; i++) {
         llb_table *sc = llb_table_new("scratch");
         if (i & 1) {
             rb[i] = llb_run(sc, "b", anchor, ctx);
@@ -103,12 +105,16 @@ static void rotated_pair(const char *what, const char *ours_name, llb_fn ours, c
         llb_table_free(sc);
     }
     {
-        double ma = llb_median(ra, NOP_ROUNDS), mb = llb_median(rb, NOP_ROUNDS);
+        double ma = llb_median(ra, (size_t)rounds), mb = llb_median(rb, (size_t)rounds);
         printf("- %s, %d rotated rounds: %s %.1f ns, %s %.1f ns (medians, ratio %.3f); %s/%s time per round: "
                "median %.3f (%.3f..%.3f)\n",
-               what, NOP_ROUNDS, ours_name, ma, anchor_name, mb, ma / mb, ours_name, anchor_name,
-               llb_median(q, NOP_ROUNDS), lo, hi);
+               what, rounds, ours_name, ma, anchor_name, mb, ma / mb, ours_name, anchor_name,
+               llb_median(q, (size_t)rounds), lo, hi);
     }
+}
+static void rotated_pair(const char *what, const char *ours_name, llb_fn ours, const char *anchor_name,
+                         llb_fn anchor, void *ctx) {
+    rotated_pair_n(NOP_ROUNDS, what, ours_name, ours, anchor_name, anchor, ctx);
 }
 
 /* ---------------- NOP ---------------- */
@@ -715,16 +721,16 @@ int main(void) {
         printf("### Always-on counters: llio against the same loops built with LLIO_NO_STATS (same run)\n\n");
         llio_ring_stats(on.r, &s0); /* the unit's ring: the same struct, read from this unit */
         on.batch = off.batch = 1;
-        rotated_pair("NOP batch 1", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
+        rotated_pair_n(15, "NOP batch 1", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
         on.batch = off.batch = 32;
-        rotated_pair("NOP batch 32", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
+        rotated_pair_n(15, "NOP batch 32", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
         on.fd = off.fd = open(g_big, O_RDONLY);
         on.offs = off.offs = g_off_big;
-        rotated_pair("4 KiB read QD1, page cache", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
+        rotated_pair_n(15, "4 KiB read QD1, page cache", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
         close(on.fd);
         on.fd = off.fd = open(g_shm, O_RDONLY);
         on.offs = off.offs = g_off_shm;
-        rotated_pair("4 KiB read QD1, tmpfs", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
+        rotated_pair_n(15, "4 KiB read QD1, tmpfs", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
         close(on.fd);
         llio_ring_stats(on.r, &s1);
         llio_stats_rate(&s0, &s1, &rt);
