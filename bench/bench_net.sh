@@ -54,12 +54,20 @@ start_server() {
     taskset -c 1 timeout 600 "$@" >"$log" 2>&1 &
     SPID=$!
 }
-# wait_listen tcp|udp PORT: until the port is bound (5 s)
+# wait_listen tcp|udp PORT: until the port is bound (5 s); without ss (iproute2), a TCP connect, and for
+# UDP the server's bound sockets in /proc/net/udp
 wait_listen() {
-    local i
+    local i hex
+    hex=$(printf '%04X' "$2")
     for i in $(seq 100); do
-        if [ "$1" = tcp ]; then ss -Hlnt "sport = :$2" 2>/dev/null | grep -q . && return 0
-        else ss -Hlnu "sport = :$2" 2>/dev/null | grep -q . && return 0; fi
+        if command -v ss >/dev/null 2>&1; then
+            if [ "$1" = tcp ]; then ss -Hlnt "sport = :$2" 2>/dev/null | grep -q . && return 0
+            else ss -Hlnu "sport = :$2" 2>/dev/null | grep -q . && return 0; fi
+        elif [ "$1" = tcp ]; then
+            (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
+        else
+            awk -v h=":$hex" '$2 ~ h "$" { f = 1 } END { exit !f }' /proc/net/udp && return 0
+        fi
         kill -0 "$SPID" 2>/dev/null || return 1
         sleep 0.05
     done
