@@ -15,7 +15,7 @@ EX_CXXFLAGS := -x c++ -std=c++17 -O2 -g -Wall -Wextra -Werror -I. -pthread
 EX_LIBS := -lm
 EX_HEADERS := llcrc.h llq.h llmem.h llio.h llpmem.h bench/llbench.h
 # single-unit examples, each with a checked mode (no arguments) and a bench mode (argument "bench")
-EX_ALL := wal pipeline deltasync amalgamated pmemlog
+EX_ALL := wal pipeline deltasync amalgamated pmemlog netserve
 EX_NAMES := $(foreach e,$(EX_ALL),$(if $(wildcard examples/$(e).c),$(e)))
 EX_THREADED := $(filter wal pipeline amalgamated,$(EX_NAMES))
 EX_CFLAGS_pmemlog := -DLLPMEM_CRASH_SIM
