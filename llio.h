@@ -703,7 +703,7 @@ typedef struct llio_log_info {
     uint64_t segments;        /* live segment files */
     uint64_t segments_created, segments_recycled, rotations;
     uint64_t recovered_records; /* records found by the recovery of llio_log_open */
-    int recovery_torn;        /* 1: recovery cut a torn or corrupt batch */
+    int recovery_torn;        /* 1: recovery cut off a torn or corrupt batch or record */
     int backend;              /* LLIO_BACKEND_* of the background commit path */
     int error;                /* the error that stopped the journal (0: none) */
     uint32_t max_record;      /* largest record, bytes */
@@ -2952,10 +2952,14 @@ static int llio_i_log_load(llio_i_log_scan *s, uint64_t pos, uint64_t expect) {
     s->valid_bytes = 0;
     s->complete = 0;
     s->junk = 0;
-    if (pos + LLIO_I_LOG_BH > s->fsize) return 0;
-    n = llio_pread_full(s->fd, h, LLIO_I_LOG_BH, (int64_t)pos);
+    if (pos >= s->fsize) return 0;
+    n = llio_pread_full(s->fd, h, pos + LLIO_I_LOG_BH > s->fsize ? (size_t)(s->fsize - pos) : LLIO_I_LOG_BH,
+                        (int64_t)pos);
     if (n < 0) return (int)n;
-    if (n < (int64_t)LLIO_I_LOG_BH) return 0;
+    if (n < (int64_t)LLIO_I_LOG_BH) { /* the file ends inside a batch header */
+        s->junk = !llio_i_log_zero(h, (size_t)n);
+        return 0;
+    }
     first = llio_i_log_get64(h);
     if (s->crc(0, h, 28) != llio_i_log_get32(h + 28)) {
         s->junk = !llio_i_log_zero(h, sizeof h);
@@ -2996,7 +3000,7 @@ static int llio_i_log_load(llio_i_log_scan *s, uint64_t pos, uint64_t expect) {
         s->nvalid++;
         s->valid_bytes = at;
     }
-    s->complete = s->nvalid == s->nrec && s->valid_bytes == s->nbytes && avail == s->nbytes;
+    s->complete = s->nvalid == s->nrec && s->valid_bytes == s->nbytes; /* padding may be cut off */
     return 1;
 }
 static uint64_t llio_i_log_next_pos(const llio_i_log_scan *s) {
@@ -3223,6 +3227,7 @@ static int llio_i_log_recover(llio_log *l) {
     size_t n = 0, nf = 0, i, keep = 0;
     int *fds = NULL, rc, renamed = 0, torn = 0;
     llio_i_log_hdr *hs = NULL;
+    unsigned char *kept = NULL; /* segments in the chain of records */
     llio_i_log_scan sc;
     memset(&sc, 0, sizeof sc);
     rc = llio_i_log_list(l->dirfd, l->alloc_ctx, 1, 1, &ids, &n);
@@ -3235,7 +3240,9 @@ static int llio_i_log_recover(llio_log *l) {
         l->segs = (llio_i_log_seg *)LLIO_MALLOC(l->alloc_ctx, l->segcap * sizeof(llio_i_log_seg));
         fds = (int *)LLIO_MALLOC(l->alloc_ctx, (n + 1) * sizeof(int));
         hs = (llio_i_log_hdr *)LLIO_MALLOC(l->alloc_ctx, (n + 1) * sizeof(llio_i_log_hdr));
-        if (!l->freeids || !l->segs || !fds || !hs) rc = LLIO_ENOMEM;
+        kept = (unsigned char *)LLIO_MALLOC(l->alloc_ctx, n + 1);
+        if (!l->freeids || !l->segs || !fds || !hs || !kept) rc = LLIO_ENOMEM;
+        else memset(kept, 0, n + 1);
     }
     for (i = 0; i < nf && !rc; i++) {
         if (fids[i] > maxid) maxid = fids[i];
@@ -3260,7 +3267,7 @@ static int llio_i_log_recover(llio_log *l) {
     sc.actx = l->alloc_ctx;
     for (i = 0; i < n && !rc; i++) {
         struct stat st;
-        uint64_t pos = hs[i].hdr_bytes, first = 0, nb = 0, cut = 0;
+        uint64_t pos = hs[i].hdr_bytes, first = 0, recs = 0, cut = 0;
         int stopped = 0;
         if (fstat(fds[i], &st) != 0) {
             rc = llio_i_errno();
@@ -3270,13 +3277,12 @@ static int llio_i_log_recover(llio_log *l) {
         sc.seg_id = ids[i];
         sc.fsize = (uint64_t)st.st_size;
         sc.balign = hs[i].balign;
-        for (;;) {
-            int r = llio_i_log_load(&sc, pos, E);
+        for (;;) { /* (a segment after one without records may only start a new journal: at 1) */
+            int r = llio_i_log_load(&sc, pos, E ? E : i ? 1 : 0);
             if (r < 0) rc = r;
             if (r <= 0) break;
             if (!first) first = sc.first_seq;
-            nb++;
-            records += sc.nvalid;
+            recs += sc.nvalid;
             E = sc.first_seq + sc.nvalid;
             if (!sc.complete) {
                 cut = pos + (sc.nvalid ? LLIO_I_LOG_BH + sc.valid_bytes : 0);
@@ -3286,22 +3292,29 @@ static int llio_i_log_recover(llio_log *l) {
             pos = llio_i_log_next_pos(&sc);
         }
         if (rc) break;
-        if (!nb) { /* nothing where this segment should start: the chain ended before it */
-            torn |= sc.junk;
-            break;
+        if (!recs) { /* No record where this segment should start: a segment prepared but never
+                        written (a crash left it), or the chain ended before it. Later segments
+                        continue the chain only if they start with the very next record. */
+            torn |= stopped || sc.junk;
+            continue;
         }
+        /* A segment may end inside a batch (a recovery cut it there and went on in a fresh segment):
+           the next segment continues the chain only if it starts with the very next record. */
+        records += recs;
+        kept[i] = 1;
         l->segs[keep].id = ids[i];
         l->segs[keep].first_seq = first;
         l->segs[keep].end_batch = 0;
         l->segs[keep].fd = -1;
         keep++;
         last_end = stopped ? cut : pos;
-        torn = stopped || sc.junk;
-        if (stopped) break;
+        torn = stopped ? sc.fsize > cut : sc.junk; /* bytes after the last intact record are cut */
     }
     if (!rc && keep) { /* cut the last segment with records right after them */
         struct stat st;
-        int fd = fds[keep - 1];
+        int fd = -1;
+        for (i = 0; i < n; i++)
+            if (kept[i]) fd = fds[i];
         if (fstat(fd, &st) != 0) rc = llio_i_errno();
         else if ((uint64_t)st.st_size > last_end && (ftruncate(fd, (off_t)last_end) != 0 || fsync(fd) != 0))
             rc = llio_i_errno();
@@ -3309,9 +3322,9 @@ static int llio_i_log_recover(llio_log *l) {
     for (i = 0; fds && i < n; i++)
         if (fds[i] >= 0) close(fds[i]);
     if (!rc) {
-        for (i = keep; i < n; i++) {
-            int kept = llio_i_log_retire(l, ids[i], l->nfree < l->keep_free);
-            if (kept) llio_i_log_push_free(l, ids[i]);
+        for (i = 0; i < n; i++) {
+            if (kept[i]) continue;
+            if (llio_i_log_retire(l, ids[i], l->nfree < l->keep_free)) llio_i_log_push_free(l, ids[i]);
             renamed = 1;
         }
         if (renamed && fsync(l->dirfd) != 0) rc = llio_i_errno();
@@ -3328,6 +3341,7 @@ static int llio_i_log_recover(llio_log *l) {
     if (fids) LLIO_FREE(l->alloc_ctx, fids);
     if (fds) LLIO_FREE(l->alloc_ctx, fds);
     if (hs) LLIO_FREE(l->alloc_ctx, hs);
+    if (kept) LLIO_FREE(l->alloc_ctx, kept);
     return rc;
 }
 
@@ -3589,7 +3603,7 @@ static void llio_i_log_finish(llio_log *l, llio_i_log_group *g) {
     __atomic_store_n(&l->ring_inflight, l->ring_inflight - 1, __ATOMIC_RELEASE);
     if (g->wres < 0) {
         res = g->wres;
-    } else if ((size_t)g->wres != g->len) { /* short write: its linked fdatasync was cancelled */
+    } else if ((size_t)g->wres != g->len) { /* short write: write the rest, then fdatasync again */
         size_t done = (size_t)g->wres;
         int k = 0;
         while (k < g->niov && done >= g->iov[k].iov_len) done -= g->iov[k++].iov_len;
@@ -3599,6 +3613,8 @@ static void llio_i_log_finish(llio_log *l, llio_i_log_group *g) {
         }
         res = llio_i_log_pwrite(g->fd, g->iov + k, g->niov - k, g->off + (uint64_t)g->wres, llio_i_log_rwf(l));
         if (!res && llio_i_log_needs_fsync(l)) res = fdatasync(g->fd) == 0 ? 0 : llio_i_errno();
+    } else if (g->fres == LLIO_ECANCELED) { /* the kernel saw a partial write before its retry */
+        res = fdatasync(g->fd) == 0 ? 0 : llio_i_errno();
     } else if (g->fres < 0) {
         res = g->fres;
     }
@@ -3650,7 +3666,9 @@ static void llio_i_log_start_async(llio_log *l) {
     s->op_flags = (uint32_t)llio_i_log_rwf(l);
     llio_sqe_set_data(s, (uint64_t)(g - l->groups) << 1);
     if (g->fsync_sqe) {
-        llio_sqe_set_flags(s, LLIO_SQE_IO_LINK);
+        /* a hard link: a buffered write that the kernel finished in two steps (part inline, the
+           rest in a worker) completes in full but counts as short for a plain link */
+        llio_sqe_set_flags(s, LLIO_SQE_IO_HARDLINK);
         s = llio_get_sqe(&l->ring);
         LLIO_ASSERT(s != NULL);
         llio_prep_fsync(s, g->fd, LLIO_FSYNC_DATASYNC);
@@ -3669,6 +3687,8 @@ static void llio_i_log_start_async(llio_log *l) {
         return;
     }
     __atomic_store_n(&l->ring_inflight, l->ring_inflight + 1, __ATOMIC_RELEASE);
+    /* threads asleep for a commit must now collect this one's completions: wake them to look */
+    llio_i_log_bump(&l->durable_gen, &l->durable_waiters);
 }
 
 /* completions are waiting in the ring (a cheap look, no lock) */
@@ -4169,7 +4189,7 @@ static int llio_i_log_reader_start(llio_log_reader *r) {
         close(fd);
         if (rc < 0) break;
         rc = 0;
-        if (!first) break; /* no record in it: the end */
+        if (!first) continue; /* no record in it */
         if (found && first > r->from) break;
         best = ids[i];
         found = 1;
@@ -4189,15 +4209,15 @@ static int llio_i_log_reader_next(llio_log_reader *r) {
     size_t n, i;
     int rc = llio_i_log_list(r->dirfd, r->actx, 1, 0, &ids, &n);
     if (rc) return rc;
-    for (i = 0; i < n; i++)
-        if (ids[i] > r->sc.seg_id) {
-            next = ids[i];
-            break;
-        }
+    for (i = 0; i < n; i++) { /* the first later segment that starts with it (skipping empty ones) */
+        if (ids[i] <= r->sc.seg_id) continue;
+        next = ids[i];
+        rc = llio_i_log_reader_try(r, next, r->expect);
+        if (rc != 0 && rc != LLIO_ENOENT) break;
+        rc = 0;
+    }
     if (ids) LLIO_FREE(r->actx, ids);
-    if (!next) return 0;
-    rc = llio_i_log_reader_try(r, next, r->expect);
-    return rc == LLIO_ENOENT ? 0 : rc;
+    return rc;
 }
 
 LLIODEF int llio_log_reader_open(const char *dir, llio_log *live, uint64_t from_seq, llio_log_reader **out) {
@@ -4259,12 +4279,15 @@ LLIODEF int llio_log_read(llio_log_reader *r, llio_log_record *rec) {
             r->pos = llio_i_log_next_pos(&r->sc);
             r->loaded = 0;
         }
-        if (r->loaded) { /* a batch cut short: still being written, or torn. Read it again. */
+        if (r->loaded) { /* a batch cut short: still being written, torn, or cut by a recovery */
             rc = llio_i_log_load(&r->sc, r->sc.pos, r->sc.first_seq);
             if (rc < 0) return rc;
             if (rc == 1 && r->sc.nvalid > r->idx) continue;
             r->loaded = rc == 1;
             if (!r->loaded) r->pos = r->sc.pos;
+            rc = llio_i_log_reader_next(r); /* after a recovery the journal goes on in a new segment */
+            if (rc < 0) return rc;
+            if (rc > 0) continue;
             return r->live ? LLIO_EBADMSG : 0; /* a durable record does not check out */
         }
         rc = llio_i_log_load(&r->sc, r->pos, r->expect);
