@@ -1,62 +1,80 @@
-/* llio.h - asynchronous I/O for Linux: io_uring by raw syscalls (or liburing), a synchronous
-   fallback behind the same API, vectored I/O helpers, a write coalescer, O_DIRECT and socket helpers.
-   Single-file STB-style header, version 0.1.1.
+/* llio.h - asynchronous I/O for Linux: io_uring by raw syscalls or liburing, with a fallback v0.2.0
+   Part of the ll toolkit: one STB-style header for C99/C++11. MIT or public domain (end of file).
 
-   USAGE
-     In exactly one C or C++ file (before any system header, or build with -D_GNU_SOURCE):
-         #define LLIO_IMPLEMENTATION
-         #include "llio.h"
-     Everywhere else just #include "llio.h". The header defines _GNU_SOURCE itself (if not yet
-     defined) when the implementation is requested, so include it before system headers there.
+   WHAT
+     io_uring driven through the raw system calls (or liburing), and the same API run synchronously
+     when the kernel refuses io_uring (ENOSYS: old kernel, qemu-user; EPERM: seccomp,
+     kernel.io_uring_disabled; ENOMEM: memlock limit). Around it: vectored I/O helpers that finish
+     partial transfers, a write coalescer, O_DIRECT helpers and socket helpers. Preparing an SQE and
+     peeking a completion are inline; setup, submission and the helpers need the implementation.
 
-         llio_ring r;
-         llio_init(&r, 64, 0);                       // best flags; falls back to syscalls if refused
-         llio_sqe *s = llio_get_sqe(&r);
-         llio_prep_read(s, fd, buf, 4096, 0);
-         llio_sqe_set_data(s, 42);
+   EXAMPLE
+     #define LLIO_IMPLEMENTATION
+     #include "llio.h"
+     #include <stdio.h>
+     int main(void) {
+         llio_ring r; llio_cqe c = {0, -1, 0}; // c: user_data, res, flags
+         if (llio_init(&r, 8, 0) != LLIO_OK) return 1; // io_uring, or the synchronous fallback
+         llio_sqe *s = llio_get_sqe(&r);  // NULL when the submission queue is full
+         llio_prep_nop(s);                // an operation that does nothing ...
+         llio_sqe_set_data(s, 42);        // ... tagged 42 in its completion
          llio_submit_and_wait(&r, 1);
-         llio_cqe *c = llio_peek_cqe(&r);            // c->user_data == 42, c->res = bytes or -errno
-         llio_cqe_seen(&r, c);
-         llio_exit(&r);
+         unsigned n = llio_reap(&r, &c, 1);
+         printf("%s: %u completion, user_data %u\n", llio_backend_name(&r), n, (unsigned)c.user_data);
+         llio_destroy(&r);
+         return n == 1 && c.user_data == 42 && c.res == 0 ? 0 : 1;
+     }
 
-   PLATFORM
-     Linux only (kernel io_uring ABI, preadv2, splice, sendmmsg, statx). On any other system the
-     header stops with #error "llio.h: Linux only". io_uring needs kernel 5.1+; the best features
-     (single mmap 5.4, EXT_ARG wait timeouts 5.11, registered ring fd 5.18, DEFER_TASKRUN 6.1,
-     NO_SQARRAY 6.6) are detected at run time. When io_uring is refused (ENOSYS: old kernel, qemu-user; EPERM: seccomp,
-     kernel.io_uring_disabled; ENOMEM: memlock limit) every call runs synchronously instead.
+   OPTIONS (define before including)
+     LLIO_IMPLEMENTATION    [one unit] emit the implementation (LL_IMPLEMENTATION: every ll header).
+     LLIO_STATIC            [any unit] a private copy in this unit: implies LLIO_IMPLEMENTATION, every API
+                            function static (LL_STATIC: every ll header).
+     LLIO_ASSERT(x)         [one unit] assertion for internal invariants (default: assert(), from
+                            <assert.h>). Bad input never reaches it: it gets an LLIO_E* code.
+     LLIO_MALLOC(ctx, size), LLIO_FREE(ctx, ptr)
+                            [one unit] allocator, both or neither (default malloc/free). ctx is
+                            llio_params.alloc_ctx (NULL from llio_init), the coalescer's alloc_ctx, or
+                            NULL for llio_aligned_alloc.
+     LLIO_NO_INLINE_SYSCALL [one unit] call io_uring_enter and the direct-read preadv2 through libc's
+                            syscall() on x86-64 too (default there: an inline `syscall` instruction).
+     LLIO_NO_STATS          [every unit] compile the per-ring counters out (they are plain increments on
+                            the ring's own thread; the benchmark sets them against this build).
+     LLIO_USE_LIBURING      [every unit] drive the ring through liburing (link -luring) instead of raw
+                            syscalls: it changes llio_ring. Same API, same tests; the fallback is kept.
+     LLIO_INLINE            [every unit] marker of the inline hot paths (default static inline).
+     LLIO_FDCACHE           [one unit] fds below this are classified once for the direct-read path
+                            (default 1024).
 
-   OPTIONS (macros)
-     LLIO_IMPLEMENTATION   in one file: compile the implementation (LL_IMPLEMENTATION does it too).
-     LLIO_STATIC           every file that includes it: all API functions static (LL_STATIC too).
-     LLIO_USE_LIBURING     EVERY file (changes llio_ring): drive the ring through liburing (link
-                           -luring) instead of raw syscalls. Same API, same tests; fallback kept.
-     LLIO_ASSERT(x)        implementation file: assertion macro (default: assert from <assert.h>).
-     LLIO_MALLOC(ctx,sz) / LLIO_FREE(ctx,p)   implementation file: allocator, both or none. ctx is
-                           llio_params.alloc_ctx (NULL from llio_init) or the coalescer's.
-     LLIO_NO_INLINE_SYSCALL implementation file: call io_uring_enter and the direct-read preadv2
-                           through libc on x86-64 too (default there: an inline `syscall`).
-     LLIO_FDCACHE          implementation file: fds below this are classified once for the direct
-                           read path (default 1024).
-
-   API AT A GLANCE (errors are negative LLIO_E* values = -errno; see llio_strerror)
-     setup     llio_init, llio_init_params, llio_exit, llio_backend, llio_backend_name, llio_describe,
-               llio_op_supported, llio_register_buffers/files, llio_unregister_buffers/files,
-               llio_forget_fd
-     submit    llio_get_sqe, llio_prep_{nop,read,write,readv,writev,read_fixed,write_fixed,fsync,
-               openat,close,timeout,link_timeout,cancel,accept,connect,send,recv,sendmsg,recvmsg,
-               splice,poll_add},
-               llio_sqe_set_data, llio_sqe_set_flags, llio_sq_space, llio_submit, llio_submit_and_wait
-     complete  llio_peek_cqe, llio_cqe_seen, llio_cq_ready, llio_reap, llio_wait
+   API (r = llio_ring *; errors are negative LLIO_E* codes = -errno, named by llio_strerror)
+     setup     llio_init(r, entries, LLIO_INIT_*), llio_init_params(r, &params), llio_destroy(r),
+               llio_backend, llio_backend_name, llio_describe(r, buf, n), llio_op_supported(r, op),
+               llio_register_buffers/files, llio_unregister_buffers/files, llio_forget_fd(r, fd)
+     submit    llio_get_sqe(r) -> SQE or NULL (inline), llio_prep_{nop,read,write,readv,writev,
+               read_fixed,write_fixed,fsync,openat,close,timeout,link_timeout,cancel,accept,connect,
+               send,recv,sendmsg,recvmsg,splice,poll_add} (inline), llio_sqe_set_data,
+               llio_sqe_set_flags, llio_sq_space, llio_submit(r), llio_submit_and_wait(r, n)
+     complete  llio_peek_cqe(r) / llio_cqe_seen(r, c) (inline), llio_cq_ready(r),
+               llio_reap(r, out, max), llio_wait(r, min, timeout_ns)
      vectored  llio_pread_full, llio_pwrite_full, llio_preadv_full, llio_pwritev_full,
                llio_readv_full, llio_writev_full (finish partial transfers, retry EINTR, stop at EOF)
-     coalesce  llio_wc_init, llio_wc_add, llio_wc_flush, llio_wc_free
-     O_DIRECT  llio_aligned_alloc, llio_aligned_free, llio_dio_align
+     coalesce  llio_wc_init(c, fd, max_batch, window_ns, align), llio_wc_add (inline fast path),
+               llio_wc_flush(c), llio_wc_destroy(c)
+     deadline  llio_wc_register(c, r) / llio_wc_unregister(c) (the ring flushes at the window's end),
+               llio_wc_deadline(c), llio_wc_expire(c)
+     counters  llio_ring_stats(r, &st), llio_ring_stats_reset(r), llio_stats_rate(&a, &b, &rate),
+               llio_op_kind(op), llio_kind_name(kind), llio_track_register(r, fn, ctx) /
+               llio_track_unregister(r) (per-operation latency to a callback)
+     O_DIRECT  llio_aligned_alloc(size, align), llio_aligned_free(p), llio_dio_align(fd, &mem, &off)
      sockets   llio_sock_nodelay, llio_sock_quickack, llio_sock_reuseport, llio_sock_busy_poll,
                llio_sock_zerocopy, llio_send_zc, llio_zc_reap, llio_sendfile_full, llio_splice_full,
                llio_sendmmsg_all, llio_recvmmsg
+     network   llio_buf_ring_register(r, br, bgid, bufs, size, count) / llio_buf_ring_unregister(br),
+               llio_buf_ring_add(br, bid), llio_buf_ring_buf(br, bid) (inline),
+               llio_prep_{accept_multishot,recv_multishot,recv_select,send_zc,send_zc_fixed,sendmsg_zc},
+               llio_cqe_{more,has_buf,buf_id,notif} (inline), llio_net_features(r)
+     misc      llio_strerror(err), llio_version(), llio_cpu_relax()
 
-   SEMANTICS WORTH KNOWING
+   SEMANTICS
    - A ring is created and used by one thread (SINGLE_ISSUER|DEFER_TASKRUN). Pass LLIO_INIT_SHARED to allow
      several threads (with your own locking) - then COOP_TASKRUN is used and the ring fd is not
      registered. Completions of a DEFER_TASKRUN ring are posted when you call llio_wait/llio_reap/
@@ -88,40 +106,111 @@
      flight" is counted from the enter results and consumed CQEs (CQE_SKIP_SUCCESS and multishot
      requests skew it; the effect is only which of the two paths runs). O_DIRECT files, pipes and
      sockets always go through the ring, and so does any read inside a link chain or after an
-     IO_DRAIN request of the same submission. The
-     completion is queued in user space (same res/user_data). Files are classified once per fd number
-     below LLIO_FDCACHE; a close through the ring or llio_forget_fd(fd) resets it, and a tmpfs file
-     that inherits a disk file's number is noticed (EOPNOTSUPP). If you close a fd yourself and the
-     number comes back as an O_DIRECT file, call llio_forget_fd or reads may run synchronously.
+     IO_DRAIN request of the same submission. The completion is queued in user space (same
+     res/user_data). Files are classified once per fd number below LLIO_FDCACHE; a close through the
+     ring or llio_forget_fd(fd) resets it, and a tmpfs file that inherits a disk file's number is
+     noticed (EOPNOTSUPP). If you close a fd yourself and the number comes back as an O_DIRECT file,
+     call llio_forget_fd or reads may run synchronously.
    - CQ overflow: the kernel keeps overflowed completions (FEAT_NODROP) and llio flushes them when
      the ring flags say so, so none are lost; the fallback queue grows instead.
-*/
-#ifndef LLIO_H
-#define LLIO_H
+   - Counters (llio_ring_stats): submissions by kind are counted when SQEs are handed over, completions
+     and errors when the caller takes them (llio_reap, llio_cqe_seen), kernel enters, fallback and
+     direct-read operations, and the times llio found the CQ overflowed. A CQE does not say which
+     operation it ends, so completions by kind and bytes read/written cover the operations llio runs
+     itself (fallback, direct reads) and, while llio_track_register is on, every one: tracking swaps
+     each SQE's user_data for a tag (an entry in a table that grows through LLIO_MALLOC) and puts it
+     back before the caller sees the CQE, then calls fn(ctx, kind, ns from submission to completion,
+     res). user_data values whose top 16 bits are 0xA110 are llio's own (tracking, coalescer deadlines).
+   - Coalescer deadline: llio_wc_add otherwise checks the window only when it is called. A coalescer
+     registered with a ring (llio_wc_register) queues an absolute TIMEOUT for its batch's deadline on
+     that ring when the batch's first write arrives; the ring's own llio_wait/llio_reap/llio_peek_cqe/
+     llio_cq_ready consume that completion and flush the batch, so an owner loop that only waits on its
+     ring gets the lone write to the file at the deadline. A flush before the deadline leaves the
+     timeout to find nothing. The synchronous backend's llio_wait sleeps until the earliest deadline
+     (bounded by its own timeout) and flushes. A failed deadline flush is returned by the next
+     llio_wc_add or llio_wc_flush. The coalescer never arms inside a link chain being prepared.
+   - Networking (kernel 5.19/6.0+): provided buffer rings, multishot accept/recv (a CQE without
+     LLIO_CQE_F_MORE ends a multishot: re-arm), zero-copy send with its notification CQE. On the
+     synchronous backend: buffer rings are emulated (a selecting recv takes the next buffer, -ENOBUFS
+     when none), multishot requests run once (no F_MORE: the re-arm path runs), SEND_ZC copies and
+     posts the result and the notification at once. Busy polling a socket (llio_sock_busy_poll,
+     SO_BUSY_POLL in microseconds) makes the kernel spin on the device queue in recv/poll; over
+     loopback there is no device queue and it changes nothing.
+   - Zero-length and empty batches return at once with nothing done: llio_submit/submit_and_wait with
+     no SQE and nothing to wait for return 0 without entering the kernel; llio_reap(r, out, 0) and
+     llio_zc_reap(fd, out, 0) return 0; llio_wait(r, 0, t) returns what is already available (>= 0)
+     without sleeping; llio_wc_add of 0 bytes returns 0 and queues nothing (even misaligned);
+     llio_wc_flush with nothing queued returns 0; the vectored helpers with 0 iovecs or 0 bytes,
+     llio_sendfile_full/llio_splice_full of 0 bytes and llio_sendmmsg_all/llio_recvmmsg of 0
+     messages return 0 without a system call. A READ/WRITE/READV of 0 bytes or 0 iovecs through the
+     ring completes with res 0. llio_register_buffers/files with n == 0 are LLIO_EINVAL (nothing to
+     register is a setup error, not an empty batch).
+   - llio_aligned_alloc(size, align) takes its memory from LLIO_MALLOC (ctx NULL) and does not zero
+     it; free it with llio_aligned_free.
 
+   ERRORS
+     Setup calls and system wrappers return 0 (or a count) or a negative LLIO_E* code, the negative
+     Linux errno value of that name; a completion's res is the kernel's (bytes, or -errno). Other
+     -errno values from system calls are passed through unchanged.
+
+   PLATFORMS
+     Linux only (kernel io_uring ABI, preadv2, splice, sendmmsg, statx); elsewhere the header stops
+     with #error. io_uring needs kernel 5.1+; the best features (single mmap 5.4, EXT_ARG wait
+     timeouts 5.11, registered ring fd 5.18, DEFER_TASKRUN 6.1, NO_SQARRAY 6.6) are detected at run
+     time. x86-64 and aarch64 are tested (under qemu-user io_uring is ENOSYS: the fallback runs).
+*/
 #if defined(LL_IMPLEMENTATION) && !defined(LLIO_IMPLEMENTATION)
 #define LLIO_IMPLEMENTATION
 #endif
 #if defined(LL_STATIC) && !defined(LLIO_STATIC)
 #define LLIO_STATIC
 #endif
+#if defined(LLIO_STATIC) && !defined(LLIO_IMPLEMENTATION)
+#define LLIO_IMPLEMENTATION /* static functions are defined in every unit that uses them */
+#endif
+#if defined(LLIO_IMPLEMENTATION) && defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#ifndef LLIO_H
+#define LLIO_H
+
+#define LLIO_VERSION_MAJOR 0
+#define LLIO_VERSION_MINOR 2
+#define LLIO_VERSION_PATCH 0
+#define LLIO_VERSION_STRING "0.2.0"
+
+#include <stddef.h>
+#include <stdint.h>
+#ifndef __cplusplus
+#include <stdbool.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LLIO_I_UNUSED __attribute__((unused))
+#define LLIO_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LLIO_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LLIO_I_UNUSED
+#define LLIO_LIKELY(x) (x)
+#define LLIO_UNLIKELY(x) (x)
+#endif
+#ifdef LLIO_STATIC
+#define LLIODEF static LLIO_I_UNUSED
+#else
+#define LLIODEF extern
+#endif
+#ifndef LLIO_INLINE
+#define LLIO_INLINE static inline LLIO_I_UNUSED
+#endif
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
 
 #if !defined(__linux__)
 #error "llio.h: Linux only (io_uring, preadv2, splice, sendmmsg); no other system is supported"
 #endif
-
-#if defined(LLIO_IMPLEMENTATION) && !defined(_GNU_SOURCE)
-#define _GNU_SOURCE
-#endif
-
-#define LLIO_VERSION_MAJOR 0
-#define LLIO_VERSION_MINOR 1
-#define LLIO_VERSION_PATCH 1
-#define LLIO_VERSION_STRING "0.1.1"
-
-#include <stddef.h>
-#include <stdint.h>
-#include <stdbool.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/socket.h>
@@ -129,29 +218,12 @@
 #include <liburing.h>
 #endif
 
-#ifdef LLIO_STATIC
-#if defined(__GNUC__)
-#define LLIODEF static __attribute__((unused))
-#else
-#define LLIODEF static
-#endif
-#else
-#define LLIODEF extern
-#endif
-#ifndef LLIO_INLINE
-#define LLIO_INLINE static inline
-#endif
-
-#if defined(__cplusplus) && defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#endif
-
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* ---- error codes: negative Linux errno values, usable without <errno.h> ---- */
+#define LLIO_OK 0
 #define LLIO_EPERM (-1)
 #define LLIO_ENOENT (-2)
 #define LLIO_EINTR (-4)
@@ -168,6 +240,7 @@ extern "C" {
 #define LLIO_ENOSYS (-38)
 #define LLIO_ETIME (-62)
 #define LLIO_EOPNOTSUPP (-95)
+#define LLIO_ENOBUFS (-105)
 #define LLIO_EALREADY (-114)
 #define LLIO_ECANCELED (-125)
 
@@ -181,7 +254,8 @@ enum {
     LLIO_OP_CLOSE = 19, LLIO_OP_FILES_UPDATE = 20, LLIO_OP_STATX = 21, LLIO_OP_READ = 22,
     LLIO_OP_WRITE = 23, LLIO_OP_FADVISE = 24, LLIO_OP_MADVISE = 25, LLIO_OP_SEND = 26,
     LLIO_OP_RECV = 27, LLIO_OP_OPENAT2 = 28, LLIO_OP_EPOLL_CTL = 29, LLIO_OP_SPLICE = 30,
-    LLIO_OP_LAST_KNOWN = 48
+    LLIO_OP_PROVIDE_BUFFERS = 31, LLIO_OP_SHUTDOWN = 34, LLIO_OP_SOCKET = 45, LLIO_OP_SEND_ZC = 47,
+    LLIO_OP_SENDMSG_ZC = 48, LLIO_OP_LAST_KNOWN = 48
 };
 /* SQE flags */
 #define LLIO_SQE_FIXED_FILE (1u << 0)
@@ -278,6 +352,46 @@ typedef struct llio_params {
     void *alloc_ctx;         /* passed to LLIO_MALLOC/LLIO_FREE */
 } llio_params;
 
+/* Kinds of operation the counters are kept by (llio_op_kind maps an opcode to its kind). */
+enum { LLIO_KIND_NOP = 0, LLIO_KIND_READ, LLIO_KIND_WRITE, LLIO_KIND_SYNC, LLIO_KIND_RECV, LLIO_KIND_SEND,
+       LLIO_KIND_CONN, LLIO_KIND_CTL, LLIO_KIND_OTHER, LLIO_KINDS };
+
+/* Per-ring counters (llio_stats). Always on: plain increments on the ring's own thread. */
+typedef struct llio_stats {
+    uint64_t submitted[LLIO_KINDS]; /* operations handed to the kernel or run in user space, by kind */
+    uint64_t completed[LLIO_KINDS]; /* completions by kind: those run in user space (fallback, direct
+                                       reads) always, the kernel's only while tracking (llio_track) */
+    uint64_t bytes_read;            /* res of completed READ/RECV kinds (same rule as completed[]) */
+    uint64_t bytes_written;         /* res of completed WRITE/SEND kinds (same rule) */
+    uint64_t completions;           /* completions handed to the caller (llio_reap, llio_cqe_seen) */
+    uint64_t errors;                /* of those, res < 0 */
+    uint64_t enters;                /* io_uring_enter system calls */
+    uint64_t fallback_ops;          /* operations the synchronous backend ran */
+    uint64_t direct_ops;            /* reads the raw backend did in user space (direct reads) */
+    uint64_t cq_overflows;          /* times llio found the CQ overflowed (the kernel held completions
+                                       back until llio flushed them; none lost) */
+    uint64_t cq_dropped;            /* completions the kernel could not even hold back (its counter) */
+    uint64_t time_ns;               /* CLOCK_MONOTONIC when llio_stats took the snapshot */
+} llio_stats;
+
+/* Rates between two snapshots (llio_stats_rate). */
+typedef struct llio_rate {
+    double seconds;
+    double ops_per_s;         /* submitted, all kinds */
+    double completions_per_s;
+    double read_bytes_per_s, write_bytes_per_s;
+    double enters_per_s;
+} llio_rate;
+
+/* Per-operation latency sink (llio_track): kind, nanoseconds from submission to the completion being
+   seen by llio, and the completion's res. */
+typedef void (*llio_latency_fn)(void *ctx, unsigned kind, uint64_t ns, int32_t res);
+
+struct llio_coalescer;
+struct llio_buf_ring;
+#define LLIO_I_WC_SLOTS 8
+#define LLIO_I_BR_SLOTS 16
+
 /* The ring. Fields are read by the inline hot paths; treat them as read-only. */
 typedef struct llio_ring {
     /* submission queue */
@@ -292,6 +406,7 @@ typedef struct llio_ring {
     /* user-space completion queue: fallback completions and direct reads */
     llio_cqe *ucq;
     uint32_t ucq_head, ucq_tail, ucq_mask;
+    uint32_t internal;             /* llio's own completions outstanding (+1 while tracking): peek checks */
     /* state */
     int backend;                   /* LLIO_BACKEND_* */
     int ring_fd, enter_fd;
@@ -313,15 +428,47 @@ typedef struct llio_ring {
     unsigned nbufs;
     unsigned char *fdclass;
     void *alloc_ctx;
+    /* counters, and the internal completions (tracked operations, coalescer deadlines) */
+    llio_stats st;
+    uint32_t trk_on, trk_cap, trk_free, trk_live;
+    struct llio_i_trk *trk;
+    llio_latency_fn trk_fn;
+    void *trk_ctx;
+    struct llio_coalescer *wcs[LLIO_I_WC_SLOTS]; /* coalescers whose deadlines this ring serves */
+    struct llio_buf_ring *brs[LLIO_I_BR_SLOTS];  /* provided buffer rings (the fallback reads them) */
+    unsigned net;                  /* LLIO_NET_* found at setup */
+    uint32_t fb_cqe_flags;         /* fallback: CQE flags of the operation just run */
 #ifdef LLIO_USE_LIBURING
     struct io_uring lu;
 #endif
 } llio_ring;
 
+/* user_data values whose top 16 bits are LLIO_I_UD_TAG are llio's own (tracked operations, coalescer
+   deadlines); pointers and ordinary integers never are. */
+#define LLIO_I_UD_TAG 0xA110u
+#define LLIO_I_UD_IS_OURS(ud) (((ud) >> 48) == LLIO_I_UD_TAG)
+#ifdef LLIO_NO_STATS
+#define LLIO_I_STAT(x) ((void)0)
+#else
+#define LLIO_I_STAT(x) ((void)(x))
+#endif
+
+/* pause / yield hint for loops that poll the completion queue */
+LLIO_INLINE void llio_cpu_relax(void) { /* pause / yield hint inside spin loops */
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__arm__) && (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+                                                   defined(__ARM_ARCH_7A__) || defined(__ARM_ARCH_8A__)))
+    __asm__ __volatile__("yield" ::: "memory");
+#else
+    __asm__ __volatile__("" ::: "memory");
+#endif
+}
+
 /* ---- setup ---- */
 LLIODEF int llio_init(llio_ring *r, unsigned entries, unsigned flags); /* 0 or -errno */
 LLIODEF int llio_init_params(llio_ring *r, const llio_params *p);
-LLIODEF void llio_exit(llio_ring *r);
+LLIODEF void llio_destroy(llio_ring *r);
 LLIODEF int llio_backend(const llio_ring *r);                     /* LLIO_BACKEND_* */
 LLIODEF const char *llio_backend_name(const llio_ring *r);        /* "io_uring", "liburing", "sync" */
 LLIODEF int llio_describe(const llio_ring *r, char *buf, size_t n); /* report; returns snprintf len */
@@ -332,6 +479,7 @@ LLIODEF int llio_register_files(llio_ring *r, const int *fds, unsigned n);
 LLIODEF int llio_unregister_files(llio_ring *r);
 LLIODEF void llio_forget_fd(llio_ring *r, int fd);                 /* fd number reused: reclassify */
 LLIODEF const char *llio_strerror(int err);
+LLIODEF const char *llio_version(void);                          /* LLIO_VERSION_STRING */
 
 /* ---- submission / completion (non-inline parts) ---- */
 LLIODEF int llio_submit(llio_ring *r);                    /* submitted count or -errno */
@@ -342,6 +490,21 @@ LLIODEF unsigned llio_reap(llio_ring *r, llio_cqe *out, unsigned max); /* copy o
    forever. Returns the number available (>= min_nr), LLIO_ETIME on timeout, or -errno. */
 LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns);
 LLIODEF void llio_i_cq_flush(llio_ring *r);
+/* consume llio's own completions at the head of the CQ, translate a tracked one; the next CQE or NULL */
+LLIODEF llio_cqe *llio_i_peek_slow(llio_ring *r);
+
+/* ---- counters ---- */
+LLIODEF void llio_ring_stats(const llio_ring *r, llio_stats *out); /* snapshot, time_ns stamped */
+LLIODEF void llio_ring_stats_reset(llio_ring *r);
+/* ops/s, completions/s, bytes/s and enters/s between two snapshots (b taken after a) */
+LLIODEF void llio_stats_rate(const llio_stats *a, const llio_stats *b, llio_rate *out);
+LLIODEF unsigned llio_op_kind(unsigned opcode);                  /* LLIO_KIND_* */
+LLIODEF const char *llio_kind_name(unsigned kind);                /* "nop", "read", ... */
+/* Track every operation from submission to completion: completed[] and the byte counts then cover
+   the kernel's completions too, and fn (may be NULL) gets each operation's latency. Costs a table
+   entry and two clock reads per submission/completion batch. 0 or LLIO_ENOMEM. */
+LLIODEF int llio_track_register(llio_ring *r, llio_latency_fn fn, void *ctx);
+LLIODEF int llio_track_unregister(llio_ring *r); /* LLIO_EBUSY while tracked operations are in flight */
 
 /* ---- inline hot paths ---- */
 LLIO_INLINE unsigned llio_sq_space(llio_ring *r) {
@@ -482,15 +645,15 @@ LLIO_INLINE void llio_prep_poll_add(llio_sqe *s, int fd, unsigned poll_mask) {
 /* Next completion or NULL (no wait). Call llio_cqe_seen on it before peeking again. */
 LLIO_INLINE llio_cqe *llio_peek_cqe(llio_ring *r) {
     uint32_t head, tail;
+    if (r->ucq_head != r->ucq_tail) return &r->ucq[r->ucq_head & r->ucq_mask];
+    if (LLIO_UNLIKELY(r->internal != 0)) return llio_i_peek_slow(r);
 #ifdef LLIO_USE_LIBURING
     if (r->backend == LLIO_BACKEND_LIBURING) {
         struct io_uring_cqe *c = NULL;
-        if (r->ucq_head != r->ucq_tail) return &r->ucq[r->ucq_head & r->ucq_mask];
         if (io_uring_peek_cqe(&r->lu, &c) == 0) return (llio_cqe *)(void *)c;
         return NULL;
     }
 #endif
-    if (r->ucq_head != r->ucq_tail) return &r->ucq[r->ucq_head & r->ucq_mask];
     head = *r->cq_khead;
     tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
     if (head != tail) return &r->cqes[head & r->cq_mask];
@@ -504,6 +667,8 @@ LLIO_INLINE llio_cqe *llio_peek_cqe(llio_ring *r) {
 }
 
 LLIO_INLINE void llio_cqe_seen(llio_ring *r, llio_cqe *c) {
+    LLIO_I_STAT(r->st.completions++);
+    LLIO_I_STAT(r->st.errors += c->res < 0);
     if (r->ucq_head != r->ucq_tail && c == &r->ucq[r->ucq_head & r->ucq_mask]) {
         r->ucq_head++;
         return;
@@ -551,6 +716,12 @@ typedef struct llio_coalescer {
     uint64_t *keys;
     void *alloc_ctx;
     uint64_t n_added, n_syscalls, n_flushes; /* statistics */
+    uint64_t n_deadline_flushes;   /* flushes made because the window expired with no further add */
+    llio_ring *ring;               /* llio_wc_register: the ring whose reap/wait serves the deadline */
+    unsigned ring_slot;
+    int armed;                     /* a deadline timeout is queued or in flight on ring */
+    int deadline_err;              /* error of a deadline flush, returned by the next add or flush */
+    llio_timespec deadline_ts;     /* the armed timeout's absolute time (read when it is submitted) */
 } llio_coalescer;
 
 /* max_batch: writes kept before an automatic flush (1..65536); align: O_DIRECT alignment or 0 */
@@ -586,10 +757,23 @@ LLIO_INLINE int llio_wc_add(llio_coalescer *c, const void *buf, size_t len, uint
     return llio_i_wc_add(c, buf, len, off);
 }
 LLIODEF int llio_wc_flush(llio_coalescer *c); /* 0 or -errno */
-LLIODEF void llio_wc_free(llio_coalescer *c);
+LLIODEF void llio_wc_destroy(llio_coalescer *c);  /* unregisters it from its ring too */
+/* CLOCK_MONOTONIC ns by which the pending writes must be flushed; 0 = nothing pending or no window */
+LLIODEF uint64_t llio_wc_deadline(const llio_coalescer *c);
+/* flush if the deadline has passed: 1 flushed, 0 not due, or -errno (for loops without a ring) */
+LLIODEF int llio_wc_expire(llio_coalescer *c);
+/* Let ring r keep the window: when the first write of a batch is queued, a timeout for the batch's
+   deadline is queued on r (submitted with r's next submit or wait), and when it fires the ring's own
+   llio_wait/llio_reap/llio_peek_cqe/llio_cq_ready flush the batch - no further add or flush is needed.
+   On the synchronous backend llio_wait sleeps at most until the deadline and flushes. One ring serves
+   up to 8 coalescers. 0, LLIO_EBUSY (no free slot) or LLIO_EINVAL. */
+LLIODEF int llio_wc_register(llio_coalescer *c, llio_ring *r);
+LLIODEF int llio_wc_unregister(llio_coalescer *c);
 
 /* ---- O_DIRECT ---- */
-LLIODEF void *llio_aligned_alloc(size_t align, size_t size); /* NULL on failure; zeroed */
+/* size bytes aligned to align (a power of two), from LLIO_MALLOC (ctx NULL), not zeroed; NULL on
+   failure or bad arguments. Free with llio_aligned_free. */
+LLIODEF void *llio_aligned_alloc(size_t size, size_t align);
 LLIODEF void llio_aligned_free(void *p);
 /* alignment O_DIRECT needs for buffers and offsets/lengths of fd: statx(STATX_DIOALIGN), else
    probing with reads. 0 or -errno (-LLIO_EINVAL: fd does not allow direct I/O). */
@@ -616,6 +800,121 @@ LLIODEF int64_t llio_splice_full(int fd_in, int64_t *off_in, int fd_out, int64_t
 LLIODEF int llio_sendmmsg_all(int fd, struct mmsghdr *v, unsigned n, int flags);
 LLIODEF int llio_recvmmsg(int fd, struct mmsghdr *v, unsigned n, int flags);
 
+/* ---- networking: provided buffer rings, multishot accept/recv, zero-copy send ----
+   The kernel's io_uring networking (5.19+ / 6.0+), with a defined behaviour on the synchronous backend:
+   provided buffer rings are emulated (a recv that selects a buffer takes the next one the caller
+   added, -ENOBUFS when none is left); multishot requests run once and complete without
+   LLIO_CQE_F_MORE, so the caller's re-arm path (the same one it needs when the kernel ends a
+   multishot) runs every time; SEND_ZC/SENDMSG_ZC copy and post the result (with F_MORE) and then the
+   notification at once. llio_net_features / llio_describe say which of these the kernel has. */
+/* CQE flags */
+#define LLIO_CQE_F_BUFFER (1u << 0)        /* the upper 16 bits hold the selected buffer's id */
+#define LLIO_CQE_F_MORE (1u << 1)          /* the request stays armed: more CQEs will come */
+#define LLIO_CQE_F_SOCK_NONEMPTY (1u << 2)
+#define LLIO_CQE_F_NOTIF (1u << 3)         /* zero-copy send: the buffer is the caller's again */
+#define LLIO_CQE_BUFFER_SHIFT 16
+/* socket op flags (the SQE's ioprio field) */
+#define LLIO_ACCEPT_MULTISHOT (1u << 0)
+#define LLIO_RECVSEND_POLL_FIRST (1u << 0)
+#define LLIO_RECV_MULTISHOT (1u << 1)
+#define LLIO_RECVSEND_FIXED_BUF (1u << 2)
+#define LLIO_SEND_ZC_REPORT_USAGE (1u << 3)
+#define LLIO_NOTIF_USAGE_ZC_COPIED (1u << 31) /* notification res with REPORT_USAGE: data was copied */
+/* what the kernel offers (llio_net_features) */
+#define LLIO_NET_BUF_RING 0x01u        /* IORING_REGISTER_PBUF_RING (5.19) */
+#define LLIO_NET_ACCEPT_MULTISHOT 0x02u /* 5.19 (seen through IORING_OP_SOCKET, same release) */
+#define LLIO_NET_RECV_MULTISHOT 0x04u  /* 6.0 (seen through IORING_OP_SEND_ZC, same release) */
+#define LLIO_NET_SEND_ZC 0x08u
+#define LLIO_NET_SENDMSG_ZC 0x10u
+#define LLIO_NET_EMULATED 0x100u       /* synchronous backend: every one of them emulated as above */
+
+/* A provided buffer ring: count buffers of buf_size bytes at bufs (caller memory), handed to the
+   kernel through a ring llio allocates (count * 16 bytes, page-aligned, LLIO_MALLOC). */
+typedef struct llio_buf_ring {
+    llio_ring *r;
+    void *kring;
+    char *bufs;
+    unsigned buf_size, count, mask;
+    uint16_t bgid, tail;
+    uint16_t fb_head; /* synchronous backend: the consumer index the kernel would keep */
+    unsigned slot;
+} llio_buf_ring;
+/* count: a power of two, 1..32768; every buffer is added at once. 0, LLIO_EINVAL, LLIO_ENOMEM,
+   LLIO_EBUSY (16 rings per llio_ring) or the kernel's error (LLIO_EEXIST: bgid in use) */
+LLIODEF int llio_buf_ring_register(llio_ring *r, llio_buf_ring *br, unsigned bgid, void *bufs,
+                                   unsigned buf_size, unsigned count);
+LLIODEF int llio_buf_ring_unregister(llio_buf_ring *br);
+LLIODEF unsigned llio_net_features(const llio_ring *r); /* LLIO_NET_* */
+
+/* the kernel's struct io_uring_buf; the ring's tail overlays the first entry's last 16 bits */
+typedef struct llio_i_kbuf {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t bid;
+    uint16_t resv;
+} llio_i_kbuf;
+LLIO_INLINE void *llio_buf_ring_buf(const llio_buf_ring *br, unsigned bid) {
+    return br->bufs + (size_t)bid * br->buf_size;
+}
+/* give buffer bid back to the kernel (after the data a CQE pointed at was used) */
+LLIO_INLINE void llio_buf_ring_add(llio_buf_ring *br, unsigned bid) {
+    llio_i_kbuf *b = &((llio_i_kbuf *)br->kring)[br->tail & br->mask];
+    b->addr = (uint64_t)(uintptr_t)(br->bufs + (size_t)bid * br->buf_size);
+    b->len = br->buf_size;
+    b->bid = (uint16_t)bid;
+    br->tail++;
+    __atomic_store_n((uint16_t *)((char *)br->kring + 14), br->tail, __ATOMIC_RELEASE);
+}
+LLIO_INLINE bool llio_cqe_has_buf(const llio_cqe *c) { return (c->flags & LLIO_CQE_F_BUFFER) != 0; }
+LLIO_INLINE unsigned llio_cqe_buf_id(const llio_cqe *c) { return c->flags >> LLIO_CQE_BUFFER_SHIFT; }
+LLIO_INLINE bool llio_cqe_more(const llio_cqe *c) { return (c->flags & LLIO_CQE_F_MORE) != 0; }
+LLIO_INLINE bool llio_cqe_notif(const llio_cqe *c) { return (c->flags & LLIO_CQE_F_NOTIF) != 0; }
+
+/* one accept armed for every connection until the kernel ends it (a CQE without F_MORE: re-arm) */
+LLIO_INLINE void llio_prep_accept_multishot(llio_sqe *s, int fd, struct sockaddr *addr, socklen_t *addrlen,
+                                            int flags) {
+    llio_prep_accept(s, fd, addr, addrlen, flags);
+    s->ioprio = LLIO_ACCEPT_MULTISHOT;
+}
+/* one recv for every message, each into the next buffer of group bgid (CQE: F_BUFFER, the id, res =
+   bytes; 0 = peer closed). -ENOBUFS without F_MORE when the group ran dry: add buffers, re-arm.
+   Sets LLIO_SQE_BUFFER_SELECT: keep it when setting other SQE flags. */
+LLIO_INLINE void llio_prep_recv_multishot(llio_sqe *s, int fd, unsigned bgid, int flags) {
+    llio_prep_rw(s, LLIO_OP_RECV, fd, 0, 0, 0);
+    s->op_flags = (uint32_t)flags;
+    s->flags = LLIO_SQE_BUFFER_SELECT;
+    s->buf_index = (uint16_t)bgid;
+    s->ioprio = LLIO_RECV_MULTISHOT;
+}
+/* a single recv into a buffer of group bgid (len 0: the buffer's size) */
+LLIO_INLINE void llio_prep_recv_select(llio_sqe *s, int fd, unsigned bgid, unsigned len, int flags) {
+    llio_prep_rw(s, LLIO_OP_RECV, fd, 0, len, 0);
+    s->op_flags = (uint32_t)flags;
+    s->flags = LLIO_SQE_BUFFER_SELECT;
+    s->buf_index = (uint16_t)bgid;
+}
+/* Zero-copy send: a CQE with the result (F_MORE set when a notification follows), then one with
+   F_NOTIF; buf belongs to the kernel until that notification. zc_flags: LLIO_SEND_ZC_REPORT_USAGE
+   (the notification's res then has LLIO_NOTIF_USAGE_ZC_COPIED when the data was copied after all) */
+LLIO_INLINE void llio_prep_send_zc(llio_sqe *s, int fd, const void *buf, size_t len, int flags,
+                                   unsigned zc_flags) {
+    llio_prep_rw(s, LLIO_OP_SEND_ZC, fd, (uint64_t)(uintptr_t)buf, (uint32_t)len, 0);
+    s->op_flags = (uint32_t)flags;
+    s->ioprio = (uint16_t)zc_flags;
+}
+/* the same from registered buffer buf_index (llio_register_buffers): no page pinning per send */
+LLIO_INLINE void llio_prep_send_zc_fixed(llio_sqe *s, int fd, const void *buf, size_t len, int flags,
+                                         unsigned zc_flags, unsigned buf_index) {
+    llio_prep_send_zc(s, fd, buf, len, flags, zc_flags | LLIO_RECVSEND_FIXED_BUF);
+    s->buf_index = (uint16_t)buf_index;
+}
+LLIO_INLINE void llio_prep_sendmsg_zc(llio_sqe *s, int fd, const struct msghdr *m, int flags) {
+    llio_prep_rw(s, LLIO_OP_SENDMSG_ZC, fd, (uint64_t)(uintptr_t)m, 1, 0);
+    s->op_flags = (uint32_t)flags;
+}
+
+
+/* ---- journal (llio_log): this section, up to the end of the declarations, belongs to it ---- */
 /* ==== llio_log: an append-only, segmented journal with group commit (declarations) ============
 
    Many threads append records; no lock is taken on the way in: an appender reserves room in the open
@@ -750,29 +1049,23 @@ LLIODEF void llio_log_reader_close(llio_log_reader *r);
 /* CRC32C (Castagnoli, as llcrc_crc32c: start with 0, chain the result): SSE4.2 / ARMv8 CRC
    instructions where the CPU has them, else a table */
 LLIODEF uint32_t llio_log_crc32c(uint32_t crc, const void *data, size_t len);
-LLIO_INLINE void llio_cpu_relax(void) { /* pause / yield hint inside spin loops */
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__) || (defined(__arm__) && (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
-                                                   defined(__ARM_ARCH_7A__) || defined(__ARM_ARCH_8A__)))
-    __asm__ __volatile__("yield" ::: "memory");
-#else
-    __asm__ __volatile__("" ::: "memory");
-#endif
-}
 /* ==== end of llio_log declarations ============================================================ */
 
 #ifdef __cplusplus
 }
 #endif
-#if defined(__cplusplus) && defined(__GNUC__)
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
 #pragma GCC diagnostic pop
 #endif
 #endif /* LLIO_H */
 
 /* ======================================================================================= */
-#if defined(LLIO_IMPLEMENTATION) && !defined(LLIO_IMPLEMENTATION_DONE)
-#define LLIO_IMPLEMENTATION_DONE
+#if defined(LLIO_IMPLEMENTATION) && !defined(LLIO_I_IMPLEMENTED)
+#define LLIO_I_IMPLEMENTED
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -789,21 +1082,21 @@ LLIO_INLINE void llio_cpu_relax(void) { /* pause / yield hint inside spin loops 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#if defined(__cplusplus) && defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
+#ifndef LLIO_ASSERT
+#if defined(LLIO_FREESTANDING) || (defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0)
+#define LLIO_ASSERT(x) ((void)0)
+#else
+#include <assert.h>
+#define LLIO_ASSERT(x) assert(x)
 #endif
-
+#endif
 #if defined(LLIO_MALLOC) != defined(LLIO_FREE)
 #error "llio.h: define both LLIO_MALLOC and LLIO_FREE, or neither"
 #endif
 #ifndef LLIO_MALLOC
-#define LLIO_MALLOC(ctx, sz) ((void)(ctx), malloc(sz))
-#define LLIO_FREE(ctx, p) ((void)(ctx), free(p))
-#endif
-#ifndef LLIO_ASSERT
-#include <assert.h>
-#define LLIO_ASSERT(x) assert(x)
+#include <stdlib.h>
+#define LLIO_MALLOC(ctx, size) ((void)(ctx), malloc(size))
+#define LLIO_FREE(ctx, ptr) ((void)(ctx), free(ptr))
 #endif
 #ifndef LLIO_FDCACHE
 #define LLIO_FDCACHE 1024
@@ -825,6 +1118,8 @@ LLIO_INLINE void llio_cpu_relax(void) { /* pause / yield hint inside spin loops 
 #define LLIO_I_UNREG_FILES 3u
 #define LLIO_I_REG_PROBE 8u
 #define LLIO_I_REG_RING_FDS 20u
+#define LLIO_I_REG_PBUF_RING 22u
+#define LLIO_I_UNREG_PBUF_RING 23u
 #define LLIO_I_UNREG_RING_FDS 21u
 #ifdef RWF_NOWAIT
 #define LLIO_I_RWF_NOWAIT RWF_NOWAIT
@@ -916,6 +1211,12 @@ typedef struct llio_i_probe {
     uint32_t resv2[3];
     llio_i_probe_op ops[256];
 } llio_i_probe;
+typedef struct llio_i_buf_reg {
+    uint64_t ring_addr;
+    uint32_t ring_entries;
+    uint16_t bgid, flags;
+    uint64_t resv[3];
+} llio_i_buf_reg;
 typedef struct llio_i_sock_ee {
     uint32_t ee_errno;
     uint8_t ee_origin, ee_type, ee_code, ee_pad;
@@ -958,10 +1259,18 @@ static int llio_i_sys_register(int fd, unsigned op, const void *arg, unsigned nr
     return ret < 0 ? llio_i_errno() : (int)ret;
 }
 
-static uint64_t llio_i_now_ns(void) {
+LLIO_INLINE uint64_t llio_i_now_ns(void) { /* monotonic clock, ns */
+#if defined(_WIN32)
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (uint64_t)(c.QuadPart / f.QuadPart) * 1000000000u +
+           (uint64_t)(c.QuadPart % f.QuadPart) * 1000000000u / (uint64_t)f.QuadPart;
+#else
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
 }
 
 static uint32_t llio_i_pow2(uint32_t v) {
@@ -970,9 +1279,11 @@ static uint32_t llio_i_pow2(uint32_t v) {
     return p;
 }
 
+LLIODEF const char *llio_version(void) { return LLIO_VERSION_STRING; }
+
 LLIODEF const char *llio_strerror(int err) {
     switch (err) {
-    case 0: return "success";
+    case LLIO_OK: return "success";
     case LLIO_EPERM: return "operation not permitted (io_uring refused?)";
     case LLIO_ENOENT: return "not found";
     case LLIO_EINTR: return "interrupted";
@@ -988,6 +1299,7 @@ LLIODEF const char *llio_strerror(int err) {
     case LLIO_ENOSYS: return "not implemented (no io_uring)";
     case LLIO_ETIME: return "timed out";
     case LLIO_EOPNOTSUPP: return "not supported";
+    case LLIO_ENOBUFS: return "no buffer left in the provided buffer group";
     case LLIO_EALREADY: return "already running";
     case LLIO_ECANCELED: return "canceled";
     default: return err < 0 ? "system error" : "not an error";
@@ -1019,6 +1331,111 @@ static inline int llio_i_ucq_push(llio_ring *r, uint64_t ud, int32_t res, uint32
     return 0;
 }
 
+/* ---------------- counters ---------------- */
+static const unsigned char llio_i_kind_of[64] = {
+    /* 0 NOP */ LLIO_KIND_NOP, LLIO_KIND_READ, LLIO_KIND_WRITE, LLIO_KIND_SYNC, LLIO_KIND_READ,
+    /* 5 WRITE_FIXED */ LLIO_KIND_WRITE, LLIO_KIND_CTL, LLIO_KIND_CTL, LLIO_KIND_SYNC, LLIO_KIND_SEND,
+    /* 10 RECVMSG */ LLIO_KIND_RECV, LLIO_KIND_CTL, LLIO_KIND_CTL, LLIO_KIND_CONN, LLIO_KIND_CTL,
+    /* 15 LINK_TIMEOUT */ LLIO_KIND_CTL, LLIO_KIND_CONN, LLIO_KIND_SYNC, LLIO_KIND_OTHER, LLIO_KIND_OTHER,
+    /* 20 FILES_UPDATE */ LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_READ, LLIO_KIND_WRITE, LLIO_KIND_OTHER,
+    /* 25 MADVISE */ LLIO_KIND_OTHER, LLIO_KIND_SEND, LLIO_KIND_RECV, LLIO_KIND_OTHER, LLIO_KIND_OTHER,
+    /* 30 SPLICE */ LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_CONN,
+    /* 35 RENAMEAT */ LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER,
+    /* 40 MSG_RING */ LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER,
+    /* 45 SOCKET */ LLIO_KIND_CONN, LLIO_KIND_OTHER, LLIO_KIND_SEND, LLIO_KIND_SEND, LLIO_KIND_READ,
+    /* 50 WAITID */ LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER,
+    /* 55 */ LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER,
+    /* 60 */ LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER, LLIO_KIND_OTHER};
+
+/* a completion of a known kind: completed[] and the byte counts */
+static inline void llio_i_count_done(llio_ring *r, unsigned kind, int32_t res) {
+    (void)r;
+    (void)kind;
+    LLIO_I_STAT(r->st.completed[kind]++);
+    if (res > 0) {
+        if (kind == LLIO_KIND_READ || kind == LLIO_KIND_RECV) LLIO_I_STAT(r->st.bytes_read += (uint64_t)res);
+        else if (kind == LLIO_KIND_WRITE || kind == LLIO_KIND_SEND) LLIO_I_STAT(r->st.bytes_written += (uint64_t)res);
+    }
+}
+
+/* tracking: one entry per operation in flight, found again through the tag in its user_data */
+struct llio_i_trk {
+    uint64_t ud, t0;
+    uint32_t kind, next; /* next: free list link (index + 1, 0 = end) */
+};
+#define LLIO_I_UD_TRACK 1u
+#define LLIO_I_UD_TIMER 2u
+#define LLIO_I_UD_TYPE(ud) ((unsigned)((ud) >> 40) & 0xffu)
+
+static int llio_i_trk_grow(llio_ring *r) {
+    uint32_t cap = r->trk_cap ? r->trk_cap * 2 : 256, i;
+    struct llio_i_trk *t;
+    if (cap > (1u << 30)) return LLIO_ENOMEM;
+    t = (struct llio_i_trk *)LLIO_MALLOC(r->alloc_ctx, (size_t)cap * sizeof(struct llio_i_trk));
+    if (!t) return LLIO_ENOMEM;
+    if (r->trk) {
+        memcpy(t, r->trk, (size_t)r->trk_cap * sizeof(struct llio_i_trk));
+        LLIO_FREE(r->alloc_ctx, r->trk);
+    }
+    for (i = r->trk_cap; i < cap; i++) t[i].next = i + 1 < cap ? i + 2 : r->trk_free;
+    r->trk_free = r->trk_cap + 1;
+    r->trk = t;
+    r->trk_cap = cap;
+    return 0;
+}
+
+/* SQEs about to reach the kernel: count them by kind and, while tracking, swap their user_data for
+   a tag that leads back to a table entry (CQE_SKIP_SUCCESS ones are counted, not tracked: a success
+   would never come back to free the entry) */
+static void llio_i_publish(llio_ring *r, llio_sqe *sqes, uint32_t mask, uint32_t from, uint32_t to) {
+    uint32_t i;
+    uint64_t now = 0;
+#ifndef LLIO_NO_STATS
+    for (i = from; i != to; i++) r->st.submitted[llio_i_kind_of[sqes[i & mask].opcode & 63u]]++;
+#endif
+    if (!r->trk_on) return;
+    now = llio_i_now_ns();
+    for (i = from; i != to; i++) {
+        llio_sqe *s = &sqes[i & mask];
+        uint32_t k;
+        if ((s->flags & LLIO_SQE_CQE_SKIP_SUCCESS) || LLIO_I_UD_IS_OURS(s->user_data)) continue;
+        if (!r->trk_free && llio_i_trk_grow(r) != 0) continue; /* out of memory: left untracked */
+        k = r->trk_free - 1;
+        r->trk_free = r->trk[k].next;
+        r->trk[k].ud = s->user_data;
+        r->trk[k].t0 = now;
+        r->trk[k].kind = llio_i_kind_of[s->opcode & 63u];
+        r->trk_live++;
+        s->user_data = ((uint64_t)LLIO_I_UD_TAG << 48) | ((uint64_t)LLIO_I_UD_TRACK << 40) | k;
+    }
+}
+
+static void llio_i_wc_timer_fired(llio_ring *r, unsigned slot);
+
+/* One of llio's own completions: a tracked operation is translated back in place (its user_data
+   restored, so a second peek sees an ordinary CQE) and 0 returned; a coalescer deadline is handled
+   and 1 returned (the caller consumes it). */
+static int llio_i_own_cqe(llio_ring *r, llio_cqe *c, uint64_t now) {
+    uint64_t ud = c->user_data;
+    if (LLIO_I_UD_TYPE(ud) == LLIO_I_UD_TIMER) {
+        if (r->internal) r->internal--;
+        llio_i_wc_timer_fired(r, (unsigned)(ud & 0xffu));
+        return 1;
+    }
+    if (LLIO_I_UD_TYPE(ud) == LLIO_I_UD_TRACK && (uint32_t)ud < r->trk_cap) {
+        struct llio_i_trk *t = &r->trk[(uint32_t)ud];
+        c->user_data = t->ud;
+        llio_i_count_done(r, t->kind, c->res);
+        if (r->trk_fn) r->trk_fn(r->trk_ctx, t->kind, now - t->t0, c->res);
+        if (!(c->flags & 2u)) { /* IORING_CQE_F_MORE: a multishot request keeps its entry */
+            t->next = r->trk_free;
+            r->trk_free = (uint32_t)ud + 1;
+            if (r->trk_live) r->trk_live--;
+        }
+    }
+    return 0;
+}
+
 /* ---------------- synchronous execution of one SQE ---------------- */
 static int llio_i_fd(const llio_ring *r, const llio_sqe *s, int fd) {
     if (!(s->flags & LLIO_SQE_FIXED_FILE)) return fd;
@@ -1038,7 +1455,7 @@ static int64_t llio_i_expect(const llio_sqe *s) {
     switch (s->opcode) {
     case LLIO_OP_READ: case LLIO_OP_WRITE: case LLIO_OP_READ_FIXED: case LLIO_OP_WRITE_FIXED:
         return (int64_t)s->len;
-    case LLIO_OP_SEND: case LLIO_OP_RECV: /* as the kernel: short only counts under MSG_WAITALL */
+    case LLIO_OP_SEND: case LLIO_OP_RECV: case LLIO_OP_SEND_ZC: /* short only counts under MSG_WAITALL */
         return (s->op_flags & MSG_WAITALL) ? (int64_t)s->len : -1;
     case LLIO_OP_READV: case LLIO_OP_WRITEV: {
         const struct iovec *v = (const struct iovec *)(uintptr_t)s->addr;
@@ -1049,6 +1466,30 @@ static int64_t llio_i_expect(const llio_sqe *s) {
     }
     default: return -1;
     }
+}
+
+/* synchronous backend: a recv that selects a buffer takes the next one of its group, as the kernel
+   would; the buffer is consumed only when data (or end of file) was received into it */
+static int32_t llio_i_recv_select(llio_ring *r, const llio_sqe *s, int fd) {
+    llio_buf_ring *br = NULL;
+    const llio_i_kbuf *b;
+    uint16_t tail;
+    size_t len;
+    ssize_t n;
+    unsigned i;
+    for (i = 0; i < LLIO_I_BR_SLOTS && !br; i++)
+        if (r->brs[i] && r->brs[i]->bgid == s->buf_index) br = r->brs[i];
+    if (!br) return LLIO_ENOBUFS;
+    tail = __atomic_load_n((uint16_t *)((char *)br->kring + 14), __ATOMIC_ACQUIRE);
+    if (br->fb_head == tail) return LLIO_ENOBUFS;
+    b = &((const llio_i_kbuf *)br->kring)[br->fb_head & br->mask];
+    len = b->len;
+    if (s->len && s->len < len) len = s->len;
+    n = recv(fd, (void *)(uintptr_t)b->addr, len, (int)s->op_flags);
+    if (n < 0) return (int32_t)llio_i_errno();
+    br->fb_head++;
+    r->fb_cqe_flags = LLIO_CQE_F_BUFFER | ((uint32_t)b->bid << LLIO_CQE_BUFFER_SHIFT);
+    return (int32_t)n;
 }
 
 static int32_t llio_i_exec(llio_ring *r, const llio_sqe *s) {
@@ -1139,7 +1580,15 @@ static int32_t llio_i_exec(llio_ring *r, const llio_sqe *s) {
         ret = send(fd, addr, s->len, (int)s->op_flags);
         break;
     case LLIO_OP_RECV:
+        if (s->flags & LLIO_SQE_BUFFER_SELECT) return llio_i_recv_select(r, s, fd);
         ret = recv(fd, addr, s->len, (int)s->op_flags);
+        break;
+    case LLIO_OP_SEND_ZC: /* emulated by a copying send; fb_submit posts the notification */
+        if ((s->ioprio & LLIO_RECVSEND_FIXED_BUF) && llio_i_check_fixed(r, s)) return LLIO_EFAULT;
+        ret = send(fd, addr, s->len, (int)s->op_flags);
+        break;
+    case LLIO_OP_SENDMSG_ZC:
+        ret = sendmsg(fd, (const struct msghdr *)addr, (int)s->op_flags);
         break;
     case LLIO_OP_SENDMSG:
         ret = sendmsg(fd, (const struct msghdr *)addr, (int)s->op_flags);
@@ -1204,7 +1653,7 @@ static int llio_i_exec_timed(llio_ring *r, const llio_sqe *s, uint64_t deadline,
         ev = POLLIN;
         break;
     case LLIO_OP_WRITE: case LLIO_OP_WRITEV: case LLIO_OP_WRITE_FIXED: case LLIO_OP_SEND:
-    case LLIO_OP_SENDMSG:
+    case LLIO_OP_SENDMSG: case LLIO_OP_SEND_ZC: case LLIO_OP_SENDMSG_ZC:
         ev = POLLOUT;
         break;
     case LLIO_OP_POLL_ADD:
@@ -1252,7 +1701,10 @@ static int llio_i_fb_submit(llio_ring *r) {
     int done = 0;
     while (r->sqe_head != r->sqe_tail) {
         const llio_sqe *s = &r->sqes[r->sqe_head & r->sq_mask];
+        uint64_t t0 = r->trk_fn ? llio_i_now_ns() : 0;
+        int zc = s->opcode == LLIO_OP_SEND_ZC || s->opcode == LLIO_OP_SENDMSG_ZC;
         int32_t res;
+        r->fb_cqe_flags = 0;
         int linked = (s->flags & (LLIO_SQE_IO_LINK | LLIO_SQE_IO_HARDLINK)) != 0;
         if (s->opcode == LLIO_OP_LINK_TIMEOUT) {
             /* its request ran just before: ETIME if it was cut short, ECANCELED if it finished
@@ -1284,8 +1736,18 @@ static int llio_i_fb_submit(llio_ring *r) {
                 if (res < 0 || (want >= 0 && res != want)) r->link_failed = 1;
             }
         }
-        if (!(res >= 0 && (s->flags & LLIO_SQE_CQE_SKIP_SUCCESS))) {
-            if (llio_i_ucq_push(r, s->user_data, res, 0) != 0) return done ? done : LLIO_ENOMEM;
+        LLIO_I_STAT(r->st.submitted[llio_i_kind_of[s->opcode & 63u]]++);
+        LLIO_I_STAT(r->st.fallback_ops++);
+        llio_i_count_done(r, llio_i_kind_of[s->opcode & 63u], res);
+        if (r->trk_fn) r->trk_fn(r->trk_ctx, llio_i_kind_of[s->opcode & 63u], llio_i_now_ns() - t0, res);
+        if (zc) { /* the result, then at once the notification: the data was copied */
+            if (llio_i_ucq_push(r, s->user_data, res, LLIO_CQE_F_MORE) != 0 ||
+                llio_i_ucq_push(r, s->user_data,
+                                (s->ioprio & LLIO_SEND_ZC_REPORT_USAGE) ? (int32_t)LLIO_NOTIF_USAGE_ZC_COPIED : 0,
+                                LLIO_CQE_F_NOTIF) != 0)
+                return done ? done : LLIO_ENOMEM;
+        } else if (!(res >= 0 && (s->flags & LLIO_SQE_CQE_SKIP_SUCCESS))) {
+            if (llio_i_ucq_push(r, s->user_data, res, r->fb_cqe_flags) != 0) return done ? done : LLIO_ENOMEM;
         }
         if (!linked) r->link_failed = 0;
         r->sqe_head++;
@@ -1385,6 +1847,7 @@ static int32_t llio_i_read_now(llio_ring *r, const llio_sqe *s, int fd, int flag
 #define LLIO_I_SCAN_OPS ((1u << LLIO_OP_READ) | (1u << LLIO_OP_READV) | (1u << LLIO_OP_READ_FIXED) | \
                          (1u << LLIO_OP_CLOSE))
 static void llio_i_direct_scan(llio_ring *r, int wait) {
+    uint64_t t0 = 0;
     uint32_t i, w = r->sqe_head;
     int lone = r->sqe_tail - r->sqe_head == 1, in_chain = 0, drained = 0;
     /* most batches hold no read and no close: one opcode test per SQE finds that out */
@@ -1393,6 +1856,7 @@ static void llio_i_direct_scan(llio_ring *r, int wait) {
         if (op < 32 && ((LLIO_I_SCAN_OPS >> op) & 1u)) break;
     }
     if (i == r->sqe_tail) return;
+    if (r->trk_fn) t0 = llio_i_now_ns();
     for (i = r->sqe_head; i != r->sqe_tail; i++) {
         llio_sqe *s = &r->sqes[i & r->sq_mask];
         unsigned op = s->opcode;
@@ -1423,7 +1887,13 @@ static void llio_i_direct_scan(llio_ring *r, int wait) {
                 res = llio_i_read_now(r, s, fd, 0);
                 done = 1;
             }
-            if (done && llio_i_ucq_push(r, s->user_data, res, 0) == 0) continue;
+            if (done && llio_i_ucq_push(r, s->user_data, res, 0) == 0) {
+                LLIO_I_STAT(r->st.submitted[LLIO_KIND_READ]++);
+                LLIO_I_STAT(r->st.direct_ops++);
+                llio_i_count_done(r, LLIO_KIND_READ, res);
+                if (r->trk_fn) r->trk_fn(r->trk_ctx, LLIO_KIND_READ, llio_i_now_ns() - t0, res);
+                continue;
+            }
         }
         if (op == LLIO_OP_CLOSE && !(s->flags & LLIO_SQE_FIXED_FILE)) llio_forget_fd(r, s->fd);
         if (w != i) r->sqes[w & r->sq_mask] = *s;
@@ -1566,7 +2036,7 @@ static void llio_i_probe_ops(llio_ring *r) {
             LLIO_OP_WRITE_FIXED, LLIO_OP_POLL_ADD, LLIO_OP_SENDMSG, LLIO_OP_RECVMSG,
             LLIO_OP_TIMEOUT, LLIO_OP_TIMEOUT_REMOVE, LLIO_OP_ACCEPT, LLIO_OP_ASYNC_CANCEL,
             LLIO_OP_LINK_TIMEOUT, LLIO_OP_CONNECT, LLIO_OP_OPENAT, LLIO_OP_CLOSE, LLIO_OP_READ, LLIO_OP_WRITE,
-            LLIO_OP_SEND, LLIO_OP_RECV, LLIO_OP_SPLICE};
+            LLIO_OP_SEND, LLIO_OP_RECV, LLIO_OP_SPLICE, LLIO_OP_SEND_ZC, LLIO_OP_SENDMSG_ZC};
         for (i = 0; i < sizeof fb_ops; i++) llio_i_set_op(r, fb_ops[i]);
         return;
     }
@@ -1580,6 +2050,34 @@ static void llio_i_probe_ops(llio_ring *r) {
         for (i = 0; i <= LLIO_OP_CLOSE; i++) llio_i_set_op(r, i); /* pre-5.6 kernel: assume */
     }
     LLIO_FREE(r->alloc_ctx, pr);
+}
+
+/* networking features: buffer rings by registering a one-entry ring; the multishot kinds through
+   the opcodes of the same kernel release */
+static void llio_i_probe_net(llio_ring *r) {
+    void *page;
+    r->net = 0;
+    if (r->backend == LLIO_BACKEND_FALLBACK) {
+        r->net = LLIO_NET_EMULATED;
+        return;
+    }
+    if (llio_op_supported(r, LLIO_OP_SEND_ZC)) r->net |= LLIO_NET_SEND_ZC | LLIO_NET_RECV_MULTISHOT;
+    if (llio_op_supported(r, LLIO_OP_SENDMSG_ZC)) r->net |= LLIO_NET_SENDMSG_ZC;
+    if (llio_op_supported(r, LLIO_OP_SOCKET)) r->net |= LLIO_NET_ACCEPT_MULTISHOT;
+    page = llio_aligned_alloc(4096, 4096);
+    if (page) {
+        llio_i_buf_reg reg;
+        memset(page, 0, 4096);
+        memset(&reg, 0, sizeof reg);
+        reg.ring_addr = (uint64_t)(uintptr_t)page;
+        reg.ring_entries = 1;
+        reg.bgid = 0xffff;
+        if (llio_i_sys_register(r->ring_fd, LLIO_I_REG_PBUF_RING, &reg, 1) == 0) {
+            r->net |= LLIO_NET_BUF_RING;
+            llio_i_sys_register(r->ring_fd, LLIO_I_UNREG_PBUF_RING, &reg, 1);
+        }
+        llio_aligned_free(page);
+    }
 }
 
 static int llio_i_setup_fallback(llio_ring *r, unsigned entries) {
@@ -1627,7 +2125,7 @@ LLIODEF int llio_init_params(llio_ring *r, const llio_params *p) {
     r->ucq = (llio_cqe *)LLIO_MALLOC(r->alloc_ctx, ((size_t)r->ucq_mask + 1) * sizeof(llio_cqe));
     r->fdclass = (unsigned char *)LLIO_MALLOC(r->alloc_ctx, LLIO_FDCACHE);
     if (!r->ucq || !r->fdclass) {
-        llio_exit(r);
+        llio_destroy(r);
         return LLIO_ENOMEM;
     }
     memset(r->fdclass, 0, LLIO_FDCACHE);
@@ -1687,25 +2185,27 @@ LLIODEF int llio_init_params(llio_ring *r, const llio_params *p) {
                         !(p->flags & LLIO_INIT_NO_DIRECT) &&
                         !(r->setup_flags & (LLIO_SETUP_SQPOLL | LLIO_SETUP_IOPOLL));
             llio_i_probe_ops(r);
+            llio_i_probe_net(r);
             return 0;
         }
         r->setup_errno = -ret;
         if ((p->flags & LLIO_INIT_NO_FALLBACK) ||
             (ret != LLIO_ENOSYS && ret != LLIO_EPERM && ret != LLIO_ENOMEM && ret != -EACCES)) {
-            llio_exit(r);
+            llio_destroy(r);
             return ret;
         }
     }
     ret = llio_i_setup_fallback(r, entries);
     if (ret) {
-        llio_exit(r);
+        llio_destroy(r);
         return ret;
     }
     llio_i_probe_ops(r);
+    llio_i_probe_net(r);
     return 0;
 }
 
-LLIODEF void llio_exit(llio_ring *r) {
+LLIODEF void llio_destroy(llio_ring *r) {
 #ifdef LLIO_USE_LIBURING
     if (r->backend == LLIO_BACKEND_LIBURING) {
         io_uring_queue_exit(&r->lu);
@@ -1728,6 +2228,24 @@ LLIODEF void llio_exit(llio_ring *r) {
     if (r->fdclass) LLIO_FREE(r->alloc_ctx, r->fdclass);
     if (r->files) LLIO_FREE(r->alloc_ctx, r->files);
     if (r->bufs) LLIO_FREE(r->alloc_ctx, r->bufs);
+    if (r->trk) LLIO_FREE(r->alloc_ctx, r->trk);
+    {
+        unsigned i;
+        for (i = 0; i < LLIO_I_BR_SLOTS; i++)
+            if (r->brs[i]) { /* the kernel let go of them with the ring */
+                llio_aligned_free(r->brs[i]->kring);
+                r->brs[i]->kring = NULL;
+                r->brs[i]->r = NULL;
+            }
+    }
+    {
+        unsigned i;
+        for (i = 0; i < LLIO_I_WC_SLOTS; i++)
+            if (r->wcs[i]) {
+                r->wcs[i]->ring = NULL;
+                r->wcs[i]->armed = 0;
+            }
+    }
     memset(r, 0, sizeof *r);
     r->ring_fd = r->enter_fd = -1;
 }
@@ -1748,7 +2266,7 @@ LLIODEF int llio_describe(const llio_ring *r, char *buf, size_t n) {
     for (i = 0; i < 8; i++) nops += (unsigned)__builtin_popcount(r->ops[i]);
     return snprintf(buf, n,
                     "backend=%s sq=%u cq=%u flags=%s%s%s%s%s%s%s%s features=0x%x%s%s%s regring=%s "
-                    "direct=%s ops=%u%s%s",
+                    "direct=%s ops=%u net=%s%s%s%s%s%s%s%s",
                     llio_backend_name(r), r->sq_entries,
                     r->backend == LLIO_BACKEND_FALLBACK ? r->ucq_mask + 1 : r->cq_entries,
                     f ? "" : "none", (f & LLIO_SETUP_SINGLE_ISSUER) ? "SINGLE_ISSUER," : "",
@@ -1762,12 +2280,77 @@ LLIODEF int llio_describe(const llio_ring *r, char *buf, size_t n) {
                     (r->features & LLIO_FEAT_EXT_ARG) ? " EXT_ARG" : "",
                     (r->enter_flags & LLIO_I_ENTER_REGISTERED_RING) ? "yes" : "no",
                     r->direct ? "yes" : "no", nops,
+                    (r->net & LLIO_NET_EMULATED) ? "emulated" : r->net ? "" : "none",
+                    (r->net & LLIO_NET_BUF_RING) ? "buf_ring," : "",
+                    (r->net & LLIO_NET_ACCEPT_MULTISHOT) ? "accept_multishot," : "",
+                    (r->net & LLIO_NET_RECV_MULTISHOT) ? "recv_multishot," : "",
+                    (r->net & LLIO_NET_SEND_ZC) ? "send_zc," : "",
+                    (r->net & LLIO_NET_SENDMSG_ZC) ? "sendmsg_zc," : "",
                     r->setup_errno ? " fallback-because=" : "",
                     r->setup_errno ? llio_strerror(-r->setup_errno) : "");
 }
 
 LLIODEF bool llio_op_supported(const llio_ring *r, unsigned op) {
     return op < 256 && (r->ops[op >> 5] >> (op & 31)) & 1u;
+}
+
+/* ---------------- counters and tracking ---------------- */
+LLIODEF void llio_ring_stats(const llio_ring *r, llio_stats *out) {
+    *out = r->st;
+    out->cq_dropped = 0;
+    if (r->backend != LLIO_BACKEND_FALLBACK && r->cq_koverflow)
+        out->cq_dropped = __atomic_load_n(r->cq_koverflow, __ATOMIC_RELAXED) - r->st.cq_dropped;
+    out->time_ns = llio_i_now_ns();
+}
+
+LLIODEF void llio_ring_stats_reset(llio_ring *r) {
+    memset(&r->st, 0, sizeof r->st);
+    /* the kernel's overflow count cannot be reset: remember where it stood */
+    if (r->backend != LLIO_BACKEND_FALLBACK && r->cq_koverflow)
+        r->st.cq_dropped = __atomic_load_n(r->cq_koverflow, __ATOMIC_RELAXED);
+}
+
+LLIODEF void llio_stats_rate(const llio_stats *a, const llio_stats *b, llio_rate *out) {
+    double dt = b->time_ns > a->time_ns ? (double)(b->time_ns - a->time_ns) * 1e-9 : 0.0;
+    uint64_t ops = 0;
+    unsigned k;
+    memset(out, 0, sizeof *out);
+    out->seconds = dt;
+    if (dt <= 0.0) return;
+    for (k = 0; k < LLIO_KINDS; k++) ops += b->submitted[k] - a->submitted[k];
+    out->ops_per_s = (double)ops / dt;
+    out->completions_per_s = (double)(b->completions - a->completions) / dt;
+    out->read_bytes_per_s = (double)(b->bytes_read - a->bytes_read) / dt;
+    out->write_bytes_per_s = (double)(b->bytes_written - a->bytes_written) / dt;
+    out->enters_per_s = (double)(b->enters - a->enters) / dt;
+}
+
+LLIODEF unsigned llio_op_kind(unsigned opcode) { return opcode < 64 ? llio_i_kind_of[opcode] : (unsigned)LLIO_KIND_OTHER; }
+
+LLIODEF const char *llio_kind_name(unsigned kind) {
+    static const char *const names[LLIO_KINDS] = {"nop", "read", "write", "sync", "recv", "send", "conn",
+                                                  "ctl", "other"};
+    return kind < LLIO_KINDS ? names[kind] : "unknown";
+}
+
+LLIODEF int llio_track_register(llio_ring *r, llio_latency_fn fn, void *ctx) {
+    if (!r) return LLIO_EINVAL;
+    if (!r->trk && llio_i_trk_grow(r) != 0) return LLIO_ENOMEM;
+    if (!r->trk_on) r->internal++;
+    r->trk_on = 1;
+    r->trk_fn = fn;
+    r->trk_ctx = ctx;
+    return 0;
+}
+
+LLIODEF int llio_track_unregister(llio_ring *r) {
+    if (!r || !r->trk_on) return LLIO_EINVAL;
+    if (r->trk_live) return LLIO_EBUSY;
+    r->trk_on = 0;
+    r->trk_fn = NULL;
+    r->trk_ctx = NULL;
+    if (r->internal) r->internal--;
+    return 0;
 }
 
 LLIODEF int llio_register_buffers(llio_ring *r, const struct iovec *iov, unsigned n) {
@@ -1843,6 +2426,9 @@ LLIODEF int llio_unregister_files(llio_ring *r) {
 
 /* ---------------- submit / complete ---------------- */
 LLIODEF void llio_i_cq_flush(llio_ring *r) {
+    if (r->backend == LLIO_BACKEND_FALLBACK) return;
+    LLIO_I_STAT(r->st.enters++);
+    LLIO_I_STAT(r->st.cq_overflows += (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_CQ_OVERFLOW) != 0);
     if (r->backend == LLIO_BACKEND_URING)
         llio_i_sys_enter(r->enter_fd, 0, 0, LLIO_I_ENTER_GETEVENTS | r->enter_flags, NULL, 0);
 #ifdef LLIO_USE_LIBURING
@@ -1851,6 +2437,14 @@ LLIODEF void llio_i_cq_flush(llio_ring *r) {
 #endif
 }
 
+/* liburing keeps its own SQ tail: count (and tag) what io_uring_submit is about to publish */
+#ifdef LLIO_USE_LIBURING
+static void llio_i_lu_publish(llio_ring *r) {
+    llio_i_publish(r, (llio_sqe *)(void *)r->lu.sq.sqes, r->lu.sq.ring_mask, r->lu.sq.sqe_head,
+                   r->lu.sq.sqe_tail);
+}
+#endif
+
 static unsigned llio_i_kready(llio_ring *r) {
 #ifdef LLIO_USE_LIBURING
     if (r->backend == LLIO_BACKEND_LIBURING) return io_uring_cq_ready(&r->lu);
@@ -1858,12 +2452,38 @@ static unsigned llio_i_kready(llio_ring *r) {
     return __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE) - *r->cq_khead;
 }
 
+LLIODEF llio_cqe *llio_i_peek_slow(llio_ring *r) {
+    uint64_t now = 0;
+    if (r->ucq_head != r->ucq_tail) return &r->ucq[r->ucq_head & r->ucq_mask];
+    if (r->backend == LLIO_BACKEND_FALLBACK) return NULL;
+    for (;;) {
+        uint32_t head = *r->cq_khead, tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
+        llio_cqe *c;
+        if (head == tail &&
+            (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & (LLIO_SQ_CQ_OVERFLOW | LLIO_SQ_TASKRUN))) {
+            llio_i_cq_flush(r);
+            if (r->ucq_head != r->ucq_tail) return &r->ucq[r->ucq_head & r->ucq_mask];
+            tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
+        }
+        if (head == tail) return NULL;
+        c = &r->cqes[head & r->cq_mask];
+        if (!LLIO_I_UD_IS_OURS(c->user_data)) return c;
+        if (!now) now = llio_i_now_ns();
+        if (!llio_i_own_cqe(r, c, now)) return c;
+        __atomic_store_n(r->cq_khead, head + 1, __ATOMIC_RELEASE);
+        if (r->kinflight) r->kinflight--;
+    }
+}
+
 LLIODEF unsigned llio_cq_ready(llio_ring *r) {
-    unsigned n = (r->ucq_tail - r->ucq_head) + llio_i_kready(r);
+    unsigned n;
+    if (r->internal && r->backend != LLIO_BACKEND_FALLBACK) llio_i_peek_slow(r); /* own CQEs at the head */
+    n = (r->ucq_tail - r->ucq_head) + llio_i_kready(r);
     if (n == 0 && r->backend != LLIO_BACKEND_FALLBACK &&
         (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & (LLIO_SQ_CQ_OVERFLOW | LLIO_SQ_TASKRUN))) {
         llio_i_cq_flush(r);
-        n = llio_i_kready(r);
+        if (r->internal) llio_i_peek_slow(r);
+        n = (r->ucq_tail - r->ucq_head) + llio_i_kready(r);
     }
     return n;
 }
@@ -1875,14 +2495,19 @@ LLIODEF int llio_submit_and_wait(llio_ring *r, unsigned wait_nr) {
 #ifdef LLIO_USE_LIBURING
     if (r->backend == LLIO_BACKEND_LIBURING) {
         ucq = r->ucq_tail - r->ucq_head;
-        do ret = io_uring_submit_and_wait(&r->lu, wait_nr > ucq ? wait_nr - ucq : 0);
-        while (ret == LLIO_EINTR);
+        if (io_uring_sq_ready(&r->lu) == 0 && wait_nr <= ucq) return 0;
+        llio_i_lu_publish(r);
+        do {
+            LLIO_I_STAT(r->st.enters++);
+            ret = io_uring_submit_and_wait(&r->lu, wait_nr > ucq ? wait_nr - ucq : 0);
+        } while (ret == LLIO_EINTR);
         return ret;
     }
 #endif
     if (r->direct && r->sqe_tail != r->sqe_head)
         llio_i_direct_scan(r, wait_nr > r->ucq_tail - r->ucq_head);
     if (r->sqe_tail != r->sqe_head) {
+        llio_i_publish(r, r->sqes, r->sq_mask, r->sqe_head, r->sqe_tail);
         __atomic_store_n(r->sq_ktail, r->sqe_tail, __ATOMIC_RELEASE);
         r->sqe_head = r->sqe_tail;
     }
@@ -1899,9 +2524,12 @@ LLIODEF int llio_submit_and_wait(llio_ring *r, unsigned wait_nr) {
     } else if (!to_submit && !wait_nr) {
         return 0;
     }
-    if (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & (LLIO_SQ_CQ_OVERFLOW | LLIO_SQ_TASKRUN))
+    if (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & (LLIO_SQ_CQ_OVERFLOW | LLIO_SQ_TASKRUN)) {
         flags |= LLIO_I_ENTER_GETEVENTS;
+        LLIO_I_STAT(r->st.cq_overflows += (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_CQ_OVERFLOW) != 0);
+    }
     for (;;) {
+        LLIO_I_STAT(r->st.enters++);
         ret = llio_i_sys_enter(r->enter_fd, to_submit, wait_nr, flags, NULL, 0);
         if (ret != LLIO_EINTR) break;
         to_submit = r->sqe_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
@@ -1914,37 +2542,41 @@ LLIODEF int llio_submit(llio_ring *r) { return llio_submit_and_wait(r, 0); }
 
 LLIODEF unsigned llio_reap(llio_ring *r, llio_cqe *out, unsigned max) {
     unsigned n = 0;
-    while (n < max && r->ucq_head != r->ucq_tail) out[n++] = r->ucq[r->ucq_head++ & r->ucq_mask];
-    if (n == max || r->backend == LLIO_BACKEND_FALLBACK) return n;
-#ifdef LLIO_USE_LIBURING
-    if (r->backend == LLIO_BACKEND_LIBURING) {
-        struct io_uring_cqe *c;
-        unsigned k = 0;
-        if (io_uring_cq_ready(&r->lu) == 0) io_uring_get_events(&r->lu);
-        while (n < max && io_uring_peek_cqe(&r->lu, &c) == 0) {
-            memcpy(&out[n++], c, sizeof(llio_cqe));
-            io_uring_cq_advance(&r->lu, 1);
-            k++;
-        }
-        return n;
-    }
+#ifndef LLIO_NO_STATS
+    unsigned i;
 #endif
-    {
-        uint32_t head = *r->cq_khead, tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
+    if (max == 0) return 0;
+    while (n < max && r->ucq_head != r->ucq_tail) out[n++] = r->ucq[r->ucq_head++ & r->ucq_mask];
+    if (n < max && r->backend != LLIO_BACKEND_FALLBACK) { /* liburing's CQ: the same kernel ring */
+        uint32_t head = *r->cq_khead, tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE), h0;
+        uint64_t now = 0;
         if (head == tail &&
             (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & (LLIO_SQ_CQ_OVERFLOW | LLIO_SQ_TASKRUN))) {
             llio_i_cq_flush(r);
+            while (n < max && r->ucq_head != r->ucq_tail) out[n++] = r->ucq[r->ucq_head++ & r->ucq_mask];
             tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
         }
-        {
-            uint32_t h0 = head;
-            while (n < max && head != tail) out[n++] = r->cqes[head++ & r->cq_mask];
-            __atomic_store_n(r->cq_khead, head, __ATOMIC_RELEASE);
-            r->kinflight = head - h0 < r->kinflight ? r->kinflight - (head - h0) : 0;
+        if (LLIO_UNLIKELY(r->internal != 0) && head != tail) now = llio_i_now_ns();
+        h0 = head;
+        while (n < max && head != tail) {
+            llio_cqe *c = &r->cqes[head++ & r->cq_mask];
+            if (LLIO_UNLIKELY(r->internal != 0) && LLIO_I_UD_IS_OURS(c->user_data) && llio_i_own_cqe(r, c, now))
+                continue;
+            out[n++] = *c;
         }
+        __atomic_store_n(r->cq_khead, head, __ATOMIC_RELEASE);
+        r->kinflight = head - h0 < r->kinflight ? r->kinflight - (head - h0) : 0;
     }
+#ifndef LLIO_NO_STATS
+    r->st.completions += n;
+    for (i = 0; i < n; i++) r->st.errors += out[i].res < 0;
+#endif
     return n;
 }
+
+/* synchronous backend: nothing more can arrive, but a registered coalescer's deadline may be due
+   before `limit`: sleep until the earliest one and flush what is due */
+static void llio_i_wc_fallback_wait(llio_ring *r, uint64_t limit);
 
 LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
     uint64_t deadline = timeout_ns >= 0 ? llio_i_now_ns() + (uint64_t)timeout_ns : 0;
@@ -1957,6 +2589,7 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
             ret = llio_i_fb_submit(r);
             if (ret < 0) return ret;
             avail = r->ucq_tail - r->ucq_head;
+            if (avail < min_nr) llio_i_wc_fallback_wait(r, timeout_ns >= 0 ? deadline : (uint64_t)-1);
             return avail >= min_nr ? (int)avail : LLIO_ETIME;
         }
 #ifdef LLIO_USE_LIBURING
@@ -1979,6 +2612,8 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
             struct __kernel_timespec kts;
             kts.tv_sec = ts.tv_sec;
             kts.tv_nsec = ts.tv_nsec;
+            llio_i_lu_publish(r);
+            LLIO_I_STAT(r->st.enters++);
             ret = io_uring_submit_and_wait_timeout(&r->lu, &c, min_nr > ucq ? min_nr - ucq : 0,
                                                    timeout_ns >= 0 ? &kts : NULL, NULL);
         } else
@@ -1989,6 +2624,7 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
             if (r->direct && r->sqe_tail != r->sqe_head)
                 llio_i_direct_scan(r, timeout_ns < 0 && min_nr > r->ucq_tail - r->ucq_head);
             if (r->sqe_tail != r->sqe_head) {
+                llio_i_publish(r, r->sqes, r->sq_mask, r->sqe_head, r->sqe_tail);
                 __atomic_store_n(r->sq_ktail, r->sqe_tail, __ATOMIC_RELEASE);
                 r->sqe_head = r->sqe_tail;
             }
@@ -1999,6 +2635,7 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
                 if (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_NEED_WAKEUP)
                     flags |= LLIO_I_ENTER_SQ_WAKEUP;
             }
+            LLIO_I_STAT(r->st.enters++);
             if (timeout_ns >= 0) {
                 if (!(r->features & LLIO_FEAT_EXT_ARG)) return LLIO_EOPNOTSUPP;
                 memset(&arg, 0, sizeof arg);
@@ -2104,13 +2741,14 @@ LLIODEF int llio_wc_init(llio_coalescer *c, int fd, unsigned max_batch, uint64_t
     c->iov = (struct iovec *)LLIO_MALLOC(c->alloc_ctx, max_batch * sizeof(struct iovec));
     c->keys = (uint64_t *)LLIO_MALLOC(c->alloc_ctx, max_batch * sizeof(uint64_t));
     if (!c->ents || !c->iov || !c->keys) {
-        llio_wc_free(c);
+        llio_wc_destroy(c);
         return LLIO_ENOMEM;
     }
     return 0;
 }
 
-LLIODEF void llio_wc_free(llio_coalescer *c) {
+LLIODEF void llio_wc_destroy(llio_coalescer *c) {
+    llio_wc_unregister(c);
     if (c->ents) LLIO_FREE(c->alloc_ctx, c->ents);
     if (c->iov) LLIO_FREE(c->alloc_ctx, c->iov);
     if (c->keys) LLIO_FREE(c->alloc_ctx, c->keys);
@@ -2235,7 +2873,15 @@ static int llio_i_wc_tile(llio_coalescer *c, unsigned n, int *err) {
     return 1;
 }
 
+static int llio_i_wc_flush(llio_coalescer *c);
 LLIODEF int llio_wc_flush(llio_coalescer *c) {
+    int err = c->deadline_err, ret; /* a failed deadline flush is reported here */
+    c->deadline_err = 0;
+    ret = llio_i_wc_flush(c);
+    return ret ? ret : err;
+}
+
+static int llio_i_wc_flush(llio_coalescer *c) {
     unsigned i, n = c->niov, start;
     int overlap = 0, sorted = 0, big = 0, ret = 0;
     uint64_t end = 0, *k = c->keys;
@@ -2297,14 +2943,20 @@ LLIODEF int llio_wc_flush(llio_coalescer *c) {
     return 0;
 }
 
+static void llio_i_wc_arm(llio_coalescer *c);
 LLIODEF int llio_i_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64_t off) {
     unsigned n;
     uint64_t end = off + len;
     if (!c->ents) return LLIO_EINVAL;
+    if (len == 0) return 0; /* nothing to write, whatever the alignment */
+    if (c->deadline_err) { /* a deadline flush failed: report it before taking more */
+        int e = c->deadline_err;
+        c->deadline_err = 0;
+        return e;
+    }
     if (c->align && ((((uintptr_t)buf) | len | (size_t)off) & (c->align - 1))) return LLIO_EINVAL;
-    if (len == 0) return 0;
     if (c->n == c->cap) {
-        int ret = llio_wc_flush(c);
+        int ret = llio_i_wc_flush(c);
         if (ret) return ret;
     }
     c->n++;
@@ -2333,21 +2985,132 @@ LLIODEF int llio_i_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64
     c->n_added++;
     if (c->n == c->cap || c->bytes >= c->max_bytes ||
         (c->window_ns && llio_i_now_ns() - c->first_ns >= c->window_ns))
-        return llio_wc_flush(c);
+        return llio_i_wc_flush(c);
+    if (c->ring && !c->armed) llio_i_wc_arm(c);
     return 0;
 }
 
+LLIODEF uint64_t llio_wc_deadline(const llio_coalescer *c) {
+    return c->n && c->window_ns ? c->first_ns + c->window_ns : 0;
+}
+
+LLIODEF int llio_wc_expire(llio_coalescer *c) {
+    uint64_t dl = llio_wc_deadline(c);
+    int ret;
+    if (!dl || llio_i_now_ns() < dl) return 0;
+    ret = llio_wc_flush(c);
+    c->n_deadline_flushes++;
+    return ret ? ret : 1;
+}
+
+LLIODEF int llio_wc_register(llio_coalescer *c, llio_ring *r) {
+    unsigned i;
+    if (!c || !r || !c->ents || r->backend == LLIO_BACKEND_NONE) return LLIO_EINVAL;
+    if (c->ring) return c->ring == r ? 0 : LLIO_EBUSY;
+    for (i = 0; i < LLIO_I_WC_SLOTS && r->wcs[i]; i++) {}
+    if (i == LLIO_I_WC_SLOTS) return LLIO_EBUSY;
+    r->wcs[i] = c;
+    c->ring = r;
+    c->ring_slot = i;
+    c->armed = 0;
+    if (c->n) llio_i_wc_arm(c);
+    return 0;
+}
+
+LLIODEF int llio_wc_unregister(llio_coalescer *c) {
+    if (!c || !c->ring) return LLIO_EINVAL;
+    /* an armed timeout still arrives; its slot is empty then and the ring just consumes it */
+    if (c->ring->wcs[c->ring_slot] == c) c->ring->wcs[c->ring_slot] = NULL;
+    c->ring = NULL;
+    c->armed = 0;
+    return 0;
+}
+
+/* Queue a TIMEOUT for the batch's deadline on the ring (absolute CLOCK_MONOTONIC, so the time between
+   now and the owner's next submit does not push it back). Not inside a link chain being prepared. */
+static void llio_i_wc_arm(llio_coalescer *c) {
+    llio_ring *r = c->ring;
+    llio_sqe *s;
+    uint64_t dl;
+    if (!r || c->armed || !c->window_ns || c->n == 0 || r->backend == LLIO_BACKEND_FALLBACK) return;
+#ifdef LLIO_USE_LIBURING
+    if (r->backend == LLIO_BACKEND_LIBURING) {
+        if (r->lu.sq.sqe_tail != r->lu.sq.sqe_head &&
+            (r->lu.sq.sqes[(r->lu.sq.sqe_tail - 1) & r->lu.sq.ring_mask].flags &
+             (LLIO_SQE_IO_LINK | LLIO_SQE_IO_HARDLINK)))
+            return;
+    } else
+#endif
+    if (r->sqe_tail != r->sqe_head &&
+        (r->sqes[(r->sqe_tail - 1) & r->sq_mask].flags & (LLIO_SQE_IO_LINK | LLIO_SQE_IO_HARDLINK)))
+        return;
+    s = llio_get_sqe(r);
+    if (!s) return; /* SQ full: armed by the next add */
+    dl = c->first_ns + c->window_ns;
+    c->deadline_ts.tv_sec = (int64_t)(dl / 1000000000u);
+    c->deadline_ts.tv_nsec = (long long)(dl % 1000000000u);
+    llio_prep_timeout(s, &c->deadline_ts, 0, LLIO_TIMEOUT_ABS);
+    s->user_data = ((uint64_t)LLIO_I_UD_TAG << 48) | ((uint64_t)LLIO_I_UD_TIMER << 40) | c->ring_slot;
+    c->armed = 1;
+    r->internal++;
+}
+
+static void llio_i_wc_timer_fired(llio_ring *r, unsigned slot) {
+    llio_coalescer *c = slot < LLIO_I_WC_SLOTS ? r->wcs[slot] : NULL;
+    if (!c) return;
+    c->armed = 0;
+    if (c->n == 0) return; /* flushed meanwhile */
+    if (llio_i_now_ns() - c->first_ns >= c->window_ns) {
+        int e = llio_i_wc_flush(c);
+        c->n_deadline_flushes++;
+        if (e) c->deadline_err = e;
+    } else {
+        llio_i_wc_arm(c); /* a newer batch than the one the timeout was for */
+    }
+}
+
+static void llio_i_wc_fallback_wait(llio_ring *r, uint64_t limit) {
+    uint64_t first = 0;
+    unsigned i;
+    for (i = 0; i < LLIO_I_WC_SLOTS; i++) {
+        uint64_t dl = r->wcs[i] ? llio_wc_deadline(r->wcs[i]) : 0;
+        if (dl && (!first || dl < first)) first = dl;
+    }
+    if (!first || first > limit) return;
+    if (first > llio_i_now_ns()) {
+        struct timespec ts;
+        ts.tv_sec = (time_t)(first / 1000000000u);
+        ts.tv_nsec = (long)(first % 1000000000u);
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {}
+    }
+    for (i = 0; i < LLIO_I_WC_SLOTS; i++)
+        if (r->wcs[i]) {
+            int e = llio_wc_expire(r->wcs[i]);
+            if (e < 0) r->wcs[i]->deadline_err = e;
+        }
+}
+
 /* ---------------- O_DIRECT ---------------- */
-LLIODEF void *llio_aligned_alloc(size_t align, size_t size) {
-    void *p = NULL;
+/* LLIO_MALLOC has no alignment argument: take size + align bytes and keep the pointer it returned
+   in the word just below the aligned block. */
+LLIODEF void *llio_aligned_alloc(size_t size, size_t align) {
+    unsigned char *raw;
+    uintptr_t a;
     if (align == 0 || (align & (align - 1)) || size == 0) return NULL;
     if (align < sizeof(void *)) align = sizeof(void *);
-    size = (size + align - 1) & ~(align - 1);
-    if (posix_memalign(&p, align, size) != 0) return NULL;
-    memset(p, 0, size);
-    return p;
+    if (size > (size_t)-1 - align - sizeof(void *)) return NULL;
+    raw = (unsigned char *)LLIO_MALLOC(NULL, size + align + sizeof(void *));
+    if (!raw) return NULL;
+    a = ((uintptr_t)raw + sizeof(void *) + align - 1) & ~(uintptr_t)(align - 1);
+    memcpy((void *)(a - sizeof(void *)), &raw, sizeof raw);
+    return (void *)a;
 }
-LLIODEF void llio_aligned_free(void *p) { free(p); }
+LLIODEF void llio_aligned_free(void *p) {
+    void *raw;
+    if (!p) return;
+    memcpy(&raw, (unsigned char *)p - sizeof(void *), sizeof raw);
+    LLIO_FREE(NULL, raw);
+}
 
 LLIODEF int llio_dio_align(int fd, unsigned *mem_align, unsigned *off_align) {
     unsigned char sx[256];
@@ -2382,7 +3145,7 @@ LLIODEF int llio_dio_align(int fd, unsigned *mem_align, unsigned *off_align) {
         return ret;
     }
     {
-        char *buf = (char *)llio_aligned_alloc(8192, 16384);
+        char *buf = (char *)llio_aligned_alloc(16384, 8192);
         unsigned om = 0, mm = 0;
         if (!buf) return LLIO_ENOMEM;
         for (a = 512; a <= 4096 && !om; a *= 2)
@@ -2470,6 +3233,7 @@ LLIODEF int64_t llio_splice_full(int fd_in, int64_t *off_in, int fd_out, int64_t
                                  size_t len, const int *pipefd) {
     int p[2], own = 0;
     int64_t total = 0, inpipe = 0, err = 0;
+    if (len == 0) return 0;
     if (!pipefd) {
         if (pipe2(p, O_CLOEXEC) < 0) return llio_i_errno();
         own = 1;
@@ -2529,11 +3293,74 @@ LLIODEF int llio_sendmmsg_all(int fd, struct mmsghdr *v, unsigned n, int flags) 
 
 LLIODEF int llio_recvmmsg(int fd, struct mmsghdr *v, unsigned n, int flags) {
     int r;
+    if (n == 0) return 0; /* a zero-length batch returns at once, even on a blocking socket */
     do r = recvmmsg(fd, v, n, flags, NULL);
     while (r < 0 && errno == EINTR);
     return r < 0 ? llio_i_errno() : r;
 }
 
+/* ---------------- networking: provided buffer rings ---------------- */
+LLIODEF int llio_buf_ring_register(llio_ring *r, llio_buf_ring *br, unsigned bgid, void *bufs,
+                                   unsigned buf_size, unsigned count) {
+    unsigned i, slot;
+    size_t ksz;
+    if (!r || !br || !bufs || !buf_size || !count || count > 32768 || (count & (count - 1)) ||
+        bgid > 0xfffe || r->backend == LLIO_BACKEND_NONE)
+        return LLIO_EINVAL;
+    for (slot = 0; slot < LLIO_I_BR_SLOTS && r->brs[slot]; slot++)
+        if (r->brs[slot]->bgid == bgid) return LLIO_EEXIST;
+    if (slot == LLIO_I_BR_SLOTS) return LLIO_EBUSY;
+    memset(br, 0, sizeof *br);
+    ksz = (size_t)count * sizeof(llio_i_kbuf);
+    br->kring = llio_aligned_alloc(ksz < 4096 ? 4096 : ksz, 4096); /* the kernel wants it page-aligned */
+    if (!br->kring) return LLIO_ENOMEM;
+    memset(br->kring, 0, ksz);
+    br->r = r;
+    br->bufs = (char *)bufs;
+    br->buf_size = buf_size;
+    br->count = count;
+    br->mask = count - 1;
+    br->bgid = (uint16_t)bgid;
+    br->slot = slot;
+    if (r->backend != LLIO_BACKEND_FALLBACK) {
+        llio_i_buf_reg reg;
+        int ret;
+        memset(&reg, 0, sizeof reg);
+        reg.ring_addr = (uint64_t)(uintptr_t)br->kring;
+        reg.ring_entries = count;
+        reg.bgid = (uint16_t)bgid;
+        ret = llio_i_sys_register(r->ring_fd, LLIO_I_REG_PBUF_RING, &reg, 1);
+        if (ret < 0) {
+            llio_aligned_free(br->kring);
+            memset(br, 0, sizeof *br);
+            return ret;
+        }
+    }
+    for (i = 0; i < count; i++) llio_buf_ring_add(br, i);
+    r->brs[slot] = br;
+    return 0;
+}
+
+LLIODEF int llio_buf_ring_unregister(llio_buf_ring *br) {
+    llio_ring *r;
+    int ret = 0;
+    if (!br || !br->r || !br->kring) return LLIO_EINVAL;
+    r = br->r;
+    if (r->backend != LLIO_BACKEND_FALLBACK) {
+        llio_i_buf_reg reg;
+        memset(&reg, 0, sizeof reg);
+        reg.bgid = br->bgid;
+        ret = llio_i_sys_register(r->ring_fd, LLIO_I_UNREG_PBUF_RING, &reg, 1);
+    }
+    if (r->brs[br->slot] == br) r->brs[br->slot] = NULL;
+    llio_aligned_free(br->kring);
+    memset(br, 0, sizeof *br);
+    return ret < 0 ? ret : 0;
+}
+
+LLIODEF unsigned llio_net_features(const llio_ring *r) { return r->net; }
+
+/* ---------------- journal (llio_log): this section, up to the end of the implementation, belongs to it */
 /* ==== llio_log: implementation ===================================================================
    Appenders and committers meet in a ring of batch buffers (slots). The open batch's reservation
    word holds SEALED | records << 40 | bytes; an append adds (1 << 40) + its framed size. The first
@@ -3761,7 +4588,7 @@ LLIODEF void llio_log_options_init(llio_log_options *o) {
 
 static void llio_i_log_release(llio_log *l) {
     size_t i;
-    if (l->have_ring) llio_exit(&l->ring);
+    if (l->have_ring) llio_destroy(&l->ring);
     for (i = 0; i < l->nsegs; i++)
         if (l->segs[i].fd >= 0) close(l->segs[i].fd);
     for (i = 0; i < l->nspares; i++)
@@ -4316,13 +5143,18 @@ LLIODEF void llio_log_reader_close(llio_log_reader *r) {
 #ifdef __cplusplus
 }
 #endif
-#if defined(__cplusplus) && defined(__GNUC__)
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
 #pragma GCC diagnostic pop
 #endif
 #endif /* LLIO_IMPLEMENTATION */
 
 /*
    CHANGES
+     0.2.0  the ll contract (prelude, doc block, verbs): llio_destroy (was llio_exit), llio_wc_destroy (was
+            llio_wc_free), llio_aligned_alloc(size, align) through LLIO_MALLOC; per-ring counters and
+            opt-in latency tracking; the coalescer's deadline kept by a ring; provided buffer rings,
+            multishot accept/recv, SEND_ZC/SENDMSG_ZC, feature probes; zero-length batches return at
+            once everywhere.
      0.1.1  coalescer: the batch's shape is kept while adding (in-order adjacent writes are one
             pwritev with no sort or merge pass; equal-sized pages that tile a range in any order
             are placed in O(n)); direct reads of NOWAIT-less files use pread; llio_prep_link_timeout

@@ -259,6 +259,7 @@ int main(int argc, char **argv) {
     sumrow sum[NS];
     ctx c;
     int quick = llb_quick();
+    llb_print_cpu();
     g_filter = argc > 1 ? argv[1] : NULL;
     if (posix_memalign((void **)&buf, 4096, big) || posix_memalign((void **)&dst, 4096, (4u << 20) + 4096)) {
         fprintf(stderr, "out of memory\n");

@@ -19,13 +19,22 @@ $(BUILD)/test_llio_liburing: tests/test_llio.c llio.h tests/lltest.h
 LLIO_BENCH_DEFS = $(if $(filter 1,$(HAVE_URING)),-DLLB_HAVE_URING=1 $(URING_CFLAGS),)
 LLIO_BENCH_LIBS = $(if $(filter 1,$(HAVE_URING)),$(URING_LIBS),)
 
-$(BUILD)/bench_llio: bench/bench_llio.c llio.h bench/llbench.h
+# bench_llio_counters.c twice: with the always-on counters and with them compiled out (LLIO_NO_STATS)
+$(BUILD)/bench_llio: bench/bench_llio.c bench/bench_llio_counters.c llio.h bench/llbench.h
 	@mkdir -p $(BUILD)
-	$(CC) $(BENCH_CFLAGS) $(LLIO_BENCH_DEFS) bench/bench_llio.c -o $@ $(LLIO_BENCH_LIBS) -lm
+	$(CC) $(BENCH_CFLAGS) -c bench/bench_llio_counters.c -o $(BUILD)/bench_llio_cnt_on.o
+	$(CC) $(BENCH_CFLAGS) -DLLIO_NO_STATS -c bench/bench_llio_counters.c -o $(BUILD)/bench_llio_cnt_off.o
+	$(CC) $(BENCH_CFLAGS) $(LLIO_BENCH_DEFS) bench/bench_llio.c $(BUILD)/bench_llio_cnt_on.o \
+		$(BUILD)/bench_llio_cnt_off.o -o $@ $(LLIO_BENCH_LIBS) -lm
 
 .PHONY: bench-llio
 bench-llio: $(BUILD)/bench_llio
 	flock /tmp/ll-heavy.lock env LLIO_BENCH_FIO="$(FIO)" LLIO_BENCH_DIR="$(BUILD)" $(BUILD)/bench_llio
+
+# make bench BENCH=net: netserve against sockperf server, redis-server and an epoll loop (bench/bench_net.sh)
+.PHONY: bench-net
+bench-net: $(BUILD)/examples/netserve
+	@bench/bench_net.sh $(BUILD)
 
 # ---- llio_log (the journal in llio.h): its own test program ----------------------------------------
 # tests/test_llio_log.c checks CRCs against llcrc.h, so it builds with both headers. `make test` runs it

@@ -64,15 +64,15 @@ static void paths_and_names(void) {
     LLT_CHECK(g_npaths >= 1);
     LLT_CHECK(llcrc_path_supported(LLCRC_PATH_PORTABLE));
     LLT_EQ_STR(llcrc_path_name(LLCRC_PATH_PORTABLE), "portable");
-    LLT_EQ_I64(llcrc_force_path(LLCRC_PATH_COUNT), LLCRC_ENOTSUP);
-    LLT_EQ_I64(llcrc_force_path(-7), LLCRC_ENOTSUP);
+    LLT_EQ_I64(llcrc_force_path(LLCRC_PATH_COUNT), LLCRC_EOPNOTSUPP);
+    LLT_EQ_I64(llcrc_force_path(-7), LLCRC_EOPNOTSUPP);
     for (p = 0; p < g_npaths; p++) {
         LLT_EQ_I64(llcrc_force_path(g_paths[p]), 0);
         LLT_EQ_I64(llcrc_path(), g_paths[p]);
         LLT_CHECK(strcmp(llcrc_path_name(LLCRC_PATH_AUTO), "unknown") != 0);
     }
     for (p = 0; p < LLCRC_PATH_COUNT; p++)
-        if (!llcrc_path_supported(p)) LLT_EQ_I64(llcrc_force_path(p), LLCRC_ENOTSUP);
+        if (!llcrc_path_supported(p)) LLT_EQ_I64(llcrc_force_path(p), LLCRC_EOPNOTSUPP);
     LLT_EQ_I64(llcrc_force_path(LLCRC_PATH_AUTO), 0);
     printf("  paths:");
     for (p = 0; p < g_npaths; p++) printf(" %s", llcrc_path_name(g_paths[p]));
