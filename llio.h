@@ -975,10 +975,12 @@ typedef void (*llio_log_durable_fn)(void *ctx, uint64_t durable_seq);
 
 typedef struct llio_log_options {
     uint64_t segment_bytes;   /* bytes per segment file: default 64 MiB; multiple of 4096, >= 64 KiB */
-    uint32_t batch_bytes;     /* bytes per batch buffer: default 1 MiB; multiple of 8, >= 512, at most
+    uint32_t batch_bytes;     /* bytes per batch buffer: 0 (default) min(1 MiB, segment_bytes / 4);
+                                 else a multiple of 8, >= 512, at most
                                  segment_bytes - 8192. The largest record is batch_bytes - 48 */
     uint32_t batches;         /* batch buffers, a power of two in 2..1024: default 8 */
-    uint32_t max_inflight;    /* commits running at once, 1..batches: default 2 */
+    uint32_t max_inflight;    /* commits running at once, up to batches; 0 (default): 1 on a device
+                                 (one commit at a time makes the largest groups), 4 on tmpfs */
     uint32_t spare_segments;  /* segments kept prepared ahead of need: default 1 */
     uint32_t keep_free;       /* dropped segments kept for reuse: default 4 */
     unsigned flags;           /* LLIO_LOG_* */
@@ -3377,6 +3379,7 @@ LLIODEF unsigned llio_net_features(const llio_ring *r) { return r->net; }
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/vfs.h>
 #if defined(__aarch64__) && (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 9))
 #include <arm_acle.h>
 #include <sys/auxv.h>
@@ -3406,6 +3409,8 @@ extern "C" {
 #define LLIO_I_LOG_FUTEX_WAKE 129
 #define LLIO_I_LOG_UNTIL_SEQ 0
 #define LLIO_I_LOG_UNTIL_BATCH 1
+#define LLIO_I_LOG_TMPFS_MAGIC 0x01021994 /* statfs f_type: fdatasync does nothing there */
+#define LLIO_I_LOG_RAMFS_MAGIC 0x858458f6
 
 typedef struct llio_i_log_batch {
     uint64_t state;          /* the reservation word appenders add to: a cache line of its own */
@@ -3478,6 +3483,8 @@ struct llio_log {
     pthread_mutex_t prep_mu;
     llio_ring ring;
     int have_ring, ring_broken;
+    int sync_noop;           /* tmpfs/ramfs: fdatasync is a no-op there, so it is not called */
+    int auto_inflight;       /* max_inflight 0: 1 on a device, 4 where fdatasync is a no-op */
     void *raw_self, *raw_slots, *raw_bufs;
 };
 
@@ -4177,25 +4184,19 @@ static llio_i_log_batch *llio_i_log_slot(const llio_log *l, uint64_t no) { retur
 
 static int llio_i_log_drive(llio_log *l, int until, uint64_t x, uint64_t deadline);
 
-/* Batch b is sealed with nrec records in nbytes: close it and open the next one. Called by the one
-   thread that sealed it; if the next slot's batch is not durable yet, commits until it is. */
-static void llio_i_log_close_batch(llio_log *l, llio_i_log_batch *b, uint32_t nrec, uint32_t nbytes) {
-    llio_i_log_batch *nb;
-    uint64_t next;
-    pthread_mutex_lock(&l->mu);
-    next = b->no + 1;
-    nb = llio_i_log_slot(l, next);
+/* under mu: batch b holds nrec records in nbytes; it can be taken by a commit from now on */
+static void llio_i_log_mark_closed(llio_log *l, llio_i_log_batch *b, uint32_t nrec, uint32_t nbytes) {
     b->nrec = nrec;
     b->nbytes = nbytes;
     __atomic_store_n(&b->phase, LLIO_I_LOG_CLOSED, __ATOMIC_RELEASE);
-    __atomic_store_n(&l->closed, next, __ATOMIC_RELEASE);
-    while (__atomic_load_n(&nb->phase, __ATOMIC_ACQUIRE) != LLIO_I_LOG_FREE) {
-        pthread_mutex_unlock(&l->mu);
-        llio_i_log_drive(l, LLIO_I_LOG_UNTIL_BATCH, next - l->nslots, LLIO_I_LOG_NEVER);
-        pthread_mutex_lock(&l->mu);
-    }
+    __atomic_store_n(&l->closed, b->no + 1, __ATOMIC_RELEASE);
+}
+/* under mu, the next slot free: the batch after b becomes the open one */
+static void llio_i_log_open_next(llio_log *l, llio_i_log_batch *b) {
+    uint64_t next = b->no + 1;
+    llio_i_log_batch *nb = llio_i_log_slot(l, next);
     nb->no = next;
-    nb->first_seq = b->first_seq + nrec;
+    nb->first_seq = b->first_seq + b->nrec;
     nb->nrec = nb->nbytes = nb->len = 0;
     nb->res = 0;
     nb->fd = -1;
@@ -4203,31 +4204,79 @@ static void llio_i_log_close_batch(llio_log *l, llio_i_log_batch *b, uint32_t nr
     __atomic_store_n(&l->open_first, nb->first_seq, __ATOMIC_RELAXED);
     __atomic_store_n(&nb->state, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&l->cur, next, __ATOMIC_RELEASE);
+}
+/* batch b is closed: open the next one once its slot's previous batch is durable (committing
+   meanwhile), then wake the appenders waiting for it */
+static void llio_i_log_finish_close(llio_log *l, llio_i_log_batch *b) {
+    uint64_t next;
+    pthread_mutex_lock(&l->mu);
+    next = b->no + 1;
+    while (__atomic_load_n(&llio_i_log_slot(l, next)->phase, __ATOMIC_ACQUIRE) != LLIO_I_LOG_FREE) {
+        pthread_mutex_unlock(&l->mu);
+        llio_i_log_drive(l, LLIO_I_LOG_UNTIL_BATCH, next - l->nslots, LLIO_I_LOG_NEVER);
+        pthread_mutex_lock(&l->mu);
+    }
+    llio_i_log_open_next(l, b);
     pthread_mutex_unlock(&l->mu);
     llio_i_log_bump(&l->open_gen, &l->open_waiters);
 }
+/* Batch b is sealed with nrec records in nbytes: close it and open the next one. Called by the one
+   thread that sealed it (the first appender whose record did not fit). */
+static void llio_i_log_close_batch(llio_log *l, llio_i_log_batch *b, uint32_t nrec, uint32_t nbytes) {
+    pthread_mutex_lock(&l->mu);
+    llio_i_log_mark_closed(l, b, nrec, nbytes);
+    pthread_mutex_unlock(&l->mu);
+    llio_i_log_finish_close(l, b);
+}
+
+static llio_i_log_group *llio_i_log_claim_locked(llio_log *l);
 
 /* Seal the open batch if it holds sequence number x (x = 0: if it holds anything) and a commit can
-   start now (nowait: and closing it needs no waiting). Returns 1 when another thread is closing it
-   (wait for the next batch to open), else 0. */
-static int llio_i_log_seal(llio_log *l, uint64_t x, int nowait) {
+   start now (nowait: and closing it needs no waiting), then take a commit (*g) if one can start: one
+   critical section in the common case. Returns 1 when another thread is closing the batch (wait for
+   the next one to open), LLIO_EINVAL when x was not appended yet, else 0. */
+static int llio_i_log_seal(llio_log *l, uint64_t x, int nowait, llio_i_log_group **g) {
     llio_i_log_batch *b;
-    uint64_t old = 0;
-    int closer = 0, pending = 0;
-    if (x && x < __atomic_load_n(&l->open_first, __ATOMIC_ACQUIRE)) return 0;
+    uint64_t st, old = 0;
+    uint32_t cnt;
+    int pending = 0, slow = 0, opened = 0;
+    *g = NULL;
+    if (x && x < __atomic_load_n(&l->open_first, __ATOMIC_ACQUIRE)) { /* x is in a closed batch */
+        pthread_mutex_lock(&l->mu);
+        *g = llio_i_log_claim_locked(l);
+        pthread_mutex_unlock(&l->mu);
+        return 0;
+    }
     pthread_mutex_lock(&l->mu);
     b = llio_i_log_slot(l, l->cur);
-    if ((!x || x >= b->first_seq) && l->inflight < l->max_inflight && b->phase == LLIO_I_LOG_OPEN &&
-        (!nowait || (((__atomic_load_n(&b->state, __ATOMIC_RELAXED) >> LLIO_I_LOG_CSHIFT) & LLIO_I_LOG_CMASK) &&
-                     llio_i_log_slot(l, l->cur + 1)->phase == LLIO_I_LOG_FREE))) {
-        old = __atomic_fetch_or(&b->state, LLIO_I_LOG_SEALED, __ATOMIC_ACQ_REL);
-        if (!(old & LLIO_I_LOG_SEALED) && (old & LLIO_I_LOG_BMASK) <= l->cap) closer = 1;
-        else pending = 1; /* an appender whose record did not fit closes it */
+    st = __atomic_load_n(&b->state, __ATOMIC_ACQUIRE);
+    cnt = (uint32_t)((st >> LLIO_I_LOG_CSHIFT) & LLIO_I_LOG_CMASK);
+    if (x >= b->first_seq && ((b->phase == LLIO_I_LOG_OPEN && !(st & LLIO_I_LOG_SEALED) &&
+                               (st & LLIO_I_LOG_BMASK) <= l->cap && x >= b->first_seq + cnt) ||
+                              (b->phase != LLIO_I_LOG_OPEN && x >= b->first_seq + b->nrec))) {
+        pthread_mutex_unlock(&l->mu);
+        return LLIO_EINVAL;
     }
+    if ((!x || x >= b->first_seq) && l->inflight < l->max_inflight && b->phase == LLIO_I_LOG_OPEN &&
+        (!nowait || (cnt && llio_i_log_slot(l, l->cur + 1)->phase == LLIO_I_LOG_FREE))) {
+        old = __atomic_fetch_or(&b->state, LLIO_I_LOG_SEALED, __ATOMIC_ACQ_REL);
+        if (!(old & LLIO_I_LOG_SEALED) && (old & LLIO_I_LOG_BMASK) <= l->cap) {
+            llio_i_log_mark_closed(l, b, (uint32_t)((old >> LLIO_I_LOG_CSHIFT) & LLIO_I_LOG_CMASK),
+                                   (uint32_t)(old & LLIO_I_LOG_BMASK));
+            if (llio_i_log_slot(l, l->cur + 1)->phase == LLIO_I_LOG_FREE) {
+                llio_i_log_open_next(l, b);
+                opened = 1;
+            } else {
+                slow = 1;
+            }
+        } else {
+            pending = 1; /* an appender whose record did not fit closes it */
+        }
+    }
+    if (!pending && !slow) *g = llio_i_log_claim_locked(l);
     pthread_mutex_unlock(&l->mu);
-    if (closer)
-        llio_i_log_close_batch(l, b, (uint32_t)((old >> LLIO_I_LOG_CSHIFT) & LLIO_I_LOG_CMASK),
-                               (uint32_t)(old & LLIO_I_LOG_BMASK));
+    if (opened) llio_i_log_bump(&l->open_gen, &l->open_waiters);
+    if (slow) llio_i_log_finish_close(l, b); /* commits (holding none of its own) until a slot frees */
     return pending;
 }
 
@@ -4243,20 +4292,12 @@ static void llio_i_log_batch_header(const llio_log *l, llio_i_log_batch *b, uint
 
 /* Take every closed batch not yet taken (up to a segment boundary) as one commit, placing them in
    the file. NULL when max_inflight commits run already or nothing is closed. */
-static llio_i_log_group *llio_i_log_claim(llio_log *l) {
+static llio_i_log_group *llio_i_log_claim_locked(llio_log *l) {
     llio_i_log_group *g = NULL;
-    uint64_t n, lo, closed;
+    uint64_t n, lo, closed = l->closed;
     int32_t e;
     unsigned i;
-    if (__atomic_load_n(&l->inflight, __ATOMIC_ACQUIRE) >= l->max_inflight ||
-        __atomic_load_n(&l->placed, __ATOMIC_ACQUIRE) >= __atomic_load_n(&l->closed, __ATOMIC_ACQUIRE))
-        return NULL;
-    pthread_mutex_lock(&l->mu);
-    closed = l->closed;
-    if (l->inflight >= l->max_inflight || l->placed >= closed) {
-        pthread_mutex_unlock(&l->mu);
-        return NULL;
-    }
+    if (l->inflight >= l->max_inflight || l->placed >= closed) return NULL;
     for (i = 0; i < l->max_inflight; i++)
         if (!l->groups[i].in_use) {
             g = &l->groups[i];
@@ -4296,6 +4337,15 @@ static llio_i_log_group *llio_i_log_claim(llio_log *l) {
     g->in_use = 1;
     __atomic_store_n(&l->placed, n, __ATOMIC_RELEASE);
     __atomic_store_n(&l->inflight, l->inflight + 1, __ATOMIC_RELEASE);
+    return g;
+}
+static llio_i_log_group *llio_i_log_claim(llio_log *l) {
+    llio_i_log_group *g;
+    if (__atomic_load_n(&l->inflight, __ATOMIC_ACQUIRE) >= l->max_inflight ||
+        __atomic_load_n(&l->placed, __ATOMIC_ACQUIRE) >= __atomic_load_n(&l->closed, __ATOMIC_ACQUIRE))
+        return NULL;
+    pthread_mutex_lock(&l->mu);
+    g = llio_i_log_claim_locked(l);
     pthread_mutex_unlock(&l->mu);
     return g;
 }
@@ -4341,7 +4391,9 @@ static void llio_i_log_gather(llio_log *l, llio_i_log_group *g) {
 /* pwritev until done (EINTR, short writes), RWF flags on every call; 0 or -errno */
 static int llio_i_log_pwrite(int fd, struct iovec *iov, int n, uint64_t off, int rwf) {
     while (n > 0) {
-        ssize_t w = rwf ? pwritev2(fd, iov, n, (off_t)off, rwf) : pwritev(fd, iov, n, (off_t)off);
+        ssize_t w = rwf ? pwritev2(fd, iov, n, (off_t)off, rwf)
+                        : n == 1 ? pwrite(fd, iov->iov_base, iov->iov_len, (off_t)off) /* ~3 % cheaper */
+                                 : pwritev(fd, iov, n, (off_t)off);
         if (w < 0) {
             if (errno == EINTR) continue;
             return llio_i_errno();
@@ -4365,7 +4417,7 @@ static int llio_i_log_rwf(const llio_log *l) {
     return (l->flags & LLIO_LOG_DIRECT) && !(l->flags & LLIO_LOG_NOSYNC) ? LLIO_I_LOG_RWF_DSYNC : 0;
 }
 static int llio_i_log_needs_fsync(const llio_log *l) {
-    return !(l->flags & (LLIO_LOG_NOSYNC | LLIO_LOG_DIRECT));
+    return !(l->flags & (LLIO_LOG_NOSYNC | LLIO_LOG_DIRECT)) && !l->sync_noop;
 }
 
 /* A commit finished with res: its batches are done; the durable point moves over every batch done
@@ -4472,8 +4524,7 @@ static void llio_i_log_start_async(llio_log *l) {
     llio_sqe *s;
     int rc;
     if (l->ring_broken || __atomic_load_n(&l->inflight, __ATOMIC_ACQUIRE) >= l->max_inflight) return;
-    llio_i_log_seal(l, 0, 1);
-    g = llio_i_log_claim(l);
+    llio_i_log_seal(l, 0, 1, &g);
     if (!g) return;
     if (g->err) {
         llio_i_log_complete(l, g, g->err, 0);
@@ -4552,15 +4603,19 @@ static int llio_i_log_drive(llio_log *l, int until, uint64_t x, uint64_t deadlin
             if (__atomic_load_n(&l->durable, __ATOMIC_ACQUIRE) >= x) return 0;
             e = __atomic_load_n(&l->err, __ATOMIC_ACQUIRE);
             if (e) return e;
-            if (llio_i_log_seal(l, x, 0)) {
+            e = llio_i_log_seal(l, x, 0, &g);
+            if (e < 0) return e;
+            if (!e && !g) g = llio_i_log_claim(l);
+            if (e) {
                 if (deadline != LLIO_I_LOG_NEVER && llio_i_now_ns() >= deadline) return LLIO_ETIME;
                 llio_i_log_await(&l->open_gen, &l->open_waiters, ogen, deadline);
                 continue;
             }
         } else if (__atomic_load_n(&l->done_upto, __ATOMIC_ACQUIRE) > x) {
             return 0;
+        } else {
+            g = llio_i_log_claim(l);
         }
-        g = llio_i_log_claim(l);
         if (g) {
             llio_i_log_run(l, g);
             continue;
@@ -4581,7 +4636,7 @@ LLIODEF void llio_log_options_init(llio_log_options *o) {
     o->segment_bytes = (uint64_t)64 << 20;
     o->batch_bytes = 0;
     o->batches = 8;
-    o->max_inflight = 2;
+    o->max_inflight = 0;
     o->spare_segments = 1;
     o->keep_free = 4;
 }
@@ -4618,6 +4673,13 @@ static int llio_i_log_setup(llio_log *l, const char *dir, const llio_log_options
     if (!(o->flags & LLIO_LOG_NO_CREATE) && mkdir(dir, 0755) != 0 && errno != EEXIST) return llio_i_errno();
     l->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (l->dirfd < 0) return llio_i_errno();
+    {
+        struct statfs sf;
+        if (fstatfs(l->dirfd, &sf) == 0)
+            l->sync_noop = (unsigned long)sf.f_type == (unsigned long)LLIO_I_LOG_TMPFS_MAGIC ||
+                           (unsigned long)sf.f_type == (unsigned long)LLIO_I_LOG_RAMFS_MAGIC;
+    }
+    if (l->auto_inflight && l->sync_noop) l->max_inflight = l->nslots < 4 ? (uint32_t)l->nslots : 4u;
     rc = llio_i_log_recover(l);
     if (rc) return rc;
     /* the batch buffers: header + records + padding to the alignment, 4096-aligned for O_DIRECT */
@@ -4682,7 +4744,7 @@ LLIODEF int llio_log_open(const char *dir, const llio_log_options *opt, llio_log
     bb = o.batch_bytes ? o.batch_bytes : (o.segment_bytes / 4 < ((uint64_t)1 << 20) ? o.segment_bytes / 4 : (uint64_t)1 << 20) & ~(uint64_t)7;
     if (o.segment_bytes < 65536 || (o.segment_bytes & 4095u) || o.segment_bytes > ((uint64_t)1 << 40) ||
         bb < 512 || (bb & 7u) || bb > ((uint64_t)64 << 20) || bb + 2 * LLIO_I_LOG_SEGHDR > o.segment_bytes ||
-        o.batches < 2 || o.batches > 1024 || (o.batches & (o.batches - 1)) || o.max_inflight < 1 ||
+        o.batches < 2 || o.batches > 1024 || (o.batches & (o.batches - 1)) ||
         o.max_inflight > o.batches || o.max_inflight > 64 || o.spare_segments > 64 ||
         (o.flags & ~0x7fu))
         return LLIO_EINVAL;
@@ -4698,7 +4760,8 @@ LLIODEF int llio_log_open(const char *dir, const llio_log_options *opt, llio_log
     l->cap = (uint32_t)bb - LLIO_I_LOG_BH;
     l->max_rec = l->cap - LLIO_I_LOG_RH;
     l->balign = (o.flags & LLIO_LOG_DIRECT) ? 4096u : 8u;
-    l->max_inflight = o.max_inflight;
+    l->max_inflight = o.max_inflight ? o.max_inflight : 1; /* settled in setup when 0 */
+    l->auto_inflight = o.max_inflight == 0;
     l->spare_target = o.spare_segments;
     l->keep_free = o.keep_free;
     l->on_durable = o.on_durable;
@@ -4840,8 +4903,8 @@ LLIODEF int llio_log_wait(llio_log *l, uint64_t seq, int64_t timeout_ns) {
     int32_t e;
     if (!l) return LLIO_EINVAL;
     if (__atomic_load_n(&l->durable, __ATOMIC_ACQUIRE) >= seq) return 0;
-    if (seq > llio_i_log_last(l)) return LLIO_EINVAL;
     if (timeout_ns == 0) {
+        if (seq > llio_i_log_last(l)) return LLIO_EINVAL;
         llio_log_poll(l);
         if (__atomic_load_n(&l->durable, __ATOMIC_ACQUIRE) >= seq) return 0;
         e = __atomic_load_n(&l->err, __ATOMIC_ACQUIRE);

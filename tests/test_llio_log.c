@@ -544,7 +544,8 @@ static void bad_input(void) {
     o.batches = 0;
     LLT_EQ_I64(llio_log_open(dir, &o, &l), LLIO_EINVAL);
     o = small_opts();
-    o.max_inflight = 0;
+    o.batches = 128;
+    o.max_inflight = 65; /* at most 64 */
     LLT_EQ_I64(llio_log_open(dir, &o, &l), LLIO_EINVAL);
     o = small_opts();
     o.max_inflight = 16; /* more than batches */
