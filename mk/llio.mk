@@ -37,6 +37,7 @@ bench-net: $(BUILD)/examples/netserve
 	@bench/bench_net.sh $(BUILD)
 
 # ---- llio_log (the journal in llio.h): its own test program ----------------------------------------
+#   make check-llio-log  tests/test_llio_log.c under ASan+UBSan and ThreadSanitizer (part of make check)
 # tests/test_llio_log.c checks CRCs against llcrc.h, so it builds with both headers. `make test` runs it
 # (LLIO_EXTRA_TESTS); `make check` runs it under ASan+UBSan and, with clang, ThreadSanitizer
 # (check-llio-log, hooked in through CHECK_EXTRA). LLIO_LOG_TEST_DIR picks the disk directory (build/).

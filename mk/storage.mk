@@ -1,6 +1,7 @@
 # mk/storage.mk - make bench BENCH=storage: llio_log (the journal in llio.h) against RocksDB's WAL, SQLite in
 # WAL mode, one fdatasync per record and the pre-filled pwrite+fdatasync floor (bench/bench_storage.c).
 # RocksDB (librocksdb-dev) and SQLite (libsqlite3-dev) are detected; a missing one is skipped and named.
+#   make bench-storage   the journal against RocksDB's WAL, SQLite WAL, fdatasync per record (BENCH=storage)
 HAVE_ROCKSDB := $(call probe,rocksdb/c.h,-lrocksdb)
 HAVE_SQLITE := $(call probe,sqlite3.h,-lsqlite3)
 ROCKSDB_VERSION := $(shell sed -n 's/^\#define ROCKSDB_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' \
