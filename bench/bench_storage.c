@@ -22,7 +22,8 @@
      per record from 8 threads sharing one connection (SQLite serialises writers).
    - one fdatasync per record: write(O_APPEND) of the record + fdatasync, 1 thread, a fresh file.
    - floor: pwrite of the record into a file written with zeros beforehand + fdatasync, 1 thread.
-   Compared pairs run next to each other in every round; a ratio is the median of the per-round ratios.
+   Compared pairs run next to each other in every round (odd rounds in reverse order, so that neither
+   goes first every time); a ratio is the median of the per-round ratios.
    Run time: about 16 configurations x 2 places x ROUNDS x SECONDS (5 x 0.6 s: about 2 minutes with
    setup); STORAGE_BENCH_SECONDS and STORAGE_BENCH_ROUNDS change it, LLB_QUICK=1 cuts it to a smoke run. */
 #define LLIO_IMPLEMENTATION
@@ -536,8 +537,11 @@ static void bench_place(const char *dir, const char *label) {
         if (log_open(&l, 0) == 0) llio_log_close(l);
     }
     memset(smp, 0, sizeof smp);
-    for (r = 0; r < g_rounds; r++)
-        for (i = 0; i < n; i++) smp[i][r] = run_one(&cs[i]);
+    for (r = 0; r < g_rounds; r++) /* odd rounds in reverse: neither of a pair always goes first */
+        for (i = 0; i < n; i++) {
+            int k = r & 1 ? n - 1 - i : i;
+            smp[k][r] = run_one(&cs[k]);
+        }
     memcpy(byround, smp, sizeof smp);
     g_n = n;
     g_cs = cs;
