@@ -18,7 +18,8 @@
      netserve                 checked mode: a self-test over loopback (echo UDP/TCP, RESP with
                               pipelining, bad input, 10,000 connections, fd and memory steady)
      netserve serve [--echo-port P] [--resp-port P] [--cpu N] [--threads N] [--poll] [--epoll]
-                    [--seconds S] [--pidfile F]
+                    [--cheap] [--seconds S] [--pidfile F]
+                              (--cheap: "+OK" to every RESP command unparsed: the client's ceiling)
      netserve bench           a short in-process ping-pong (llio loop, sleeping and polling, and epoll)
 
    The server stops on SIGTERM/SIGINT or after --seconds, and prints its CPU time and counters. */
@@ -67,6 +68,7 @@ typedef struct ns_conn {
     unsigned out_len, out_sent;
     char *in;          /* pending partial input (heap, up to NS_MAX_INPUT) or NULL */
     unsigned in_len, in_cap;
+    unsigned char mid_line, line_kind; /* --cheap: where the last chunk ended */
 } ns_conn;
 
 typedef struct ns_entry {
@@ -76,7 +78,7 @@ typedef struct ns_entry {
 } ns_entry;
 
 typedef struct ns_loop {
-    int cpu, poll_mode, use_epoll;
+    int cpu, poll_mode, use_epoll, cheap;
     int echo_l, resp_l, udp;
     llio_ring ring;
     llio_buf_ring br;
@@ -345,6 +347,28 @@ static int in_reserve(ns_conn *c, size_t need) {
     return 0;
 }
 
+/* --cheap: the least a RESP server can do, to show the client's own ceiling. Every command (a line that
+   starts with '*', or an inline line that is neither a '$' line nor the payload after one) gets "+OK"
+   without being parsed or executed. */
+static int cheap_input(ns_loop *L, ns_conn *c, const char *p, size_t n) {
+    size_t i;
+    unsigned cmds = 0;
+    for (i = 0; i < n; i++) {
+        if (!c->mid_line) {
+            unsigned char k = (unsigned char)p[i];
+            if (k == '*' || (k != '$' && c->line_kind != '$')) cmds++;
+            c->line_kind = k == '$' ? '$' : 0;
+            c->mid_line = 1;
+        }
+        if (p[i] == '\n') c->mid_line = 0;
+        else if (!c->mid_line) c->mid_line = 1;
+    }
+    L->requests += cmds;
+    while (cmds--)
+        if (out_put(L, c, "+OK\r\n", 5) != 0) return -1;
+    return 0;
+}
+
 /* consume as much of p[0..n) as the output room allows; the rest is kept in c->in. -1: close */
 static int conn_input(ns_loop *L, ns_conn *c, const char *p, size_t n) {
     const char *av[NS_MAX_ARGS];
@@ -394,6 +418,7 @@ static int conn_input(ns_loop *L, ns_conn *c, const char *p, size_t n) {
 
 /* new bytes: appended to pending input if there is some, else parsed in place */
 static int conn_data(ns_loop *L, ns_conn *c, const char *p, size_t n) {
+    if (L->cheap && c->proto == NS_RESP) return cheap_input(L, c, p, n);
     if (c->in_len) {
         if (in_reserve(c, c->in_len + n) != 0) return -1;
         memcpy(c->in + c->in_len, p, n);
@@ -682,7 +707,7 @@ static int listen_on(int type, uint16_t *port) {
 
 typedef struct ns_config {
     uint16_t echo_port, resp_port;
-    int cpu, threads, poll_mode, use_epoll;
+    int cpu, threads, poll_mode, use_epoll, cheap;
     double seconds;
 } ns_config;
 
@@ -701,6 +726,7 @@ static int loop_init(ns_loop *L, const ns_config *cf, int index, volatile int *s
     L->cpu = cf->cpu >= 0 ? cf->cpu + index : -1;
     L->poll_mode = cf->poll_mode;
     L->use_epoll = cf->use_epoll;
+    L->cheap = cf->cheap;
     L->stop = stop;
     L->ring.ring_fd = -1;
     L->echo_l = listen_on(SOCK_STREAM, &ep);
@@ -1154,6 +1180,7 @@ int main(int argc, char **argv) {
             else if (!strcmp(a, "--pidfile")) pidfile = v, i++;
             else if (!strcmp(a, "--poll")) cf.poll_mode = 1;
             else if (!strcmp(a, "--epoll")) cf.use_epoll = 1;
+            else if (!strcmp(a, "--cheap")) cf.cheap = 1;
             else {
                 fprintf(stderr, "netserve: unknown option %s\n", a);
                 return 2;
