@@ -190,6 +190,7 @@ check: $(addprefix $(BUILD)/asan/test_,$(ASAN_TESTS)) $(if $(HAVE_CLANG),$(addpr
 	@$(if $(HAVE_CLANG),$(foreach h,$(TSAN_TESTS),LLT_SCALE=0.2 TSAN_OPTIONS=halt_on_error=1 \
 		$(RUN) run-tsan $(BUILD)/logs/check tsan-$(h) $(BUILD)/tsan/test_$(h);),\
 		$(RUN) skip $(BUILD)/logs/check tsan "clang not installed";)
+	@$(foreach t,$(CHECK_EXTRA),$(MAKE) --no-print-directory $(t) || echo "FAIL $(t): did not build or run" >>$(BUILD)/logs/check/$(t).log;)
 	@$(if $(wildcard mk/examples.mk),LLT_SCALE=0.2 $(MAKE) --no-print-directory examples-check \
 		|| grep -qs '^FAIL ' $(BUILD)/logs/examples-check/*.log \
 		|| echo "FAIL examples-check: did not build or run" >$(BUILD)/logs/check/examples-check.log;)

@@ -35,3 +35,33 @@ bench-llio: $(BUILD)/bench_llio
 .PHONY: bench-net
 bench-net: $(BUILD)/examples/netserve
 	@bench/bench_net.sh $(BUILD)
+
+# ---- llio_log (the journal in llio.h): its own test program ----------------------------------------
+#   make check-llio-log  tests/test_llio_log.c under ASan+UBSan and ThreadSanitizer (part of make check)
+# tests/test_llio_log.c checks CRCs against llcrc.h, so it builds with both headers. `make test` runs it
+# (LLIO_EXTRA_TESTS); `make check` runs it under ASan+UBSan and, with clang, ThreadSanitizer
+# (check-llio-log, hooked in through CHECK_EXTRA). LLIO_LOG_TEST_DIR picks the disk directory (build/).
+LLIO_EXTRA_TESTS += $(BUILD)/test_llio_log
+CHECK_EXTRA += check-llio-log
+LLIO_LOG_DEPS := tests/test_llio_log.c llio.h llcrc.h tests/lltest.h
+LLIO_LOG_HAVE_CLANG := $(shell command -v $(or $(CLANG),clang) >/dev/null 2>&1 && echo 1)
+
+$(BUILD)/test_llio_log: $(LLIO_LOG_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $< -o $@
+$(BUILD)/asan/test_llio_log: $(LLIO_LOG_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) $< -o $@
+$(BUILD)/tsan/test_llio_log: $(LLIO_LOG_DEPS)
+	@mkdir -p $(@D)
+	$(CLANG) $(TEST_CFLAGS) $(TSAN_FLAGS) $< -o $@
+
+.PHONY: check-llio-log
+check-llio-log: $(BUILD)/asan/test_llio_log $(if $(LLIO_LOG_HAVE_CLANG),$(BUILD)/tsan/test_llio_log)
+	@mkdir -p $(BUILD)/logs/check
+	@LLT_SCALE=0.2 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		$(RUN) run $(BUILD)/logs/check asan-llio_log $(BUILD)/asan/test_llio_log
+	@$(if $(LLIO_LOG_HAVE_CLANG),LLT_SCALE=0.2 TSAN_OPTIONS=halt_on_error=1 \
+		$(RUN) run-tsan $(BUILD)/logs/check tsan-llio_log $(BUILD)/tsan/test_llio_log,\
+		$(RUN) skip $(BUILD)/logs/check tsan-llio_log "clang not installed")
+# ---- end of llio_log --------------------------------------------------------------------------------
