@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #ifdef LLB_HAVE_ISAL
 #include <isa-l.h>
@@ -85,8 +86,9 @@ BENCH_CHAIN(c_XXH64, XXH64(p, n, r))
 BENCH_CHAIN(c_XXH32, XXH32(p, n, (uint32_t)r))
 #endif
 
-/* the physical limit: an AVX-512 read of the same buffer, summed so nothing can be skipped */
-__attribute__((target("avx512f"))) static uint64_t readsum(const unsigned char *p, size_t n) {
+/* the physical limit: a read of the same buffer in the widest registers the CPU has (AVX-512, else
+   AVX2), summed so nothing can be skipped */
+__attribute__((target("avx512f"))) static uint64_t readsum512(const unsigned char *p, size_t n) {
     __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
     size_t i = 0;
     for (; i + 256 <= n; i += 256) {
@@ -99,14 +101,42 @@ __attribute__((target("avx512f"))) static uint64_t readsum(const unsigned char *
     a0 = _mm512_add_epi64(_mm512_add_epi64(a0, a1), _mm512_add_epi64(a2, a3));
     return (uint64_t)_mm512_reduce_add_epi64(a0);
 }
+__attribute__((target("avx2"))) static uint64_t readsum256(const unsigned char *p, size_t n) {
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    size_t i = 0;
+    uint64_t t[4];
+    for (; i + 128 <= n; i += 128) {
+        a0 = _mm256_add_epi64(a0, _mm256_loadu_si256((const __m256i *)(p + i)));
+        a1 = _mm256_add_epi64(a1, _mm256_loadu_si256((const __m256i *)(p + i + 32)));
+        a2 = _mm256_add_epi64(a2, _mm256_loadu_si256((const __m256i *)(p + i + 64)));
+        a3 = _mm256_add_epi64(a3, _mm256_loadu_si256((const __m256i *)(p + i + 96)));
+    }
+    for (; i + 32 <= n; i += 32) a0 = _mm256_add_epi64(a0, _mm256_loadu_si256((const __m256i *)(p + i)));
+    a0 = _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3));
+    _mm256_storeu_si256((__m256i *)t, a0);
+    return t[0] + t[1] + t[2] + t[3];
+}
+static int g_avx512;
+static uint64_t readsum(const unsigned char *p, size_t n) { return g_avx512 ? readsum512(p, n) : readsum256(p, n); }
 BENCH_FN(b_readsum, readsum(p, n))
 
-/* plain AVX-512 XOR loop (the reference for llcrc_xor) */
-__attribute__((target("avx512f"))) static void plainxor(unsigned char *d, const unsigned char *a,
-                                                        const unsigned char *b, size_t n) {
+/* plain XOR loop in the widest registers (the reference for llcrc_xor) */
+__attribute__((target("avx512f"))) static void plainxor512(unsigned char *d, const unsigned char *a,
+                                                           const unsigned char *b, size_t n) {
     size_t i;
     for (i = 0; i + 64 <= n; i += 64)
         _mm512_storeu_si512(d + i, _mm512_xor_si512(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i)));
+}
+__attribute__((target("avx2"))) static void plainxor256(unsigned char *d, const unsigned char *a,
+                                                        const unsigned char *b, size_t n) {
+    size_t i;
+    for (i = 0; i + 32 <= n; i += 32)
+        _mm256_storeu_si256((__m256i *)(d + i), _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(a + i)),
+                                                                 _mm256_loadu_si256((const __m256i *)(b + i))));
+}
+static void plainxor(unsigned char *d, const unsigned char *a, const unsigned char *b, size_t n) {
+    if (g_avx512) plainxor512(d, a, b, n);
+    else plainxor256(d, a, b, n);
 }
 static void b_xor(void *vc, uint64_t iters) {
     ctx *c = (ctx *)vc;
@@ -219,6 +249,39 @@ static void b_delta_enc(void *vc, uint64_t iters) {
     }
 }
 
+
+/* the CPU line every table is read against: vendor, family/model, name, the features that matter, kernel */
+static void print_cpu(void) {
+    char line[512], name[256] = "?", vendor[64] = "?", fam[16] = "?", model[16] = "?", flags[4096] = "";
+    static const char *const feats[] = {"sse4_2", "pclmulqdq", "avx2", "bmi2", "avx512f", "avx512bw", "avx512vl",
+                                        "avx512dq", "vpclmulqdq"};
+    struct utsname u;
+    size_t i;
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        char *v = strchr(line, ':');
+        if (!v) continue;
+        v += 2;
+        v[strcspn(v, "\n")] = 0;
+        if (!strncmp(line, "model name", 10) && name[0] == '?') snprintf(name, sizeof name, "%s", v);
+        else if (!strncmp(line, "vendor_id", 9) && vendor[0] == '?') snprintf(vendor, sizeof vendor, "%s", v);
+        else if (!strncmp(line, "cpu family", 10) && fam[0] == '?') snprintf(fam, sizeof fam, "%s", v);
+        else if (!strncmp(line, "model\t", 6) && model[0] == '?') snprintf(model, sizeof model, "%s", v);
+        else if (!strncmp(line, "flags", 5) && !flags[0]) {
+            snprintf(flags, sizeof flags, " %s ", v);
+        }
+    }
+    if (f) fclose(f);
+    printf("CPU: %s, family %s model %s, %s; features:", vendor, fam, model, name);
+    for (i = 0; i < sizeof feats / sizeof feats[0]; i++) {
+        char pat[32];
+        snprintf(pat, sizeof pat, " %s ", feats[i]);
+        if (strstr(flags, pat)) printf(" %s", feats[i]);
+    }
+    if (uname(&u) == 0) printf("; kernel %s %s", u.sysname, u.release);
+    printf("\n");
+}
+
 static const char *g_filter;
 static int want(const char *title) { return !g_filter || strstr(title, g_filter) != NULL; }
 
@@ -260,12 +323,14 @@ int main(int argc, char **argv) {
     ctx c;
     int quick = llb_quick();
     g_filter = argc > 1 ? argv[1] : NULL;
+    g_avx512 = __builtin_cpu_supports("avx512f");
     if (posix_memalign((void **)&buf, 4096, big) || posix_memalign((void **)&dst, 4096, (4u << 20) + 4096)) {
         fprintf(stderr, "out of memory\n");
         return 1;
     }
     for (i = 0; i < big; i++) buf[i] = (unsigned char)(i * 2654435761u >> 13);
     memset(sum, 0, sizeof sum);
+    print_cpu();
     printf("llcrc path: %s; anchors:%s%s%s\n\n", llcrc_path_name(LLCRC_PATH_AUTO),
 #ifdef LLB_HAVE_ISAL
            " isa-l",
@@ -324,7 +389,7 @@ int main(int argc, char **argv) {
         c.acc = 0;
         t = llb_table_new(title);
         llb_bytes(t, (double)n);
-        s->rs = llb_run(t, "AVX-512 read-sum (limit)", b_readsum, &c);
+        s->rs = llb_run(t, g_avx512 ? "AVX-512 read-sum (limit)" : "AVX2 read-sum (limit)", b_readsum, &c);
         s->ll_c = llb_run(t, "llcrc_crc32c", b_crc32c, &c);
 #ifdef LLB_HAVE_ISAL
         s->isal_c = anchor_row(t, "ISA-L crc32_iscsi", b_isal_iscsi, &c, s->ll_c);
@@ -485,7 +550,7 @@ int main(int argc, char **argv) {
     /* ---- XOR delta ---- */
     if (want("XOR")) {
         static const size_t xs[] = {4096, 65536, 1u << 20};
-        llb_table *t = llb_table_new("XOR delta: llcrc_xor vs a plain AVX-512 XOR loop (bytes = one input)");
+        llb_table *t = llb_table_new(g_avx512 ? "XOR delta: llcrc_xor vs a plain AVX-512 XOR loop (bytes = one input)" : "XOR delta: llcrc_xor vs a plain AVX2 XOR loop (bytes = one input)");
         size_t k;
         for (k = 0; k < 3; k++) {
             char name[96], lab[32];
@@ -495,7 +560,7 @@ int main(int argc, char **argv) {
             c.d = dst;
             c.n = xs[k];
             llb_bytes(t, (double)xs[k]);
-            snprintf(name, sizeof name, "plain AVX-512 XOR %s", lab);
+            snprintf(name, sizeof name, "plain %s XOR %s", g_avx512 ? "AVX-512" : "AVX2", lab);
             a = llb_run(t, name, b_plainxor, &c);
             snprintf(name, sizeof name, "llcrc_xor %s", lab);
             b = llb_run(t, name, b_xor, &c);

@@ -74,6 +74,14 @@ static void paths_and_names(void) {
     for (p = 0; p < LLCRC_PATH_COUNT; p++)
         if (!llcrc_path_supported(p)) LLT_EQ_I64(llcrc_force_path(p), LLCRC_EOPNOTSUPP);
     LLT_EQ_I64(llcrc_force_path(LLCRC_PATH_AUTO), 0);
+    LLT_EQ_I64(llcrc_force_tuning(7), LLCRC_EINVAL);
+    LLT_EQ_I64(llcrc_force_tuning(LLCRC_TUNE_AMD), 0);
+    LLT_EQ_I64(llcrc_tuning(), LLCRC_TUNE_AMD);
+    LLT_EQ_I64(llcrc_force_tuning(LLCRC_TUNE_INTEL), 0);
+    LLT_EQ_I64(llcrc_tuning(), LLCRC_TUNE_INTEL);
+    LLT_EQ_I64(llcrc_force_tuning(LLCRC_TUNE_AUTO), 0);
+    LLT_CHECK(llcrc_describe() != NULL && strstr(llcrc_describe(), llcrc_path_name(llcrc_path())) != NULL);
+    printf("  %s\n", llcrc_describe());
     printf("  paths:");
     for (p = 0; p < g_npaths; p++) printf(" %s", llcrc_path_name(g_paths[p]));
     printf(" (auto: %s)\n", llcrc_path_name(LLCRC_PATH_AUTO));
@@ -147,7 +155,7 @@ static void paths_match_portable(void) {
             const unsigned char *s = buf + off;
             uint32_t seed32 = (uint32_t)(n * 31 + off);
             uint32_t c0, z0, a0, w0;
-            uint64_t h0;
+            uint64_t h0, q0;
             if (g_npaths < 2) break;
             llcrc_force_path(LLCRC_PATH_PORTABLE);
             c0 = llcrc_crc32c(seed32, s, n);
@@ -155,15 +163,25 @@ static void paths_match_portable(void) {
             a0 = llcrc_adler32(seed32 % 0xfff1u, s, n);
             h0 = llcrc_xxh3_64(s, n, seed32 & 3 ? seed32 : 0);
             w0 = llcrc_xxh32(s, n, seed32);
+            q0 = llcrc_xxh64(s, n, seed32);
             llcrc_xor(dref + off, x1 + off, x2, n);
             for (p = 1; p < g_npaths; p++) {
                 llcrc_force_path(g_paths[p]);
                 if (llcrc_crc32c(seed32, s, n) != c0 || llcrc_crc32(seed32, s, n) != z0 ||
                     llcrc_adler32(seed32 % 0xfff1u, s, n) != a0 ||
-                    llcrc_xxh3_64(s, n, seed32 & 3 ? seed32 : 0) != h0 || llcrc_xxh32(s, n, seed32) != w0) {
+                    llcrc_xxh3_64(s, n, seed32 & 3 ? seed32 : 0) != h0 || llcrc_xxh32(s, n, seed32) != w0 ||
+                    llcrc_xxh64(s, n, seed32) != q0) {
                     if (bad++ < 5)
                         LLT_CHECKF(0, "path %s differs at len %zu off %d", llcrc_path_name(g_paths[p]), n, off);
                 }
+                /* both tunings: XXH32's vector lanes (LLCRC_TUNE_AMD) and scalar lanes on every path */
+                llcrc_force_tuning(LLCRC_TUNE_AMD);
+                if (llcrc_xxh32(s, n, seed32) != w0 && bad++ < 5)
+                    LLT_CHECKF(0, "path %s tuning amd: xxh32 differs at len %zu off %d", llcrc_path_name(g_paths[p]), n, off);
+                llcrc_force_tuning(LLCRC_TUNE_INTEL);
+                if (llcrc_xxh32(s, n, seed32) != w0 && bad++ < 5)
+                    LLT_CHECKF(0, "path %s tuning intel: xxh32 differs at len %zu off %d", llcrc_path_name(g_paths[p]), n, off);
+                llcrc_force_tuning(LLCRC_TUNE_AUTO);
                 if (n && (off & 7) == 0) {
                     dgot[off + n] = 0xA5;
                     llcrc_xor(dgot + off, x1 + off, x2, n);
@@ -298,8 +316,9 @@ static void xxhash_streaming(void) {
     int p;
     LLT_REQUIRE(b);
     fill(b, N);
-    for (p = 0; p < g_npaths; p++) {
-        llcrc_force_path(g_paths[p]);
+    for (p = 0; p < 2 * g_npaths; p++) {
+        llcrc_force_path(g_paths[p / 2]);
+        llcrc_force_tuning(p & 1 ? LLCRC_TUNE_AMD : LLCRC_TUNE_INTEL);
         for (it = 0; it < iters; it++) {
             size_t n = it < 1100 ? it : rnd() % N, pos = 0;
             uint64_t seed = it & 1 ? rnd() : 0;
@@ -322,6 +341,7 @@ static void xxhash_streaming(void) {
             LLT_EQ_U64(llcrc_xxh3_64_digest(&s3), llcrc_xxh3_64(b, n, seed));
         }
     }
+    llcrc_force_tuning(LLCRC_TUNE_AUTO);
     llcrc_force_path(LLCRC_PATH_AUTO);
     free(b);
 }
@@ -599,11 +619,56 @@ static void delta_bad_input(void) {
     }
 }
 
+/* ---- the CPU ladder: under `qemu-x86_64 -cpu MODEL` (make cpus) LLT_CPU_FEATURES lists what the model
+   offers; llcrc's detection must match it and the automatic path must be the best those features allow ---- */
+static void cpu_ladder(void) {
+    static const struct { const char *name; uint32_t bit; } known[] = {
+        {"sse4.2", LLCRC_CPU_SSE42}, {"pclmul", LLCRC_CPU_PCLMUL}, {"avx", LLCRC_CPU_AVX},
+        {"avx2", LLCRC_CPU_AVX2}, {"avx512f", LLCRC_CPU_AVX512F}, {"avx512bw", LLCRC_CPU_AVX512BW},
+        {"avx512vl", LLCRC_CPU_AVX512VL}, {"vpclmul", LLCRC_CPU_VPCLMUL}};
+    const char *list = getenv("LLT_CPU_FEATURES"), *model = getenv("LLT_CPU_MODEL");
+    uint32_t want = 0, got, mask = 0;
+    int expect = LLCRC_PATH_PORTABLE;
+    size_t i;
+    if (!list) LLT_SKIP("LLT_CPU_FEATURES not set (make cpus sets it for each qemu model)");
+#if !defined(__x86_64__) || defined(LLCRC_NO_SIMD)
+    LLT_SKIP("x86-64 SIMD detection not built");
+#endif
+    for (i = 0; i < sizeof known / sizeof known[0]; i++) {
+        const char *s = list;
+        size_t k = strlen(known[i].name);
+        mask |= known[i].bit;
+        while ((s = strstr(s, known[i].name)) != NULL) {
+            if ((s == list || s[-1] == ',') && (s[k] == ',' || s[k] == 0)) want |= known[i].bit;
+            s += k;
+        }
+    }
+    got = llcrc_cpu_features() & mask;
+    LLT_CHECKF(got == want, "%s: features %#x detected, %#x listed (%s)", model ? model : "?", (unsigned)got,
+               (unsigned)want, list);
+    if ((want & LLCRC_CPU_SSE42) && (want & LLCRC_CPU_PCLMUL)) {
+        expect = LLCRC_PATH_SSE42;
+        if (want & LLCRC_CPU_AVX2) {
+            expect = LLCRC_PATH_AVX2;
+            if (want & LLCRC_CPU_VPCLMUL) {
+                expect = LLCRC_PATH_AVX2_VPCLMUL;
+                if ((want & LLCRC_CPU_AVX512F) && (want & LLCRC_CPU_AVX512BW) && (want & LLCRC_CPU_AVX512VL))
+                    expect = LLCRC_PATH_AVX512;
+            }
+        }
+    }
+    llcrc_force_path(LLCRC_PATH_AUTO);
+    LLT_CHECKF(llcrc_path() == expect, "%s: automatic path %s, the features allow %s", model ? model : "?",
+               llcrc_path_name(llcrc_path()), llcrc_path_name(expect));
+    printf("  %s: %s\n", model ? model : "?", llcrc_describe());
+}
+
 int main(int argc, char **argv) {
     LLT_INIT("llcrc", argc, argv);
     LLT_RUN(concurrent_first_use);
     collect_paths();
     LLT_RUN(paths_and_names);
+    LLT_RUN(cpu_ladder);
     LLT_RUN(known_vectors);
     LLT_RUN(paths_match_portable);
     LLT_RUN(paths_large);
