@@ -65,6 +65,29 @@ BENCH_CHAIN(c_adler, llcrc_adler32((uint32_t)r & 0x7fff7fffu, p, n))
 BENCH_CHAIN(c_xxh3, llcrc_xxh3_64(p, n, r))
 BENCH_CHAIN(c_xxh64, llcrc_xxh64(p, n, r))
 BENCH_CHAIN(c_xxh32, llcrc_xxh32(p, n, (uint32_t)r))
+BENCH_FN(b_nvme, llcrc_crc64_nvme(0, p, n))
+BENCH_FN(b_xz, llcrc_crc64_xz(0, p, n))
+BENCH_FN(b_ecma, llcrc_crc64_ecma182(0, p, n))
+BENCH_FN(b_goiso, llcrc_crc64_goiso(0, p, n))
+BENCH_FN(b_t10, llcrc_crc16_t10dif(0, p, n))
+BENCH_FN(b_bz, llcrc_crc32_bzip2(0, p, n))
+BENCH_FN(b_x128, llcrc_xxh3_128(p, n, 7).lo)
+BENCH_CHAIN(c_xz, llcrc_crc64_xz(r, p, n))
+BENCH_CHAIN(c_t10, llcrc_crc16_t10dif((uint16_t)r, p, n))
+BENCH_CHAIN(c_x128, llcrc_xxh3_128(p, n, r).lo)
+#ifdef LLB_HAVE_ISAL
+BENCH_FN(b_isal_xz, crc64_ecma_refl(0, p, n))
+BENCH_FN(b_isal_ecma, crc64_ecma_norm(~0ull, p, n))
+BENCH_FN(b_isal_goiso, crc64_iso_refl(0, p, n))
+BENCH_FN(b_isal_t10, crc16_t10dif(0, p, n))
+BENCH_FN(b_isal_bz, crc32_ieee(0, p, n))
+BENCH_CHAIN(c_isal_xz, crc64_ecma_refl(r, p, n))
+BENCH_CHAIN(c_isal_t10, crc16_t10dif((uint16_t)r, p, n))
+#endif
+#ifdef LLB_HAVE_XXHASH
+BENCH_FN(b_X128, XXH3_128bits_withSeed(p, n, 7).low64)
+BENCH_CHAIN(c_X128, XXH3_128bits_withSeed(p, n, r).low64)
+#endif
 #ifdef LLB_HAVE_ISAL
 BENCH_FN(b_isal_iscsi, crc32_iscsi((unsigned char *)p, (int)n, 0xffffffffu))
 BENCH_FN(b_isal_gzip, crc32_gzip_refl(0, p, n))
@@ -470,6 +493,86 @@ int main(int argc, char **argv) {
 #endif
             llb_print(t);
             llb_table_free(t);
+        }
+    }
+
+    /* ---- CRC-64 / CRC-16 / CRC-32/BZIP2 and XXH3-128 against ISA-L and libxxhash ---- */
+    {
+        static const size_t ms[] = {64, 256, 4096, 65536, 1u << 20};
+        static const char *const names[] = {"crc64_xz vs ISA-L crc64_ecma_refl", "crc64_ecma182 vs ISA-L crc64_ecma_norm",
+                                            "crc64_goiso vs ISA-L crc64_iso_refl", "crc16_t10dif vs ISA-L crc16_t10dif",
+                                            "crc32_bzip2 vs ISA-L crc32_ieee", "xxh3_128 vs XXH3_128bits_withSeed"};
+        double ratio[6][5];
+        size_t k, v;
+        memset(ratio, 0, sizeof ratio);
+        for (k = 0; k < 5; k++) {
+            char title[128], lab[32];
+            llb_table *t;
+            double a;
+            size_label(ms[k], lab, sizeof lab);
+            snprintf(title, sizeof title, "more CRCs and XXH3-128, %s buffer (independent calls)", lab);
+            if (!want(title)) continue;
+            c.p = buf;
+            c.n = ms[k];
+            c.acc = 0;
+            t = llb_table_new(title);
+            llb_bytes(t, (double)ms[k]);
+            llb_run(t, "llcrc_crc64_nvme (no anchor: ISA-L 2.30 has no CRC-64/NVME)", b_nvme, &c);
+            a = llb_run(t, "llcrc_crc64_xz", b_xz, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[0][k] = anchor_row(t, "ISA-L crc64_ecma_refl", b_isal_xz, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_crc64_ecma182", b_ecma, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[1][k] = anchor_row(t, "ISA-L crc64_ecma_norm", b_isal_ecma, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_crc64_goiso", b_goiso, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[2][k] = anchor_row(t, "ISA-L crc64_iso_refl", b_isal_goiso, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_crc16_t10dif", b_t10, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[3][k] = anchor_row(t, "ISA-L crc16_t10dif", b_isal_t10, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_crc32_bzip2", b_bz, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[4][k] = anchor_row(t, "ISA-L crc32_ieee", b_isal_bz, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_xxh3_128", b_x128, &c);
+#ifdef LLB_HAVE_XXHASH
+            ratio[5][k] = anchor_row(t, "XXH3_128bits_withSeed", b_X128, &c, a) / a;
+#endif
+            (void)a;
+            llb_print(t);
+            llb_table_free(t);
+        }
+        if (want("more CRCs")) {
+            llb_table *t = llb_table_new("more CRCs and XXH3-128 at 64 B: dependent chain");
+            double a;
+            c.p = buf;
+            c.n = 64;
+            c.acc = 0;
+            a = llb_run(t, "llcrc_crc64_xz chain", c_xz, &c);
+#ifdef LLB_HAVE_ISAL
+            anchor_row(t, "ISA-L crc64_ecma_refl chain", c_isal_xz, &c, a);
+#endif
+            a = llb_run(t, "llcrc_crc16_t10dif chain", c_t10, &c);
+#ifdef LLB_HAVE_ISAL
+            anchor_row(t, "ISA-L crc16_t10dif chain", c_isal_t10, &c, a);
+#endif
+            a = llb_run(t, "llcrc_xxh3_128 chain", c_x128, &c);
+#ifdef LLB_HAVE_XXHASH
+            anchor_row(t, "XXH3_128bits_withSeed chain", c_X128, &c, a);
+#endif
+            (void)a;
+            llb_print(t);
+            llb_table_free(t);
+            printf("### more CRCs and XXH3-128: ratio anchor time / llcrc time (>1 = llcrc faster)\n\n");
+            printf("| llcrc vs anchor | 64 B | 256 B | 4 KiB | 64 KiB | 1 MiB |\n|---|---|---|---|---|---|\n");
+            for (v = 0; v < 6; v++)
+                printf("| %s | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx |\n", names[v], ratio[v][0], ratio[v][1], ratio[v][2],
+                       ratio[v][3], ratio[v][4]);
+            printf("\n");
         }
     }
 
