@@ -1,62 +1,69 @@
-/* llio.h - asynchronous I/O for Linux: io_uring by raw syscalls (or liburing), a synchronous
-   fallback behind the same API, vectored I/O helpers, a write coalescer, O_DIRECT and socket helpers.
-   Single-file STB-style header, version 0.1.1.
+/* llio.h - asynchronous I/O for Linux: io_uring by raw syscalls or liburing, with a fallback v0.2.0
+   Part of the ll toolkit: one STB-style header for C99/C++11. MIT or public domain (end of file).
 
-   USAGE
-     In exactly one C or C++ file (before any system header, or build with -D_GNU_SOURCE):
-         #define LLIO_IMPLEMENTATION
-         #include "llio.h"
-     Everywhere else just #include "llio.h". The header defines _GNU_SOURCE itself (if not yet
-     defined) when the implementation is requested, so include it before system headers there.
+   WHAT
+     io_uring driven through the raw system calls (or liburing), and the same API run synchronously
+     when the kernel refuses io_uring (ENOSYS: old kernel, qemu-user; EPERM: seccomp,
+     kernel.io_uring_disabled; ENOMEM: memlock limit). Around it: vectored I/O helpers that finish
+     partial transfers, a write coalescer, O_DIRECT helpers and socket helpers. Preparing an SQE and
+     peeking a completion are inline; setup, submission and the helpers need the implementation.
 
-         llio_ring r;
-         llio_init(&r, 64, 0);                       // best flags; falls back to syscalls if refused
-         llio_sqe *s = llio_get_sqe(&r);
-         llio_prep_read(s, fd, buf, 4096, 0);
-         llio_sqe_set_data(s, 42);
+   EXAMPLE
+     #define LLIO_IMPLEMENTATION
+     #include "llio.h"
+     #include <stdio.h>
+     int main(void) {
+         llio_ring r; llio_cqe c = {0, -1, 0}; // c: user_data, res, flags
+         if (llio_init(&r, 8, 0) != LLIO_OK) return 1; // io_uring, or the synchronous fallback
+         llio_sqe *s = llio_get_sqe(&r);  // NULL when the submission queue is full
+         llio_prep_nop(s);                // an operation that does nothing ...
+         llio_sqe_set_data(s, 42);        // ... tagged 42 in its completion
          llio_submit_and_wait(&r, 1);
-         llio_cqe *c = llio_peek_cqe(&r);            // c->user_data == 42, c->res = bytes or -errno
-         llio_cqe_seen(&r, c);
-         llio_exit(&r);
+         unsigned n = llio_reap(&r, &c, 1);
+         printf("%s: %u completion, user_data %u\n", llio_backend_name(&r), n, (unsigned)c.user_data);
+         llio_destroy(&r);
+         return n == 1 && c.user_data == 42 && c.res == 0 ? 0 : 1;
+     }
 
-   PLATFORM
-     Linux only (kernel io_uring ABI, preadv2, splice, sendmmsg, statx). On any other system the
-     header stops with #error "llio.h: Linux only". io_uring needs kernel 5.1+; the best features
-     (single mmap 5.4, EXT_ARG wait timeouts 5.11, registered ring fd 5.18, DEFER_TASKRUN 6.1,
-     NO_SQARRAY 6.6) are detected at run time. When io_uring is refused (ENOSYS: old kernel, qemu-user; EPERM: seccomp,
-     kernel.io_uring_disabled; ENOMEM: memlock limit) every call runs synchronously instead.
+   OPTIONS (define before including)
+     LLIO_IMPLEMENTATION    [one unit] emit the implementation (LL_IMPLEMENTATION: every ll header).
+     LLIO_STATIC            [any unit] a private copy in this unit: implies LLIO_IMPLEMENTATION, every API
+                            function static (LL_STATIC: every ll header).
+     LLIO_ASSERT(x)         [one unit] assertion for internal invariants (default: assert(), from
+                            <assert.h>). Bad input never reaches it: it gets an LLIO_E* code.
+     LLIO_MALLOC(ctx, size), LLIO_FREE(ctx, ptr)
+                            [one unit] allocator, both or neither (default malloc/free). ctx is
+                            llio_params.alloc_ctx (NULL from llio_init), the coalescer's alloc_ctx, or
+                            NULL for llio_aligned_alloc.
+     LLIO_NO_INLINE_SYSCALL [one unit] call io_uring_enter and the direct-read preadv2 through libc's
+                            syscall() on x86-64 too (default there: an inline `syscall` instruction).
+     LLIO_USE_LIBURING      [every unit] drive the ring through liburing (link -luring) instead of raw
+                            syscalls: it changes llio_ring. Same API, same tests; the fallback is kept.
+     LLIO_INLINE            [every unit] marker of the inline hot paths (default static inline).
+     LLIO_FDCACHE           [one unit] fds below this are classified once for the direct-read path
+                            (default 1024).
 
-   OPTIONS (macros)
-     LLIO_IMPLEMENTATION   in one file: compile the implementation (LL_IMPLEMENTATION does it too).
-     LLIO_STATIC           every file that includes it: all API functions static (LL_STATIC too).
-     LLIO_USE_LIBURING     EVERY file (changes llio_ring): drive the ring through liburing (link
-                           -luring) instead of raw syscalls. Same API, same tests; fallback kept.
-     LLIO_ASSERT(x)        implementation file: assertion macro (default: assert from <assert.h>).
-     LLIO_MALLOC(ctx,sz) / LLIO_FREE(ctx,p)   implementation file: allocator, both or none. ctx is
-                           llio_params.alloc_ctx (NULL from llio_init) or the coalescer's.
-     LLIO_NO_INLINE_SYSCALL implementation file: call io_uring_enter and the direct-read preadv2
-                           through libc on x86-64 too (default there: an inline `syscall`).
-     LLIO_FDCACHE          implementation file: fds below this are classified once for the direct
-                           read path (default 1024).
-
-   API AT A GLANCE (errors are negative LLIO_E* values = -errno; see llio_strerror)
-     setup     llio_init, llio_init_params, llio_exit, llio_backend, llio_backend_name, llio_describe,
-               llio_op_supported, llio_register_buffers/files, llio_unregister_buffers/files,
-               llio_forget_fd
-     submit    llio_get_sqe, llio_prep_{nop,read,write,readv,writev,read_fixed,write_fixed,fsync,
-               openat,close,timeout,link_timeout,cancel,accept,connect,send,recv,sendmsg,recvmsg,
-               splice,poll_add},
-               llio_sqe_set_data, llio_sqe_set_flags, llio_sq_space, llio_submit, llio_submit_and_wait
-     complete  llio_peek_cqe, llio_cqe_seen, llio_cq_ready, llio_reap, llio_wait
+   API (r = llio_ring *; errors are negative LLIO_E* codes = -errno, named by llio_strerror)
+     setup     llio_init(r, entries, LLIO_INIT_*), llio_init_params(r, &params), llio_destroy(r),
+               llio_backend, llio_backend_name, llio_describe(r, buf, n), llio_op_supported(r, op),
+               llio_register_buffers/files, llio_unregister_buffers/files, llio_forget_fd(r, fd)
+     submit    llio_get_sqe(r) -> SQE or NULL (inline), llio_prep_{nop,read,write,readv,writev,
+               read_fixed,write_fixed,fsync,openat,close,timeout,link_timeout,cancel,accept,connect,
+               send,recv,sendmsg,recvmsg,splice,poll_add} (inline), llio_sqe_set_data,
+               llio_sqe_set_flags, llio_sq_space, llio_submit(r), llio_submit_and_wait(r, n)
+     complete  llio_peek_cqe(r) / llio_cqe_seen(r, c) (inline), llio_cq_ready(r),
+               llio_reap(r, out, max), llio_wait(r, min, timeout_ns)
      vectored  llio_pread_full, llio_pwrite_full, llio_preadv_full, llio_pwritev_full,
                llio_readv_full, llio_writev_full (finish partial transfers, retry EINTR, stop at EOF)
-     coalesce  llio_wc_init, llio_wc_add, llio_wc_flush, llio_wc_free
-     O_DIRECT  llio_aligned_alloc, llio_aligned_free, llio_dio_align
+     coalesce  llio_wc_init(c, fd, max_batch, window_ns, align), llio_wc_add (inline fast path),
+               llio_wc_flush(c), llio_wc_destroy(c)
+     O_DIRECT  llio_aligned_alloc(size, align), llio_aligned_free(p), llio_dio_align(fd, &mem, &off)
      sockets   llio_sock_nodelay, llio_sock_quickack, llio_sock_reuseport, llio_sock_busy_poll,
                llio_sock_zerocopy, llio_send_zc, llio_zc_reap, llio_sendfile_full, llio_splice_full,
                llio_sendmmsg_all, llio_recvmmsg
+     misc      llio_strerror(err), llio_version()
 
-   SEMANTICS WORTH KNOWING
+   SEMANTICS
    - A ring is created and used by one thread (SINGLE_ISSUER|DEFER_TASKRUN). Pass LLIO_INIT_SHARED to allow
      several threads (with your own locking) - then COOP_TASKRUN is used and the ring fd is not
      registered. Completions of a DEFER_TASKRUN ring are posted when you call llio_wait/llio_reap/
@@ -88,40 +95,88 @@
      flight" is counted from the enter results and consumed CQEs (CQE_SKIP_SUCCESS and multishot
      requests skew it; the effect is only which of the two paths runs). O_DIRECT files, pipes and
      sockets always go through the ring, and so does any read inside a link chain or after an
-     IO_DRAIN request of the same submission. The
-     completion is queued in user space (same res/user_data). Files are classified once per fd number
-     below LLIO_FDCACHE; a close through the ring or llio_forget_fd(fd) resets it, and a tmpfs file
-     that inherits a disk file's number is noticed (EOPNOTSUPP). If you close a fd yourself and the
-     number comes back as an O_DIRECT file, call llio_forget_fd or reads may run synchronously.
+     IO_DRAIN request of the same submission. The completion is queued in user space (same
+     res/user_data). Files are classified once per fd number below LLIO_FDCACHE; a close through the
+     ring or llio_forget_fd(fd) resets it, and a tmpfs file that inherits a disk file's number is
+     noticed (EOPNOTSUPP). If you close a fd yourself and the number comes back as an O_DIRECT file,
+     call llio_forget_fd or reads may run synchronously.
    - CQ overflow: the kernel keeps overflowed completions (FEAT_NODROP) and llio flushes them when
      the ring flags say so, so none are lost; the fallback queue grows instead.
-*/
-#ifndef LLIO_H
-#define LLIO_H
+   - Zero-length and empty batches return at once with nothing done: llio_submit/submit_and_wait with
+     no SQE and nothing to wait for return 0 without entering the kernel; llio_reap(r, out, 0) and
+     llio_zc_reap(fd, out, 0) return 0; llio_wait(r, 0, t) returns what is already available (>= 0)
+     without sleeping; llio_wc_add of 0 bytes returns 0 and queues nothing (even misaligned);
+     llio_wc_flush with nothing queued returns 0; the vectored helpers with 0 iovecs or 0 bytes,
+     llio_sendfile_full/llio_splice_full of 0 bytes and llio_sendmmsg_all/llio_recvmmsg of 0
+     messages return 0 without a system call. A READ/WRITE/READV of 0 bytes or 0 iovecs through the
+     ring completes with res 0. llio_register_buffers/files with n == 0 are LLIO_EINVAL (nothing to
+     register is a setup error, not an empty batch).
+   - llio_aligned_alloc(size, align) takes its memory from LLIO_MALLOC (ctx NULL) and does not zero
+     it; free it with llio_aligned_free.
 
+   ERRORS
+     Setup calls and system wrappers return 0 (or a count) or a negative LLIO_E* code, the negative
+     Linux errno value of that name; a completion's res is the kernel's (bytes, or -errno). Other
+     -errno values from system calls are passed through unchanged.
+
+   PLATFORMS
+     Linux only (kernel io_uring ABI, preadv2, splice, sendmmsg, statx); elsewhere the header stops
+     with #error. io_uring needs kernel 5.1+; the best features (single mmap 5.4, EXT_ARG wait
+     timeouts 5.11, registered ring fd 5.18, DEFER_TASKRUN 6.1, NO_SQARRAY 6.6) are detected at run
+     time. x86-64 and aarch64 are tested (under qemu-user io_uring is ENOSYS: the fallback runs).
+*/
 #if defined(LL_IMPLEMENTATION) && !defined(LLIO_IMPLEMENTATION)
 #define LLIO_IMPLEMENTATION
 #endif
 #if defined(LL_STATIC) && !defined(LLIO_STATIC)
 #define LLIO_STATIC
 #endif
+#if defined(LLIO_STATIC) && !defined(LLIO_IMPLEMENTATION)
+#define LLIO_IMPLEMENTATION /* static functions are defined in every unit that uses them */
+#endif
+#if defined(LLIO_IMPLEMENTATION) && defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
+#ifndef LLIO_H
+#define LLIO_H
+
+#define LLIO_VERSION_MAJOR 0
+#define LLIO_VERSION_MINOR 2
+#define LLIO_VERSION_PATCH 0
+#define LLIO_VERSION_STRING "0.2.0"
+
+#include <stddef.h>
+#include <stdint.h>
+#ifndef __cplusplus
+#include <stdbool.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define LLIO_I_UNUSED __attribute__((unused))
+#define LLIO_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LLIO_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LLIO_I_UNUSED
+#define LLIO_LIKELY(x) (x)
+#define LLIO_UNLIKELY(x) (x)
+#endif
+#ifdef LLIO_STATIC
+#define LLIODEF static LLIO_I_UNUSED
+#else
+#define LLIODEF extern
+#endif
+#ifndef LLIO_INLINE
+#define LLIO_INLINE static inline LLIO_I_UNUSED
+#endif
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
 
 #if !defined(__linux__)
 #error "llio.h: Linux only (io_uring, preadv2, splice, sendmmsg); no other system is supported"
 #endif
-
-#if defined(LLIO_IMPLEMENTATION) && !defined(_GNU_SOURCE)
-#define _GNU_SOURCE
-#endif
-
-#define LLIO_VERSION_MAJOR 0
-#define LLIO_VERSION_MINOR 1
-#define LLIO_VERSION_PATCH 1
-#define LLIO_VERSION_STRING "0.1.1"
-
-#include <stddef.h>
-#include <stdint.h>
-#include <stdbool.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/socket.h>
@@ -129,29 +184,12 @@
 #include <liburing.h>
 #endif
 
-#ifdef LLIO_STATIC
-#if defined(__GNUC__)
-#define LLIODEF static __attribute__((unused))
-#else
-#define LLIODEF static
-#endif
-#else
-#define LLIODEF extern
-#endif
-#ifndef LLIO_INLINE
-#define LLIO_INLINE static inline
-#endif
-
-#if defined(__cplusplus) && defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#endif
-
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* ---- error codes: negative Linux errno values, usable without <errno.h> ---- */
+#define LLIO_OK 0
 #define LLIO_EPERM (-1)
 #define LLIO_ENOENT (-2)
 #define LLIO_EINTR (-4)
@@ -321,7 +359,7 @@ typedef struct llio_ring {
 /* ---- setup ---- */
 LLIODEF int llio_init(llio_ring *r, unsigned entries, unsigned flags); /* 0 or -errno */
 LLIODEF int llio_init_params(llio_ring *r, const llio_params *p);
-LLIODEF void llio_exit(llio_ring *r);
+LLIODEF void llio_destroy(llio_ring *r);
 LLIODEF int llio_backend(const llio_ring *r);                     /* LLIO_BACKEND_* */
 LLIODEF const char *llio_backend_name(const llio_ring *r);        /* "io_uring", "liburing", "sync" */
 LLIODEF int llio_describe(const llio_ring *r, char *buf, size_t n); /* report; returns snprintf len */
@@ -332,6 +370,7 @@ LLIODEF int llio_register_files(llio_ring *r, const int *fds, unsigned n);
 LLIODEF int llio_unregister_files(llio_ring *r);
 LLIODEF void llio_forget_fd(llio_ring *r, int fd);                 /* fd number reused: reclassify */
 LLIODEF const char *llio_strerror(int err);
+LLIODEF const char *llio_version(void);                          /* LLIO_VERSION_STRING */
 
 /* ---- submission / completion (non-inline parts) ---- */
 LLIODEF int llio_submit(llio_ring *r);                    /* submitted count or -errno */
@@ -586,10 +625,12 @@ LLIO_INLINE int llio_wc_add(llio_coalescer *c, const void *buf, size_t len, uint
     return llio_i_wc_add(c, buf, len, off);
 }
 LLIODEF int llio_wc_flush(llio_coalescer *c); /* 0 or -errno */
-LLIODEF void llio_wc_free(llio_coalescer *c);
+LLIODEF void llio_wc_destroy(llio_coalescer *c);
 
 /* ---- O_DIRECT ---- */
-LLIODEF void *llio_aligned_alloc(size_t align, size_t size); /* NULL on failure; zeroed */
+/* size bytes aligned to align (a power of two), from LLIO_MALLOC (ctx NULL), not zeroed; NULL on
+   failure or bad arguments. Free with llio_aligned_free. */
+LLIODEF void *llio_aligned_alloc(size_t size, size_t align);
 LLIODEF void llio_aligned_free(void *p);
 /* alignment O_DIRECT needs for buffers and offsets/lengths of fd: statx(STATX_DIOALIGN), else
    probing with reads. 0 or -errno (-LLIO_EINVAL: fd does not allow direct I/O). */
@@ -616,17 +657,23 @@ LLIODEF int64_t llio_splice_full(int fd_in, int64_t *off_in, int fd_out, int64_t
 LLIODEF int llio_sendmmsg_all(int fd, struct mmsghdr *v, unsigned n, int flags);
 LLIODEF int llio_recvmmsg(int fd, struct mmsghdr *v, unsigned n, int flags);
 
+/* ---- journal (llio_log): this section, up to the end of the declarations, belongs to it ---- */
+
 #ifdef __cplusplus
 }
 #endif
-#if defined(__cplusplus) && defined(__GNUC__)
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
 #pragma GCC diagnostic pop
 #endif
 #endif /* LLIO_H */
 
 /* ======================================================================================= */
-#if defined(LLIO_IMPLEMENTATION) && !defined(LLIO_IMPLEMENTATION_DONE)
-#define LLIO_IMPLEMENTATION_DONE
+#if defined(LLIO_IMPLEMENTATION) && !defined(LLIO_I_IMPLEMENTED)
+#define LLIO_I_IMPLEMENTED
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -643,21 +690,21 @@ LLIODEF int llio_recvmmsg(int fd, struct mmsghdr *v, unsigned n, int flags);
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-#if defined(__cplusplus) && defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
+#ifndef LLIO_ASSERT
+#if defined(LLIO_FREESTANDING) || (defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0)
+#define LLIO_ASSERT(x) ((void)0)
+#else
+#include <assert.h>
+#define LLIO_ASSERT(x) assert(x)
 #endif
-
+#endif
 #if defined(LLIO_MALLOC) != defined(LLIO_FREE)
 #error "llio.h: define both LLIO_MALLOC and LLIO_FREE, or neither"
 #endif
 #ifndef LLIO_MALLOC
-#define LLIO_MALLOC(ctx, sz) ((void)(ctx), malloc(sz))
-#define LLIO_FREE(ctx, p) ((void)(ctx), free(p))
-#endif
-#ifndef LLIO_ASSERT
-#include <assert.h>
-#define LLIO_ASSERT(x) assert(x)
+#include <stdlib.h>
+#define LLIO_MALLOC(ctx, size) ((void)(ctx), malloc(size))
+#define LLIO_FREE(ctx, ptr) ((void)(ctx), free(ptr))
 #endif
 #ifndef LLIO_FDCACHE
 #define LLIO_FDCACHE 1024
@@ -812,10 +859,18 @@ static int llio_i_sys_register(int fd, unsigned op, const void *arg, unsigned nr
     return ret < 0 ? llio_i_errno() : (int)ret;
 }
 
-static uint64_t llio_i_now_ns(void) {
+LLIO_INLINE uint64_t llio_i_now_ns(void) { /* monotonic clock, ns */
+#if defined(_WIN32)
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (uint64_t)(c.QuadPart / f.QuadPart) * 1000000000u +
+           (uint64_t)(c.QuadPart % f.QuadPart) * 1000000000u / (uint64_t)f.QuadPart;
+#else
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
 }
 
 static uint32_t llio_i_pow2(uint32_t v) {
@@ -824,9 +879,11 @@ static uint32_t llio_i_pow2(uint32_t v) {
     return p;
 }
 
+LLIODEF const char *llio_version(void) { return LLIO_VERSION_STRING; }
+
 LLIODEF const char *llio_strerror(int err) {
     switch (err) {
-    case 0: return "success";
+    case LLIO_OK: return "success";
     case LLIO_EPERM: return "operation not permitted (io_uring refused?)";
     case LLIO_ENOENT: return "not found";
     case LLIO_EINTR: return "interrupted";
@@ -1481,7 +1538,7 @@ LLIODEF int llio_init_params(llio_ring *r, const llio_params *p) {
     r->ucq = (llio_cqe *)LLIO_MALLOC(r->alloc_ctx, ((size_t)r->ucq_mask + 1) * sizeof(llio_cqe));
     r->fdclass = (unsigned char *)LLIO_MALLOC(r->alloc_ctx, LLIO_FDCACHE);
     if (!r->ucq || !r->fdclass) {
-        llio_exit(r);
+        llio_destroy(r);
         return LLIO_ENOMEM;
     }
     memset(r->fdclass, 0, LLIO_FDCACHE);
@@ -1546,20 +1603,20 @@ LLIODEF int llio_init_params(llio_ring *r, const llio_params *p) {
         r->setup_errno = -ret;
         if ((p->flags & LLIO_INIT_NO_FALLBACK) ||
             (ret != LLIO_ENOSYS && ret != LLIO_EPERM && ret != LLIO_ENOMEM && ret != -EACCES)) {
-            llio_exit(r);
+            llio_destroy(r);
             return ret;
         }
     }
     ret = llio_i_setup_fallback(r, entries);
     if (ret) {
-        llio_exit(r);
+        llio_destroy(r);
         return ret;
     }
     llio_i_probe_ops(r);
     return 0;
 }
 
-LLIODEF void llio_exit(llio_ring *r) {
+LLIODEF void llio_destroy(llio_ring *r) {
 #ifdef LLIO_USE_LIBURING
     if (r->backend == LLIO_BACKEND_LIBURING) {
         io_uring_queue_exit(&r->lu);
@@ -1958,13 +2015,13 @@ LLIODEF int llio_wc_init(llio_coalescer *c, int fd, unsigned max_batch, uint64_t
     c->iov = (struct iovec *)LLIO_MALLOC(c->alloc_ctx, max_batch * sizeof(struct iovec));
     c->keys = (uint64_t *)LLIO_MALLOC(c->alloc_ctx, max_batch * sizeof(uint64_t));
     if (!c->ents || !c->iov || !c->keys) {
-        llio_wc_free(c);
+        llio_wc_destroy(c);
         return LLIO_ENOMEM;
     }
     return 0;
 }
 
-LLIODEF void llio_wc_free(llio_coalescer *c) {
+LLIODEF void llio_wc_destroy(llio_coalescer *c) {
     if (c->ents) LLIO_FREE(c->alloc_ctx, c->ents);
     if (c->iov) LLIO_FREE(c->alloc_ctx, c->iov);
     if (c->keys) LLIO_FREE(c->alloc_ctx, c->keys);
@@ -2155,8 +2212,8 @@ LLIODEF int llio_i_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64
     unsigned n;
     uint64_t end = off + len;
     if (!c->ents) return LLIO_EINVAL;
+    if (len == 0) return 0; /* nothing to write, whatever the alignment */
     if (c->align && ((((uintptr_t)buf) | len | (size_t)off) & (c->align - 1))) return LLIO_EINVAL;
-    if (len == 0) return 0;
     if (c->n == c->cap) {
         int ret = llio_wc_flush(c);
         if (ret) return ret;
@@ -2192,16 +2249,26 @@ LLIODEF int llio_i_wc_add(llio_coalescer *c, const void *buf, size_t len, uint64
 }
 
 /* ---------------- O_DIRECT ---------------- */
-LLIODEF void *llio_aligned_alloc(size_t align, size_t size) {
-    void *p = NULL;
+/* LLIO_MALLOC has no alignment argument: take size + align bytes and keep the pointer it returned
+   in the word just below the aligned block. */
+LLIODEF void *llio_aligned_alloc(size_t size, size_t align) {
+    unsigned char *raw;
+    uintptr_t a;
     if (align == 0 || (align & (align - 1)) || size == 0) return NULL;
     if (align < sizeof(void *)) align = sizeof(void *);
-    size = (size + align - 1) & ~(align - 1);
-    if (posix_memalign(&p, align, size) != 0) return NULL;
-    memset(p, 0, size);
-    return p;
+    if (size > (size_t)-1 - align - sizeof(void *)) return NULL;
+    raw = (unsigned char *)LLIO_MALLOC(NULL, size + align + sizeof(void *));
+    if (!raw) return NULL;
+    a = ((uintptr_t)raw + sizeof(void *) + align - 1) & ~(uintptr_t)(align - 1);
+    memcpy((void *)(a - sizeof(void *)), &raw, sizeof raw);
+    return (void *)a;
 }
-LLIODEF void llio_aligned_free(void *p) { free(p); }
+LLIODEF void llio_aligned_free(void *p) {
+    void *raw;
+    if (!p) return;
+    memcpy(&raw, (unsigned char *)p - sizeof(void *), sizeof raw);
+    LLIO_FREE(NULL, raw);
+}
 
 LLIODEF int llio_dio_align(int fd, unsigned *mem_align, unsigned *off_align) {
     unsigned char sx[256];
@@ -2236,7 +2303,7 @@ LLIODEF int llio_dio_align(int fd, unsigned *mem_align, unsigned *off_align) {
         return ret;
     }
     {
-        char *buf = (char *)llio_aligned_alloc(8192, 16384);
+        char *buf = (char *)llio_aligned_alloc(16384, 8192);
         unsigned om = 0, mm = 0;
         if (!buf) return LLIO_ENOMEM;
         for (a = 512; a <= 4096 && !om; a *= 2)
@@ -2324,6 +2391,7 @@ LLIODEF int64_t llio_splice_full(int fd_in, int64_t *off_in, int fd_out, int64_t
                                  size_t len, const int *pipefd) {
     int p[2], own = 0;
     int64_t total = 0, inpipe = 0, err = 0;
+    if (len == 0) return 0;
     if (!pipefd) {
         if (pipe2(p, O_CLOEXEC) < 0) return llio_i_errno();
         own = 1;
@@ -2383,15 +2451,18 @@ LLIODEF int llio_sendmmsg_all(int fd, struct mmsghdr *v, unsigned n, int flags) 
 
 LLIODEF int llio_recvmmsg(int fd, struct mmsghdr *v, unsigned n, int flags) {
     int r;
+    if (n == 0) return 0; /* a zero-length batch returns at once, even on a blocking socket */
     do r = recvmmsg(fd, v, n, flags, NULL);
     while (r < 0 && errno == EINTR);
     return r < 0 ? llio_i_errno() : r;
 }
 
+/* ---------------- journal (llio_log): this section, up to the end of the implementation, belongs to it */
+
 #ifdef __cplusplus
 }
 #endif
-#if defined(__cplusplus) && defined(__GNUC__)
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
 #pragma GCC diagnostic pop
 #endif
 #endif /* LLIO_IMPLEMENTATION */

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #ifdef LLB_HAVE_ISAL
 #include <isa-l.h>
@@ -273,38 +272,6 @@ static void b_delta_enc(void *vc, uint64_t iters) {
 }
 
 
-/* the CPU line every table is read against: vendor, family/model, name, the features that matter, kernel */
-static void print_cpu(void) {
-    char line[512], name[256] = "?", vendor[64] = "?", fam[16] = "?", model[16] = "?", flags[4096] = "";
-    static const char *const feats[] = {"sse4_2", "pclmulqdq", "avx2", "bmi2", "avx512f", "avx512bw", "avx512vl",
-                                        "avx512dq", "vpclmulqdq"};
-    struct utsname u;
-    size_t i;
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    while (f && fgets(line, sizeof line, f)) {
-        char *v = strchr(line, ':');
-        if (!v) continue;
-        v += 2;
-        v[strcspn(v, "\n")] = 0;
-        if (!strncmp(line, "model name", 10) && name[0] == '?') snprintf(name, sizeof name, "%s", v);
-        else if (!strncmp(line, "vendor_id", 9) && vendor[0] == '?') snprintf(vendor, sizeof vendor, "%s", v);
-        else if (!strncmp(line, "cpu family", 10) && fam[0] == '?') snprintf(fam, sizeof fam, "%s", v);
-        else if (!strncmp(line, "model\t", 6) && model[0] == '?') snprintf(model, sizeof model, "%s", v);
-        else if (!strncmp(line, "flags", 5) && !flags[0]) {
-            snprintf(flags, sizeof flags, " %s ", v);
-        }
-    }
-    if (f) fclose(f);
-    printf("CPU: %s, family %s model %s, %s; features:", vendor, fam, model, name);
-    for (i = 0; i < sizeof feats / sizeof feats[0]; i++) {
-        char pat[32];
-        snprintf(pat, sizeof pat, " %s ", feats[i]);
-        if (strstr(flags, pat)) printf(" %s", feats[i]);
-    }
-    if (uname(&u) == 0) printf("; kernel %s %s", u.sysname, u.release);
-    printf("\n");
-}
-
 static const char *g_filter;
 static int want(const char *title) { return !g_filter || strstr(title, g_filter) != NULL; }
 
@@ -345,6 +312,7 @@ int main(int argc, char **argv) {
     sumrow sum[NS];
     ctx c;
     int quick = llb_quick();
+    llb_print_cpu();
     g_filter = argc > 1 ? argv[1] : NULL;
     g_avx512 = __builtin_cpu_supports("avx512f");
     if (posix_memalign((void **)&buf, 4096, big) || posix_memalign((void **)&dst, 4096, (4u << 20) + 4096)) {
@@ -353,7 +321,6 @@ int main(int argc, char **argv) {
     }
     for (i = 0; i < big; i++) buf[i] = (unsigned char)(i * 2654435761u >> 13);
     memset(sum, 0, sizeof sum);
-    print_cpu();
     printf("llcrc path: %s; anchors:%s%s%s\n\n", llcrc_path_name(LLCRC_PATH_AUTO),
 #ifdef LLB_HAVE_ISAL
            " isa-l",

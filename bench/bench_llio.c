@@ -340,7 +340,7 @@ static qd_res qd_llio(int fd, char *bufs, int mode) {
     while (llio_wait(&r, 1, 100000000) > 0) llio_reap(&r, cq, QD); /* drain */
     llb_percentiles(lat_v, ns, &res.p50, &res.p99, &p999, &mx);
     free(lat_v);
-    llio_exit(&r);
+    llio_destroy(&r);
     return res;
 }
 
@@ -519,7 +519,7 @@ static void coalescer_table(const char *title, int direct) {
     double sep, pv, ll;
     w.fd = open(g_big, O_RDWR | (direct ? O_DIRECT : 0));
     if (w.fd < 0) die("open coalescer file", errno);
-    w.pages = (char *)llio_aligned_alloc(4096, 2 * 64 * 4096);
+    w.pages = (char *)llio_aligned_alloc(2 * 64 * 4096, 4096);
     memset(w.pages, 0x5a, 2 * 64 * 4096);
     w.stride = 4096;
     w.region = 0;
@@ -544,7 +544,7 @@ static void coalescer_table(const char *title, int direct) {
     rotated_pair("pages 8 KiB apart", "llio", co_llio, "pwritev", co_pwritev, &w);
     printf("\n");
     llb_table_free(t);
-    llio_wc_free(&co);
+    llio_wc_destroy(&co);
     llio_aligned_free(w.pages);
     close(w.fd);
 }
@@ -589,6 +589,7 @@ int main(void) {
 #ifdef LLB_HAVE_URING
     struct io_uring u;
 #endif
+    llb_print_cpu();
     {   /* the llio test flips kernel.io_uring_disabled only when it can lock this exclusively */
         int lk = open("/tmp/llio-test.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
         if (lk >= 0) flock(lk, LOCK_SH);
@@ -608,7 +609,7 @@ int main(void) {
         g_off_big[i] = rnd() % (BIGSZ / 4096) * 4096;
         g_off_shm[i] = rnd() % (SHMSZ / 4096) * 4096;
     }
-    buf = (char *)llio_aligned_alloc(4096, (size_t)QD * 4096);
+    buf = (char *)llio_aligned_alloc((size_t)QD * 4096, 4096);
     make_file(g_big, BIGSZ);
     make_file(g_shm, SHMSZ);
     warm(g_big, BIGSZ);
@@ -717,7 +718,7 @@ int main(void) {
             if (llio_init(&nd, 64, LLIO_INIT_NO_FALLBACK | LLIO_INIT_NO_DIRECT) == 0) {
                 c.r = &nd;
                 row_lat(t, "llio io_uring, NO_DIRECT (kernel io-wq)", rd_llio, &c);
-                llio_exit(&nd);
+                llio_destroy(&nd);
             }
 #ifdef LLB_HAVE_URING
             c.u = &u;
@@ -845,8 +846,8 @@ int main(void) {
 #ifdef LLB_HAVE_URING
     io_uring_queue_exit(&u);
 #endif
-    llio_exit(&fb);
-    llio_exit(&ring);
+    llio_destroy(&fb);
+    llio_destroy(&ring);
     llio_aligned_free(buf);
     unlink(g_big);
     unlink(g_shm);

@@ -525,6 +525,7 @@ int main(int argc, char **argv) {
     int child = argc > 1 && strcmp(argv[1], "--noavx512") == 0;
     char self[4096];
     ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    llb_print_cpu();
     if (sl <= 0) return 1;
     self[sl] = 0;
 #ifdef LLB_HAVE_PMEM

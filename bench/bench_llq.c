@@ -686,6 +686,7 @@ int main(void) {
     const char *dpdk_s = NULL, *dpdk_m = NULL;
 #endif
 
+    llb_print_cpu();
     g_only = getenv("LLQB_ONLY");
     if (llb_quick()) {
         g_rounds = 2;

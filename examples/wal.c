@@ -332,7 +332,7 @@ static void *wal_writer(void *arg) {
             rc = llio_init(&w->ring, 8, g_ring_flags);
             if (rc == 0) {
                 rc = wal_writer_loop(w, reqs, bs);
-                llio_exit(&w->ring);
+                llio_destroy(&w->ring);
             }
             llmem_arena_destroy(&bs[1].arena);
         }
@@ -753,7 +753,7 @@ static int bench_main(void) {
     llio_ring probe;
     if (llio_init(&probe, 8, 0) == 0) {
         printf("llio backend: %s\n\n", llio_backend_name(&probe));
-        llio_exit(&probe);
+        llio_destroy(&probe);
     }
     for (d = 0; d < 2; d++) {
         wal_sample smp[NCFG][ROUNDS];
@@ -805,7 +805,7 @@ int main(int argc, char **argv) {
         llio_ring probe;
         if (llio_init(&probe, 8, 0) == 0) {
             printf("  llio backend: %s\n", llio_backend_name(&probe));
-            llio_exit(&probe);
+            llio_destroy(&probe);
         }
     }
     test_roundtrip_and_recovery("wal-recovery");

@@ -12,14 +12,15 @@ LLQ_BENCH_DEFS := $(if $(HAVE_DPDK),-DLLB_HAVE_DPDK=1) $(if $(HAVE_CK),-DLLB_HAV
 LLQ_BENCH_CFLAGS := $(LLQ_BENCH_DEFS) $(if $(HAVE_DPDK),$(filter -I% -include rte_config.h,$(DPDK_CFLAGS)))
 LLQ_BENCH_LIBS := $(if $(HAVE_DPDK),-lrte_ring -lrte_eal) $(if $(HAVE_CK),$(CK_LIBS))
 
+# without a C++ compiler the boost unit builds as C (its no-boost half) and the program links with $(CC)
 $(BUILD)/bench_llq_boost.o: bench/bench_llq_boost.cpp llq.h bench/bench_llq.h
 	@mkdir -p $(@D)
-	$(CXX) -std=c++17 $(BENCH_CFLAGS) $(LLQ_BENCH_DEFS) -c $< -o $@
+	$(if $(HAVE_CXX),$(CXX) -std=c++17,$(CC) -x c -std=gnu11) $(BENCH_CFLAGS) $(LLQ_BENCH_DEFS) -c $< -o $@
 
 $(BUILD)/bench_llq: bench/bench_llq.c bench/bench_llq.h llq.h bench/llbench.h $(BUILD)/bench_llq_boost.o
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(BENCH_CFLAGS) $(LLQ_BENCH_CFLAGS) -c $< -o $(BUILD)/bench_llq.o
-	$(CXX) $(BENCH_CFLAGS) $(BUILD)/bench_llq.o $(BUILD)/bench_llq_boost.o -o $@ $(LLQ_BENCH_LIBS)
+	$(if $(HAVE_CXX),$(CXX),$(CC)) $(BENCH_CFLAGS) $(BUILD)/bench_llq.o $(BUILD)/bench_llq_boost.o -o $@ $(LLQ_BENCH_LIBS)
 
 bench-llq: $(BUILD)/bench_llq
 	@$(if $(HAVE_DPDK),,echo "skipped: DPDK rte_ring not installed";) \

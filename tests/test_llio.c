@@ -41,7 +41,7 @@ static int have_uring(void) {
         int e = llio_init(&r, 4, LLIO_INIT_NO_FALLBACK);
         g_have_uring = e == 0;
         g_uring_err = e;
-        if (e == 0) llio_exit(&r);
+        if (e == 0) llio_destroy(&r);
     }
     return g_have_uring;
 }
@@ -134,14 +134,14 @@ static void init_report(void) {
         LLT_EQ_I64(llio_backend(&r), LLIO_BACKEND_FALLBACK);
         LLT_CHECK(r.setup_errno != 0);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
     LLT_REQUIRE(llio_init(&r, 5, LLIO_INIT_FALLBACK) == 0);
     LLT_EQ_I64(llio_backend(&r), LLIO_BACKEND_FALLBACK);
     LLT_EQ_U64(r.sq_entries, 8); /* rounded up */
     LLT_CHECK(llio_op_supported(&r, LLIO_OP_SPLICE));
     LLT_CHECK(!llio_op_supported(&r, LLIO_OP_STATX));
     LLT_EQ_STR(llio_backend_name(&r), "sync");
-    llio_exit(&r);
+    llio_destroy(&r);
     if (have_uring()) { /* plain / shared / sqpoll variants */
         unsigned v[3] = {LLIO_INIT_PLAIN, LLIO_INIT_SHARED, LLIO_INIT_SQPOLL};
         int i;
@@ -161,7 +161,7 @@ static void init_report(void) {
             if (v[i] == LLIO_INIT_SQPOLL) LLT_CHECK(r.setup_flags & LLIO_SETUP_SQPOLL);
             if (v[i] == LLIO_INIT_SHARED) LLT_CHECK(!(r.setup_flags & LLIO_SETUP_SINGLE_ISSUER));
             if (v[i] == LLIO_INIT_PLAIN) LLT_CHECK(!(r.setup_flags & LLIO_SETUP_NO_SQARRAY)); /* index array */
-            llio_exit(&r);
+            llio_destroy(&r);
         }
     }
     LLT_CHECK(strlen(llio_strerror(LLIO_ETIME)) > 0);
@@ -208,7 +208,7 @@ static void nop_batch(unsigned fl) {
     LLT_EQ_U64(llio_cq_ready(&r), 0);
     /* waiting for more than can come: -ETIME, no hang */
     LLT_EQ_I64(llio_wait(&r, 1, 1000000), LLIO_ETIME);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(nop_batch)
 /* a plain ring keeps the SQ index array (default rings drop it where the kernel allows): same batches */
@@ -305,7 +305,7 @@ static void rw_dir(unsigned fl, const char *dir) {
     LLT_EQ_I64(run1(&r, NULL), BS);
     llio_prep_read(sq(&r), fd, rb, BS, 100 * BS);
     LLT_EQ_I64(run1(&r, &ud), 0);
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fd);
 }
 static void rw_disk(unsigned fl) { rw_dir(fl, g_dir); }
@@ -442,7 +442,7 @@ static void direct_tmpfs(void) {
 #endif
         close(k);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 
 static void open_close(unsigned fl) {
@@ -474,7 +474,7 @@ static void open_close(unsigned fl) {
     LLT_CHECK(run1(&r, NULL) < 0);
     LLT_EQ_I64(llio_register_files(&r, &fd, 1), LLIO_EBADF);
     unlink(path);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(open_close)
 
@@ -521,7 +521,7 @@ static void timeout_cancel(unsigned fl) {
         close(sv[0]);
         close(sv[1]);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(timeout_cancel)
 
@@ -599,7 +599,7 @@ static void links(unsigned fl) {
         LLT_EQ_U64(n, 1);
         LLT_EQ_U64(c[0].user_data, 31);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fd);
 }
 BOTH(links)
@@ -765,7 +765,7 @@ static void link_timeout(unsigned fl) {
     close(fd);
     close(sv[0]);
     close(sv[1]);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(link_timeout)
 
@@ -805,7 +805,7 @@ static void link_timeout_connect(unsigned fl) {
     close(a);
     close(c);
     close(l);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(link_timeout_connect)
 
@@ -855,8 +855,8 @@ static void iopoll(unsigned fl) {
     llio_ring r;
     char path[300];
     int fd, e, bfd;
-    unsigned char *wb = (unsigned char *)llio_aligned_alloc(4096, 8 * 8192);
-    unsigned char *rb = (unsigned char *)llio_aligned_alloc(4096, 8 * 8192);
+    unsigned char *wb = (unsigned char *)llio_aligned_alloc(8 * 8192, 4096);
+    unsigned char *rb = (unsigned char *)llio_aligned_alloc(8 * 8192, 4096);
     LLT_REQUIRE(wb && rb);
     fill(wb, 8 * 8192, 77);
     fd = tmpfile_in(g_dir, path, sizeof path, O_DIRECT);
@@ -900,7 +900,7 @@ static void iopoll(unsigned fl) {
     close(bfd);
     close(fd);
     unlink(path);
-    llio_exit(&r);
+    llio_destroy(&r);
     /* a polled block device: null_blk with poll queues, loaded here if it is a module */
     {
         struct stat st;
@@ -926,7 +926,7 @@ static void iopoll(unsigned fl) {
             if (fd >= 0 && v == '1' && open_ring(&r, 8, fl | LLIO_INIT_IOPOLL) == 0) {
                 printf("  note: IOPOLL against /dev/nullb0 (poll queues)\n");
                 LLT_CHECK(iopoll_rw(&r, fd, wb, rb, 4096));
-                llio_exit(&r);
+                llio_destroy(&r);
             } else {
                 snprintf(why, sizeof why, "/dev/nullb0 %s", fd < 0 ? "cannot be opened" : "has no poll queues");
             }
@@ -1017,7 +1017,7 @@ static void sockets(unsigned fl) {
     close(srv);
     llio_prep_recv(sq(&r), srv, got, 4, 0);
     LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
-    llio_exit(&r);
+    llio_destroy(&r);
     close(c);
     close(l);
 }
@@ -1057,7 +1057,7 @@ static void splice_op(unsigned fl) {
     }
     LLT_EQ_I64(pread(b, rb, sizeof rb, 0), (int64_t)sizeof rb);
     LLT_EQ_U64(fnv(rb, sizeof rb), fnv(wb, sizeof wb));
-    llio_exit(&r);
+    llio_destroy(&r);
     close(a);
     close(b);
     close(pp[0]);
@@ -1094,7 +1094,7 @@ static void fixed_files(unsigned fl) {
     LLT_EQ_I64(run1(&r, NULL), LLIO_EBADF);
     LLT_CHECK(llio_unregister_files(&r) == 0);
     LLT_EQ_I64(llio_unregister_files(&r), LLIO_EINVAL);
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fds[1]);
 }
 BOTH(fixed_files)
@@ -1143,7 +1143,7 @@ static void sq_full_cq_overflow(unsigned fl) {
     }
     LLT_EQ_U64(got, total);
     LLT_EQ_U64(sum, want);
-    llio_exit(&r);
+    llio_destroy(&r);
 }
 BOTH(sq_full_cq_overflow)
 
@@ -1159,8 +1159,8 @@ static void odirect(unsigned fl) {
     unlink(path);
     LLT_REQUIRE(llio_dio_align(fd, &ma, &oa) == 0);
     LLT_CHECK(ma >= 1 && ma <= 4096 && oa >= 512 && oa <= 4096);
-    wb = (unsigned char *)llio_aligned_alloc(4096, 65536);
-    rb = (unsigned char *)llio_aligned_alloc(4096, 65536 + 4096);
+    wb = (unsigned char *)llio_aligned_alloc(65536, 4096);
+    rb = (unsigned char *)llio_aligned_alloc(65536 + 4096, 4096);
     LLT_REQUIRE(wb && rb);
     LLT_CHECK(((uintptr_t)wb & 4095) == 0);
     fill(wb, 65536, 5);
@@ -1180,12 +1180,12 @@ static void odirect(unsigned fl) {
         llio_prep_read(sq(&r), fd, rb + 1, 4096, 0); /* misaligned buffer */
         LLT_EQ_I64(run1(&r, NULL), LLIO_EINVAL);
     }
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fd);
     llio_aligned_free(wb);
     llio_aligned_free(rb);
     LLT_EQ_I64(llio_dio_align(-1, &ma, &oa), LLIO_EBADF);
-    LLT_CHECK(llio_aligned_alloc(3, 10) == NULL);
+    LLT_CHECK(llio_aligned_alloc(10, 3) == NULL);
 }
 BOTH(odirect)
 
@@ -1210,7 +1210,7 @@ static int workload_in_child(int expect_errno) {
     llio_prep_read(sq(&r), fd, rb, sizeof rb, 0);
     if (run1(&r, NULL) != (int32_t)sizeof rb) return 16;
     if (memcmp(rb, wb, sizeof wb)) return 17;
-    llio_exit(&r);
+    llio_destroy(&r);
     close(fd);
     return 0;
 }
@@ -1440,7 +1440,7 @@ static void vectored(void) {
                 LLT_REQUIRE(llio_wc_add(&wc, src + 1000 + (size_t)m * 100, 100, (uint64_t)m * 100) == 0);
             LLT_REQUIRE(llio_wc_flush(&wc) == 0);
             LLT_EQ_U64(wc.n_syscalls, 2);
-            llio_wc_free(&wc);
+            llio_wc_destroy(&wc);
             LLT_EQ_I64(llio_pread_full(fd, dst, 150000, 0), 150000);
             LLT_EQ_MEM(dst, src + 1000, 150000);
         }
@@ -1488,8 +1488,8 @@ static void coalescer_run(int direct) {
     if (fd < 0) LLT_SKIP("cannot open file%s", direct ? " with O_DIRECT" : "");
     unlink(path);
     model = (unsigned char *)calloc(PAGES, PS);
-    rb = (unsigned char *)llio_aligned_alloc(PS, (size_t)PAGES * PS);
-    pool = (unsigned char *)llio_aligned_alloc(PS, (size_t)64 * 3 * PS);
+    rb = (unsigned char *)llio_aligned_alloc((size_t)PAGES * PS, PS);
+    pool = (unsigned char *)llio_aligned_alloc((size_t)64 * 3 * PS, PS);
     LLT_REQUIRE(model && rb && pool);
     LLT_REQUIRE(llio_pwrite_full(fd, rb, (size_t)PAGES * PS, 0) == PAGES * PS); /* zero file */
     LLT_EQ_I64(llio_wc_init(&c, fd, 0, 0, 0), LLIO_EINVAL);
@@ -1583,20 +1583,20 @@ static void coalescer_run(int direct) {
         }
     }
     /* time window: the 2nd add after the window flushes */
-    llio_wc_free(&c);
+    llio_wc_destroy(&c);
     LLT_REQUIRE(llio_wc_init(&c, fd, 64, 1000000, direct ? PS : 0) == 0);
     LLT_REQUIRE(llio_wc_add(&c, pool, PS, 0) == 0);
     LLT_EQ_U64(c.n, 1);
     usleep(3000);
     LLT_REQUIRE(llio_wc_add(&c, pool + PS, PS, PS) == 0);
     LLT_EQ_U64(c.n, 0);
-    llio_wc_free(&c);
+    llio_wc_destroy(&c);
     /* flush errors are reported */
     LLT_REQUIRE(llio_wc_init(&c, fd, 4, 0, 0) == 0);
     close(fd);
     LLT_REQUIRE(llio_wc_add(&c, pool, PS, 0) == 0);
     LLT_EQ_I64(llio_wc_flush(&c), LLIO_EBADF);
-    llio_wc_free(&c);
+    llio_wc_destroy(&c);
     free(model);
     llio_aligned_free(rb);
     llio_aligned_free(pool);
@@ -1776,6 +1776,113 @@ static void sock_mmsg(void) {
     close(b);
 }
 
+/* ---------------------------------------------------------------- */
+/* Zero-length and empty batches return at once with the documented value on every batch call. A
+   watchdog turns a hang into a failure well before run.sh's timeout. */
+static void zero_watchdog(int sig) {
+    static const char msg[] = "FAIL " SUITE "/zero_length: a zero-length call did not return (hang)\n";
+    (void)sig;
+    if (write(1, msg, sizeof msg - 1) < 0) _exit(3);
+    _exit(3);
+}
+
+static void zero_length(unsigned fl) {
+    llio_ring r;
+    llio_cqe out[4];
+    char buf[16];
+    struct iovec v;
+    int p[2], s2[2];
+    llio_sqe *s;
+    signal(SIGALRM, zero_watchdog);
+    alarm(20);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    LLT_REQUIRE(pipe(p) == 0);
+    /* nothing queued: submit, submit_and_wait(0), reap 0, wait for 0 (with and without deadline) */
+    LLT_EQ_I64(llio_submit(&r), 0);
+    LLT_EQ_I64(llio_submit_and_wait(&r, 0), 0);
+    LLT_EQ_U64(llio_reap(&r, out, 0), 0);
+    LLT_EQ_U64(llio_reap(&r, NULL, 0), 0);
+    LLT_EQ_I64(llio_wait(&r, 0, -1), 0);
+    LLT_EQ_I64(llio_wait(&r, 0, 1000000), 0);
+    LLT_EQ_U64(llio_cq_ready(&r), 0);
+    /* a completion waiting: reap of 0 leaves it there, wait for 0 reports it */
+    s = sq(&r);
+    llio_prep_nop(s);
+    llio_sqe_set_data(s, 5);
+    LLT_EQ_I64(llio_wait(&r, 0, -1) >= 0, 1);
+    LLT_EQ_I64(llio_wait(&r, 1, 1000000000), 1);
+    LLT_EQ_U64(llio_reap(&r, out, 0), 0);
+    LLT_EQ_U64(llio_cq_ready(&r), 1);
+    LLT_EQ_U64(llio_reap(&r, out, 4), 1);
+    LLT_EQ_U64(out[0].user_data, 5);
+    /* 0 bytes / 0 iovecs through the ring: res 0, even from an empty pipe that would block a read */
+    s = sq(&r);
+    llio_prep_read(s, p[0], buf, 0, (uint64_t)-1);
+    llio_sqe_set_data(s, 1);
+    s = sq(&r);
+    llio_prep_readv(s, p[0], &v, 0, (uint64_t)-1);
+    llio_sqe_set_data(s, 2);
+    s = sq(&r);
+    llio_prep_write(s, p[1], buf, 0, (uint64_t)-1);
+    llio_sqe_set_data(s, 3);
+    {
+        int32_t res[3];
+        LLT_EQ_I64(collect(&r, 3, res), 0);
+        LLT_EQ_I64(res[0], 0);
+        LLT_EQ_I64(res[1], 0);
+        LLT_EQ_I64(res[2], 0);
+    }
+    LLT_EQ_I64(llio_submit_and_wait(&r, 0), 0);
+    llio_destroy(&r);
+    /* helpers: 0 iovecs, 0 bytes, 0 messages: 0 without a system call (a bad fd shows none ran) */
+    LLT_EQ_I64(llio_preadv_full(p[0], NULL, 0, 0), 0);
+    LLT_EQ_I64(llio_pwritev_full(p[1], NULL, 0, 0), 0);
+    LLT_EQ_I64(llio_readv_full(p[0], NULL, 0), 0);
+    LLT_EQ_I64(llio_writev_full(p[1], NULL, 0), 0);
+    LLT_EQ_I64(llio_pread_full(-1, buf, 0, 0), 0);
+    LLT_EQ_I64(llio_pwrite_full(-1, buf, 0, 0), 0);
+    v.iov_base = buf;
+    v.iov_len = 0;
+    LLT_EQ_I64(llio_readv_full(p[0], &v, 1), 0); /* one empty iovec on an empty pipe: no wait */
+    LLT_EQ_I64(llio_readv_full(p[0], &v, -1), LLIO_EINVAL);
+    LLT_EQ_I64(llio_sendmmsg_all(-1, NULL, 0, 0), 0);
+    LLT_EQ_I64(llio_recvmmsg(-1, NULL, 0, 0), 0);
+    LLT_REQUIRE(socketpair(AF_UNIX, SOCK_DGRAM, 0, s2) == 0);
+    LLT_EQ_I64(llio_recvmmsg(s2[0], NULL, 0, 0), 0); /* blocking socket, nothing queued: no wait */
+    close(s2[0]);
+    close(s2[1]);
+    LLT_EQ_I64(llio_zc_reap(p[0], NULL, 0), 0);
+    LLT_EQ_I64(llio_sendfile_full(-1, -1, NULL, 0), 0);
+    LLT_EQ_I64(llio_splice_full(p[0], NULL, p[1], NULL, 0, NULL), 0);
+    /* coalescer: 0 bytes queue nothing (even misaligned for O_DIRECT); flush of nothing is 0 */
+    {
+        llio_coalescer c;
+        char path[300];
+        int fd = tmpfile_in(g_dir, path, sizeof path, 0);
+        LLT_REQUIRE(fd >= 0);
+        LLT_EQ_I64(llio_wc_init(&c, fd, 4, 0, 4096), 0);
+        LLT_EQ_I64(llio_wc_add(&c, buf + 1, 0, 3), 0);
+        LLT_EQ_U64(c.n, 0);
+        LLT_EQ_I64(llio_wc_add(&c, buf + 1, 1, 3), LLIO_EINVAL);
+        LLT_EQ_I64(llio_wc_flush(&c), 0);
+        LLT_EQ_U64(c.n_flushes, 0);
+        LLT_EQ_U64(c.n_syscalls, 0);
+        llio_wc_destroy(&c);
+        LLT_EQ_I64(llio_wc_init(&c, fd, 4, 0, 0), 0);
+        LLT_EQ_I64(llio_wc_add(&c, buf, 0, 0), 0);
+        LLT_EQ_I64(llio_wc_flush(&c), 0);
+        LLT_EQ_U64(c.n_syscalls, 0);
+        llio_wc_destroy(&c);
+        LLT_EQ_I64(llio_wc_add(&c, buf, 1, 0), LLIO_EINVAL); /* destroyed: refused, no crash */
+        close(fd);
+        unlink(path);
+    }
+    close(p[0]);
+    close(p[1]);
+    alarm(0);
+}
+BOTH(zero_length)
+
 static void pick_dirs(void) {
     const char *d = getenv("LLIO_TEST_DIR");
     struct stat st;
@@ -1834,5 +1941,7 @@ int main(int argc, char **argv) {
     LLT_RUN(sock_zerocopy);
     LLT_RUN(sock_sendfile_splice);
     LLT_RUN(sock_mmsg);
+    LLT_RUN(zero_length_ring);
+    LLT_RUN(zero_length_sync);
     return LLT_FINISH();
 }
