@@ -722,7 +722,13 @@ static void crcx_against_isal(void) {
     enum { N = 70000 };
     unsigned char *b = (unsigned char *)malloc(N);
     uint64_t iters = llt_scaled(1500, 50), it;
-    int p;
+    int p, isal_crc64_runs = 1;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    /* ISA-L 2.30 picks a PCLMULQDQ kernel for its CRC-64 functions on a CPU with SSE4.2 but no PCLMULQDQ
+       (SIGILL under qemu -cpu Nehalem): compare with them only where they run */
+    isal_crc64_runs = __builtin_cpu_supports("pclmul");
+    if (!isal_crc64_runs) printf("  ISA-L's CRC-64 functions skipped: no PCLMULQDQ on this CPU\n");
+#endif
     LLT_REQUIRE(b);
     fill(b, N);
     for (p = 0; p < g_npaths; p++) {
@@ -731,9 +737,11 @@ static void crcx_against_isal(void) {
             size_t n = rnd() % (it & 1 ? 700 : N), off = rnd() % 64;
             uint64_t s = rnd();
             if (n + off > N) n = N - off;
-            LLT_EQ_U64(llcrc_crc64_xz(s, b + off, n), crc64_ecma_refl(s, b + off, n));
-            LLT_EQ_U64(llcrc_crc64_goiso(s, b + off, n), crc64_iso_refl(s, b + off, n));
-            LLT_EQ_U64(llcrc_crc64_ecma182(s, b + off, n), ~crc64_ecma_norm(~s, b + off, n));
+            if (isal_crc64_runs) {
+                LLT_EQ_U64(llcrc_crc64_xz(s, b + off, n), crc64_ecma_refl(s, b + off, n));
+                LLT_EQ_U64(llcrc_crc64_goiso(s, b + off, n), crc64_iso_refl(s, b + off, n));
+                LLT_EQ_U64(llcrc_crc64_ecma182(s, b + off, n), ~crc64_ecma_norm(~s, b + off, n));
+            }
             LLT_EQ_U64(llcrc_crc16_t10dif((uint16_t)s, b + off, n), crc16_t10dif((uint16_t)s, b + off, n));
             LLT_EQ_U64(llcrc_crc32_bzip2((uint32_t)s, b + off, n), crc32_ieee((uint32_t)s, b + off, n));
         }
