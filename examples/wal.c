@@ -11,11 +11,15 @@
                            short crash loop (a child killed with SIGKILL; every acknowledged update must
                            come back). Env WAL_ROUNDS sets the rounds (default 10), WAL_DIR the directory.
        wal crash [ROUNDS]  only the crash loop (default 200 rounds)
-       wal bench           updates/s and latency with 1 and 8 writers, on the VM disk and on tmpfs
+       wal bench           updates/s and latency with 1 and 8 writers, on the VM disk and on tmpfs; each
+                           writer times its updates with llstat's clock into its own llstat histogram, and
+                           the histograms are merged on read into the percentile distribution printed
    The full test of the journal is tests/test_llio_log.c; its benchmark is make bench BENCH=storage. */
 #define LLIO_IMPLEMENTATION
+#define LLSTAT_IMPLEMENTATION
 #define LLBENCH_IMPLEMENTATION
 #include "llio.h"
+#include "llstat.h"
 #include "bench/llbench.h"
 
 #include <pthread.h>
@@ -90,8 +94,8 @@ typedef struct writer {
     uint64_t first, count;  /* count 0: until stop */
     volatile int *stop;
     uint64_t *acked;        /* where the last acknowledged update number goes (shared memory) */
-    uint64_t done, *lat;
-    size_t nlat, cap;
+    uint64_t done;
+    llstat_hist *lat;       /* this writer's own histogram of update latencies (ns), or NULL */
     int err;
 } writer;
 
@@ -100,7 +104,7 @@ static void *writer_main(void *vp) {
     uint64_t n;
     for (n = wr->first; (!wr->count || n < wr->first + wr->count) && !*wr->stop; n++) {
         update u = make_update(wr->w, n);
-        uint64_t t0 = llb_now_ns();
+        uint64_t t0 = llstat_now();
         int64_t seq = llio_log_append(wr->l, &u, sizeof u);
         if (seq < 0 || llio_log_wait(wr->l, (uint64_t)seq, -1) != 0) {
             wr->err = 1;
@@ -108,7 +112,7 @@ static void *writer_main(void *vp) {
         }
         /* durable: now the update may be acknowledged */
         __atomic_store_n(wr->acked, n, __ATOMIC_RELEASE);
-        if (wr->nlat < wr->cap) wr->lat[wr->nlat++] = llb_now_ns() - t0;
+        if (wr->lat) llstat_hist_record(wr->lat, llstat_ticks_to_ns(llstat_now() - t0));
         wr->done++;
     }
     return NULL;
@@ -263,34 +267,42 @@ static int bench_main(void) {
         t = llb_table_new(title);
         snprintf(dir, sizeof dir, "%s/ll-wal-bench-%d", places[p], (int)getpid());
         for (k = 0; k < 2; k++) {
+            /* 100 ns .. 100 s at 3 significant digits: one histogram per writer, one to merge into */
+            size_t hbytes = llstat_hist_memsize(100, 100000000000ull, 3);
+            unsigned char *hmem = (unsigned char *)calloc(MAXW + 1, hbytes);
+            llstat_hist *all = (llstat_hist *)(void *)(hmem + (size_t)MAXW * hbytes);
             writer ws[MAXW];
-            uint64_t acked[MAXW], *lat = (uint64_t *)malloc(MAXW * 400000 * sizeof(uint64_t)), done = 0;
+            uint64_t acked[MAXW], done = 0;
             store s;
-            size_t n = 0;
             unsigned i;
-            double p50 = 0, p99 = 0, p999 = 0, mx, ups;
+            double ups;
             char name[80];
             uint64_t t0;
+            if (!hmem || llstat_hist_init(all, hbytes, 100, 100000000000ull, 3) != LLSTAT_OK) return 1;
             memset(ws, 0, sizeof ws);
             memset(&s, 0, sizeof s);
             for (i = 0; i < nws[k]; i++) {
-                ws[i].lat = lat + (size_t)i * 400000;
-                ws[i].cap = 400000;
+                ws[i].lat = (llstat_hist *)(void *)(hmem + (size_t)i * hbytes);
+                if (llstat_hist_init(ws[i].lat, hbytes, 100, 100000000000ull, 3) != LLSTAT_OK) return 1;
             }
             t0 = llb_now_ns();
             if (run_writers(dir, nws[k], 0, secs, &s, acked, ws, NULL) != 0) printf("wal bench: a run failed\n");
-            ups = 0;
             for (i = 0; i < nws[k]; i++) {
-                memmove(lat + n, ws[i].lat, ws[i].nlat * sizeof(uint64_t));
-                n += ws[i].nlat;
+                llstat_hist_merge(all, ws[i].lat);
                 done += ws[i].done;
             }
             ups = (double)done * 1e9 / (double)(llb_now_ns() - t0);
-            if (n) llb_percentiles(lat, n, &p50, &p99, &p999, &mx);
             snprintf(name, sizeof name, "%u writer%s, each waiting for its update", nws[k], nws[k] > 1 ? "s" : "");
             llb_add(t, name, ups > 0 ? 1e9 / ups : 0, 0);
-            llb_note(t, "%.0f updates/s, p50 %.1f us, p99 %.1f us, p99.9 %.1f us", ups, p50 / 1e3, p99 / 1e3, p999 / 1e3);
-            free(lat);
+            llb_note(t, "%.0f updates/s, p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us", ups,
+                     (double)llstat_hist_percentile(all, 50) / 1e3, (double)llstat_hist_percentile(all, 99) / 1e3,
+                     (double)llstat_hist_percentile(all, 99.9) / 1e3, (double)llstat_hist_max(all) / 1e3);
+            if (llstat_hist_count(all) != done) printf("wal bench: %llu latencies for %llu updates\n",
+                                                        (unsigned long long)llstat_hist_count(all), (unsigned long long)done);
+            printf("latency distribution, %s, %u writer%s (us, HdrHistogram format):\n", labels[p], nws[k],
+                   nws[k] > 1 ? "s" : "");
+            llstat_hist_print(all, stdout, 1, 1000.0, false);
+            free(hmem);
             {
                 char cmd[800];
                 snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
@@ -307,6 +319,7 @@ static int bench_main(void) {
 int main(int argc, char **argv) {
     const char *dir = getenv("WAL_DIR"), *e = getenv("WAL_ROUNDS");
     setvbuf(stdout, NULL, _IOLBF, 0);
+    llstat_clock_init(LLSTAT_CLOCK_AUTO);
     if (!dir) dir = getenv("TMPDIR");
     snprintf(g_dir, sizeof g_dir, "%s", dir ? dir : "/tmp");
     if (argc > 1 && strcmp(argv[1], "bench") == 0) return bench_main();

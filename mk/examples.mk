@@ -13,7 +13,7 @@ EX_DIR := $(BUILD)/examples
 EX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wpedantic -Werror -I. -pthread
 EX_CXXFLAGS := -x c++ -std=c++17 -O2 -g -Wall -Wextra -Werror -I. -pthread
 EX_LIBS := -lm
-EX_HEADERS := llcrc.h llq.h llmem.h llio.h llpmem.h bench/llbench.h
+EX_HEADERS := llcrc.h llq.h llmem.h llio.h llpmem.h llstat.h bench/llbench.h
 # single-unit examples, each with a checked mode (no arguments) and a bench mode (argument "bench")
 EX_ALL := wal pipeline deltasync amalgamated pmemlog netserve
 EX_NAMES := $(foreach e,$(EX_ALL),$(if $(wildcard examples/$(e).c),$(e)))
