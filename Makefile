@@ -256,7 +256,12 @@ BENCH_SHORT_io := llio
 BENCH_SHORT_pmem := llpmem
 BENCH_SHORT_harness := harness
 BENCH_SHORT_examples := examples
-BENCH_ALL := harness $(foreach h,$(HEADERS),$(if $(wildcard bench/bench_$(h).c),$(h))) $(if $(wildcard mk/examples.mk),examples)
+BENCH_SHORT_storage := storage
+BENCH_SHORT_net := net
+# every part: the harness, one per header, the journal against RocksDB/SQLite (storage), the network server
+# against sockperf's server and redis-server (net; rows skip themselves when those tools are absent), examples
+BENCH_ALL := harness $(foreach h,$(HEADERS),$(if $(wildcard bench/bench_$(h).c),$(h))) \
+	$(if $(wildcard mk/storage.mk),storage) $(if $(wildcard bench/bench_net.sh),net) $(if $(wildcard mk/examples.mk),examples)
 ifdef BENCH
 BENCH_RUN := $(or $(BENCH_SHORT_$(BENCH)),$(BENCH))
 else
@@ -269,7 +274,9 @@ endif
 # build/bench_harness --cpu; a bench program run on its own prints it itself).
 BENCH_ANCHORS := isa-l:$(HAVE_ISAL) zlib:$(HAVE_ZLIB) xxhash:$(HAVE_XXHASH) dpdk:$(HAVE_DPDK) ck:$(HAVE_CK) \
 	boost:$(HAVE_BOOST) liburing:$(HAVE_URING) libnuma:$(HAVE_NUMA) libpmem:$(HAVE_PMEM) libpmemobj:$(HAVE_PMEMOBJ) \
-	mimalloc:$(HAVE_MIMALLOC) jemalloc:$(HAVE_JEMALLOC) tcmalloc:$(HAVE_TCMALLOC) fio:$(if $(FIO),1)
+	mimalloc:$(HAVE_MIMALLOC) jemalloc:$(HAVE_JEMALLOC) tcmalloc:$(HAVE_TCMALLOC) fio:$(if $(FIO),1) \
+	rocksdb:$(HAVE_ROCKSDB) sqlite:$(HAVE_SQLITE) sockperf:$(if $(shell command -v sockperf),1) \
+	redis-server:$(if $(shell command -v redis-server),1) redis-benchmark:$(if $(shell command -v redis-benchmark),1)
 BENCH_COMPILERS := $(CXX):$(HAVE_CXX) $(CLANG):$(HAVE_CLANG)
 found = $(strip $(foreach a,$(1),$(if $(word 2,$(subst :, ,$(a))),$(word 1,$(subst :, ,$(a))))))
 missing = $(strip $(foreach a,$(1),$(if $(word 2,$(subst :, ,$(a))),,$(word 1,$(subst :, ,$(a))))))
