@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(LLB_HAVE_DPDK)
 #include <rte_ring.h>
@@ -387,7 +388,6 @@ static inline uint64_t iring_pop_n(iring *r, uint64_t *p, uint64_t n) {
 LLQB_BURST_ROLES(ir, iring *, iring_push_n, iring_pop_n)
 static const llqb_impl impl_iring = {"inline index ring, no API (limit)", mk_iring, rm_free, 0, 0, ir_bprod,
                                      ir_bcons, 0, 0, 0};
-
 /* ---- DPDK rte_ring, initialised on our own memory (no EAL) ---- */
 #if defined(LLB_HAVE_DPDK)
 static void *mk_rte(size_t cap, unsigned flags) {
@@ -476,6 +476,40 @@ static void run_two(llqb_role mine, llqb_job *jm, llqb_role theirs, llqb_job *jt
     pthread_join(th, NULL);
 }
 
+/* the CPU every table below was measured on: vendor, family/model, name, the features that matter to
+   llq (none are required; the line size and core count come from the system), and the kernel */
+static void print_cpu(void) {
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[4096], vendor[64] = "?", name[128] = "?", fam[16] = "?", model[16] = "?";
+    char kern[128] = "?";
+    int have_flags = 0, avx2 = 0, avx512 = 0, waitpkg = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        char *v = strchr(line, ':');
+        if (!v) continue;
+        v += 2;
+        v[strcspn(v, "\n")] = 0;
+        if (!strncmp(line, "vendor_id", 9)) snprintf(vendor, sizeof vendor, "%s", v);
+        else if (!strncmp(line, "cpu family", 10)) snprintf(fam, sizeof fam, "%s", v);
+        else if (!strncmp(line, "model name", 10)) snprintf(name, sizeof name, "%s", v);
+        else if (!strncmp(line, "model", 5)) snprintf(model, sizeof model, "%s", v);
+        else if (!strncmp(line, "flags", 5) && !have_flags) {
+            have_flags = 1;
+            avx2 = strstr(v, " avx2") != NULL;
+            avx512 = strstr(v, " avx512f") != NULL;
+            waitpkg = strstr(v, " waitpkg") != NULL;
+        }
+        if (have_flags && strcmp(name, "?") != 0) break;
+    }
+    if (f) fclose(f);
+    f = fopen("/proc/sys/kernel/osrelease", "r");
+    if (f && fgets(kern, sizeof kern, f)) kern[strcspn(kern, "\n")] = 0;
+    if (f) fclose(f);
+    printf("CPU: %s family %s model %s (%s), %ld CPUs; avx2 %s, avx512f %s, waitpkg %s; cache line %ld B; "
+           "Linux %s\n",
+           vendor, fam, model, name, sysconf(_SC_NPROCESSORS_ONLN), avx2 ? "yes" : "no", avx512 ? "yes" : "no",
+           waitpkg ? "yes" : "no", sysconf(_SC_LEVEL1_DCACHE_LINESIZE), kern);
+}
+
 static double g_tick_ns = 1.0;
 static void calibrate_ticks(void) {
     uint64_t t0 = llqb_now_ns(), c0 = LLQB_TICKS(), t1, c1;
@@ -495,6 +529,8 @@ typedef struct result {
     double *p99;     /* rt only: per-round p99 */
     size_t np;
     size_t nwin;     /* windows run (push-then-pop: those kept are in ns) */
+    double rmed[64]; /* per round: median ns of that round (the round's windows, or its round trips) */
+    size_t nr;
 } result;
 
 static void res_add(result *r, double v) {
@@ -521,8 +557,8 @@ static double mdape(double *v, size_t n, double m) {
 
 enum { K_TPUT, K_BURST, K_RT, K_PAIR };
 
-static int g_rounds = 5;
-static uint64_t g_items = 4000000, g_rts = 100000, g_pairs = 1000000;
+static int g_rounds = 15;
+static uint64_t g_items = 1400000, g_rts = 40000, g_pairs = 400000; /* per round */
 
 static void run_one(int kind, result *r, uint64_t scale_div) {
     const llqb_impl *im = r->impl;
@@ -549,6 +585,7 @@ static void run_one(int kind, result *r, uint64_t scale_div) {
                 bm[nb++] = (double)s / 64.0;
             }
             res_add(r, med(bm, nb) * g_tick_ns);
+            if (r->nr < 64) r->rmed[r->nr++] = med(bm, nb) * g_tick_ns;
             free(bm);
             llb_percentiles(a.rt, (size_t)n, &p50, &p99, &p999, &mx);
             if (r->np < MAXS) r->p99[r->np++] = p99 * g_tick_ns;
@@ -574,9 +611,18 @@ static void run_one(int kind, result *r, uint64_t scale_div) {
             run_two(im->pair, &a, im->pair, &b);
             free(pg);
         }
-        for (i = 0; i < n / window; i++) {
-            r->nwin++;
-            if (a.win_ns[i]) res_add(r, (double)a.win_ns[i] / (double)window);
+        {
+            double *rw = (double *)malloc((size_t)(n / window + 1) * sizeof(double));
+            size_t nrw = 0;
+            for (i = 0; i < n / window; i++) {
+                r->nwin++;
+                if (a.win_ns[i]) {
+                    res_add(r, (double)a.win_ns[i] / (double)window);
+                    rw[nrw++] = (double)a.win_ns[i] / (double)window;
+                }
+            }
+            if (nrw && r->nr < 64) r->rmed[r->nr++] = med(rw, nrw);
+            free(rw);
         }
         free(a.win_ns);
         expect = n * (n + 1) / 2;
@@ -588,6 +634,23 @@ static void run_one(int kind, result *r, uint64_t scale_div) {
     if (q2) im->destroy(q2);
 }
 
+/* the VM moves between regimes (a cache-line hand-off costs ~25 ns in one, ~150 ns in another) within
+   a run; each round runs every contender once, back to back, so the ratio of two contenders within one
+   round compares them in the same regime. The median over rounds of those per-round ratios (anchor time
+   / contender time, or the inverse for latency) is what the Targets block reports. */
+static double paired(result *r, size_t n, const llqb_impl *anchor, const llqb_impl *im, int anchor_over) {
+    size_t i, a = n, b = n, k, m;
+    double q[64];
+    for (i = 0; i < n; i++) {
+        if (r[i].impl == anchor) a = i;
+        if (r[i].impl == im) b = i;
+    }
+    if (a == n || b == n) return 0;
+    m = r[a].nr < r[b].nr ? r[a].nr : r[b].nr;
+    for (k = 0; k < m; k++)
+        q[k] = anchor_over ? r[a].rmed[k] / r[b].rmed[k] : r[b].rmed[k] / r[a].rmed[k];
+    return med(q, m);
+}
 static const char *g_only; /* env LLQB_ONLY: comma list of table tags to run (tuning aid) */
 static void bench(int kind, const char *title, const llqb_impl **list, size_t nl, const char *baseline,
                   result *out, const char *tag) {
@@ -631,16 +694,23 @@ static void bench(int kind, const char *title, const llqb_impl **list, size_t nl
     for (i = 0; i < nl; i++) {
         double m = med(out[i].samples, out[i].ns);
         double e = mdape(out[i].samples, out[i].ns, m);
+        char pr[64] = "";
+        const llqb_impl *anchor = NULL;
+        size_t k;
+        for (k = 0; k < nl && baseline; k++)
+            if (strcmp(list[k]->name, baseline) == 0) anchor = list[k];
+        if (anchor && anchor != list[i])
+            snprintf(pr, sizeof pr, "; paired %.2fx", paired(out, nl, anchor, list[i], 1));
         llb_add(t, list[i]->name, m, e);
         if (kind == K_RT) {
             double p = med(out[i].p99, out[i].np);
-            llb_note(t, "p99 %.0f ns (%.2fx median)", p, p / m);
+            llb_note(t, "p99 %.0f ns (%.2fx median)%s", p, p / m, pr);
             out[i].p99[0] = p;
         } else if (kind == K_PAIR) {
-            llb_note(t, "ns per push+pop pair per thread; %zu of %zu windows with both threads running",
-                     out[i].ns, out[i].nwin);
+            llb_note(t, "ns per push+pop pair per thread; %zu of %zu windows with both threads running%s",
+                     out[i].ns, out[i].nwin, pr);
         } else {
-            llb_note(t, "%.1f M items/s", 1000.0 / m);
+            llb_note(t, "%.1f M items/s%s", 1000.0 / m, pr);
         }
         out[i].samples[0] = m;
     }
@@ -687,12 +757,21 @@ int main(void) {
 #endif
 
     g_only = getenv("LLQB_ONLY");
+    if (getenv("LLQB_ROUNDS") && atoi(getenv("LLQB_ROUNDS")) > 0) { /* more, shorter rounds: same total */
+        int r = atoi(getenv("LLQB_ROUNDS"));
+        if (r > 60) r = 60;
+        g_items = g_items * (uint64_t)g_rounds / (uint64_t)r;
+        g_rts = g_rts * (uint64_t)g_rounds / (uint64_t)r;
+        g_pairs = g_pairs * (uint64_t)g_rounds / (uint64_t)r;
+        g_rounds = r;
+    }
     if (llb_quick()) {
         g_rounds = 2;
         g_items /= 10;
         g_rts /= 10;
         g_pairs /= 10;
     }
+    print_cpu();
     if (llb_pin_thread(0) != 0) printf("note: could not pin the main thread to core 0\n");
     calibrate_ticks();
 
@@ -759,44 +838,42 @@ int main(void) {
     bench(K_PAIR, "Unbounded lock-free, push-then-pop on both threads (ns per pair; relative to boost queue)", lf,
           nlf, have_boost ? llqb_boost_queue.name : NULL, r_lf, "lf");
 
-    printf("\n### Targets (issue 4)\n\n");
+    printf("\n### Targets (issues 4 and 19; ratios are medians of per-round paired ratios)\n\n");
 #if defined(LLB_HAVE_DPDK)
-    target("SPSC single-item throughput vs DPDK SP/SC", ns_of(r_s, ns, &impl_rte_s) / ns_of(r_s, ns, &impl_llq_spsc),
-           1, 1.5);
-    target("SPSC burst-32 throughput vs DPDK SP/SC", ns_of(r_b, nb, &impl_rte_s) / ns_of(r_b, nb, &impl_llq_spsc), 1,
-           1.7);
+    target("SPSC single-item throughput vs DPDK SP/SC", paired(r_s, ns, &impl_rte_s, &impl_llq_spsc, 1), 1, 1.5);
+    target("SPSC single-item throughput vs DPDK SP/SC, typed", paired(r_s, ns, &impl_rte_s, &impl_llq_typed, 1), 1,
+           1.5);
+    target("SPSC burst-32 throughput vs DPDK SP/SC", paired(r_b, nb, &impl_rte_s, &impl_llq_spsc, 1), 1, 1.5);
+    target("SPSC burst-32 throughput vs DPDK SP/SC, typed", paired(r_b, nb, &impl_rte_s, &impl_llq_typed, 1), 1, 1.5);
     target("bound: SPSC burst-32, inline index ring (no API) vs DPDK SP/SC (informational)",
-           ns_of(r_b, nb, &impl_rte_s) / ns_of(r_b, nb, &impl_iring), 1, 1.7);
-    target("SPSC round trip / DPDK SP/SC round trip",
-           ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_rte_s), 0, 0.7);
-    target("MPMC round trip / DPDK MP/MC round trip",
-           ns_of(r_rm, nrm, &impl_llq_mpmc) / ns_of(r_rm, nrm, &impl_rte_m), 0, 0.65);
+           paired(r_b, nb, &impl_rte_s, &impl_iring, 1), 1, 1.5);
+    target("SPSC round trip / DPDK SP/SC round trip", paired(r_rs, nrs, &impl_rte_s, &impl_llq_spsc, 0), 0, 0.7);
+    target("MPMC round trip / DPDK MP/MC round trip", paired(r_rm, nrm, &impl_rte_m, &impl_llq_mpmc, 0), 0, 0.65);
     target("MPMC push-then-pop vs DPDK MP/MC (push_wait/pop_wait)",
-           ns_of(r_pair, nm, &impl_rte_m) / ns_of(r_pair, nm, &impl_llq_mpmc_wait), 1, 1.2);
+           paired(r_pair, nm, &impl_rte_m, &impl_llq_mpmc_wait, 1), 1, 1.2);
     target("MPMC push-then-pop vs DPDK MP/MC (try push/pop, informational)",
-           ns_of(r_pair, nm, &impl_rte_m) / ns_of(r_pair, nm, &impl_llq_mpmc), 1, 1.2);
-    target("MPMC 1P/1C throughput vs DPDK MP/MC (try push/pop)",
-           ns_of(r_1p1c, nm, &impl_rte_m) / ns_of(r_1p1c, nm, &impl_llq_mpmc), 1, 10.0);
+           paired(r_pair, nm, &impl_rte_m, &impl_llq_mpmc, 1), 1, 1.2);
+    target("MPMC 1P/1C throughput vs DPDK MP/MC (try push/pop)", paired(r_1p1c, nm, &impl_rte_m, &impl_llq_mpmc, 1),
+           1, 10.0);
     target("MPMC 1P/1C throughput vs DPDK MP/MC (push_wait/pop_wait)",
-           ns_of(r_1p1c, nm, &impl_rte_m) / ns_of(r_1p1c, nm, &impl_llq_mpmc_wait), 1, 10.0);
+           paired(r_1p1c, nm, &impl_rte_m, &impl_llq_mpmc_wait, 1), 1, 10.0);
     /* what a ring with no atomic read-modify-write at all (llq_spsc, single items) reaches against the
        same DPDK figure: an MPMC queue claims each slot with a locked instruction, so it cannot beat it */
     target("bound: DPDK MP/MC 1P/1C time / llq_spsc single-item time (informational)",
            ns_of(r_1p1c, nm, &impl_rte_m) / ns_of(r_s, ns, &impl_llq_spsc), 1, 10.0);
 #endif
-    target("SPSC round trip / bare cache-line round trip",
-           ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_line), 0, 1.5);
-    target("SPSC round trip / two-line round trip (informational)",
-           ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_line2), 0, 1.5);
+    target("SPSC round trip / bare cache-line round trip", paired(r_rs, nrs, &impl_line, &impl_llq_spsc, 0), 0, 1.5);
+    target("SPSC round trip / two-line round trip (informational)", paired(r_rs, nrs, &impl_line2, &impl_llq_spsc, 0),
+           0, 1.5);
     target("SPSC round-trip p99 / median", p99_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_llq_spsc), 0,
            1.35);
     target("bare cache line's own round-trip p99 / median (floor, informational)",
            p99_of(r_rs, nrs, &impl_line) / ns_of(r_rs, nrs, &impl_line), 0, 1.35);
     if (have_boost) {
-        target("Treiber stack + EBR vs boost::lockfree::queue",
-               ns_of(r_lf, nlf, &llqb_boost_queue) / ns_of(r_lf, nlf, &impl_llq_stack), 1, 1.5);
-        target("MS queue + EBR vs boost::lockfree::queue",
-               ns_of(r_lf, nlf, &llqb_boost_queue) / ns_of(r_lf, nlf, &impl_llq_msq), 1, 1.5);
+        target("Treiber stack + EBR vs boost::lockfree::queue", paired(r_lf, nlf, &llqb_boost_queue, &impl_llq_stack, 1),
+               1, 1.5);
+        target("MS queue + EBR vs boost::lockfree::queue", paired(r_lf, nlf, &llqb_boost_queue, &impl_llq_msq, 1), 1,
+               1.5);
     }
     free_res(r_s, ns);
     free_res(r_b, nb);

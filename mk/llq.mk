@@ -4,7 +4,17 @@ LLQ_TEST_LIBS :=
 LLQ_TSAN := 1
 LLQ_CROSS := 1
 LLQ_WINDOWS := 1
-LLQ_EXTRA_TESTS :=
+# the same test program built for other LLQ_CACHE_LINE values (32 and 128 bytes: layouts, mailbox size
+# and alignment checks follow the option, not the CPU), run shorter by a wrapper (LLT_SCALE 0.1)
+LLQ_EXTRA_TESTS := $(BUILD)/test_llq_lines
+
+$(BUILD)/test_llq_line%.bin: tests/test_llq.c llq.h tests/lltest.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -DLLQ_CACHE_LINE=$* $< -o $@
+
+$(BUILD)/test_llq_lines: $(BUILD)/test_llq_line32.bin $(BUILD)/test_llq_line128.bin
+	@printf '#!/bin/sh\n# test_llq built with LLQ_CACHE_LINE 32 and 128\nd=$$(dirname "$$0"); s=0\nfor b in "$$d"/test_llq_line32.bin "$$d"/test_llq_line128.bin; do LLT_SCALE=$${LLT_SCALE:-0.1} "$$b" || s=1; done\nexit $$s\n' >$@
+	@chmod +x $@
 
 # anchors: DPDK rte_ring needs only librte_ring + librte_eal (no EAL init: rte_ring_init on our memory)
 LLQ_BENCH_DEFS := $(if $(HAVE_DPDK),-DLLB_HAVE_DPDK=1) $(if $(HAVE_CK),-DLLB_HAVE_CK=1) \

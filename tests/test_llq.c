@@ -48,7 +48,9 @@ static void thr_sleep_us(unsigned us) {
 }
 #endif
 
-#define ALIGN 128
+/* the memory alignment llq requires is LLQ_CACHE_LINE (a build option: this test is also built with
+   other values), never the line size of the CPU it runs on */
+#define ALIGN (LLQ_CACHE_LINE > 128 ? LLQ_CACHE_LINE : 128)
 
 #if defined(_WIN32)
 #include <malloc.h>
@@ -164,9 +166,9 @@ static void init_validation(void) {
         LLT_EQ_I64(llq_msq_init((llq_msq *)m, llq_msq_memsize(), NULL), LLQ_EINVAL);
         LLT_EQ_I64(llq_msq_init(NULL, llq_msq_memsize(), &dummy), LLQ_EINVAL);
         LLT_EQ_I64(llq_msq_init((llq_msq *)m, llq_msq_memsize() - 1, &dummy), LLQ_ENOBUFS);
-        LLT_EQ_I64(llq_msq_init((llq_msq *)(m + 64), llq_msq_memsize(), &dummy), 0);
+        LLT_EQ_I64(llq_msq_init((llq_msq *)(m + LLQ_CACHE_LINE), llq_msq_memsize(), &dummy), 0);
     }
-    LLT_EQ_I64(llq_mpsc_list_init((llq_mpsc_list *)(m + 32), 4096), LLQ_EFAULT);
+    LLT_EQ_I64(llq_mpsc_list_init((llq_mpsc_list *)(m + LLQ_CACHE_LINE / 2), 4096), LLQ_EFAULT);
     LLT_EQ_I64(llq_mpsc_list_init((llq_mpsc_list *)m, 8), LLQ_ENOBUFS);
     LLT_EQ_U64(llq_ebr_memsize(0), 0);
     LLT_EQ_I64(llq_ebr_init((llq_ebr *)m, 64, 4), LLQ_ENOBUFS);
@@ -345,14 +347,29 @@ static void spsc_mailbox(void) {
     LLT_EQ_U64(v, 12);
     LLT_CHECK(llq_spsc_pop(q, &v));
     LLT_EQ_U64(v, 13);
-    LLT_CHECK(llq_spsc_pop(q, &v));               /* at the edge: from the mailbox */
+    LLT_CHECK(llq_spsc_pop(q, &v));               /* at the edge, mailbox skipped: from the slot */
     LLT_EQ_U64(v, 14);
-    LLT_EQ_U64(q->mb_seq, 4);
+    LLT_EQ_U64(q->mb_seq, 5);                     /* a commit points the mailbox at the next index */
     LLT_CHECK(!llq_spsc_pop(q, &v));
     v = 15;
     LLT_CHECK(llq_spsc_push(q, &v));
+    LLT_EQ_U64(q->mb_seq, 5);
+    memset(q->mb, 0xEE, 8);                       /* only the mailbox has this: proves where pop reads */
     LLT_CHECK(llq_spsc_pop(q, &v));
-    LLT_EQ_U64(v, 15);
+    LLT_EQ_U64(v, 0xEEEEEEEEEEEEEEEEULL);         /* edge pop after a single push: the mailbox */
+    /* after a burst the mailbox holds an older item; whatever it contains, it must not be used */
+    v = 16;
+    LLT_CHECK(llq_spsc_push(q, &v));              /* mailbox: item 6 */
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 16);
+    LLT_EQ_U64(llq_spsc_push_n(q, b, 2), 2);      /* items 7, 8: mailbox pointed at 9 */
+    LLT_EQ_U64(q->mb_seq, 9);
+    memset(q->mb, 0xEE, 8);
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 11);
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 12);
+    LLT_CHECK(!llq_spsc_pop(q, &v));
     afree(q);
     /* elements larger than the mailbox never use it */
     ms = llq_spsc_memsize(4, LLQ_SPSC_MAILBOX + 8);
@@ -522,18 +539,36 @@ static void zero_length_bursts(void) {
     memset(out, 0, sizeof out);
     memset(qin, 0, sizeof qin);
     memset(qout, 0, sizeof qout);
-    T_WATCHDOG(20);
+    T_WATCHDOG(60);
     for (state = 0; state < 3; state++) { /* 0: empty, 1: half full, 2: full */
         size_t fill = state == 0 ? 0 : state == 1 ? CAP / 2 : CAP;
         {
-            size_t ms = llq_spsc_memsize(CAP, sizeof(uint64_t));
-            llq_spsc *q = (llq_spsc *)amem(ms);
-            LLT_REQUIRE(q && llq_spsc_init(q, ms, CAP, sizeof(uint64_t)) == 0);
-            for (k = 0; k < fill; k++) LLT_CHECK(llq_spsc_push(q, &v));
-            LLT_EQ_U64(llq_spsc_push_n(q, in, 0), 0);
-            LLT_EQ_U64(llq_spsc_pop_n(q, out, 0), 0);
-            LLT_EQ_U64(llq_spsc_size(q), fill);
-            afree(q);
+            size_t ms = llq_spsc_memsize(CAP, sizeof(uint64_t)), esz;
+            for (esz = 8; esz <= 24; esz += 16) { /* a size with an inline path, one without */
+                llq_spsc *q = (llq_spsc *)amem(llq_spsc_memsize(CAP, esz));
+                unsigned char big[24];
+                memset(big, 3, sizeof big);
+                ms = llq_spsc_memsize(CAP, esz);
+                LLT_REQUIRE(q && llq_spsc_init(q, ms, CAP, esz) == 0);
+                for (k = 0; k < fill; k++) LLT_CHECK(llq_spsc_push(q, big));
+                LLT_EQ_U64(llq_spsc_push_n(q, in, 0), 0);
+                LLT_EQ_U64(llq_spsc_pop_n(q, out, 0), 0);
+                LLT_EQ_U64(llq_spsc_push_n(q, NULL, 0), 0); /* nothing is read or written */
+                LLT_EQ_U64(llq_spsc_pop_n(q, NULL, 0), 0);
+                got = 99;
+                LLT_CHECK(llq_spsc_reserve(q, 0, &got) == NULL); /* want 0: NULL, *got = 0 */
+                LLT_EQ_U64(got, 0);
+                LLT_CHECK(llq_spsc_reserve(q, 0, NULL) == NULL);
+                llq_spsc_commit(q, 0);
+                got = 99;
+                LLT_CHECK(llq_spsc_peek(q, 0, &got) == NULL);
+                LLT_EQ_U64(got, 0);
+                llq_spsc_release(q, 0);
+                LLT_EQ_U64(llq_spsc_size(q), fill);
+                for (k = 0; k < fill; k++) LLT_CHECK(llq_spsc_pop(q, big)); /* nothing lost or added */
+                LLT_CHECK(!llq_spsc_pop(q, big));
+                afree(q);
+            }
         }
         {
             size_t ms = quotes_memsize(CAP);
@@ -552,6 +587,8 @@ static void zero_length_bursts(void) {
             for (k = 0; k < fill; k++) LLT_CHECK(llq_mpmc_push(q, &v));
             LLT_EQ_U64(llq_mpmc_push_n(q, in, 0), 0);
             LLT_EQ_U64(llq_mpmc_pop_n(q, out, 0), 0);
+            LLT_EQ_U64(llq_mpmc_push_n(q, NULL, 0), 0);
+            LLT_EQ_U64(llq_mpmc_pop_n(q, NULL, 0), 0);
             LLT_EQ_U64(llq_mpmc_size(q), fill);
             got = llq_mpmc_pop_n(q, out, CAP);
             LLT_EQ_U64(got, fill);
@@ -565,10 +602,76 @@ static void zero_length_bursts(void) {
             LLT_EQ_U64(llq_mpsc_push_n(q, in, 0), 0);
             LLT_EQ_U64(llq_mpsc_pop_n(q, out, 0), 0);
             LLT_EQ_U64(llq_mpsc_size(q), fill);
+            LLT_EQ_U64(llq_mpsc_push_n(q, NULL, 0), 0);
+            LLT_EQ_U64(llq_mpsc_pop_n(q, NULL, 0), 0);
             got = llq_mpsc_pop_n(q, out, CAP);
             LLT_EQ_U64(got, fill);
             afree(q);
         }
+        { /* broadcast: also a lapped reader (fill CAP + 3) */
+            size_t ms = llq_bcast_memsize(CAP, sizeof(uint64_t));
+            llq_bcast *q = (llq_bcast *)amem(ms);
+            llq_bcast_reader r;
+            size_t pos, h;
+            LLT_REQUIRE(q && llq_bcast_init(q, ms, CAP, sizeof(uint64_t)) == 0);
+            llq_bcast_reader_init(q, &r);
+            for (k = 0; k < fill + (state == 2 ? 3 : 0); k++) llq_bcast_publish(q, &v);
+            h = q->head;
+            pos = r.pos;
+            llq_bcast_publish_n(q, NULL, 0);
+            LLT_EQ_U64(q->head, h);
+            LLT_EQ_I64(llq_bcast_read_n(q, &r, NULL, 0), 0);
+            LLT_EQ_U64(r.pos, pos);
+            LLT_EQ_U64(r.dropped, 0);
+            afree(q);
+        }
+    }
+    { /* byte ring: a zero-length record is a record (1, len 0); a zero-size buffer gets EMSGSIZE for a
+         non-empty record and leaves it in place */
+        size_t ms = llq_bytes_memsize(256), len = 99;
+        llq_bytes *q = (llq_bytes *)amem(ms);
+        unsigned char buf[8];
+        LLT_REQUIRE(q && llq_bytes_init(q, ms, 256) == 0);
+        LLT_EQ_I64(llq_bytes_read(q, NULL, 0, &len), 0);
+        LLT_CHECK(llq_bytes_write(q, NULL, 0));
+        LLT_CHECK(llq_bytes_write(q, "abc", 3));
+        LLT_EQ_I64(llq_bytes_read(q, NULL, 0, &len), 1);
+        LLT_EQ_U64(len, 0);
+        LLT_EQ_I64(llq_bytes_read(q, NULL, 0, &len), LLQ_EMSGSIZE);
+        LLT_EQ_I64(llq_bytes_read(q, buf, sizeof buf, &len), 1);
+        LLT_EQ_U64(len, 3);
+        LLT_EQ_MEM(buf, "abc", 3);
+        LLT_CHECK(llq_bytes_reserve(q, 0) != NULL);
+        llq_bytes_commit(q, 0);
+        LLT_EQ_I64(llq_bytes_read(q, buf, 0, &len), 1);
+        LLT_EQ_U64(len, 0);
+        LLT_EQ_I64(llq_bytes_read(q, buf, sizeof buf, &len), 0);
+        afree(q);
+    }
+    { /* stack: an empty chain pushes nothing; take-all of an empty stack is NULL */
+        llq_stack *s = (llq_stack *)amem(llq_stack_memsize());
+        llq_stack_node a;
+        LLT_REQUIRE(s && llq_stack_init(s, llq_stack_memsize()) == 0);
+        llq_stack_push_list(s, NULL, NULL);
+        LLT_CHECK(llq_stack_pop_all(s) == NULL);
+        a.next = NULL;
+        llq_stack_push(s, &a);
+        llq_stack_push_list(s, NULL, NULL);
+        llq_stack_push_list(s, &a, NULL);
+        LLT_EQ_PTR(llq_stack_pop_all(s), &a);
+        LLT_CHECK(a.next == NULL);
+        afree(s);
+    }
+    { /* reclamation with nothing retired */
+        size_t ms = llq_ebr_memsize(2);
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_ebr_thread *t;
+        LLT_REQUIRE(d && llq_ebr_init(d, ms, 2) == 0 && llq_ebr_register(d, &t) == 0);
+        LLT_EQ_U64(llq_ebr_poll(t), 0);
+        LLT_EQ_U64(llq_ebr_drain(d), 0);
+        LLT_EQ_U64(llq_ebr_pending(d), 0);
+        llq_ebr_unregister(t);
+        afree(d);
     }
 #if !defined(_WIN32)
     alarm(0);
@@ -1171,6 +1274,27 @@ static void bcast_basic(void) {
         LLT_EQ_U64(prev, 24);
         LLT_EQ_U64(n + r1.dropped, 20); /* everything after position 5 either read or counted */
     }
+    { /* bulk forms: publish_n, then read_n in pieces, then a lap */
+        item b[12];
+        ptrdiff_t got;
+        llq_bcast_reader_init(q, &r2);
+        for (i = 0; i < 6; i++) b[i] = make_item(0, 100 + i);
+        llq_bcast_publish_n(q, b, 6);
+        memset(b, 0, sizeof b);
+        LLT_EQ_I64(llq_bcast_read_n(q, &r2, b, 4), 4);
+        LLT_EQ_I64(llq_bcast_read_n(q, &r2, b + 4, 8), 2);
+        LLT_EQ_I64(llq_bcast_read_n(q, &r2, b + 6, 8), 0);
+        for (i = 0; i < 6; i++) LLT_CHECK(b[i].seq == 100 + i && item_ok(&b[i]));
+        for (i = 0; i < 12; i++) b[i] = make_item(0, 200 + i);
+        llq_bcast_publish_n(q, b, 12); /* capacity 8: r2 is lapped */
+        got = llq_bcast_read_n(q, &r2, b, 12);
+        LLT_EQ_I64(got, LLQ_EOVERFLOW);
+        LLT_CHECK(r2.dropped > 0);
+        got = llq_bcast_read_n(q, &r2, b, 12);
+        LLT_CHECK(got > 0);
+        for (i = 0; i < (uint64_t)got; i++) LLT_CHECK(item_ok(&b[i]) && b[i].seq == 212 - (uint64_t)got + i);
+        LLT_EQ_U64((uint64_t)got + r2.dropped, 12);
+    }
     afree(q);
 }
 
@@ -1623,7 +1747,7 @@ static void wait_notify(void) {
 }
 
 int main(int argc, char **argv) {
-    LLT_INIT("llq", argc, argv);
+    LLT_INIT(LLQ_CACHE_LINE == 64 ? "llq" : LLQ_CACHE_LINE == 32 ? "llq-line32" : LLQ_CACHE_LINE == 128 ? "llq-line128" : "llq-line", argc, argv);
     LLT_RUN(init_validation);
     LLT_RUN(spsc_layout);
     LLT_RUN(spsc_basic);
