@@ -39,8 +39,12 @@
                           2*LLQ_CACHE_LINE (defeats the adjacent-line prefetcher); at least 2*LLQ_CACHE_LINE.
      LLQ_INLINE           [every unit] marker of the inline hot paths (default static inline).
      LLQ_NO_FUTEX         [one unit] do not use futex even on Linux (spin + yield).
-     LLQ_SPIN_COUNT       [any unit] spins before llq_wait sleeps, default 4096 (lower it when threads
-                          outnumber cores).
+     LLQ_SPIN_COUNT       [one unit] most spins a blocking call makes before it yields, default 4096
+                          (the budget adapts below it; llq_wait_tune changes it at run time).
+     LLQ_YIELD_COUNT      [one unit] yields before a blocking call sleeps, default 16.
+     LLQ_NO_MEMBARRIER    [one unit] never use an asymmetric barrier: wakers pay a full fence. Needed when
+                          a ring with blocking users is shared between processes (membarrier and the
+                          private futex reach the threads of one process).
 
    API (q = pointer to caller memory of memsize bytes; hot paths inline)
      size_t llq_spsc_memsize(size_t capacity, size_t esize);
@@ -183,6 +187,9 @@
 #endif
 #ifndef LLQ_SPIN_COUNT
 #define LLQ_SPIN_COUNT 4096
+#endif
+#ifndef LLQ_YIELD_COUNT
+#define LLQ_YIELD_COUNT 16
 #endif
 
 /* error codes (negative; values mirror Linux errno) */
@@ -603,9 +610,21 @@ typedef struct llq_mpmc {
     size_t deq; /* consumers' claim counter */
     char dpad_[LLQ_ISOLATE - sizeof(size_t)];
     size_t mask, stride, esize;
-    char kpad_[LLQ_ISOLATE - 3 * sizeof(size_t)];
+    size_t fence; /* 1: wakers need a full fence (no asymmetric barrier on this system, see llq_wait) */
+    char kpad_[LLQ_ISOLATE - 4 * sizeof(size_t)];
+    /* Threads asleep in push_wait/pop_wait, counted per slot bucket. Every operation that moves a slot
+       reads its bucket (a line that stays shared in every cache while nobody sleeps) and makes the wake
+       call only when someone sleeps there. Written only by threads going to sleep or waking up. */
+    uint32_t park[LLQ_ISOLATE / sizeof(uint32_t)];
     /* slots: { size_t seq; pad to 8; element } * capacity */
 } llq_mpmc;
+
+#define LLQ_I_NPARK (LLQ_ISOLATE / sizeof(uint32_t))
+
+/* blocking support (implementation section): wake everything parked on a sequence word; wait for a
+   word to reach a value (spin, then yield, then sleep), announcing the sleep in *bucket */
+LLQDEF void llq_i_unpark(size_t *word);
+LLQDEF void llq_i_await(size_t *word, size_t want, uint32_t *bucket, size_t fence);
 
 
 LLQDEF size_t llq_mpmc_memsize(size_t capacity, size_t esize);
@@ -613,6 +632,22 @@ LLQDEF int llq_mpmc_init(llq_mpmc *q, size_t memsize, size_t capacity, size_t es
 
 LLQ_INLINE unsigned char *llq_i_mpmc_slot(llq_mpmc *q, size_t pos, size_t mask, size_t stride) {
     return ((unsigned char *)q) + sizeof(llq_mpmc) + (pos & mask) * stride;
+}
+
+/* after moving slot `pos`: wake its sleepers, if any. With an asymmetric barrier (membarrier on Linux,
+   FlushProcessWriteBuffers on Windows) the sleeper pays for the ordering and this is a compiler barrier
+   and one load of a shared, read-mostly line; without one, a full fence. */
+LLQ_INLINE void llq_i_mpmc_kick(llq_mpmc *q, unsigned char *slot, size_t pos) {
+#if !defined(LLQ_FREESTANDING)
+    if (q->fence) __atomic_thread_fence(LLQ_SC);
+    else __atomic_signal_fence(LLQ_SC);
+    if (LLQ_UNLIKELY(LLQ_I_LOAD(&q->park[pos & q->mask & (LLQ_I_NPARK - 1)], LLQ_RLX) != 0))
+        llq_i_unpark(llq_i_seq(slot));
+#else
+    (void)q;
+    (void)slot;
+    (void)pos;
+#endif
 }
 
 LLQ_INLINE bool llq_mpmc_push(llq_mpmc *q, const void *e) {
@@ -632,6 +667,7 @@ LLQ_INLINE bool llq_mpmc_push(llq_mpmc *q, const void *e) {
     }
     llq_i_copy(s + LLQ_I_SLOT_HDR, e, q->esize);
     LLQ_I_STORE(llq_i_seq(s), pos + 1, LLQ_REL);
+    llq_i_mpmc_kick(q, s, pos);
     return true;
 }
 
@@ -652,28 +688,35 @@ LLQ_INLINE bool llq_mpmc_pop(llq_mpmc *q, void *e) {
     }
     llq_i_copy(e, s + LLQ_I_SLOT_HDR, q->esize);
     LLQ_I_STORE(llq_i_seq(s), pos + q->mask + 1, LLQ_REL);
+    llq_i_mpmc_kick(q, s, pos);
     return true;
 }
 
 /* Waiting operations: take the next ticket with one fetch-and-add (never retried, so a contended
    counter line moves once per operation) and wait for that ticket's slot. For callers that would spin
    on try-push/try-pop anyway. Not lock-free: a ticket holder that stalls delays the tickets behind it,
-   and a pop_wait returns only once some producer pushes its item. Mixes freely with the try forms. */
+   and a pop_wait returns only once some producer pushes its item. Mixes freely with the try forms.
+   Waiting spins for an adaptive budget, then yields, then sleeps (futex / WaitOnAddress), so threads
+   that outnumber the cores give their CPU to the ones they wait for; see llq_wait. */
 LLQ_INLINE void llq_mpmc_push_wait(llq_mpmc *q, const void *e) {
     size_t pos = __atomic_fetch_add(&q->enq, 1, LLQ_RLX);
     size_t esize = q->esize;
     unsigned char *s = llq_i_mpmc_slot(q, pos, q->mask, q->stride);
-    while (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos) llq_cpu_relax(); /* the last lap's item still there */
+    if (LLQ_UNLIKELY(LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos)) /* the last lap's item still there */
+        llq_i_await(llq_i_seq(s), pos, &q->park[pos & q->mask & (LLQ_I_NPARK - 1)], q->fence);
     llq_i_copy(s + LLQ_I_SLOT_HDR, e, esize);
     LLQ_I_STORE(llq_i_seq(s), pos + 1, LLQ_REL);
+    llq_i_mpmc_kick(q, s, pos);
 }
 LLQ_INLINE void llq_mpmc_pop_wait(llq_mpmc *q, void *e) {
     size_t pos = __atomic_fetch_add(&q->deq, 1, LLQ_RLX);
     size_t esize = q->esize, next_lap = pos + q->mask + 1;
     unsigned char *s = llq_i_mpmc_slot(q, pos, q->mask, q->stride);
-    while (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + 1) llq_cpu_relax(); /* its producer not done */
+    if (LLQ_UNLIKELY(LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + 1)) /* its producer not done */
+        llq_i_await(llq_i_seq(s), pos + 1, &q->park[pos & q->mask & (LLQ_I_NPARK - 1)], q->fence);
     llq_i_copy(e, s + LLQ_I_SLOT_HDR, esize);
     LLQ_I_STORE(llq_i_seq(s), next_lap, LLQ_REL);
+    llq_i_mpmc_kick(q, s, pos);
 }
 
 /* burst push: counts the contiguous free slots (up to n) then claims them with one CAS */
@@ -698,6 +741,7 @@ LLQ_INLINE size_t llq_mpmc_push_n(llq_mpmc *q, const void *src, size_t n) {
         unsigned char *s = llq_i_mpmc_slot(q, pos + i, q->mask, q->stride);
         llq_i_copy(s + LLQ_I_SLOT_HDR, sp + i * q->esize, q->esize);
         LLQ_I_STORE(llq_i_seq(s), pos + i + 1, LLQ_REL);
+        llq_i_mpmc_kick(q, s, pos + i);
     }
     return k;
 }
@@ -723,6 +767,7 @@ LLQ_INLINE size_t llq_mpmc_pop_n(llq_mpmc *q, void *dst, size_t n) {
         unsigned char *s = llq_i_mpmc_slot(q, pos + i, q->mask, q->stride);
         llq_i_copy(dp + i * q->esize, s + LLQ_I_SLOT_HDR, q->esize);
         LLQ_I_STORE(llq_i_seq(s), pos + i + q->mask + 1, LLQ_REL);
+        llq_i_mpmc_kick(q, s, pos + i);
     }
     return k;
 }
@@ -755,6 +800,7 @@ LLQ_INLINE bool llq_mpsc_pop(llq_mpsc *q, void *e) {
     llq_i_copy(e, s + LLQ_I_SLOT_HDR, m->esize);
     LLQ_I_STORE(llq_i_seq(s), pos + m->mask + 1, LLQ_REL);
     LLQ_I_STORE(&m->deq, pos + 1, LLQ_RLX);
+    llq_i_mpmc_kick(m, s, pos);
     return true;
 }
 LLQ_INLINE size_t llq_mpsc_pop_n(llq_mpsc *q, void *dst, size_t n) {
@@ -766,6 +812,7 @@ LLQ_INLINE size_t llq_mpsc_pop_n(llq_mpsc *q, void *dst, size_t n) {
         if (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + k + 1) break;
         llq_i_copy(dp + k * m->esize, s + LLQ_I_SLOT_HDR, m->esize);
         LLQ_I_STORE(llq_i_seq(s), pos + k + m->mask + 1, LLQ_REL);
+        llq_i_mpmc_kick(m, s, pos + k);
     }
     if (k) LLQ_I_STORE(&m->deq, pos + k, LLQ_RLX);
     return k;
@@ -1077,8 +1124,12 @@ LLQ_INLINE bool llq_seqlock_try_read(llq_seqlock *s, void *e) {
     q2 = LLQ_I_LOAD(&s->seq, LLQ_RLX);
     return q1 == q2;
 }
+LLQDEF void llq_i_backoff(size_t *round); /* spin, then yield (implementation section) */
+/* retries while a write is in progress; a writer preempted mid-write costs the reader a yield, not a
+   time slice of spinning */
 LLQ_INLINE void llq_seqlock_read(llq_seqlock *s, void *e) {
-    while (!llq_seqlock_try_read(s, e)) llq_cpu_relax();
+    size_t round = 0;
+    while (!llq_seqlock_try_read(s, e)) llq_i_backoff(&round);
 }
 LLQ_INLINE size_t llq_seqlock_version(llq_seqlock *s) { return LLQ_I_LOAD(&s->seq, LLQ_ACQ) / 2; }
 
@@ -1239,18 +1290,29 @@ LLQ_INLINE bool llq_msq_pop(llq_msq *q, void **value, llq_msq_node **retired) {
 typedef struct llq_waiter {
     uint32_t seq;     /* futex word */
     uint32_t waiters; /* threads inside llq_wait's sleeping phase */
+    uint32_t fence;   /* 1: llq_notify needs a full fence (no asymmetric barrier on this system) */
 } llq_waiter;
 
 LLQDEF void llq_waiter_init(llq_waiter *w);
 LLQDEF void llq_i_wake(llq_waiter *w);
-/* wait until ready(ctx) returns true: spin LLQ_SPIN_COUNT checks, then sleep (futex) until
-   llq_notify; timeout_ns < 0 waits forever. 0 = ready, LLQ_ETIMEDOUT. */
+/* wait until ready(ctx) returns true: spin (a per-thread budget that adapts to how long waits last:
+   it grows while waits end within it and shrinks when they do not, and is 0 on a single CPU), then
+   yield up to LLQ_YIELD_COUNT times, then sleep (futex; WaitOnAddress on Windows) until llq_notify;
+   timeout_ns < 0 waits forever. 0 = ready, LLQ_ETIMEDOUT. */
 LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t timeout_ns);
-/* after publishing (push), wake sleepers; one fence + one load when nobody sleeps */
+/* after publishing (push), wake sleepers; a compiler barrier (a full fence where the system has no
+   asymmetric barrier) and one load when nobody sleeps */
 LLQ_INLINE void llq_notify(llq_waiter *w) {
-    __atomic_thread_fence(LLQ_SC);
+    if (w->fence) __atomic_thread_fence(LLQ_SC);
+    else __atomic_signal_fence(LLQ_SC);
     if (LLQ_UNLIKELY(LLQ_I_LOAD(&w->waiters, LLQ_RLX) != 0)) llq_i_wake(w);
 }
+/* the spin budget a waiting thread starts from and never exceeds, and the yields before it sleeps */
+LLQDEF void llq_wait_tune(size_t max_spins, size_t yields);
+/* how blocking calls sleep and order their wakeups here: "futex+membarrier", "futex+fence",
+   "WaitOnAddress+FlushProcessWriteBuffers", "WaitOnAddress+fence", "sleep-poll" (no address wait:
+   short sleeps), "spin" (freestanding) */
+LLQDEF const char *llq_wait_method(void);
 
 #ifdef __cplusplus
 }
@@ -1271,6 +1333,7 @@ LLQ_INLINE void llq_notify(llq_waiter *w) {
 #endif
 
 #if !defined(LLQ_FREESTANDING)
+#include <stdlib.h> /* getenv */
 #if defined(_WIN32)
 #include <windows.h>
 #define LLQ_I_WIN 1
@@ -1281,6 +1344,7 @@ LLQ_INLINE void llq_notify(llq_waiter *w) {
 #include <sched.h>
 #define LLQ_I_FUTEX 1
 #else
+#include <unistd.h>
 #include <sched.h>
 #include <time.h>
 #define LLQ_I_POSIX 1
@@ -1298,6 +1362,10 @@ LLQ_INLINE void llq_notify(llq_waiter *w) {
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+#if !defined(LLQ_FREESTANDING)
+static int llq_i_asym_available(void); /* blocking support, below */
 #endif
 
 LLQDEF const char *llq_version(void) { return LLQ_VERSION_STRING; }
@@ -1374,6 +1442,11 @@ LLQDEF int llq_mpmc_init(llq_mpmc *q, size_t memsize, size_t capacity, size_t es
     q->mask = capacity - 1;
     q->stride = stride;
     q->esize = esize;
+#if defined(LLQ_FREESTANDING)
+    q->fence = 1;
+#else
+    q->fence = llq_i_asym_available() ? 0 : 1;
+#endif
     for (i = 0; i < capacity; i++) LLQ_I_STORE(llq_i_seq(llq_i_mpmc_slot(q, i, q->mask, stride)), i, LLQ_RLX);
     __atomic_thread_fence(LLQ_SC);
     return 0;
@@ -1596,20 +1669,7 @@ LLQDEF size_t llq_ebr_pending(llq_ebr *d) {
     return c;
 }
 
-/* --- wait / notify --- */
-
-LLQDEF void llq_waiter_init(llq_waiter *w) {
-    w->seq = 0;
-    w->waiters = 0;
-    __atomic_thread_fence(LLQ_SC);
-}
-
-LLQDEF void llq_i_wake(llq_waiter *w) {
-    __atomic_fetch_add(&w->seq, 1u, LLQ_SC);
-#if defined(LLQ_I_FUTEX)
-    syscall(SYS_futex, &w->seq, 1 | 128 /* FUTEX_WAKE_PRIVATE */, 0x7fffffff, NULL, NULL, 0);
-#endif
-}
+/* --- blocking: spin, yield, sleep --- */
 
 #if !defined(LLQ_FREESTANDING)
 LLQ_INLINE uint64_t llq_i_now_ns(void) { /* monotonic clock, ns */
@@ -1627,59 +1687,327 @@ LLQ_INLINE uint64_t llq_i_now_ns(void) { /* monotonic clock, ns */
 }
 #endif
 
-LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t timeout_ns) {
+#if defined(LLQ_FREESTANDING)
+#define LLQ_I_TLS
+#elif defined(_MSC_VER)
+#define LLQ_I_TLS __declspec(thread)
+#else
+#define LLQ_I_TLS __thread
+#endif
+static size_t llq_i_max_spins = LLQ_SPIN_COUNT, llq_i_yields = LLQ_YIELD_COUNT;
+static LLQ_I_TLS size_t llq_i_budget; /* this thread's spin budget; 0 until its first wait */
+static int llq_i_ncpu;                /* online CPUs, 0 until known */
+
+LLQDEF void llq_wait_tune(size_t max_spins, size_t yields) {
+    __atomic_store_n(&llq_i_max_spins, max_spins, LLQ_RLX);
+    __atomic_store_n(&llq_i_yields, yields, LLQ_RLX);
+    llq_i_budget = max_spins;
+}
+
+static void llq_i_yield(void) {
+#if defined(LLQ_I_WIN)
+    SwitchToThread();
+#elif defined(LLQ_I_FUTEX) || defined(LLQ_I_POSIX)
+    sched_yield();
+#else
     int i;
+    for (i = 0; i < 64; i++) llq_cpu_relax();
+#endif
+}
+
+static size_t llq_i_spin_budget(void) {
+    size_t mx = __atomic_load_n(&llq_i_max_spins, LLQ_RLX);
+    int n = __atomic_load_n(&llq_i_ncpu, LLQ_RLX);
+    if (n == 0) { /* spinning cannot help on one CPU: the thread we wait for is not running */
+#if defined(LLQ_I_WIN)
+        SYSTEM_INFO si;
+        GetSystemInfo(&si);
+        n = (int)si.dwNumberOfProcessors;
+#elif defined(LLQ_I_FUTEX) || defined(LLQ_I_POSIX)
+        n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+#else
+        n = 2;
+#endif
+        if (n < 1) n = 1;
+        __atomic_store_n(&llq_i_ncpu, n, LLQ_RLX);
+    }
+    if (n == 1) return 0;
+    if (llq_i_budget == 0 || llq_i_budget > mx) llq_i_budget = mx;
+    return llq_i_budget;
+}
+/* a wait ended after `spins` checks (ok) or ran out of its budget (!ok): aim the budget at twice the
+   spins that sufficed, and halve it when spinning did not (the waited-for thread was probably not
+   running: yielding to it is what helps) */
+static void llq_i_spin_adapt(size_t spins, bool ok) {
+    size_t mx = __atomic_load_n(&llq_i_max_spins, LLQ_RLX), b = llq_i_budget;
+    if (ok) b += (2 * spins + 64 > b ? (2 * spins + 64 - b) / 4 : 0);
+    else b /= 2;
+    if (b < 16) b = 16;
+    llq_i_budget = b > mx ? mx : b;
+}
+
+LLQDEF void llq_i_backoff(size_t *round) {
+    size_t r = (*round)++;
+    if (r < 256) llq_cpu_relax();
+    else llq_i_yield();
+}
+
+/* The sleep protocol. A sleeper counts itself in a word the waker reads (bucket), then issues a
+   barrier, then re-checks its condition and sleeps only if the word it sleeps on still holds what
+   it saw. The waker changes the condition, then reads the count. Either the waker sees the count or
+   the sleeper sees the change (Dekker). Both sides need a full barrier between their write and
+   their read; an asymmetric barrier (membarrier(PRIVATE_EXPEDITED) on Linux, FlushProcessWriteBuffers
+   on Windows) lets the sleeper, which is about to make a system call anyway, pay for both: it forces
+   a barrier on every running thread of the process, so the waker's hot path needs only a compiler
+   barrier. Without one, the structure's `fence` flag makes wakers issue a full fence. */
 #if !defined(LLQ_FREESTANDING)
-    int64_t deadline = timeout_ns >= 0 ? (int64_t)llq_i_now_ns() + timeout_ns : 0;
+#if defined(LLQ_I_FUTEX) && defined(SYS_membarrier) && !defined(LLQ_NO_MEMBARRIER)
+#define LLQ_I_MEMBARRIER 1
+#endif
+static int llq_i_asym_state; /* 0 unknown, 1 available, -1 not */
+static int llq_i_asym_available(void) {
+    int st = __atomic_load_n(&llq_i_asym_state, LLQ_ACQ);
+    if (st) return st > 0;
+#if defined(LLQ_I_MEMBARRIER)
+    {
+        const char *env = getenv("LLQ_MEMBARRIER");
+        long q = syscall(SYS_membarrier, 0 /* QUERY */, 0, 0);
+        st = -1;
+        if ((!env || env[0] != '0') && q > 0 && (q & 8) && (q & 16) && /* PRIVATE_EXPEDITED (+REGISTER) */
+            syscall(SYS_membarrier, 16 /* REGISTER_PRIVATE_EXPEDITED */, 0, 0) == 0)
+            st = 1;
+    }
+#elif defined(LLQ_I_WIN) && !defined(LLQ_NO_MEMBARRIER)
+    {
+        const char *env = getenv("LLQ_MEMBARRIER");
+        st = env && env[0] == '0' ? -1 : 1;
+    }
+#else
+    st = -1;
+#endif
+    __atomic_store_n(&llq_i_asym_state, st, LLQ_REL);
+    return st > 0;
+}
+static void llq_i_heavy_barrier(size_t fence) {
+    __atomic_thread_fence(LLQ_SC);
+    if (fence) return;
+#if defined(LLQ_I_MEMBARRIER)
+    if (syscall(SYS_membarrier, 8 /* PRIVATE_EXPEDITED */, 0, 0) != 0) __atomic_thread_fence(LLQ_SC);
+#elif defined(LLQ_I_WIN)
+    FlushProcessWriteBuffers();
+#endif
+}
+
+#if defined(LLQ_I_WIN)
+typedef BOOL(WINAPI *llq_i_wait_on_address_fn)(volatile VOID *, PVOID, SIZE_T, DWORD);
+typedef VOID(WINAPI *llq_i_wake_by_address_fn)(PVOID);
+static llq_i_wait_on_address_fn llq_i_woa;
+static llq_i_wake_by_address_fn llq_i_wba;
+static int llq_i_woa_state; /* 0 unknown, 1 loaded, -1 absent: sleep in short steps instead */
+static int llq_i_win_load(void) {
+    int st = __atomic_load_n(&llq_i_woa_state, LLQ_ACQ);
+    if (st == 0) { /* Windows 8+: no import library needed, looked up once */
+        HMODULE m = GetModuleHandleA("kernelbase.dll");
+        if (!m) m = LoadLibraryA("api-ms-win-core-synch-l1-2-0.dll");
+        if (m) {
+            llq_i_woa = (llq_i_wait_on_address_fn)(void (*)(void))GetProcAddress(m, "WaitOnAddress");
+            llq_i_wba = (llq_i_wake_by_address_fn)(void (*)(void))GetProcAddress(m, "WakeByAddressAll");
+        }
+        st = llq_i_woa && llq_i_wba ? 1 : -1;
+        __atomic_store_n(&llq_i_woa_state, st, LLQ_REL);
+    }
+    return st > 0;
+}
+#endif
+
+/* sleep while *addr == val, at most timeout_ns (< 0: no limit); may return early */
+static void llq_i_sleep_on(uint32_t *addr, uint32_t val, int64_t timeout_ns) {
+#if defined(LLQ_I_FUTEX)
+    struct timespec ts, *tp = NULL;
+    if (timeout_ns >= 0) {
+        ts.tv_sec = ((time_t)(timeout_ns / 1000000000));
+        ts.tv_nsec = ((long)(timeout_ns % 1000000000));
+        tp = &ts;
+    }
+    syscall(SYS_futex, addr, 0 | 128 /* FUTEX_WAIT_PRIVATE */, val, tp, NULL, 0);
+#elif defined(LLQ_I_WIN)
+    DWORD ms = timeout_ns < 0 ? INFINITE : (DWORD)((timeout_ns + 999999) / 1000000);
+    if (llq_i_win_load()) llq_i_woa(addr, &val, sizeof val, ms);
+    else Sleep(1);
+#elif defined(LLQ_I_POSIX)
+    /* no address wait here: sleep in short steps (wakers cannot reach us) */
+    struct timespec ts;
+    (void)addr;
+    (void)val;
+    ts.tv_sec = 0;
+    ts.tv_nsec = timeout_ns >= 0 && timeout_ns < 200000 ? (long)timeout_ns : 200000;
+    nanosleep(&ts, NULL);
+#else
+    int i;
+    (void)addr;
+    (void)val;
+    (void)timeout_ns;
+    for (i = 0; i < 64; i++) llq_cpu_relax();
+#endif
+}
+#endif /* !LLQ_FREESTANDING */
+
+static void llq_i_wake_addr(uint32_t *addr) {
+#if defined(LLQ_I_FUTEX)
+    syscall(SYS_futex, addr, 1 | 128 /* FUTEX_WAKE_PRIVATE */, 0x7fffffff, NULL, NULL, 0);
+#elif defined(LLQ_I_WIN)
+    if (llq_i_win_load()) llq_i_wba(addr);
+#else
+    (void)addr;
+#endif
+}
+/* the 32-bit half of a sequence word that changes with it (the low-order half) */
+static uint32_t *llq_i_low32(size_t *word) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return ((uint32_t *)(((unsigned char *)word) + sizeof(size_t) - sizeof(uint32_t)));
+#else
+    return ((uint32_t *)word);
+#endif
+}
+
+/* a wait condition: *word == want, or ready(ctx) */
+typedef struct llq_i_cond {
+    size_t *word;
+    size_t want;
+    bool (*ready)(void *ctx);
+    void *ctx;
+} llq_i_cond;
+static bool llq_i_cond_ok(const llq_i_cond *c) {
+    return c->ready ? c->ready(c->ctx) : LLQ_I_LOAD(c->word, LLQ_ACQ) == c->want;
+}
+
+/* the spinning and yielding phases; true once the condition holds, false if it still does not (or the
+   deadline, when deadline_ns > 0, passed) */
+static bool llq_i_spin_yield(const llq_i_cond *c, uint64_t deadline_ns) {
+    size_t i, budget = llq_i_spin_budget(), yields = __atomic_load_n(&llq_i_yields, LLQ_RLX);
+#if defined(LLQ_FREESTANDING)
+    (void)deadline_ns;
+#endif
+    for (i = 0; i < budget; i++) {
+        if (llq_i_cond_ok(c)) {
+            llq_i_spin_adapt(i, true);
+            return true;
+        }
+        llq_cpu_relax();
+    }
+    if (budget) llq_i_spin_adapt(budget, false);
+    for (i = 0; i < yields; i++) {
+        if (llq_i_cond_ok(c)) return true;
+#if !defined(LLQ_FREESTANDING)
+        if (deadline_ns && llq_i_now_ns() >= deadline_ns) return false;
+#endif
+        llq_i_yield();
+    }
+    return llq_i_cond_ok(c);
+}
+
+#if !defined(LLQ_FREESTANDING)
+/* sleep until the condition holds: 0, or LLQ_ETIMEDOUT once deadline_ns (> 0) passes. `key` is the
+   32-bit word wakers change (then wake) after changing the condition; `bucket` counts sleepers. */
+static int llq_i_park(const llq_i_cond *c, uint32_t *key, uint32_t *bucket, size_t fence, uint64_t deadline_ns) {
+    int r = 0;
+    __atomic_fetch_add(bucket, 1u, LLQ_SC);
+    llq_i_heavy_barrier(fence);
+    for (;;) {
+        uint32_t seen = LLQ_I_LOAD(key, LLQ_ACQ);
+        int64_t left = -1;
+        if (llq_i_cond_ok(c)) break;
+#if !defined(LLQ_FREESTANDING)
+        if (deadline_ns) {
+            uint64_t now = llq_i_now_ns();
+            if (now >= deadline_ns) {
+                r = LLQ_ETIMEDOUT;
+                break;
+            }
+            left = (int64_t)(deadline_ns - now);
+        }
+#endif
+        llq_i_sleep_on(key, seen, left);
+    }
+    __atomic_fetch_sub(bucket, 1u, LLQ_RLX);
+    return r;
+}
+
+#endif
+
+LLQDEF void llq_i_unpark(size_t *word) { llq_i_wake_addr(llq_i_low32(word)); }
+
+LLQDEF void llq_i_await(size_t *word, size_t want, uint32_t *bucket, size_t fence) {
+    llq_i_cond c;
+    c.word = word;
+    c.want = want;
+    c.ready = NULL;
+    c.ctx = NULL;
+    if (llq_i_spin_yield(&c, 0)) return;
+#if defined(LLQ_FREESTANDING)
+    while (!llq_i_cond_ok(&c)) llq_cpu_relax();
+    (void)bucket;
+    (void)fence;
+#else
+    (void)llq_i_park(&c, llq_i_low32(word), bucket, fence, 0);
+#endif
+}
+
+LLQDEF const char *llq_wait_method(void) {
+#if defined(LLQ_FREESTANDING)
+    return "spin";
+#elif defined(LLQ_I_FUTEX)
+    return llq_i_asym_available() ? "futex+membarrier" : "futex+fence";
+#elif defined(LLQ_I_WIN)
+    if (!llq_i_win_load()) return "sleep-poll";
+    return llq_i_asym_available() ? "WaitOnAddress+FlushProcessWriteBuffers" : "WaitOnAddress+fence";
+#else
+    return "sleep-poll";
+#endif
+}
+
+/* --- wait / notify --- */
+
+LLQDEF void llq_waiter_init(llq_waiter *w) {
+    w->seq = 0;
+    w->waiters = 0;
+#if defined(LLQ_FREESTANDING)
+    w->fence = 1;
+#else
+    w->fence = llq_i_asym_available() ? 0 : 1;
+#endif
+    __atomic_thread_fence(LLQ_SC);
+}
+
+LLQDEF void llq_i_wake(llq_waiter *w) {
+    __atomic_fetch_add(&w->seq, 1u, LLQ_SC);
+    llq_i_wake_addr(&w->seq);
+}
+
+LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t timeout_ns) {
+    llq_i_cond c;
+#if !defined(LLQ_FREESTANDING)
+    uint64_t deadline = timeout_ns >= 0 ? llq_i_now_ns() + (uint64_t)timeout_ns : 0;
+    if (timeout_ns >= 0 && deadline == 0) deadline = 1;
 #else
     int64_t spins_left = timeout_ns; /* freestanding: timeout counted in spins */
 #endif
-    for (i = 0; i < LLQ_SPIN_COUNT; i++) {
+    c.word = NULL;
+    c.want = 0;
+    c.ready = ready;
+    c.ctx = ctx;
+#if !defined(LLQ_FREESTANDING)
+    if (llq_i_spin_yield(&c, deadline)) return 0;
+    return llq_i_park(&c, &w->seq, &w->waiters, w->fence, deadline);
+#else
+    (void)w;
+    (void)c;
+    for (;;) {
         if (ready(ctx)) return 0;
+        if (timeout_ns >= 0 && --spins_left < 0) return LLQ_ETIMEDOUT;
         llq_cpu_relax();
     }
-    for (;;) {
-        uint32_t key;
-        __atomic_fetch_add(&w->waiters, 1u, LLQ_SC);
-        key = LLQ_I_LOAD(&w->seq, LLQ_SC);
-        __atomic_thread_fence(LLQ_SC);
-        if (ready(ctx)) {
-            __atomic_fetch_sub(&w->waiters, 1u, LLQ_SC);
-            return 0;
-        }
-#if defined(LLQ_I_FUTEX)
-        {
-            struct timespec ts, *tp = NULL;
-            if (timeout_ns >= 0) {
-                int64_t left = deadline - (int64_t)llq_i_now_ns();
-                if (left <= 0) {
-                    __atomic_fetch_sub(&w->waiters, 1u, LLQ_SC);
-                    return LLQ_ETIMEDOUT;
-                }
-                ts.tv_sec = ((time_t)(left / 1000000000));
-                ts.tv_nsec = ((long)(left % 1000000000));
-                tp = &ts;
-            }
-            syscall(SYS_futex, &w->seq, 0 | 128 /* FUTEX_WAIT_PRIVATE */, key, tp, NULL, 0);
-        }
-#else
-        (void)key;
-#if defined(LLQ_I_WIN)
-        SwitchToThread();
-#elif defined(LLQ_I_POSIX)
-        sched_yield();
-#else
-        for (i = 0; i < 64; i++) llq_cpu_relax();
 #endif
-#endif
-        __atomic_fetch_sub(&w->waiters, 1u, LLQ_SC);
-        if (ready(ctx)) return 0;
-#if !defined(LLQ_FREESTANDING)
-        if (timeout_ns >= 0 && (int64_t)llq_i_now_ns() >= deadline) return LLQ_ETIMEDOUT;
-#else
-        if (timeout_ns >= 0 && --spins_left < 0) return LLQ_ETIMEDOUT;
-#endif
-    }
 }
 
 #ifdef __cplusplus

@@ -13,6 +13,7 @@
 #include "bench_llq.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -651,6 +652,7 @@ static double paired(result *r, size_t n, const llqb_impl *anchor, const llqb_im
         q[k] = anchor_over ? r[a].rmed[k] / r[b].rmed[k] : r[b].rmed[k] / r[a].rmed[k];
     return med(q, m);
 }
+static double g_idle_cpu = -1, g_over_rate = -1;
 static const char *g_only; /* env LLQB_ONLY: comma list of table tags to run (tuning aid) */
 static void bench(int kind, const char *title, const llqb_impl **list, size_t nl, const char *baseline,
                   result *out, const char *tag) {
@@ -742,6 +744,217 @@ static void target(const char *what, double ratio, int higher_is_better, double 
     int ok = higher_is_better ? ratio >= goal : ratio <= goal;
     printf("- %s: %.2fx (target %s %.2fx) %s\n", what, ratio, higher_is_better ? ">=" : "<=", goal,
            ok ? "MET" : "MISSED");
+}
+
+
+/* ------------------------------------------------------------------------------------------ */
+/* oversubscription: 8 producers + 8 consumers over one MPMC ring on every CPU (2 here)          */
+
+#define OV_N 8
+typedef struct ov_job {
+    int kind; /* 0 llq waiting forms, 1 llq try forms + pause spin, 2 DPDK MP/MC + pause spin, 3 mutex+condvar,
+                 4 llq waiting forms that only spin (what they did in 0.1) */
+    void *q;
+    uint64_t n; /* items per thread */
+    uint64_t sum;
+    volatile int *go;
+} ov_job;
+typedef struct cvq {
+    pthread_mutex_t mu;
+    pthread_cond_t nonempty, nonfull;
+    uint64_t head, tail;
+    uint64_t buf[1024];
+} cvq;
+static void unpin(void) {
+    cpu_set_t set;
+    long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+    CPU_ZERO(&set);
+    for (i = 0; i < n && i < CPU_SETSIZE; i++) CPU_SET((int)i, &set);
+    sched_setaffinity(0, sizeof set, &set);
+}
+static void *ov_prod(void *p) {
+    ov_job *j = (ov_job *)p;
+    uint64_t i;
+    unpin();
+    while (!*j->go) sched_yield();
+    for (i = 1; i <= j->n; i++) {
+        switch (j->kind) {
+        case 0:
+        case 4: llq_mpmc_push_wait((llq_mpmc *)j->q, &i); break;
+        case 1:
+            while (!llq_mpmc_push((llq_mpmc *)j->q, &i)) LLQB_RELAX();
+            break;
+#if defined(LLB_HAVE_DPDK)
+        case 2:
+            while (rte_ring_mp_enqueue((struct rte_ring *)j->q, (void *)(uintptr_t)i) != 0) LLQB_RELAX();
+            break;
+#endif
+        default: {
+            cvq *c = (cvq *)j->q;
+            pthread_mutex_lock(&c->mu);
+            while (c->head - c->tail == 1024) pthread_cond_wait(&c->nonfull, &c->mu);
+            c->buf[c->head++ % 1024] = i;
+            pthread_cond_signal(&c->nonempty);
+            pthread_mutex_unlock(&c->mu);
+        }
+        }
+    }
+    return NULL;
+}
+static void *ov_cons(void *p) {
+    ov_job *j = (ov_job *)p;
+    uint64_t i, v = 0, s = 0;
+    unpin();
+    while (!*j->go) sched_yield();
+    for (i = 0; i < j->n; i++) {
+        switch (j->kind) {
+        case 0:
+        case 4: llq_mpmc_pop_wait((llq_mpmc *)j->q, &v); break;
+        case 1:
+            while (!llq_mpmc_pop((llq_mpmc *)j->q, &v)) LLQB_RELAX();
+            break;
+#if defined(LLB_HAVE_DPDK)
+        case 2:
+            while (rte_ring_mc_dequeue((struct rte_ring *)j->q, (void **)&v) != 0) LLQB_RELAX();
+            break;
+#endif
+        default: {
+            cvq *c = (cvq *)j->q;
+            pthread_mutex_lock(&c->mu);
+            while (c->head == c->tail) pthread_cond_wait(&c->nonempty, &c->mu);
+            v = c->buf[c->tail++ % 1024];
+            pthread_cond_signal(&c->nonfull);
+            pthread_mutex_unlock(&c->mu);
+        }
+        }
+        s += v;
+    }
+    j->sum = s;
+    return NULL;
+}
+/* items/s for one kind; the run stops at a time limit (a contender that cannot make progress under
+   oversubscription would otherwise hold the machine): then the rate is what it moved by then */
+static double ov_run(int kind, uint64_t per_thread) {
+    pthread_t t[2 * OV_N];
+    ov_job j[2 * OV_N];
+    volatile int go = 0;
+    void *q;
+    uint64_t t0, t1, total = 0, expect = 0;
+    int k;
+    if (kind == 4) llq_wait_tune(SIZE_MAX / 2, 0); /* spin, never yield or sleep */
+    if (kind == 0 || kind == 1 || kind == 4) q = mk_mpmc(1024);
+#if defined(LLB_HAVE_DPDK)
+    else if (kind == 2) q = mk_rte_m(1024);
+#endif
+    else {
+        cvq *c = (cvq *)amem(sizeof(cvq));
+        pthread_mutex_init(&c->mu, NULL);
+        pthread_cond_init(&c->nonempty, NULL);
+        pthread_cond_init(&c->nonfull, NULL);
+        q = c;
+    }
+    for (k = 0; k < 2 * OV_N; k++) {
+        j[k].kind = kind;
+        j[k].q = q;
+        j[k].n = per_thread;
+        j[k].sum = 0;
+        j[k].go = &go;
+        if (pthread_create(&t[k], NULL, k < OV_N ? ov_prod : ov_cons, &j[k]) != 0) abort();
+    }
+    t0 = llqb_now_ns();
+    go = 1;
+    for (k = 0; k < 2 * OV_N; k++) pthread_join(t[k], NULL);
+    t1 = llqb_now_ns();
+    if (kind == 4) llq_wait_tune(LLQ_SPIN_COUNT, LLQ_YIELD_COUNT);
+    for (k = OV_N; k < 2 * OV_N; k++) total += j[k].sum;
+    expect = (uint64_t)OV_N * per_thread * (per_thread + 1) / 2;
+    if (total != expect) fprintf(stderr, "oversubscribed kind %d: checksum mismatch\n", kind);
+    free(q);
+    return (double)OV_N * (double)per_thread / ((double)(t1 - t0) / 1e9);
+}
+
+/* CPU time a push_wait blocked on a full ring with no consumer uses, between 10 ms and 110 ms after it
+   started waiting, as a share of that wall time */
+typedef struct cpu_job {
+    llq_mpmc *q;
+    volatile int started;
+} cpu_job;
+static void *cpu_pusher(void *p) {
+    cpu_job *j = (cpu_job *)p;
+    uint64_t v = 1;
+    j->started = 1;
+    llq_mpmc_push_wait(j->q, &v);
+    return NULL;
+}
+static double ov_idle_cpu(void) {
+    llq_mpmc *q = (llq_mpmc *)mk_mpmc(2);
+    cpu_job j;
+    pthread_t t;
+    clockid_t cid;
+    struct timespec a, b, ts10 = {0, 10000000}, ts100 = {0, 100000000};
+    uint64_t v = 0, w0, w1;
+    double cpu;
+    llq_mpmc_push(q, &v);
+    llq_mpmc_push(q, &v);
+    j.q = q;
+    j.started = 0;
+    if (pthread_create(&t, NULL, cpu_pusher, &j) != 0) abort();
+    while (!j.started) sched_yield();
+    nanosleep(&ts10, NULL);
+    pthread_getcpuclockid(t, &cid);
+    clock_gettime(cid, &a);
+    w0 = llqb_now_ns();
+    nanosleep(&ts100, NULL);
+    clock_gettime(cid, &b);
+    w1 = llqb_now_ns();
+    cpu = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / (double)(w1 - w0);
+    llq_mpmc_pop(q, &v); /* wakes it */
+    pthread_join(t, NULL);
+    free(q);
+    return cpu;
+}
+
+static void bench_oversubscribed(void) {
+    static const char *names[5] = {"llq_mpmc push_wait/pop_wait", "llq_mpmc try push/pop + pause spin",
+                                   "DPDK rte_ring MP/MC + pause spin", "mutex + condvar ring",
+                                   "llq_mpmc push_wait/pop_wait, spin only (0.1)"};
+    double r[5][3];
+    uint64_t per = llb_quick() ? 20000 : 100000;
+    int kind, rep;
+    llb_table *t;
+    if (g_only && !strstr(g_only, "over")) return;
+    t = llb_table_new("MPMC oversubscribed: 8 producers + 8 consumers, unpinned, ring of 1024 (ns/item = 1/rate; "
+                      "median of 3 runs; relative to mutex + condvar)");
+    printf("\nwait method: %s; %ld CPUs\n", llq_wait_method(), sysconf(_SC_NPROCESSORS_ONLN));
+    for (rep = 0; rep < 3; rep++)
+        for (kind = 0; kind < 5; kind++) {
+#if !defined(LLB_HAVE_DPDK)
+            if (kind == 2) {
+                r[kind][rep] = 0;
+                continue;
+            }
+#endif
+            /* the spinning contenders move far fewer items: give them a tenth */
+            r[kind][rep] = ov_run(kind, kind == 4 ? per / 1000 : kind == 1 || kind == 2 ? per / 10 : per);
+        }
+    for (kind = 0; kind < 5; kind++) {
+        double m = med(r[kind], 3);
+        if (m == 0) continue;
+        llb_add(t, names[kind], 1e9 / m, mdape(r[kind], 3, m));
+        llb_note(t, "%.2f M items/s", m / 1e6);
+    }
+    llb_baseline(t, names[3]);
+    llb_print(t);
+    llb_table_free(t);
+    {
+        double c[3];
+        for (rep = 0; rep < 3; rep++) c[rep] = ov_idle_cpu();
+        g_idle_cpu = med(c, 3);
+        g_over_rate = med(r[0], 3);
+        printf("push_wait on a full ring, no consumer: %.2f %% of a CPU from 10 ms to 110 ms (median of 3: "
+               "%.2f / %.2f / %.2f %%)\n",
+               100 * g_idle_cpu, 100 * c[0], 100 * c[1], 100 * c[2]);
+    }
 }
 
 int main(void) {
@@ -838,7 +1051,15 @@ int main(void) {
     bench(K_PAIR, "Unbounded lock-free, push-then-pop on both threads (ns per pair; relative to boost queue)", lf,
           nlf, have_boost ? llqb_boost_queue.name : NULL, r_lf, "lf");
 
-    printf("\n### Targets (issues 4 and 19; ratios are medians of per-round paired ratios)\n\n");
+    bench_oversubscribed();
+
+    printf("\n### Targets (issues 4, 18 and 19; ratios are medians of per-round paired ratios)\n\n");
+    if (g_over_rate >= 0) {
+        printf("- MPMC 8P+8C oversubscribed, waiting forms: %.2f M items/s (target >= 1.00 M/s) %s\n",
+               g_over_rate / 1e6, g_over_rate >= 1e6 ? "MET" : "MISSED");
+        printf("- push_wait on a full ring, CPU after 10 ms: %.2f %% (target < 5 %%) %s\n", 100 * g_idle_cpu,
+               g_idle_cpu < 0.05 ? "MET" : "MISSED");
+    }
 #if defined(LLB_HAVE_DPDK)
     target("SPSC single-item throughput vs DPDK SP/SC", paired(r_s, ns, &impl_rte_s, &impl_llq_spsc, 1), 1, 1.5);
     target("SPSC single-item throughput vs DPDK SP/SC, typed", paired(r_s, ns, &impl_rte_s, &impl_llq_typed, 1), 1,

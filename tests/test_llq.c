@@ -739,7 +739,8 @@ static void mpmc_layout(void) {
     LLT_EQ_U64(offsetof(llq_mpmc, enq) % LLQ_ISOLATE, 0);
     LLT_EQ_U64(offsetof(llq_mpmc, deq) - offsetof(llq_mpmc, enq), LLQ_ISOLATE);
     LLT_EQ_U64(offsetof(llq_mpmc, mask) - offsetof(llq_mpmc, deq), LLQ_ISOLATE);
-    LLT_EQ_U64(sizeof(llq_mpmc), 3 * LLQ_ISOLATE);
+    LLT_EQ_U64(offsetof(llq_mpmc, park) - offsetof(llq_mpmc, mask), LLQ_ISOLATE);
+    LLT_EQ_U64(sizeof(llq_mpmc), 4 * LLQ_ISOLATE);
 }
 
 /* waiting forms, one thread: several laps, mixed with the try forms, FIFO kept */
@@ -1701,6 +1702,280 @@ static void msq_ebr_stress(void) {
     afree(q);
 }
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* blocking forms: sleeping, waking, oversubscription                                          */
+
+static uint32_t park_total(llq_mpmc *q) {
+    size_t i;
+    uint32_t n = 0;
+    for (i = 0; i < LLQ_I_NPARK; i++) n += __atomic_load_n(&q->park[i], __ATOMIC_RELAXED);
+    return n;
+}
+/* wait (bounded, by count of yields, not by time) until someone is asleep on q */
+static int wait_for_sleeper(llq_mpmc *q) {
+    uint64_t i;
+    for (i = 0; i < 2000000; i++) {
+        if (park_total(q)) return 1;
+        if (i % 64 == 0) thr_sleep_us(100);
+        else thr_yield();
+    }
+    return 0;
+}
+
+/* push_wait on a full ring and pop_wait on an empty one reach the sleeping phase (the bucket of their
+   slot counts them) and the other side's try form wakes them; in both fence modes */
+static void mpmc_wait_sleeps(void) {
+    size_t ms = llq_mpmc_memsize(2, 8), mode;
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    for (mode = 0; mode < 2; mode++) {
+        wait_op w;
+        thr_t t;
+        uint64_t v;
+        LLT_REQUIRE(q && llq_mpmc_init(q, ms, 2, 8) == 0);
+        if (mode) q->fence = 1; /* as on a system without an asymmetric barrier */
+        memset(&w, 0, sizeof w);
+        w.q = q;
+        thr_create(&t, pop_waiter, &w);
+        LLT_CHECK(wait_for_sleeper(q));
+        LLT_CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+        v = 5;
+        LLT_CHECK(llq_mpmc_push(q, &v));
+        thr_join(t);
+        LLT_EQ_U64(w.v, 5);
+        LLT_EQ_U64(park_total(q), 0);
+        for (v = 1; v <= 2; v++) LLT_CHECK(llq_mpmc_push(q, &v));
+        memset(&w, 0, sizeof w);
+        w.q = q;
+        w.v = 9;
+        thr_create(&t, push_waiter, &w);
+        LLT_CHECK(wait_for_sleeper(q));
+        LLT_CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+        LLT_CHECK(llq_mpmc_pop(q, &v));
+        LLT_EQ_U64(v, 1);
+        thr_join(t);
+        LLT_EQ_U64(park_total(q), 0);
+        LLT_CHECK(llq_mpmc_pop(q, &v) && v == 2);
+        LLT_CHECK(llq_mpmc_pop(q, &v) && v == 9);
+    }
+    afree(q);
+}
+
+/* two threads hand items back and forth through a ring of 2 with the waiting forms only, with no spin
+   budget and no yields, so nearly every wait goes to sleep right as the other side acts: a lost
+   wakeup hangs (the watchdog turns that into a failure) */
+typedef struct pp_ctx {
+    llq_mpmc *a, *b;
+    uint64_t n, bad;
+} pp_ctx;
+static void *pp_pong(void *arg) {
+    pp_ctx *c = (pp_ctx *)arg;
+    uint64_t i, v;
+    llq_wait_tune(0, 0);
+    for (i = 0; i < c->n; i++) {
+        llq_mpmc_pop_wait(c->a, &v);
+        if (v != i) c->bad++;
+        llq_mpmc_push_wait(c->b, &v);
+    }
+    return NULL;
+}
+static void *wake_watchdog_thread(void *arg) {
+    int *done = (int *)arg;
+    unsigned i;
+    for (i = 0; i < 1200 && !__atomic_load_n(done, __ATOMIC_ACQUIRE); i++) thr_sleep_us(100000);
+    if (!__atomic_load_n(done, __ATOMIC_ACQUIRE)) {
+        printf("FAIL llq/mpmc_wait_no_lost_wakeup: a waiter slept through its wakeup (hang)\n");
+        fflush(stdout);
+        exit(3);
+    }
+    return NULL;
+}
+static void mpmc_wait_no_lost_wakeup(void) {
+    size_t ms = llq_mpmc_memsize(2, 8), mode;
+    pp_ctx c;
+    int done = 0;
+    thr_t wd;
+    c.a = (llq_mpmc *)amem(ms);
+    c.b = (llq_mpmc *)amem(ms);
+    thr_create(&wd, wake_watchdog_thread, &done);
+    for (mode = 0; mode < 2; mode++) {
+        thr_t t;
+        uint64_t i, v;
+        LLT_REQUIRE(c.a && c.b && llq_mpmc_init(c.a, ms, 2, 8) == 0 && llq_mpmc_init(c.b, ms, 2, 8) == 0);
+        if (mode) c.a->fence = c.b->fence = 1;
+        c.n = llt_scaled(20000, 500);
+        c.bad = 0;
+        thr_create(&t, pp_pong, &c);
+        llq_wait_tune(0, 0);
+        for (i = 0; i < c.n; i++) {
+            llq_mpmc_push_wait(c.a, &i);
+            llq_mpmc_pop_wait(c.b, &v);
+            if (v != i) c.bad++;
+        }
+        thr_join(t);
+        LLT_EQ_U64(c.bad, 0);
+        LLT_EQ_U64(park_total(c.a) + park_total(c.b), 0);
+    }
+    llq_wait_tune(LLQ_SPIN_COUNT, LLQ_YIELD_COUNT);
+    __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+    thr_join(wd);
+    afree(c.a);
+    afree(c.b);
+}
+
+/* 8 producers and 8 consumers, waiting forms only, on however many CPUs there are: every item is
+   delivered exactly once, and nobody is left asleep */
+#define OV_THREADS 8
+typedef struct ov_ctx {
+    llq_mpmc *q;
+    uint64_t per;
+    int id;
+    uint64_t *seen; /* [OV_THREADS * per], shared, counted with atomics */
+    uint64_t bad;
+} ov_ctx;
+static void *ov_producer(void *arg) {
+    ov_ctx *c = (ov_ctx *)arg;
+    uint64_t i;
+    for (i = 0; i < c->per; i++) {
+        uint64_t v = ((uint64_t)c->id << 40) | i;
+        llq_mpmc_push_wait(c->q, &v);
+    }
+    return NULL;
+}
+static void *ov_consumer(void *arg) {
+    ov_ctx *c = (ov_ctx *)arg;
+    uint64_t i, v;
+    for (i = 0; i < c->per; i++) {
+        uint64_t src, seq;
+        llq_mpmc_pop_wait(c->q, &v);
+        src = v >> 40;
+        seq = v & ((1ULL << 40) - 1);
+        if (src >= OV_THREADS || seq >= c->per) c->bad++;
+        else __atomic_fetch_add(&c->seen[src * c->per + seq], 1, __ATOMIC_RELAXED);
+    }
+    return NULL;
+}
+static void mpmc_wait_oversubscribed(void) {
+    size_t ms = llq_mpmc_memsize(64, 8), mode;
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    for (mode = 0; mode < 2; mode++) {
+        ov_ctx c[2 * OV_THREADS];
+        thr_t t[2 * OV_THREADS];
+        uint64_t per = llt_scaled(40000, 1000), j, miss = 0, dup = 0, bad = 0;
+        uint64_t *seen = (uint64_t *)calloc((size_t)(OV_THREADS * per), sizeof(uint64_t));
+        int k;
+        LLT_REQUIRE(seen && q && llq_mpmc_init(q, ms, 64, 8) == 0);
+        if (mode) q->fence = 1;
+        for (k = 0; k < 2 * OV_THREADS; k++) {
+            memset(&c[k], 0, sizeof c[k]);
+            c[k].q = q;
+            c[k].per = per;
+            c[k].id = k % OV_THREADS;
+            c[k].seen = seen;
+            thr_create(&t[k], k < OV_THREADS ? ov_producer : ov_consumer, &c[k]);
+        }
+        for (k = 0; k < 2 * OV_THREADS; k++) {
+            thr_join(t[k]);
+            bad += c[k].bad;
+        }
+        for (j = 0; j < OV_THREADS * per; j++) {
+            if (seen[j] == 0) miss++;
+            if (seen[j] > 1) dup++;
+        }
+        LLT_EQ_U64(bad, 0);
+        LLT_EQ_U64(miss, 0);
+        LLT_EQ_U64(dup, 0);
+        LLT_EQ_U64(park_total(q), 0);
+        LLT_EQ_U64(llq_mpmc_size(q), 0);
+        free(seen);
+    }
+    afree(q);
+}
+
+/* llq_wait reaches its sleep (w.waiters counts it) and llq_notify wakes it; in both fence modes */
+static bool flag_set(void *ctx) { return __atomic_load_n((int *)ctx, __ATOMIC_ACQUIRE) != 0; }
+typedef struct ws_ctx {
+    llq_waiter w;
+    int flag, r;
+} ws_ctx;
+static void *ws_waiter(void *arg) {
+    ws_ctx *c = (ws_ctx *)arg;
+    c->r = llq_wait(&c->w, flag_set, &c->flag, -1);
+    return NULL;
+}
+static void wait_sleeps(void) {
+    int mode;
+    const char *how = llq_wait_method();
+    printf("  wait method: %s\n", how);
+#if defined(_WIN32)
+    LLT_CHECK(strncmp(how, "WaitOnAddress", 13) == 0); /* Windows 8+ and wine have it */
+#elif defined(__linux__) && !defined(LLQ_NO_FUTEX)
+    LLT_CHECK(strncmp(how, "futex", 5) == 0);
+#endif
+    for (mode = 0; mode < 2; mode++) {
+        ws_ctx c;
+        thr_t t;
+        uint64_t i;
+        memset(&c, 0, sizeof c);
+        llq_waiter_init(&c.w);
+        if (mode) c.w.fence = 1;
+        c.r = 99;
+        thr_create(&t, ws_waiter, &c);
+        for (i = 0; i < 2000000 && !__atomic_load_n(&c.w.waiters, __ATOMIC_ACQUIRE); i++) {
+            if (i % 64 == 0) thr_sleep_us(100);
+            else thr_yield();
+        }
+        LLT_CHECK(__atomic_load_n(&c.w.waiters, __ATOMIC_ACQUIRE) == 1);
+        __atomic_store_n(&c.flag, 1, __ATOMIC_RELEASE);
+        llq_notify(&c.w);
+        thr_join(t);
+        LLT_EQ_I64(c.r, 0);
+        LLT_EQ_U64(c.w.waiters, 0);
+    }
+    { /* a timeout after the sleep began */
+        llq_waiter w;
+        int never = 0;
+        llq_waiter_init(&w);
+        LLT_EQ_I64(llq_wait(&w, flag_set, &never, 20000000), LLQ_ETIMEDOUT);
+        LLT_EQ_U64(w.waiters, 0);
+    }
+}
+
+/* a reader meets a writer stalled mid-write (the writer's thread does not run on for a while): it backs
+   off, and returns the completed value once the write ends, never the torn one */
+typedef struct sw_ctx {
+    llq_seqlock *s;
+    uint64_t out[2];
+    int started;
+} sw_ctx;
+static void *sw_reader(void *arg) {
+    sw_ctx *c = (sw_ctx *)arg;
+    __atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
+    llq_seqlock_read(c->s, c->out);
+    return NULL;
+}
+static void seqlock_stalled_writer(void) {
+    size_t ms = llq_seqlock_memsize(16), i;
+    llq_seqlock *s = (llq_seqlock *)amem(ms);
+    uint64_t init[2] = {1, 2}, *data;
+    sw_ctx c;
+    thr_t t;
+    LLT_REQUIRE(s && llq_seqlock_init(s, ms, 16, init) == 0);
+    data = (uint64_t *)((unsigned char *)s + sizeof(llq_seqlock));
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    __atomic_store_n(&s->seq, 1, __ATOMIC_RELEASE); /* the write begins */
+    __atomic_store_n(&data[0], 7, __ATOMIC_RELAXED); /* half of it */
+    thr_create(&t, sw_reader, &c);
+    while (!__atomic_load_n(&c.started, __ATOMIC_ACQUIRE)) thr_yield();
+    for (i = 0; i < 100; i++) thr_yield(); /* the reader retries meanwhile */
+    __atomic_store_n(&data[1], 8, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->seq, 2, __ATOMIC_RELEASE); /* the write ends */
+    thr_join(t);
+    LLT_CHECK(c.out[0] == 7 && c.out[1] == 8);
+    afree(s);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* wait / notify                                                                               */
 
@@ -1776,5 +2051,10 @@ int main(int argc, char **argv) {
     LLT_RUN(stack_ebr_stress);
     LLT_RUN(msq_ebr_stress);
     LLT_RUN(wait_notify);
+    LLT_RUN(wait_sleeps);
+    LLT_RUN(mpmc_wait_sleeps);
+    LLT_RUN(mpmc_wait_no_lost_wakeup);
+    LLT_RUN(mpmc_wait_oversubscribed);
+    LLT_RUN(seqlock_stalled_writer);
     return LLT_FINISH();
 }
