@@ -234,7 +234,8 @@ bench-harness: $(BUILD)/bench_harness
 	@$(BUILD)/bench_harness
 
 BENCH_DEPS := libisal-dev zlib1g-dev libxxhash-dev libdpdk-dev libck-dev libboost-dev liburing-dev libnuma-dev \
-	libpmem-dev libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev fio pkg-config clang gnuplot-nox
+	libpmem-dev libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev fio pkg-config clang gnuplot-nox \
+	liburcu-dev
 bench-deps:
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BENCH_DEPS)
 

@@ -1150,39 +1150,107 @@ typedef struct llq_ebr_local { /* thread-private part */
     size_t pending;  /* in this thread's limbo lists */
 } llq_ebr_local;
 typedef struct llq_ebr_thread {
-    size_t state; /* (epoch << 1) | active; read by whoever tries to advance the epoch */
-    size_t used;  /* slot claimed */
-    char pad0_[LLQ_CACHE_LINE - 2 * sizeof(size_t)];
+    size_t state;        /* (epoch << 1) | active, 0 inactive; read by whoever tries to advance */
+    size_t used;         /* slot claimed */
+    const size_t *epoch; /* the domain's epoch word */
+    size_t fenced;       /* 1: enter orders its announcement with a locked exchange itself */
+    char pad0_[LLQ_CACHE_LINE - 4 * sizeof(size_t)];
     llq_ebr_local l;
     char pad1_[LLQ_CACHE_LINE - sizeof(llq_ebr_local) % LLQ_CACHE_LINE];
 } llq_ebr_thread;
+
+/* how readers announce themselves (llq_ebr_init_mode) */
+#define LLQ_EBR_FENCED 0 /* enter = one locked exchange; advancing is cheap. For retire-heavy users */
+#define LLQ_EBR_ASYM 1   /* enter/exit = plain stores; each advance issues an asymmetric barrier
+                            (membarrier / FlushProcessWriteBuffers; a locked exchange in enter where
+                            the system has none). For read-mostly data: the RCU read side */
+#define LLQ_EBR_QSBR 2   /* no enter/exit at all: a registered thread is always "inside" and says when
+                            it holds no reference (llq_ebr_quiescent), or goes offline around blocking */
 
 typedef struct llq_ebr {
     size_t epoch;
     char pad0_[LLQ_CACHE_LINE - sizeof(size_t)];
     size_t max_threads;
-    char pad1_[LLQ_CACHE_LINE - sizeof(size_t)];
+    size_t mode;
+    size_t asym; /* advancing issues the asymmetric barrier */
+    char pad1_[LLQ_CACHE_LINE - 3 * sizeof(size_t)];
     /* llq_ebr_thread[max_threads] follows */
 } llq_ebr;
 
 LLQDEF size_t llq_ebr_memsize(size_t max_threads);
-LLQDEF int llq_ebr_init(llq_ebr *d, size_t memsize, size_t max_threads);
-LLQDEF int llq_ebr_register(llq_ebr *d, llq_ebr_thread **out);
+LLQDEF int llq_ebr_init(llq_ebr *d, size_t memsize, size_t max_threads); /* LLQ_EBR_FENCED */
+LLQDEF int llq_ebr_init_mode(llq_ebr *d, size_t memsize, size_t max_threads, int mode);
+LLQDEF int llq_ebr_register(llq_ebr *d, llq_ebr_thread **out); /* QSBR: registered = online */
 LLQDEF void llq_ebr_unregister(llq_ebr_thread *t); /* outside a critical section; limbo kept */
 LLQDEF void llq_ebr_retire(llq_ebr_thread *t, llq_ebr_node *node, void (*fn)(llq_ebr_node *));
 LLQDEF bool llq_ebr_try_advance(llq_ebr *d);
 LLQDEF size_t llq_ebr_poll(llq_ebr_thread *t); /* advance + free what is safe; returns nodes freed */
 LLQDEF size_t llq_ebr_drain(llq_ebr *d);       /* no thread inside: free everything; returns count */
 LLQDEF size_t llq_ebr_pending(llq_ebr *d);     /* retired but not yet freed (quiescent caller) */
+/* wait until every read-side section (QSBR: every online thread's span up to its next quiescent
+   state) that began before the call has ended. self: the caller's registration or NULL; a QSBR caller
+   is taken offline while it waits. 0, or LLQ_EBUSY when called inside a critical section (FENCED,
+   ASYM), which could never end. Blocks: spins, yields, then sleeps in short steps. */
+LLQDEF int llq_ebr_synchronize(llq_ebr *d, llq_ebr_thread *self);
+/* synchronize, then free everything this thread retired before the call (call_rcu barrier) */
+LLQDEF int llq_ebr_barrier(llq_ebr_thread *t);
 
 LLQ_INLINE void llq_ebr_enter(llq_ebr_thread *t) {
-    size_t e = LLQ_I_LOAD(&t->l.dom->epoch, LLQ_ACQ);
-    /* a locked exchange orders the announcement before our later loads (cheaper than mfence) */
-    (void)__atomic_exchange_n(&t->state, (e << 1) | 1u, LLQ_SC);
+    size_t s = (LLQ_I_LOAD(t->epoch, LLQ_ACQ) << 1) | 1u;
+    if (t->fenced) {
+        /* a locked exchange orders the announcement before our later loads (cheaper than mfence) */
+        (void)__atomic_exchange_n(&t->state, s, LLQ_SC);
+    } else {
+        /* ASYM: the advancer's barrier orders it (a compiler barrier keeps the loads after it) */
+        LLQ_I_STORE(&t->state, s, LLQ_RLX);
+        __atomic_signal_fence(LLQ_SC);
+    }
 }
-LLQ_INLINE void llq_ebr_exit(llq_ebr_thread *t) {
-    LLQ_I_STORE(&t->state, LLQ_I_LOAD(&t->state, LLQ_RLX) & ~((size_t)1), LLQ_REL);
+LLQ_INLINE void llq_ebr_exit(llq_ebr_thread *t) { LLQ_I_STORE(&t->state, 0, LLQ_REL); }
+
+/* QSBR: this thread holds no reference obtained before this point */
+LLQ_INLINE void llq_ebr_quiescent(llq_ebr_thread *t) {
+    LLQ_I_STORE(&t->state, (LLQ_I_LOAD(t->epoch, LLQ_ACQ) << 1) | 1u, LLQ_REL);
 }
+/* QSBR: around a blocking call (or a long stretch without reads), so that nobody waits for this thread */
+LLQ_INLINE void llq_ebr_offline(llq_ebr_thread *t) { LLQ_I_STORE(&t->state, 0, LLQ_REL); }
+LLQ_INLINE void llq_ebr_online(llq_ebr_thread *t) {
+    (void)__atomic_exchange_n(&t->state, (LLQ_I_LOAD(t->epoch, LLQ_ACQ) << 1) | 1u, LLQ_SC);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* RCU pointer over llq_ebr                                                                    */
+/* A pointer to an object readers use without locks, replaced whole by writers. Readers: inside
+   llq_ebr_enter/exit (FENCED or ASYM domain) or between quiescent states (QSBR), read the pointer with
+   llq_rcu_read and use the object; nothing read through it may be kept past llq_ebr_exit (or the next
+   llq_ebr_quiescent). Writers: build a new object, then llq_rcu_publish it (first publication) or
+   llq_rcu_replace it, which retires the old one through the domain: it is freed (its llq_ebr_node's
+   fn runs) once no reader can hold it. llq_ebr_synchronize waits for that point; llq_ebr_barrier also
+   runs the frees. The pointer word itself is the caller's (a global, a struct member, shared memory
+   of one process). */
+
+LLQ_INLINE void *llq_rcu_read(void **slot) { return LLQ_I_LOAD(slot, LLQ_ACQ); }
+LLQ_INLINE void llq_rcu_publish(void **slot, void *p) { LLQ_I_STORE(slot, p, LLQ_REL); }
+/* swap in p; retire the old object (its llq_ebr_node at byte offset node_offset) through t's
+   domain; returns the old pointer (NULL: nothing was retired) */
+LLQ_INLINE void *llq_rcu_replace(llq_ebr_thread *t, void **slot, void *p, size_t node_offset,
+                                 void (*fn)(llq_ebr_node *)) {
+    void *old = __atomic_exchange_n(slot, p, __ATOMIC_ACQ_REL);
+    if (old) llq_ebr_retire(t, ((llq_ebr_node *)(((unsigned char *)old) + node_offset)), fn);
+    return old;
+}
+/* typed forms, no casts in the caller: LLQ_RCU_TYPED(cfg, struct config, node) defines
+   cfg_read(struct config **slot), cfg_publish(slot, p), cfg_replace(t, slot, p, fn) for a T with an
+   llq_ebr_node member `node` */
+#define LLQ_RCU_TYPED(name, T, member)                                                              \
+    LLQ_INLINE T *name##_read(T **slot) { return __atomic_load_n(slot, __ATOMIC_ACQUIRE); }         \
+    LLQ_INLINE void name##_publish(T **slot, T *p) { __atomic_store_n(slot, p, __ATOMIC_RELEASE); } \
+    LLQ_INLINE T *name##_replace(llq_ebr_thread *t, T **slot, T *p, void (*fn)(llq_ebr_node *)) {   \
+        T *old_ = __atomic_exchange_n(slot, p, __ATOMIC_ACQ_REL);                                   \
+        if (old_) llq_ebr_retire(t, &old_->member, fn);                                             \
+        return old_;                                                                                \
+    }                                                                                               \
+    typedef int name##_llq_rcu_typed_end_
 
 /* ------------------------------------------------------------------------------------------ */
 /* Treiber stack (intrusive). push/pop inside llq_ebr_enter/exit; retire popped nodes.         */
@@ -1364,9 +1432,13 @@ LLQDEF const char *llq_wait_method(void);
 extern "C" {
 #endif
 
+/* defined further down */
 #if !defined(LLQ_FREESTANDING)
-static int llq_i_asym_available(void); /* blocking support, below */
+static int llq_i_asym_available(void);
+static void llq_i_heavy_barrier(size_t fence);
 #endif
+static void llq_i_backoff_sleep(size_t *round);
+static size_t llq_i_ebr_free_list(llq_ebr_node *n);
 
 LLQDEF const char *llq_version(void) { return LLQ_VERSION_STRING; }
 
@@ -1562,17 +1634,27 @@ LLQDEF size_t llq_ebr_memsize(size_t max_threads) {
     if (max_threads == 0 || max_threads > 65536) return 0;
     return sizeof(llq_ebr) + max_threads * sizeof(llq_ebr_thread);
 }
-LLQDEF int llq_ebr_init(llq_ebr *d, size_t memsize, size_t max_threads) {
+LLQDEF int llq_ebr_init_mode(llq_ebr *d, size_t memsize, size_t max_threads, int mode) {
     size_t need;
     int r = llq_i_check_mem(d);
     if (r) return r;
+    if (mode != LLQ_EBR_FENCED && mode != LLQ_EBR_ASYM && mode != LLQ_EBR_QSBR) return LLQ_EINVAL;
     need = llq_ebr_memsize(max_threads);
     if (need == 0) return LLQ_ERANGE;
     if (memsize < need) return LLQ_ENOBUFS;
     llq_i_zero(d, need);
     d->max_threads = max_threads;
+    d->mode = (size_t)mode;
+#if defined(LLQ_FREESTANDING)
+    d->asym = 0;
+#else
+    d->asym = mode == LLQ_EBR_ASYM && llq_i_asym_available();
+#endif
     __atomic_thread_fence(LLQ_SC);
     return 0;
+}
+LLQDEF int llq_ebr_init(llq_ebr *d, size_t memsize, size_t max_threads) {
+    return llq_ebr_init_mode(d, memsize, max_threads, LLQ_EBR_FENCED);
 }
 LLQDEF int llq_ebr_register(llq_ebr *d, llq_ebr_thread **out) {
     size_t i;
@@ -1582,7 +1664,11 @@ LLQDEF int llq_ebr_register(llq_ebr *d, llq_ebr_thread **out) {
         size_t z = 0;
         if (__atomic_compare_exchange_n(&t->used, &z, 1, false, LLQ_SC, LLQ_RLX)) {
             t->l.dom = d;
-            LLQ_I_STORE(&t->state, 0, LLQ_SC);
+            t->epoch = &d->epoch;
+            /* ASYM without the system's asymmetric barrier: readers fence themselves */
+            t->fenced = !(d->mode == LLQ_EBR_ASYM && d->asym);
+            if (d->mode == LLQ_EBR_QSBR) llq_ebr_online(t);
+            else LLQ_I_STORE(&t->state, 0, LLQ_SC);
             *out = t;
             return 0;
         }
@@ -1593,16 +1679,68 @@ LLQDEF void llq_ebr_unregister(llq_ebr_thread *t) {
     LLQ_I_STORE(&t->state, 0, LLQ_SC);
     LLQ_I_STORE(&t->used, 0, LLQ_REL);
 }
-LLQDEF bool llq_ebr_try_advance(llq_ebr *d) {
-    size_t e, i;
-    __atomic_thread_fence(LLQ_SC); /* order this thread's unlinks before the state scan */
-    e = LLQ_I_LOAD(&d->epoch, LLQ_SC);
+/* a thread still announced at an epoch other than e (it may hold what was retired before e) */
+static bool llq_i_ebr_blocked(llq_ebr *d, size_t e) {
+    size_t i;
     for (i = 0; i < d->max_threads; i++) {
-        llq_ebr_thread *t = &llq_i_ebr_threads(d)[i];
-        size_t st = LLQ_I_LOAD(&t->state, LLQ_SC);
-        if ((st & 1u) && (st >> 1) != (e & (SIZE_MAX >> 1))) return false;
+        size_t st = LLQ_I_LOAD(&llq_i_ebr_threads(d)[i].state, LLQ_SC);
+        if ((st & 1u) && (st >> 1) != (e & (SIZE_MAX >> 1))) return true;
     }
+    return false;
+}
+/* order this thread's unlinks before the scan, and (ASYM) every reader's announcement before it */
+static void llq_i_ebr_order(llq_ebr *d) {
+    __atomic_thread_fence(LLQ_SC);
+#if !defined(LLQ_FREESTANDING)
+    if (d->asym) llq_i_heavy_barrier(0);
+#else
+    (void)d;
+#endif
+}
+LLQDEF bool llq_ebr_try_advance(llq_ebr *d) {
+    size_t e;
+    llq_i_ebr_order(d);
+    e = LLQ_I_LOAD(&d->epoch, LLQ_SC);
+    if (llq_i_ebr_blocked(d, e)) return false;
     return __atomic_compare_exchange_n(&d->epoch, &e, e + 1, false, LLQ_SC, LLQ_SC);
+}
+LLQDEF int llq_ebr_synchronize(llq_ebr *d, llq_ebr_thread *self) {
+    size_t start, step, round = 0;
+    bool offline = false;
+    if (self && d->mode != LLQ_EBR_QSBR && (LLQ_I_LOAD(&self->state, LLQ_RLX) & 1u)) return LLQ_EBUSY;
+    if (self && d->mode == LLQ_EBR_QSBR && (LLQ_I_LOAD(&self->state, LLQ_RLX) & 1u)) {
+        llq_ebr_offline(self);
+        offline = true;
+    }
+    /* two advances past the epoch at the call: a reader announced at or before it has left */
+    start = LLQ_I_LOAD(&d->epoch, LLQ_SC);
+    for (step = 0; step < 2; step++) {
+        size_t e = start + step;
+        /* one barrier per step: a reader that announces itself after it reads an epoch >= e, so
+           it cannot hold the advance back and need not be seen by the scans below */
+        llq_i_ebr_order(d);
+        while (llq_i_diff(LLQ_I_LOAD(&d->epoch, LLQ_SC), e) <= 0) {
+            size_t cur = e;
+            if (!llq_i_ebr_blocked(d, e)) {
+                (void)__atomic_compare_exchange_n(&d->epoch, &cur, e + 1, false, LLQ_SC, LLQ_SC);
+                continue;
+            }
+            llq_i_backoff_sleep(&round);
+        }
+    }
+    if (offline) llq_ebr_online(self);
+    return 0;
+}
+LLQDEF int llq_ebr_barrier(llq_ebr_thread *t) {
+    int r = llq_ebr_synchronize(t->l.dom, t);
+    size_t i;
+    if (r) return r;
+    for (i = 0; i < 3; i++) { /* everything retired so far is at least two epochs old now */
+        llq_ebr_node *n = t->l.limbo[i];
+        t->l.limbo[i] = NULL;
+        t->l.pending -= llq_i_ebr_free_list(n);
+    }
+    return 0;
 }
 static size_t llq_i_ebr_free_list(llq_ebr_node *n) {
     size_t c = 0;
@@ -1750,6 +1888,25 @@ LLQDEF void llq_i_backoff(size_t *round) {
     size_t r = (*round)++;
     if (r < 256) llq_cpu_relax();
     else llq_i_yield();
+}
+/* for waits nobody will wake (a grace period): spin, yield, then sleep 50 us growing to 1 ms */
+static void llq_i_backoff_sleep(size_t *round) {
+    size_t r = (*round)++;
+    if (r < 128) llq_cpu_relax();
+    else if (r < 128 + 32) llq_i_yield();
+    else {
+#if defined(LLQ_I_WIN)
+        Sleep(1);
+#elif defined(LLQ_I_FUTEX) || defined(LLQ_I_POSIX)
+        struct timespec ts;
+        size_t us = 50u << (r - 160 < 5 ? r - 160 : 5);
+        ts.tv_sec = 0;
+        ts.tv_nsec = (long)(us > 1000 ? 1000 : us) * 1000;
+        nanosleep(&ts, NULL);
+#else
+        llq_i_yield();
+#endif
+    }
 }
 
 /* The sleep protocol. A sleeper counts itself in a word the waker reads (bucket), then issues a

@@ -747,6 +747,177 @@ static void target(const char *what, double ratio, int higher_is_better, double 
 }
 
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* RCU read sections: llq_ebr (ASYM, QSBR, FENCED) + llq_rcu_read against liburcu memb and QSBR     */
+
+typedef struct robj {
+    uint64_t v;
+    uint64_t pad[4];
+    llq_ebr_node node;
+} robj;
+LLQ_RCU_TYPED(robjp, robj, node);
+static robj *g_rslot[3];
+static llq_ebr *g_rdom[3];
+static void robj_free(llq_ebr_node *n) { free((char *)n - offsetof(robj, node)); }
+static robj *robj_new(void) {
+    robj *o = (robj *)calloc(1, sizeof(robj));
+    o->v = 1;
+    return o;
+}
+static void llq_rreader(llqb_rjob *j, int mode) {
+    llq_ebr_thread *t;
+    robj **slot = &g_rslot[mode];
+    uint64_t i, s = 0, t0, t1, n = j->n;
+    if (llq_ebr_register(g_rdom[mode], &t) != 0) abort();
+    while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+    t0 = llqb_now_ns();
+    if (mode == LLQ_EBR_QSBR) {
+        llq_ebr_thread *self = t; /* in a register, as a caller keeps it */
+        for (i = 0; i < n; i++) {
+            s += robjp_read(slot)->v;
+            if ((i & (LLQB_QS_EVERY - 1)) == 0) llq_ebr_quiescent(self);
+        }
+    } else {
+        llq_ebr_thread *self = t;
+        for (i = 0; i < n; i++) {
+            llq_ebr_enter(self);
+            s += robjp_read(slot)->v;
+            llq_ebr_exit(self);
+        }
+    }
+    t1 = llqb_now_ns();
+    j->ns = (double)(t1 - t0) / (double)j->n;
+    j->sum = s;
+    llq_ebr_unregister(t);
+}
+static void llq_rwriter(llqb_rjob *j, int mode) {
+    llq_ebr_thread *t;
+    if (llq_ebr_register(g_rdom[mode], &t) != 0) abort();
+    if (mode == LLQ_EBR_QSBR) llq_ebr_offline(t);
+    while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+    while (!__atomic_load_n(j->stop, __ATOMIC_ACQUIRE)) {
+        robjp_replace(t, &g_rslot[mode], robj_new(), robj_free);
+        llq_ebr_barrier(t); /* one grace period, then the old object is freed */
+        j->writes++;
+    }
+    llq_ebr_unregister(t);
+}
+static void rr_asym(llqb_rjob *j) { llq_rreader(j, LLQ_EBR_ASYM); }
+static void rr_qsbr(llqb_rjob *j) { llq_rreader(j, LLQ_EBR_QSBR); }
+static void rr_fenced(llqb_rjob *j) { llq_rreader(j, LLQ_EBR_FENCED); }
+static void rw_asym(llqb_rjob *j) { llq_rwriter(j, LLQ_EBR_ASYM); }
+static void rw_qsbr(llqb_rjob *j) { llq_rwriter(j, LLQ_EBR_QSBR); }
+static void rw_fenced(llqb_rjob *j) { llq_rwriter(j, LLQ_EBR_FENCED); }
+
+typedef struct rcu_contender {
+    const char *name;
+    void (*reader)(llqb_rjob *);
+    void (*writer)(llqb_rjob *);
+} rcu_contender;
+typedef struct rw_arg {
+    void (*fn)(llqb_rjob *);
+    llqb_rjob *j;
+} rw_arg;
+static void *rw_main(void *p) {
+    rw_arg *a = (rw_arg *)p;
+    llb_pin_thread(1);
+    a->fn(a->j);
+    return NULL;
+}
+/* ns per read section of one reader on core 0, with the writer on core 1 or none */
+static double rcu_run(const rcu_contender *c, uint64_t n, int with_writer, uint64_t *writes) {
+    volatile int go = 0, stop = 0;
+    llqb_rjob r, w;
+    pthread_t th;
+    rw_arg a;
+    memset(&r, 0, sizeof r);
+    memset(&w, 0, sizeof w);
+    r.n = n;
+    r.go = w.go = &go;
+    r.stop = w.stop = &stop;
+    if (with_writer) {
+        a.fn = c->writer;
+        a.j = &w;
+        if (pthread_create(&th, NULL, rw_main, &a) != 0) abort();
+    }
+    go = 1;
+    c->reader(&r);
+    if (with_writer) {
+        stop = 1;
+        pthread_join(th, NULL);
+        *writes += w.writes;
+    }
+    if (r.sum != n) fprintf(stderr, "%s: read checksum mismatch\n", c->name);
+    return r.ns;
+}
+
+static double g_rcu_ratio[2][2]; /* [writer][0: llq ASYM / urcu memb, 1: llq QSBR / urcu QSBR] */
+static void bench_rcu(void) {
+    rcu_contender cs[5];
+    size_t nc = 0, k, round, wr;
+    int mode, rounds = 9;
+    uint64_t n = llb_quick() ? 2000000 : 20000000;
+    if (g_only && !strstr(g_only, "rcu")) return;
+    for (mode = 0; mode < 3; mode++) {
+        size_t ms = llq_ebr_memsize(4);
+        g_rdom[mode] = (llq_ebr *)amem(ms);
+        if (llq_ebr_init_mode(g_rdom[mode], ms, 4, mode) != 0) abort();
+        robjp_publish(&g_rslot[mode], robj_new());
+    }
+    cs[nc].name = "llq ASYM: llq_ebr_enter + llq_rcu_read + llq_ebr_exit";
+    cs[nc].reader = rr_asym;
+    cs[nc++].writer = rw_asym;
+    cs[nc].name = "llq QSBR: llq_rcu_read (quiescent every 1024)";
+    cs[nc].reader = rr_qsbr;
+    cs[nc++].writer = rw_qsbr;
+    cs[nc].name = "llq FENCED: enter (locked exchange) + read + exit";
+    cs[nc].reader = rr_fenced;
+    cs[nc++].writer = rw_fenced;
+#if defined(LLB_HAVE_URCU)
+    llqb_urcu_memb_setup();
+    llqb_urcu_qsbr_setup();
+    cs[nc].name = "liburcu memb, inlined: rcu_read_lock + rcu_dereference + rcu_read_unlock";
+    cs[nc].reader = llqb_urcu_memb_reader;
+    cs[nc++].writer = llqb_urcu_memb_writer;
+    cs[nc].name = "liburcu QSBR, inlined: rcu_dereference (quiescent every 1024)";
+    cs[nc].reader = llqb_urcu_qsbr_reader;
+    cs[nc++].writer = llqb_urcu_qsbr_writer;
+#else
+    printf("skipped: liburcu not installed (liburcu-dev)\n");
+#endif
+    for (wr = 0; wr < 2; wr++) {
+        double v[5][16], ratio[2][16];
+        uint64_t writes[5] = {0, 0, 0, 0, 0};
+        llb_table *t = llb_table_new(wr ? "RCU read section while a writer replaces the object and waits for a grace "
+                                          "period in a loop (ns; reader core 0, writer core 1)"
+                                        : "RCU read section, no writer (ns per lock + dereference + unlock)");
+        for (round = 0; round < (size_t)rounds; round++)
+            for (k = 0; k < nc; k++) {
+                size_t c = (k + round) % nc;
+                v[c][round] = rcu_run(&cs[c], n, (int)wr, &writes[c]);
+            }
+        for (round = 0; round < (size_t)rounds && nc == 5; round++) {
+            ratio[0][round] = v[0][round] / v[3][round];
+            ratio[1][round] = v[1][round] / v[4][round];
+        }
+        for (k = 0; k < nc; k++) {
+            double tmp[16], m;
+            memcpy(tmp, v[k], sizeof tmp);
+            m = med(tmp, (size_t)rounds);
+            llb_add(t, cs[k].name, m, mdape(v[k], (size_t)rounds, m));
+            if (wr) llb_note(t, "%.0f grace periods/s", (double)writes[k] / ((double)rounds * (double)n * m / 1e9));
+        }
+        if (nc == 5) {
+            g_rcu_ratio[wr][0] = med(ratio[0], (size_t)rounds);
+            g_rcu_ratio[wr][1] = med(ratio[1], (size_t)rounds);
+            llb_baseline(t, cs[3].name);
+        }
+        llb_print(t);
+        llb_table_free(t);
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* oversubscription: 8 producers + 8 consumers over one MPMC ring on every CPU (2 here)          */
 
@@ -1052,8 +1223,17 @@ int main(void) {
           nlf, have_boost ? llqb_boost_queue.name : NULL, r_lf, "lf");
 
     bench_oversubscribed();
+    bench_rcu();
 
     printf("\n### Targets (issues 4, 18 and 19; ratios are medians of per-round paired ratios)\n\n");
+#if defined(LLB_HAVE_URCU)
+    if (g_rcu_ratio[0][0] > 0) {
+        target("RCU read section, llq ASYM / liburcu memb inlined, no writer", g_rcu_ratio[0][0], 0, 0.8);
+        target("RCU read section, llq ASYM / liburcu memb inlined, writer running", g_rcu_ratio[1][0], 0, 0.8);
+        target("RCU read section, llq QSBR / liburcu QSBR inlined, no writer", g_rcu_ratio[0][1], 0, 1.2);
+        target("RCU read section, llq QSBR / liburcu QSBR inlined, writer running", g_rcu_ratio[1][1], 0, 1.2);
+    }
+#endif
     if (g_over_rate >= 0) {
         printf("- MPMC 8P+8C oversubscribed, waiting forms: %.2f M items/s (target >= 1.00 M/s) %s\n",
                g_over_rate / 1e6, g_over_rate >= 1e6 ? "MET" : "MISSED");

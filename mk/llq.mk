@@ -17,24 +17,36 @@ $(BUILD)/test_llq_lines: $(BUILD)/test_llq_line32.bin $(BUILD)/test_llq_line128.
 	@chmod +x $@
 
 # anchors: DPDK rte_ring needs only librte_ring + librte_eal (no EAL init: rte_ring_init on our memory)
+# liburcu (Debian liburcu-dev): the memb and QSBR flavours for the RCU rows, cds_lfht for the map rows
+HAVE_URCU := $(call probe,urcu/urcu-memb.h,-lurcu-memb -lurcu-qsbr -lurcu-cds -lurcu-common)
+URCU_LIBS := -lurcu-memb -lurcu-qsbr -lurcu-cds -lurcu-common
 LLQ_BENCH_DEFS := $(if $(HAVE_DPDK),-DLLB_HAVE_DPDK=1) $(if $(HAVE_CK),-DLLB_HAVE_CK=1) \
-	$(if $(HAVE_BOOST),-DLLB_HAVE_BOOST=1)
+	$(if $(HAVE_BOOST),-DLLB_HAVE_BOOST=1) $(if $(HAVE_URCU),-DLLB_HAVE_URCU=1)
 LLQ_BENCH_CFLAGS := $(LLQ_BENCH_DEFS) $(if $(HAVE_DPDK),$(filter -I% -include rte_config.h,$(DPDK_CFLAGS)))
-LLQ_BENCH_LIBS := $(if $(HAVE_DPDK),-lrte_ring -lrte_eal) $(if $(HAVE_CK),$(CK_LIBS))
+LLQ_BENCH_LIBS := $(if $(HAVE_DPDK),-lrte_ring -lrte_eal) $(if $(HAVE_CK),$(CK_LIBS)) $(if $(HAVE_URCU),$(URCU_LIBS))
+LLQ_BENCH_OBJS := $(BUILD)/bench_llq_boost.o $(if $(HAVE_URCU),$(BUILD)/bench_llq_urcu_memb.o $(BUILD)/bench_llq_urcu_qsbr.o)
+
+$(BUILD)/bench_llq_urcu_memb.o: bench/bench_llq_urcu.c bench/bench_llq.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(BENCH_CFLAGS) -D_LGPL_SOURCE -DLLQB_URCU_MEMB -c $< -o $@
+$(BUILD)/bench_llq_urcu_qsbr.o: bench/bench_llq_urcu.c bench/bench_llq.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(BENCH_CFLAGS) -D_LGPL_SOURCE -DLLQB_URCU_QSBR -c $< -o $@
 
 $(BUILD)/bench_llq_boost.o: bench/bench_llq_boost.cpp llq.h bench/bench_llq.h
 	@mkdir -p $(@D)
 	$(CXX) -std=c++17 $(BENCH_CFLAGS) $(LLQ_BENCH_DEFS) -c $< -o $@
 
-$(BUILD)/bench_llq: bench/bench_llq.c bench/bench_llq.h llq.h bench/llbench.h $(BUILD)/bench_llq_boost.o
+$(BUILD)/bench_llq: bench/bench_llq.c bench/bench_llq.h llq.h bench/llbench.h $(LLQ_BENCH_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(BENCH_CFLAGS) $(LLQ_BENCH_CFLAGS) -c $< -o $(BUILD)/bench_llq.o
-	$(CXX) $(BENCH_CFLAGS) $(BUILD)/bench_llq.o $(BUILD)/bench_llq_boost.o -o $@ $(LLQ_BENCH_LIBS)
+	$(CXX) $(BENCH_CFLAGS) $(BUILD)/bench_llq.o $(LLQ_BENCH_OBJS) -o $@ $(LLQ_BENCH_LIBS)
 
 bench-llq: $(BUILD)/bench_llq
 	@$(if $(HAVE_DPDK),,echo "skipped: DPDK rte_ring not installed";) \
 	 $(if $(HAVE_CK),,echo "skipped: ck_ring not installed";) \
 	 $(if $(HAVE_BOOST),,echo "skipped: boost::lockfree not installed";) \
+	 $(if $(HAVE_URCU),,echo "skipped: liburcu not installed (liburcu-dev): RCU and cds_lfht rows";) \
 	 flock /tmp/ll-heavy.lock $(BUILD)/bench_llq
 
 # ---- fuzzing the byte-ring reader against a corrupt producer (libFuzzer, clang): make fuzz-llq ----

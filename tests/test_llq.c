@@ -1703,6 +1703,195 @@ static void msq_ebr_stress(void) {
 }
 
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* RCU pointer                                                                                 */
+
+typedef struct cfg {
+    uint64_t magic;
+    uint64_t version;
+    uint64_t check; /* mix(version) */
+    llq_ebr_node node;
+} cfg;
+LLQ_RCU_TYPED(cfgp, cfg, node);
+static uint64_t g_cfg_allocs, g_cfg_frees;
+static cfg *cfg_new(uint64_t version) {
+    cfg *c = (cfg *)malloc(sizeof(cfg));
+    if (!c) abort();
+    c->magic = MAGIC_LIVE;
+    c->version = version;
+    c->check = mix(version);
+    __atomic_fetch_add(&g_cfg_allocs, 1, __ATOMIC_RELAXED);
+    return c;
+}
+static void cfg_free(llq_ebr_node *n) {
+    cfg *c = (cfg *)((char *)n - offsetof(cfg, node));
+    c->magic = 0xDEADDEADDEADDEADULL; /* a reader that still sees it fails; ASan sees the free */
+    __atomic_fetch_add(&g_cfg_frees, 1, __ATOMIC_RELAXED);
+    free(c);
+}
+
+/* publish, read, replace (old retired), synchronize, barrier; in each mode */
+static void rcu_basic(void) {
+    int mode;
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_QSBR; mode++) {
+        size_t ms = llq_ebr_memsize(4);
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_ebr_thread *w, *r;
+        cfg *slot = NULL, *p, *old;
+        void *gslot = NULL;
+        uint64_t f0 = g_cfg_frees;
+        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, 4, mode) == 0);
+        LLT_EQ_I64(llq_ebr_init_mode(d, ms, 4, 7), LLQ_EINVAL);
+        LLT_REQUIRE(llq_ebr_init_mode(d, ms, 4, mode) == 0);
+        LLT_REQUIRE(llq_ebr_register(d, &w) == 0 && llq_ebr_register(d, &r) == 0);
+        cfgp_publish(&slot, cfg_new(1));
+        if (mode != LLQ_EBR_QSBR) llq_ebr_enter(r);
+        p = cfgp_read(&slot);
+        LLT_CHECK(p && p->version == 1);
+        if (mode != LLQ_EBR_QSBR) LLT_EQ_I64(llq_ebr_synchronize(d, r), LLQ_EBUSY); /* inside: refused */
+        if (mode == LLQ_EBR_QSBR) llq_ebr_offline(w);
+        old = cfgp_replace(w, &slot, cfg_new(2), cfg_free);
+        LLT_EQ_PTR(old, p);
+        LLT_EQ_U64(cfgp_read(&slot)->version, 2);
+        { /* the reader still holds version 1: polling frees nothing */
+            int i;
+            for (i = 0; i < 5; i++) llq_ebr_poll(w);
+            LLT_EQ_U64(g_cfg_frees - f0, 0);
+            LLT_EQ_U64(p->magic, MAGIC_LIVE);
+        }
+        if (mode != LLQ_EBR_QSBR) llq_ebr_exit(r);
+        else llq_ebr_offline(r); /* r is this thread too: it cannot announce while we wait */
+        LLT_EQ_I64(llq_ebr_barrier(w), 0); /* version 1 is freed by now */
+        LLT_EQ_U64(g_cfg_frees - f0, 1);
+        /* the generic form */
+        llq_rcu_publish(&gslot, cfg_new(3));
+        LLT_EQ_U64(((cfg *)llq_rcu_read(&gslot))->version, 3);
+        old = (cfg *)llq_rcu_replace(w, &gslot, NULL, offsetof(cfg, node), cfg_free);
+        LLT_CHECK(old && llq_rcu_read(&gslot) == NULL);
+        LLT_CHECK(llq_rcu_replace(w, &gslot, NULL, offsetof(cfg, node), cfg_free) == NULL); /* nothing */
+        LLT_EQ_I64(llq_ebr_synchronize(d, NULL), 0);
+        LLT_EQ_I64(llq_ebr_barrier(w), 0);
+        LLT_EQ_U64(g_cfg_frees - f0, 2);
+        old = cfgp_replace(w, &slot, NULL, cfg_free);
+        llq_ebr_unregister(r);
+        llq_ebr_unregister(w);
+        llq_ebr_drain(d);
+        LLT_EQ_U64(g_cfg_frees - f0, 3);
+        afree(d);
+    }
+}
+
+/* synchronize does not return while a reader that was inside at the call is still inside */
+typedef struct sync_ctx {
+    llq_ebr *d;
+    llq_ebr_thread *t;
+    int done;
+} sync_ctx;
+static void *sync_thread(void *arg) {
+    sync_ctx *c = (sync_ctx *)arg;
+    llq_ebr_synchronize(c->d, c->t);
+    __atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+static void rcu_synchronize_waits(void) {
+    int mode;
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_QSBR; mode++) {
+        size_t ms = llq_ebr_memsize(4), i;
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_ebr_thread *r;
+        sync_ctx c;
+        thr_t t;
+        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, 4, mode) == 0 && llq_ebr_register(d, &r) == 0);
+        memset(&c, 0, sizeof c);
+        c.d = d;
+        LLT_REQUIRE(llq_ebr_register(d, &c.t) == 0);
+        if (mode != LLQ_EBR_QSBR) llq_ebr_enter(r); /* QSBR: r is online and says nothing */
+        thr_create(&t, sync_thread, &c);
+        for (i = 0; i < 300; i++) thr_yield();
+        thr_sleep_us(2000);
+        LLT_EQ_U64(__atomic_load_n(&c.done, __ATOMIC_ACQUIRE), 0);
+        if (mode != LLQ_EBR_QSBR) llq_ebr_exit(r);
+        else llq_ebr_quiescent(r);
+        thr_join(t);
+        LLT_EQ_U64(c.done, 1);
+        afree(d);
+    }
+}
+
+/* readers chase a pointer a writer keeps replacing (objects really freed: ASan reports a reader that
+   touches one); every object a reader sees is intact and versions never go backwards */
+#define RCU_READERS 3
+typedef struct rcu_ctx {
+    llq_ebr *d;
+    cfg **slot;
+    int mode;
+    int *stop;
+    uint64_t reads, bad;
+} rcu_ctx;
+static void *rcu_reader(void *arg) {
+    rcu_ctx *c = (rcu_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t last = 0, i = 0;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
+        cfg *p;
+        if (c->mode != LLQ_EBR_QSBR) llq_ebr_enter(t);
+        p = cfgp_read(c->slot);
+        if (p->magic != MAGIC_LIVE || p->check != mix(p->version) || p->version < last) c->bad++;
+        last = p->version;
+        if (c->mode != LLQ_EBR_QSBR) llq_ebr_exit(t);
+        else if ((++i & 15) == 0) llq_ebr_quiescent(t);
+        c->reads++;
+        if ((c->reads & 1023) == 0) thr_yield();
+    }
+    llq_ebr_unregister(t);
+    return NULL;
+}
+static void rcu_stress(void) {
+    int mode;
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_QSBR; mode++) {
+        size_t ms = llq_ebr_memsize(RCU_READERS + 1);
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_ebr_thread *w;
+        cfg *slot = NULL;
+        rcu_ctx c[RCU_READERS];
+        thr_t t[RCU_READERS];
+        int stop = 0, k;
+        uint64_t v, n = llt_scaled(20000, 500), a0 = g_cfg_allocs, f0 = g_cfg_frees, bad = 0;
+        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, RCU_READERS + 1, mode) == 0 && llq_ebr_register(d, &w) == 0);
+        if (mode == LLQ_EBR_QSBR) llq_ebr_offline(w); /* the writer reads nothing */
+        cfgp_publish(&slot, cfg_new(1));
+        for (k = 0; k < RCU_READERS; k++) {
+            memset(&c[k], 0, sizeof c[k]);
+            c[k].d = d;
+            c[k].slot = &slot;
+            c[k].mode = mode;
+            c[k].stop = &stop;
+            thr_create(&t[k], rcu_reader, &c[k]);
+        }
+        for (v = 2; v <= n; v++) {
+            cfgp_replace(w, &slot, cfg_new(v), cfg_free);
+            if (v % 1000 == 0) llq_ebr_synchronize(d, w);
+            if (v % 64 == 0) thr_yield();
+        }
+        __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+        for (k = 0; k < RCU_READERS; k++) {
+            thr_join(t[k]);
+            bad += c[k].bad;
+        }
+        LLT_EQ_U64(bad, 0);
+        cfgp_replace(w, &slot, NULL, cfg_free);
+        llq_ebr_unregister(w);
+        llq_ebr_drain(d);
+        LLT_EQ_U64(g_cfg_allocs - a0, g_cfg_frees - f0); /* every object freed once */
+        afree(d);
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* blocking forms: sleeping, waking, oversubscription                                          */
 
@@ -2050,6 +2239,9 @@ int main(int argc, char **argv) {
     LLT_RUN(ebr_grace);
     LLT_RUN(stack_ebr_stress);
     LLT_RUN(msq_ebr_stress);
+    LLT_RUN(rcu_basic);
+    LLT_RUN(rcu_synchronize_waits);
+    LLT_RUN(rcu_stress);
     LLT_RUN(wait_notify);
     LLT_RUN(wait_sleeps);
     LLT_RUN(mpmc_wait_sleeps);
