@@ -70,11 +70,13 @@
      misc    llmem_strerror(err)  llmem_version()
 
    SEMANTICS
-     Fixed pool: the thread-private fast path is a pop/push on a magazine (an array of pointers) with no
-     atomic instruction; full and empty magazines move whole between threads through a per-pool depot
-     under a short spin lock. A free on any thread goes into that thread's magazine: neither the freed
-     block nor its neighbours are written (only a partial magazine flushed at thread exit links its
-     objects through their first word), so a remote free costs the owner no miss. LLMEM_POOL_HANDOFF
+     Fixed pool: an allocation pops the thread's alloc magazine (an array of pointers), a free pushes the
+     thread's free buffer; neither uses an atomic instruction, and the free side never writes what the
+     allocation side reads, so a free followed by an allocation never waits on the free's stores (a hot
+     loop reuses a window of up to 32 objects). Full and empty magazines move whole between threads
+     through a per-pool depot under a short spin lock. A free on any thread goes into that thread's
+     buffer: neither the freed block nor its neighbours are written (only a partial magazine flushed at
+     thread exit links its objects through their first word), so a remote free costs the owner no miss. LLMEM_POOL_HANDOFF
      pools (producer/consumer) chain free objects through their first word instead and move whole chains,
      so no pointer array crosses cores. Thread exit releases a thread's caches (pthread key destructor /
      FLS callback); pthread_atfork holds every depot lock across fork().
@@ -229,21 +231,44 @@ typedef struct llmem_pool llmem_pool;
 typedef struct llmem_i_reg llmem_i_reg;
 typedef struct llmem_i_slab llmem_i_slab;
 
-/* One thread's cache for one pool (one size class). Owned by one thread; never touch another's. */
+/* objects a thread's free buffer holds before they move to its alloc magazine (the reuse window) */
+#define LLMEM_I_FREE_MAX 32
+
+/* One thread's cache for one pool (one size class). Owned by one thread; never touch another's.
+   An allocation pops the alloc magazine; a free pushes the free buffer. When the alloc magazine is
+   empty it takes the free buffer's objects (the most recently freed), else the spare magazine's, else a
+   full magazine from the depot; when the free buffer is full its objects go to the spare magazine, and a
+   full spare goes to the depot. The free side never writes what the allocation side reads: a free
+   followed at once by an allocation does not wait for the free's stores (whose address, for an unsized
+   size-class free, comes from a load of the slab header), and a hot loop reuses the last `window`
+   objects. The allocation side's fields fill the first cache line, the free side's start the second. */
 typedef struct llmem_cache {
-    void **slots;               /* loaded magazine's slots (hosted); unused freestanding */
-    uint32_t n, cap;            /* objects in the loaded magazine / its capacity */
-    void *head;                 /* free chain (freestanding pools, LLMEM_POOL_HANDOFF pools) */
-    void **loaded;              /* loaded magazine (slots = loaded + 1) */
-    void **prev;                /* previous magazine: always full or empty */
-    uint32_t prev_n, cls;
-    void *cprev;                /* LLMEM_POOL_HANDOFF: second chain, full or empty */
+    /* the allocation side (and the chains of LLMEM_POOL_HANDOFF pools) */
+    void **alloc_top;           /* the next allocation returns alloc_top[-1] */
+    void **alloc_base;          /* the alloc magazine's first slot: empty when alloc_top == alloc_base */
+    void *head;                 /* LLMEM_POOL_HANDOFF pools and freestanding pools: free chain */
+    uint32_t n, cap;            /* objects on that chain / its capacity (0: no chain) */
     llmem_pool *pool;
-    uint64_t allocs, frees;     /* per-thread statistics, single writer */
+    void **mag;                 /* the alloc magazine (mag[0] links it in the depot; slots are mag + 1) */
+    void *cprev;                /* LLMEM_POOL_HANDOFF: second chain, full or empty */
+    uint32_t prev_n, cls;
+    /* the free side */
+    void **free_top;            /* the next free goes to *free_top */
+    void **free_end;            /* end of the free buffer's window: full when free_top == free_end */
+    void **spare;               /* the spare magazine, filled by the free side only */
+    uint32_t spare_n, window;   /* objects in the spare magazine; the free buffer's window */
+    /* statistics */
+    uint32_t seq, pad;          /* seqcount: odd while a slow path moves objects (llmem_pool_stats) */
+    uint64_t taken;             /* objects put into the alloc magazine */
+    uint64_t returned;          /* objects that left the alloc magazine without being allocated */
+    uint64_t moved;             /* objects that left the free buffer */
+    uint64_t allocs, frees;     /* chain pools (handoff, freestanding): per-operation counters */
     uint64_t misses, refills, flushes;
+    void *free_buf[LLMEM_I_FREE_MAX];
 } llmem_cache;
 
 struct llmem_i_reg {
+    uint64_t key;               /* unique over the process's life: the thread-local memo compares it */
     uint32_t id, gen, nclasses, pad;
     llmem_pool *classes;        /* nclasses pools, contiguous */
     void *tcs;                  /* per-thread cache blocks (registry-locked list) */
@@ -312,19 +337,20 @@ LLMEMDEF void llmem_thread_exit(void);                   /* release this thread'
 LLMEMDEF void *llmem_i_cache_alloc_slow(llmem_cache *c);
 LLMEMDEF void llmem_i_cache_free_slow(llmem_cache *c, void *obj);
 
-/* thread-private fast paths: no atomic instruction, no lock */
+/* thread-private fast paths: no atomic read-modify-write, no lock (the relaxed stores are plain stores;
+   they only let llmem_pool_stats read the counts from another thread) */
 LLMEM_INLINE void *llmem_cache_alloc(llmem_cache *c) {
 #if LLMEM_I_MT
-    uint32_t n = c->n;
-    if (LLMEM_LIKELY(n != 0)) {
-        void **s = c->slots, *p;
-        if (LLMEM_LIKELY(s != NULL)) {
-            p = s[n - 1];
-        } else { /* LLMEM_POOL_HANDOFF: pop the chain */
-            p = c->head;
-            c->head = *((void **)p);
-        }
-        c->n = n - 1;
+    void **t = c->alloc_top;
+    if (LLMEM_LIKELY(t != c->alloc_base)) {
+        void *p = t[-1];
+        __atomic_store_n(&c->alloc_top, t - 1, __ATOMIC_RELAXED);
+        return p;
+    }
+    if (c->n != 0) { /* LLMEM_POOL_HANDOFF: pop the chain */
+        void *p = c->head;
+        c->head = *((void **)p);
+        c->n--;
         LLMEM_I_BUMP(c->allocs);
         return p;
     }
@@ -340,16 +366,16 @@ LLMEM_INLINE void *llmem_cache_alloc(llmem_cache *c) {
 }
 LLMEM_INLINE void llmem_cache_free(llmem_cache *c, void *obj) {
 #if LLMEM_I_MT
-    uint32_t n = c->n;
-    if (LLMEM_LIKELY(n != c->cap)) {
-        void **s = c->slots;
-        if (LLMEM_LIKELY(s != NULL)) {
-            s[n] = obj;
-        } else { /* LLMEM_POOL_HANDOFF: push on the chain */
-            *((void **)obj) = c->head;
-            c->head = obj;
-        }
-        c->n = n + 1;
+    void **t = c->free_top;
+    if (LLMEM_LIKELY(t != c->free_end)) {
+        *t = obj;
+        __atomic_store_n(&c->free_top, t + 1, __ATOMIC_RELAXED);
+        return;
+    }
+    if (c->n != c->cap) { /* LLMEM_POOL_HANDOFF: push on the chain */
+        *((void **)obj) = c->head;
+        c->head = obj;
+        c->n++;
         LLMEM_I_BUMP(c->frees);
         return;
     }
@@ -953,14 +979,22 @@ LLMEMDEF size_t llmem_arena_used(const llmem_arena *a) { return ((size_t)(a->ptr
 /* ================================ pools ================================ */
 #define LLMEM_I_SLAB_MAGIC 0x6c6c6d656d534c42ull
 #define LLMEM_I_LARGE_MAGIC 0x6c6c6d656d4c5247ull
+/* a size-class slab's tag: this value in the high half, the byte offset of the class's cache within a
+   thread's cache array in the low half, so that an unsized free finds its cache with one load */
+#define LLMEM_I_SC_MAGIC 0x6c6c5343u
 struct llmem_i_slab {
-    uint64_t magic;
+    uint64_t tag;               /* LLMEM_I_SLAB_MAGIC, LLMEM_I_LARGE_MAGIC, or a size-class tag */
     llmem_i_slab *next;
     llmem_pool *pool;
     size_t bytes;               /* mapping (or caller region) size */
     uint32_t cls, carved, capacity, external;
     uint64_t tmp;
 };
+
+static uint64_t llmem_i_slab_tag(const llmem_pool *p) {
+    if (p->reg == &p->own_reg) return LLMEM_I_SLAB_MAGIC;
+    return ((uint64_t)LLMEM_I_SC_MAGIC << 32) | (uint64_t)((size_t)p->cls * sizeof(llmem_cache));
+}
 
 static int llmem_i_pool_setup(llmem_pool *p, size_t obj_size, size_t stride, size_t first, size_t align,
                               uint32_t mag, size_t slab_bytes, unsigned flags, int node) {
@@ -1037,7 +1071,7 @@ LLMEMDEF int llmem_pool_add_memory(llmem_pool *p, void *mem, size_t bytes) {
     if (usable < first + p->stride) return LLMEM_EINVAL;
     h = ((llmem_i_slab *)(llmem_i_ptr(s)));
     llmem_i_zero(h, sizeof *h);
-    h->magic = LLMEM_I_SLAB_MAGIC;
+    h->tag = llmem_i_slab_tag(p);
     h->pool = p;
     h->bytes = usable;
     h->cls = p->cls;
@@ -1072,7 +1106,7 @@ static int llmem_i_pool_grow(llmem_pool *p) {
     if (p->flags & LLMEM_POOL_NO_GROW) return LLMEM_ENOMEM;
     h = ((llmem_i_slab *)(llmem_i_os_alloc_aligned(p->slab_bytes, p->slab_bytes, p->flags, p->node)));
     if (!h) return LLMEM_ENOMEM;
-    h->magic = LLMEM_I_SLAB_MAGIC;
+    h->tag = llmem_i_slab_tag(p);
     h->pool = p;
     h->bytes = p->slab_bytes;
     h->cls = p->cls;
@@ -1194,15 +1228,39 @@ static void llmem_i_mag_return(llmem_pool *p, void **m, uint32_t n) {
     llmem_i_list_push(&p->empty, m);
     p->nempty++;
 }
-static void llmem_i_cache_swap(llmem_cache *c) {
-    void **t = c->loaded;
-    uint32_t tn = c->n;
-    c->loaded = c->prev;
-    c->n = c->prev_n;
-    c->prev = t;
-    c->prev_n = tn;
-    c->slots = c->loaded + 1;
-    c->cap = c->pool->mag_cap;
+/* Counters and pointers the stats reader loads from another thread are stored with relaxed atomic
+   stores (plain stores on every target); the slow paths that move objects between the free buffer, the
+   alloc magazine and the depot run inside a seqcount so that the reader sees them before or after. */
+#define LLMEM_I_ADD(v, k) __atomic_store_n(&(v), (v) + (k), __ATOMIC_RELAXED)
+#define LLMEM_I_SETP(v, x) __atomic_store_n(&(v), (x), __ATOMIC_RELAXED)
+static void llmem_i_seq_begin(llmem_cache *c) {
+    __atomic_store_n(&c->seq, c->seq + 1u, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+static void llmem_i_seq_end(llmem_cache *c) { __atomic_store_n(&c->seq, c->seq + 1u, __ATOMIC_RELEASE); }
+/* c's alloc magazine becomes m (NULL: none) holding n objects */
+static void llmem_i_set_mag(llmem_cache *c, void **m, uint32_t n) {
+    c->mag = m;
+    LLMEM_I_SETP(c->alloc_base, m ? m + 1 : NULL);
+    LLMEM_I_SETP(c->alloc_top, m ? m + 1 + n : NULL);
+}
+/* an empty magazine: one from the depot, else a new one (NULL when out of memory); lock not held */
+static void **llmem_i_mag_get(llmem_pool *p) {
+    void **m;
+    llmem_i_lock(&p->lock);
+    m = llmem_i_list_pop(&p->empty);
+    if (m) p->nempty--;
+    llmem_i_unlock(&p->lock);
+    return m ? m : llmem_i_mag_new(p);
+}
+/* allocations and frees a cache has served (its owner's view) */
+static uint64_t llmem_i_cache_allocs(const llmem_cache *c) {
+    if (c->cap) return c->allocs;
+    return c->taken - c->returned - (uint64_t)(c->alloc_top - c->alloc_base);
+}
+static uint64_t llmem_i_cache_frees(const llmem_cache *c) {
+    if (c->cap) return c->frees;
+    return c->moved + (uint64_t)(c->free_top - c->free_buf);
 }
 /* return everything the cache holds to the depot and fold its counters into retired; lock held */
 static void llmem_i_ch_return(llmem_pool *p, void *head, uint32_t n);
@@ -1214,18 +1272,35 @@ static void llmem_i_cache_drain(llmem_cache *c, int retire) {
         c->head = c->cprev = NULL;
         c->n = c->prev_n = 0;
     } else {
-        llmem_i_mag_return(p, c->loaded, c->n);
-        llmem_i_mag_return(p, c->prev, c->prev_n);
-        c->loaded = c->prev = c->slots = NULL;
-        c->n = c->cap = c->prev_n = 0;
+        uint32_t na = (uint32_t)(c->alloc_top - c->alloc_base), nb = (uint32_t)(c->free_top - c->free_buf), i;
+        llmem_i_seq_begin(c);
+        llmem_i_mag_return(p, c->mag, na);
+        LLMEM_I_ADD(c->returned, na);
+        llmem_i_set_mag(c, NULL, 0);
+        llmem_i_mag_return(p, c->spare, c->spare_n);
+        c->spare = NULL;
+        c->spare_n = 0;
+        for (i = 0; i < nb; i++) llmem_i_loose_push(p, c->free_buf[i]);
+        LLMEM_I_ADD(c->moved, nb);
+        LLMEM_I_SETP(c->free_top, &c->free_buf[0]);
+        llmem_i_seq_end(c);
     }
     if (retire) {
-        p->retired.allocs += c->allocs;
-        p->retired.frees += c->frees;
+        p->retired.allocs += llmem_i_cache_allocs(c);
+        p->retired.frees += llmem_i_cache_frees(c);
         p->retired.misses += c->misses;
         p->retired.refills += c->refills;
         p->retired.flushes += c->flushes;
-        c->allocs = c->frees = c->misses = c->refills = c->flushes = 0;
+        llmem_i_seq_begin(c);
+        LLMEM_I_SETP(c->taken, 0);
+        LLMEM_I_SETP(c->returned, 0);
+        LLMEM_I_SETP(c->moved, 0);
+        LLMEM_I_SETP(c->allocs, 0);
+        LLMEM_I_SETP(c->frees, 0);
+        LLMEM_I_SETP(c->misses, 0);
+        LLMEM_I_SETP(c->refills, 0);
+        LLMEM_I_SETP(c->flushes, 0);
+        llmem_i_seq_end(c);
     }
 }
 
@@ -1337,100 +1412,125 @@ static void llmem_i_ch_free_slow(llmem_cache *c, void *obj) {
     llmem_cache_free(c, obj);
 }
 
+/* one object for a cache that has no magazine and cannot get one (out of memory) */
+static void *llmem_i_take_one(llmem_cache *c) {
+    llmem_pool *p = c->pool;
+    void *o = NULL;
+    uint32_t nb = (uint32_t)(c->free_top - c->free_buf);
+    llmem_i_seq_begin(c);
+    if (nb) {
+        o = c->free_buf[nb - 1];
+        LLMEM_I_SETP(c->free_top, c->free_top - 1);
+        LLMEM_I_ADD(c->moved, 1);
+        LLMEM_I_ADD(c->taken, 1);
+    } else {
+        llmem_i_lock(&p->lock);
+        if (llmem_i_carve(p, &o, 1) == 1) LLMEM_I_ADD(c->taken, 1);
+        llmem_i_unlock(&p->lock);
+    }
+    llmem_i_seq_end(c);
+    return o;
+}
+
+/* the alloc magazine is empty: refill it from the free buffer or the spare magazine (hits), else from
+   the depot (a miss) */
 LLMEMDEF void *llmem_i_cache_alloc_slow(llmem_cache *c) {
     llmem_pool *p = c->pool;
+    uint32_t nb;
+    void **t, *o;
     if (p->flags & LLMEM_POOL_HANDOFF) return llmem_i_ch_alloc_slow(c);
-    LLMEM_I_BUMP(c->misses);
-    if (c->prev && c->prev_n) {
-        llmem_i_cache_swap(c);
+    if (!c->mag) {
+        void **m = llmem_i_mag_get(p);
+        if (!m) return llmem_i_take_one(c);
+        llmem_i_seq_begin(c);
+        llmem_i_set_mag(c, m, 0);
+        llmem_i_seq_end(c);
+    }
+    nb = (uint32_t)(c->free_top - c->free_buf);
+    llmem_i_seq_begin(c);
+    if (nb) { /* the most recently freed objects first */
+        memcpy(c->mag + 1, c->free_buf, (size_t)nb * sizeof(void *));
+        LLMEM_I_SETP(c->alloc_top, c->alloc_base + nb);
+        LLMEM_I_SETP(c->free_top, &c->free_buf[0]);
+        LLMEM_I_ADD(c->taken, nb);
+        LLMEM_I_ADD(c->moved, nb);
+    } else if (c->spare_n) {
+        void **m = c->spare;
+        uint32_t k = c->spare_n;
+        c->spare = c->mag;
+        c->spare_n = 0;
+        llmem_i_set_mag(c, m, k);
+        LLMEM_I_ADD(c->taken, k);
     } else {
-        void **spare = c->loaded ? NULL : llmem_i_mag_new(p);
+        uint32_t k;
+        LLMEM_I_ADD(c->misses, 1);
         llmem_i_lock(&p->lock);
         if (p->full) {
             void **m = llmem_i_list_pop(&p->full);
             p->nfull--;
-            if (c->prev) {
-                llmem_i_list_push(&p->empty, c->prev);
-                p->nempty++;
-            }
-            c->prev = c->loaded;
-            c->prev_n = 0;
-            c->loaded = m;
-            c->slots = m + 1;
-            c->n = c->cap = p->mag_cap;
-            if (spare) {
-                llmem_i_list_push(&p->empty, spare);
-                p->nempty++;
-            }
+            llmem_i_list_push(&p->empty, c->mag);
+            p->nempty++;
+            k = p->mag_cap;
+            llmem_i_set_mag(c, m, k);
         } else {
-            uint32_t k;
-            if (!c->loaded) {
-                if (!spare && p->empty) {
-                    spare = llmem_i_list_pop(&p->empty);
-                    p->nempty--;
-                }
-                if (!spare) {
-                    llmem_i_unlock(&p->lock);
-                    return NULL;
-                }
-                c->loaded = spare;
-                c->slots = spare + 1;
-                c->cap = p->mag_cap;
-                c->n = 0;
-            }
-            k = llmem_i_carve(p, c->slots, p->mag_cap);
-            if (!k) {
-                llmem_i_unlock(&p->lock);
-                return NULL;
-            }
-            c->n = k;
+            k = llmem_i_carve(p, c->mag + 1, p->mag_cap);
+            LLMEM_I_SETP(c->alloc_top, c->alloc_base + k);
         }
         llmem_i_unlock(&p->lock);
-        LLMEM_I_BUMP(c->refills);
+        if (!k) {
+            llmem_i_seq_end(c);
+            return NULL;
+        }
+        LLMEM_I_ADD(c->taken, k);
+        LLMEM_I_ADD(c->refills, 1);
     }
-    LLMEM_I_BUMP(c->allocs);
-    return c->slots[--c->n];
+    llmem_i_seq_end(c);
+    t = c->alloc_top;
+    o = t[-1];
+    LLMEM_I_SETP(c->alloc_top, t - 1);
+    return o;
 }
 
+/* the free buffer is full: its objects go to the spare magazine; a full spare goes to the depot. Only
+   free-side state is written here (see llmem_cache). */
 LLMEMDEF void llmem_i_cache_free_slow(llmem_cache *c, void *obj) {
     llmem_pool *p = c->pool;
+    uint32_t nb, i, done = 0;
     if (p->flags & LLMEM_POOL_HANDOFF) {
         llmem_i_ch_free_slow(c, obj);
         return;
     }
-    if (c->prev && c->prev_n == 0) {
-        llmem_i_cache_swap(c);
-    } else {
-        void **fresh;
-        llmem_i_lock(&p->lock);
-        fresh = llmem_i_list_pop(&p->empty);
-        if (fresh) p->nempty--;
-        llmem_i_unlock(&p->lock);
-        if (!fresh) fresh = llmem_i_mag_new(p);
-        llmem_i_lock(&p->lock);
-        if (!fresh) { /* no memory for a magazine: keep the object in the depot's loose list */
-            llmem_i_loose_push(p, obj);
+    nb = (uint32_t)(c->free_top - c->free_buf);
+    if (!c->spare) c->spare = llmem_i_mag_get(p);
+    llmem_i_seq_begin(c);
+    while (c->spare && done < nb) {
+        uint32_t k = p->mag_cap - c->spare_n;
+        if (k > nb - done) k = nb - done;
+        memcpy(c->spare + 1 + c->spare_n, c->free_buf + done, (size_t)k * sizeof(void *));
+        c->spare_n += k;
+        done += k;
+        if (c->spare_n == p->mag_cap) { /* hand the full spare to the depot, go on with an empty one */
+            void **m;
+            LLMEM_I_ADD(c->flushes, 1);
+            llmem_i_lock(&p->lock);
+            llmem_i_list_push(&p->full, c->spare);
+            p->nfull++;
+            m = llmem_i_list_pop(&p->empty);
+            if (m) p->nempty--;
             llmem_i_unlock(&p->lock);
-            LLMEM_I_BUMP(c->frees);
-            return;
+            c->spare = m ? m : llmem_i_mag_new(p);
+            c->spare_n = 0;
         }
-        if (c->loaded) {
-            if (c->prev) {
-                llmem_i_list_push(&p->full, c->prev);
-                p->nfull++;
-            }
-            c->prev = c->loaded;
-            c->prev_n = c->n;
-        }
-        llmem_i_unlock(&p->lock);
-        c->loaded = fresh;
-        c->slots = fresh + 1;
-        c->n = 0;
-        c->cap = p->mag_cap;
-        LLMEM_I_BUMP(c->flushes);
     }
-    LLMEM_I_BUMP(c->frees);
-    c->slots[c->n++] = obj;
+    if (done < nb) { /* no memory for a magazine: the rest waits in the depot's loose list */
+        llmem_i_lock(&p->lock);
+        for (i = done; i < nb; i++) llmem_i_loose_push(p, c->free_buf[i]);
+        llmem_i_unlock(&p->lock);
+    }
+    LLMEM_I_ADD(c->moved, nb);
+    c->free_buf[0] = obj;
+    LLMEM_I_SETP(c->free_top, &c->free_buf[1]);
+    llmem_i_seq_end(c);
 }
 
 /* ---- registry: pool ids, per-thread cache blocks, thread exit, fork ---- */
@@ -1454,6 +1554,7 @@ static struct {
     int inited;
     uint32_t gen[LLMEM_MAX_POOLS];
     uint32_t next_gen; /* generations are unique across ids: a stale (pool address, gen) never matches */
+    uint64_t next_key;
     llmem_i_reg *reg[LLMEM_MAX_POOLS];
 #if LLMEM_I_LINUX
     pthread_key_t key;
@@ -1463,10 +1564,10 @@ static struct {
 } llmem_i_g;
 static __thread llmem_i_tls *llmem_i_tls_cur;
 /* one-entry memo of the last registration used by this thread: the common case of one hot pool */
-static __thread const llmem_i_reg *llmem_i_last_reg;
-static __thread uint32_t llmem_i_last_gen;
+#define LLMEM_I_NO_KEY (~(uint64_t)0) /* never a registration's key (a destroyed pool's key is 0) */
+static __thread uint64_t llmem_i_last_key = LLMEM_I_NO_KEY;
 static __thread llmem_cache *llmem_i_last_caches;
-#define LLMEM_I_MEMO_HIT(r) (LLMEM_LIKELY(llmem_i_last_reg == (r)) && LLMEM_LIKELY(llmem_i_last_gen == (r)->gen))
+#define LLMEM_I_MEMO_HIT(r) LLMEM_LIKELY(llmem_i_last_key == (r)->key)
 
 static void llmem_i_tls_release(llmem_i_tls *t) {
     uint32_t id, k;
@@ -1495,7 +1596,7 @@ static void llmem_i_tls_release(llmem_i_tls *t) {
 #if LLMEM_I_LINUX
 static void llmem_i_tls_dtor(void *v) {
     llmem_i_tls_cur = NULL;
-    llmem_i_last_reg = NULL;
+    llmem_i_last_key = LLMEM_I_NO_KEY;
     if (v) llmem_i_tls_release(((llmem_i_tls *)v));
 }
 static void llmem_i_fork_prepare(void) {
@@ -1512,11 +1613,24 @@ static void llmem_i_fork_release(void) {
             for (k = 0; k < llmem_i_g.reg[id]->nclasses; k++) llmem_i_unlock(&llmem_i_g.reg[id]->classes[k].lock);
     llmem_i_unlock(&llmem_i_g.lock);
 }
+/* in the child, threads that were inside a slow path are gone: close their seqcounts so that
+   llmem_pool_stats does not wait for them */
+static void llmem_i_fork_child(void) {
+    uint32_t id, k;
+    for (id = 0; id < LLMEM_MAX_POOLS; id++) {
+        llmem_i_tc *tc;
+        if (!llmem_i_g.reg[id]) continue;
+        for (tc = (llmem_i_tc *)llmem_i_g.reg[id]->tcs; tc; tc = tc->next)
+            for (k = 0; k < llmem_i_g.reg[id]->nclasses; k++)
+                if (tc->caches[k].seq & 1u) tc->caches[k].seq++;
+    }
+    llmem_i_fork_release();
+}
 #else
 static void WINAPI llmem_i_fls_cb(void *v) {
     if (v) {
         llmem_i_tls_cur = NULL;
-        llmem_i_last_reg = NULL;
+        llmem_i_last_key = LLMEM_I_NO_KEY;
         llmem_i_tls_release(((llmem_i_tls *)v));
     }
 }
@@ -1531,7 +1645,7 @@ static int llmem_i_register(llmem_i_reg *r) {
             llmem_i_unlock(&llmem_i_g.lock);
             return LLMEM_EAGAIN;
         }
-        pthread_atfork(llmem_i_fork_prepare, llmem_i_fork_release, llmem_i_fork_release);
+        pthread_atfork(llmem_i_fork_prepare, llmem_i_fork_release, llmem_i_fork_child);
 #else
         llmem_i_g.fls = FlsAlloc(llmem_i_fls_cb);
         if (llmem_i_g.fls == FLS_OUT_OF_INDEXES) {
@@ -1548,6 +1662,7 @@ static int llmem_i_register(llmem_i_reg *r) {
             llmem_i_g.gen[id] = llmem_i_g.next_gen;
             r->id = id;
             r->gen = llmem_i_g.gen[id];
+            r->key = ++llmem_i_g.next_key;
             r->tcs = NULL;
             llmem_i_unlock(&llmem_i_g.lock);
             return LLMEM_OK;
@@ -1573,14 +1688,25 @@ static void llmem_i_unregister(llmem_i_reg *r) {
     while (tc) {
         llmem_i_tc *next = tc->next;
         for (k = 0; k < r->nclasses; k++) {
-            LLMEM_FREE(NULL, tc->caches[k].loaded);
-            LLMEM_FREE(NULL, tc->caches[k].prev);
+            LLMEM_FREE(NULL, tc->caches[k].mag);
+            LLMEM_FREE(NULL, tc->caches[k].spare);
         }
         LLMEM_FREE(NULL, tc->raw);
         tc = next;
     }
 }
 
+/* the free buffer's window: 32 objects, down to 8 for objects above 8 KiB so that the objects a hot
+   loop cycles through stay within 256 KiB (an L2 cache); never more than a magazine. Measured (Zen 3):
+   a hot loop that fills whole 4 KiB objects costs the same with a 32-object window as with LIFO reuse,
+   while every window refill is a slow-path call (8 objects: +1.5 ns per pair at 4 KiB). */
+static uint32_t llmem_i_free_window(const llmem_pool *p) {
+    size_t w = 262144u / p->stride;
+    if (w > LLMEM_I_FREE_MAX) w = LLMEM_I_FREE_MAX;
+    if (w < 8) w = 8;
+    if (w > p->mag_cap) w = p->mag_cap;
+    return (uint32_t)w;
+}
 static llmem_cache *llmem_i_caches_slow(llmem_i_reg *r) {
     llmem_i_tls *t = llmem_i_tls_cur;
     llmem_i_tc *tc;
@@ -1609,9 +1735,18 @@ static llmem_cache *llmem_i_caches_slow(llmem_i_reg *r) {
     tc->reg = r;
     tc->caches = ((llmem_cache *)(((void *)(base + hdr))));
     for (k = 0; k < r->nclasses; k++) {
-        tc->caches[k].pool = &r->classes[k];
-        tc->caches[k].cls = k;
-        if (r->classes[k].flags & LLMEM_POOL_HANDOFF) tc->caches[k].cap = r->classes[k].mag_cap;
+        llmem_cache *c = &tc->caches[k];
+        llmem_pool *p = &r->classes[k];
+        c->pool = p;
+        c->cls = k;
+        if (p->flags & LLMEM_POOL_HANDOFF) {
+            c->cap = p->mag_cap;
+        } else {
+            c->window = llmem_i_free_window(p);
+            c->free_top = c->free_buf;
+            c->free_end = c->free_buf + c->window;
+        }
+
     }
     llmem_i_lock(&llmem_i_g.lock);
     if (llmem_i_g.reg[r->id] != r || llmem_i_g.gen[r->id] != r->gen) {
@@ -1635,8 +1770,7 @@ static llmem_cache *llmem_i_caches_ent(llmem_i_reg *r) {
     if (LLMEM_LIKELY(t != NULL) && LLMEM_LIKELY(t->ent[r->id].gen == r->gen)) c = t->ent[r->id].caches;
     else c = llmem_i_caches_slow(r);
     if (c) {
-        llmem_i_last_reg = r;
-        llmem_i_last_gen = r->gen;
+        llmem_i_last_key = r->key;
         llmem_i_last_caches = c;
     }
     return c;
@@ -1651,7 +1785,7 @@ LLMEMDEF void llmem_thread_exit(void) {
     llmem_i_tls *t = llmem_i_tls_cur;
     if (!t) return;
     llmem_i_tls_cur = NULL;
-    llmem_i_last_reg = NULL;
+    llmem_i_last_key = LLMEM_I_NO_KEY;
 #if LLMEM_I_LINUX
     pthread_setspecific(llmem_i_g.key, NULL);
 #else
@@ -1694,7 +1828,7 @@ static void llmem_i_reg_flush(llmem_i_reg *r) {
     if (!t || t->ent[r->id].gen != r->gen) return;
     for (k = 0; k < r->nclasses; k++) {
         llmem_cache *c = &t->ent[r->id].caches[k];
-        if (!c->loaded && !c->prev && !c->head && !c->cprev) continue;
+        if (!c->mag && !c->spare && c->free_top == c->free_buf && !c->head && !c->cprev) continue;
         llmem_i_lock(&r->classes[k].lock);
         llmem_i_cache_drain(c, 0);
         llmem_i_unlock(&r->classes[k].lock);
@@ -1702,19 +1836,48 @@ static void llmem_i_reg_flush(llmem_i_reg *r) {
 }
 LLMEMDEF void llmem_pool_flush(llmem_pool *p) { llmem_i_reg_flush(p->reg); }
 
+/* another thread's cache counts, read between its slow-path moves (seqcount); adds them to st */
+static void llmem_i_cache_read(llmem_cache *c, llmem_stats *st) {
+    uint64_t a = 0, f = 0;
+    int tries;
+    if (__atomic_load_n(&c->cap, __ATOMIC_RELAXED)) { /* chain caches count every operation */
+        a = __atomic_load_n(&c->allocs, __ATOMIC_RELAXED);
+        f = __atomic_load_n(&c->frees, __ATOMIC_RELAXED);
+    } else {
+        for (tries = 0;; tries++) { /* the owner finishes its slow path soon (it holds no lock we hold) */
+            uint32_t s1 = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE), s2;
+            void **at, **ab, **ft;
+            uint64_t taken, returned, moved;
+            if (s1 & 1u) {
+                if ((tries & 63) == 63) llmem_i_yield();
+                else llmem_cpu_relax();
+                continue;
+            }
+            taken = __atomic_load_n(&c->taken, __ATOMIC_RELAXED);
+            returned = __atomic_load_n(&c->returned, __ATOMIC_RELAXED);
+            moved = __atomic_load_n(&c->moved, __ATOMIC_RELAXED);
+            at = __atomic_load_n(&c->alloc_top, __ATOMIC_RELAXED);
+            ab = __atomic_load_n(&c->alloc_base, __ATOMIC_RELAXED);
+            ft = __atomic_load_n(&c->free_top, __ATOMIC_RELAXED);
+            __atomic_thread_fence(__ATOMIC_ACQUIRE);
+            s2 = __atomic_load_n(&c->seq, __ATOMIC_RELAXED);
+            a = taken - returned - (uint64_t)(at - ab);
+            f = moved + (uint64_t)(ft - c->free_buf);
+            if (s1 == s2) break;
+        }
+    }
+    st->allocs += a;
+    st->frees += f;
+    st->misses += __atomic_load_n(&c->misses, __ATOMIC_RELAXED);
+    st->refills += __atomic_load_n(&c->refills, __ATOMIC_RELAXED);
+    st->flushes += __atomic_load_n(&c->flushes, __ATOMIC_RELAXED);
+}
 static void llmem_i_class_stats(llmem_pool *p, uint32_t k, llmem_stats *st) {
     llmem_i_tc *tc;
     llmem_i_reg *r = p->reg;
     llmem_i_zero(st, sizeof *st);
     llmem_i_lock(&llmem_i_g.lock);
-    for (tc = ((llmem_i_tc *)r->tcs); tc; tc = tc->next) {
-        llmem_cache *c = &tc->caches[k];
-        st->allocs += __atomic_load_n(&c->allocs, __ATOMIC_RELAXED);
-        st->frees += __atomic_load_n(&c->frees, __ATOMIC_RELAXED);
-        st->misses += __atomic_load_n(&c->misses, __ATOMIC_RELAXED);
-        st->refills += __atomic_load_n(&c->refills, __ATOMIC_RELAXED);
-        st->flushes += __atomic_load_n(&c->flushes, __ATOMIC_RELAXED);
-    }
+    for (tc = ((llmem_i_tc *)r->tcs); tc; tc = tc->next) llmem_i_cache_read(&tc->caches[k], st);
     llmem_i_lock(&p->lock);
     st->allocs += p->retired.allocs;
     st->frees += p->retired.frees;
@@ -1986,7 +2149,7 @@ static void *llmem_i_large_alloc(llmem_sc *s, size_t size) {
     bytes = llmem_i_round_up(size + 4096u, llmem_page_size());
     h = ((llmem_i_slab *)(llmem_i_os_alloc_aligned(bytes, LLMEM_SC_SEGMENT, s->flags, s->node)));
     if (!h) return NULL;
-    h->magic = LLMEM_I_LARGE_MAGIC;
+    h->tag = LLMEM_I_LARGE_MAGIC;
     h->bytes = bytes;
     h->pool = NULL;
     __atomic_fetch_add(&s->large_allocs, 1, __ATOMIC_RELAXED);
@@ -2009,13 +2172,13 @@ LLMEMDEF void *llmem_sc_alloc(llmem_sc *s, size_t size) {
 
 __attribute__((noinline)) static void llmem_i_sc_free_slow(llmem_sc *s, void *p, llmem_i_slab *h) {
     llmem_cache *c;
-    if (h->magic == LLMEM_I_LARGE_MAGIC) {
+    if (h->tag == LLMEM_I_LARGE_MAGIC) {
         __atomic_fetch_add(&s->large_frees, 1, __ATOMIC_RELAXED);
         __atomic_fetch_sub(&s->large_bytes, h->bytes, __ATOMIC_RELAXED);
         llmem_i_unmap(h, h->bytes);
         return;
     }
-    LLMEM_ASSERT(h->magic == LLMEM_I_SLAB_MAGIC && h->cls < LLMEM_SC_CLASSES);
+    LLMEM_ASSERT((h->tag >> 32) == LLMEM_I_SC_MAGIC && h->cls < LLMEM_SC_CLASSES);
     c = llmem_i_caches(&s->reg);
     if (c) llmem_cache_free(c + h->cls, p);
     else llmem_i_free_nocache(&s->cls[h->cls], p);
@@ -2023,10 +2186,12 @@ __attribute__((noinline)) static void llmem_i_sc_free_slow(llmem_sc *s, void *p,
 
 LLMEMDEF void llmem_sc_free(llmem_sc *s, void *p) {
     llmem_i_slab *h;
+    uint64_t w;
     if (LLMEM_UNLIKELY(!p)) return;
     h = ((llmem_i_slab *)(llmem_i_ptr(llmem_i_addr(p) & ~((uintptr_t)(LLMEM_SC_SEGMENT - 1)))));
-    if (LLMEM_LIKELY(h->magic == LLMEM_I_SLAB_MAGIC) && LLMEM_I_MEMO_HIT(&s->reg)) {
-        llmem_cache_free(llmem_i_last_caches + h->cls, p);
+    w = h->tag;
+    if (LLMEM_LIKELY((w >> 32) == LLMEM_I_SC_MAGIC) && LLMEM_I_MEMO_HIT(&s->reg)) {
+        llmem_cache_free((llmem_cache *)(void *)((unsigned char *)llmem_i_last_caches + (uint32_t)w), p);
         return;
     }
     llmem_i_sc_free_slow(s, p, h);
@@ -2525,6 +2690,7 @@ LLMEMDEF int llmem_numa_node_bytes(const void *addr, size_t len, uint64_t *per_n
     uintptr_t a = llmem_i_addr(addr) & ~((uintptr_t)(ps - 1)), e;
     if (!addr || !per_node || nnodes <= 0) return LLMEM_EINVAL;
     for (k = 0; k < nnodes; k++) per_node[k] = 0;
+    if (!len) return 0;
     e = llmem_i_addr(addr) + len;
     while (a < e) {
         for (n = 0; n < 256 && a < e; n++, a += ps) pages[n] = llmem_i_ptr(a);
