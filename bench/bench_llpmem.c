@@ -5,7 +5,8 @@
    initialises - the program re-executes itself to arrange that). Small operations rotate through a 1 MiB
    window of the mapping so that every call touches fresh lines, like a log append.
 
-   Tables: memcpy_persist (64 B, 256 B, 4 KiB, 1 MiB), persist, msync fallback, forced paths against
+   Tables: memcpy_persist (64 B, 256 B, 4 KiB, 1 MiB), persist, the cost of per-region statistics (the
+   same persist and copy with statistics off and on), msync fallback, forced paths against
    hand-written equivalents, the non-temporal threshold measurement, failure-atomic transactions
    (llpmem_tx against PMDK libpmemobj's pmemobj_tx_add_range, 64 B / 1 KiB / 16 KiB updates), and, in a
    child process per other non-temporal path this CPU has, memcpy_persist on that path.
@@ -42,11 +43,13 @@ typedef struct ctx {
     size_t n;           /* bytes per operation */
     size_t off;         /* rotating offset in the window */
     size_t step;
+    char *alt;          /* a second window with the same offsets (the statistics rows), or NULL */
 } ctx;
 
 static char *g_map;     /* forced-pmem mapping */
 static char *g_src;
 static char *g_file;    /* ordinary (msync) mapping */
+static char *g_smap;    /* forced-pmem mapping with per-region statistics on (LLPMEM_STATS) */
 
 static inline char *next_dst(ctx *c) {
     char *d = c->dst + c->off;
@@ -232,6 +235,20 @@ static void r_hw_msync(void *v, uint64_t it) {
     }
 }
 
+/* ---- statistics rows: the same operations in the region with statistics on (c->alt: same offsets) ---- */
+static void r_ll_persist_stats(void *v, uint64_t it) {
+    ctx *c = (ctx *)v;
+    while (it--) {
+        char *d = c->alt + (next_dst(c) - c->dst);
+        dirty(d, c->n, it);
+        llpmem_persist(d, c->n);
+    }
+}
+static void r_ll_memcpy_persist_stats(void *v, uint64_t it) {
+    ctx *c = (ctx *)v;
+    while (it--) llpmem_memcpy_persist(c->alt + (next_dst(c) - c->dst), c->src, c->n);
+}
+
 /* every row starts from the same cache state: the window written back and evicted */
 static void evict(char *base) {
     size_t i;
@@ -242,6 +259,7 @@ static void evict(char *base) {
 static double run_row(llb_table *t, const char *name, llb_fn fn, ctx *c) {
     c->off = 0;
     evict(c->dst);
+    if (c->alt) evict(c->alt);
     return llb_run(t, name, fn, c);
 }
 
@@ -260,6 +278,7 @@ static ctx mk(char *base, size_t n) {
     c.n = n;
     c.off = 0;
     c.step = n < 64 ? 64 : n;
+    c.alt = NULL;
     return c;
 }
 
@@ -415,6 +434,44 @@ static void bench_persist(const char *tag) {
 #else
         sum_add(" PMDK skipped |\n");
 #endif
+        llb_table_free(t);
+    }
+}
+
+/* What the per-region statistics cost: the same persist and copy in a region with statistics off and in
+   one with them on (LLPMEM_STATS: counters, two counter readings and one latency-histogram record per
+   durable call), rows interleaved in rotated rounds. The difference is the recording cost. */
+static void bench_stats(void) {
+    static const row persist_rows[] = {
+        {"llpmem_persist, statistics off", r_ll_persist},
+        {"llpmem_persist, statistics on", r_ll_persist_stats},
+    };
+    static const row copy_rows[] = {
+        {"llpmem_memcpy_persist, statistics off", r_ll_memcpy_persist},
+        {"llpmem_memcpy_persist, statistics on", r_ll_memcpy_persist_stats},
+    };
+    static const size_t sizes[] = {64, 4096};
+    static const char *names[] = {"64 B", "4 KiB"};
+    size_t k;
+    for (k = 0; k < 2; k++) {
+        char title[160];
+        ctx c = mk(g_map, sizes[k]);
+        llb_table *t;
+        double on, off;
+        c.alt = g_smap;
+        snprintf(title, sizeof title, "statistics on vs off: persist and memcpy_persist %s (forced-pmem mappings)",
+                 names[k]);
+        t = llb_table_new(title);
+        run_rows(t, persist_rows, 2, &c);
+        run_rows(t, copy_rows, 2, &c);
+        llb_print(t);
+        off = llb_ns(t, "llpmem_persist, statistics off");
+        on = llb_ns(t, "llpmem_persist, statistics on");
+        sum_add("| statistics on, persist %s | time on/off %.3fx (+%.1f ns) |", names[k], off > 0 ? on / off : 0,
+                on - off);
+        off = llb_ns(t, "llpmem_memcpy_persist, statistics off");
+        on = llb_ns(t, "llpmem_memcpy_persist, statistics on");
+        sum_add(" memcpy_persist: time on/off %.3fx (+%.1f ns) |\n", off > 0 ? on / off : 0, on - off);
         llb_table_free(t);
     }
 }
@@ -713,8 +770,9 @@ static void bench_tx(void) {
 }
 
 int main(int argc, char **argv) {
-    llpmem_region *r, *rf;
+    llpmem_region *r, *rf, *rs;
     const char *path = "/dev/shm/llpmem_bench";
+    const char *paths = "/dev/shm/llpmem_bench_stats";
     const char *pathf = "/dev/shm/llpmem_bench_file";
     int child = argc > 1 && strcmp(argv[1], "--path") == 0;
     char self[4096];
@@ -736,12 +794,14 @@ int main(int argc, char **argv) {
     g_src = (char *)aligned_alloc(4096, 1u << 21);
     memset(g_src, 0x3c, 1u << 21);
     if (llpmem_open(path, MAP_LEN, LLPMEM_CREATE | LLPMEM_FORCE | LLPMEM_PREWARM, 0600, &r) != 0 ||
-        llpmem_open(pathf, MAP_LEN, LLPMEM_CREATE | LLPMEM_PREWARM, 0600, &rf) != 0) {
+        llpmem_open(pathf, MAP_LEN, LLPMEM_CREATE | LLPMEM_PREWARM, 0600, &rf) != 0 ||
+        llpmem_open(paths, WINDOW + 4096, LLPMEM_CREATE | LLPMEM_FORCE | LLPMEM_PREWARM | LLPMEM_STATS, 0600, &rs) != 0) {
         fprintf(stderr, "cannot map %s\n", path);
         return 1;
     }
     g_map = (char *)llpmem_addr(r);
     g_file = (char *)llpmem_addr(rf);
+    g_smap = (char *)llpmem_addr(rs);
     if (child) {
         char tag[64];
         printf("## copy path %s: llpmem with LLPMEM_FORCE_NT=%s, PMDK pinned to %s\n\n", llpmem_nt_name(llpmem_get_nt()),
@@ -760,6 +820,7 @@ int main(int argc, char **argv) {
 #endif
         if (section("memcpy")) bench_memcpy_persist("");
         if (section("persist")) bench_persist("");
+        if (section("stats")) bench_stats();
         if (section("msync")) bench_msync();
         if (section("forced")) bench_forced();
         if (section("threshold")) bench_threshold();
@@ -777,9 +838,11 @@ int main(int argc, char **argv) {
     }
     llpmem_close(r);
     llpmem_close(rf);
+    llpmem_close(rs);
     if (!child) {
         unlink(path);
         unlink(pathf);
+        unlink(paths);
     }
     free(g_src);
     return 0;
