@@ -16,6 +16,8 @@
    libpmem initialises - so a row never silently compares two different instruction sets. */
 #define LLPMEM_IMPLEMENTATION
 #include "llpmem.h"
+#define LLSTAT_IMPLEMENTATION
+#include "llstat.h" /* the histogram llpmem's is a copy of: its record is a row of the statistics table */
 #define LLBENCH_IMPLEMENTATION
 #include "llbench.h"
 
@@ -249,6 +251,56 @@ static void r_ll_memcpy_persist_stats(void *v, uint64_t it) {
     while (it--) llpmem_memcpy_persist(c->alt + (next_dst(c) - c->dst), c->src, c->n);
 }
 
+/* ---- recording one latency, alone: llpmem_hist against the histogram it replaced and against llstat's ---- */
+#define REC_VALUES 4096u
+static uint64_t g_rec_values[REC_VALUES]; /* persist-like latencies: ~90..400 ns, 1 % at 2..60 us */
+
+/* llpmem 0.1's histogram, as it was in llpmem.h before it became llstat's (the anchor for "must not grow"):
+   exact below 16, then 16 sub-buckets per power of two; count, sum and the bucket by atomic adds, the
+   maximum by a compare-and-swap loop */
+typedef struct old_hist {
+    uint64_t count, sum, max;
+    uint64_t bucket[976];
+} old_hist;
+static inline void old_hist_add(old_hist *h, uint64_t v) {
+    size_t idx;
+    if (v < 16u) {
+        idx = (size_t)v;
+    } else {
+        unsigned e = 63u - (unsigned)__builtin_clzll(v);
+        idx = (size_t)(e - 3u) * 16u + (size_t)((v >> (e - 4u)) & 15u);
+    }
+    __atomic_fetch_add(&h->bucket[idx], 1u, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&h->count, 1u, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&h->sum, v, __ATOMIC_RELAXED);
+    {
+        uint64_t m = __atomic_load_n(&h->max, __ATOMIC_RELAXED);
+        while (v > m && !__atomic_compare_exchange_n(&h->max, &m, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        }
+    }
+}
+static void r_old_hist(void *v, uint64_t it) {
+    old_hist *h = (old_hist *)v;
+    while (it--) {
+        old_hist_add(h, g_rec_values[it & (REC_VALUES - 1u)]);
+        llb_clobber();
+    }
+}
+static void r_llpmem_hist(void *v, uint64_t it) {
+    llpmem_hist *h = (llpmem_hist *)v;
+    while (it--) {
+        (void)llpmem_hist_record_atomic(h, g_rec_values[it & (REC_VALUES - 1u)]);
+        llb_clobber();
+    }
+}
+static void r_llstat_hist(void *v, uint64_t it) {
+    llstat_hist *h = (llstat_hist *)v;
+    while (it--) {
+        (void)llstat_hist_record_atomic(h, g_rec_values[it & (REC_VALUES - 1u)]);
+        llb_clobber();
+    }
+}
+
 /* every row starts from the same cache state: the window written back and evicted */
 static void evict(char *base) {
     size_t i;
@@ -473,6 +525,72 @@ static void bench_stats(void) {
         on = llb_ns(t, "llpmem_memcpy_persist, statistics on");
         sum_add(" memcpy_persist: time on/off %.3fx (+%.1f ns) |\n", off > 0 ? on / off : 0, on - off);
         llb_table_free(t);
+    }
+    /* the record alone, one thread, hot: what the statistics add besides the two counter readings */
+    {
+        old_hist *oh = (old_hist *)calloc(1, sizeof *oh);
+        llpmem_hist *ph = (llpmem_hist *)malloc(sizeof *ph);
+        size_t lsz = llstat_hist_memsize(LLPMEM_HIST_LOWEST, LLPMEM_HIST_HIGHEST, LLPMEM_HIST_DIGITS);
+        llstat_hist *lh = (llstat_hist *)malloc(lsz);
+        uint64_t seed = 88172645463325252ull;
+        llb_table *t;
+        size_t i;
+        if (!oh || !ph || !lh || llpmem_hist_init(ph) != 0 ||
+            llstat_hist_init(lh, lsz, LLPMEM_HIST_LOWEST, LLPMEM_HIST_HIGHEST, LLPMEM_HIST_DIGITS) != 0) {
+            printf("skipped: histogram record rows (no memory)\n\n");
+        } else {
+            for (i = 0; i < REC_VALUES; i++) {
+                seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+                g_rec_values[i] = seed % 100u == 0 ? 2000u + seed % 58000u : 90u + (seed >> 8) % 310u;
+            }
+            t = llb_table_new("recording one latency: atomic record, one thread, hot (4096 persist-like values)");
+            {
+                /* rotated rounds, as the other tables; each row has its own histogram */
+                enum { MAXROUNDS = 5 };
+                static const char *names[3] = {"llpmem 0.1 histogram (976 buckets; count, sum, bucket + max CAS)",
+                                               "llpmem_hist_record_atomic (llstat's layout, 1 ns .. 1 h, 2 digits)",
+                                               "llstat_hist_record_atomic (same range)"};
+                llb_fn fns[3] = {r_old_hist, r_llpmem_hist, r_llstat_hist};
+                void *ctxs[3];
+                double ns[3][MAXROUNDS], err[3] = {0, 0, 0};
+                int rounds = llb_quick() ? 1 : 3, rd;
+                const char *env = getenv("LLPMEM_BENCH_ROUNDS");
+                if (env && atoi(env) > 0) rounds = atoi(env) > MAXROUNDS ? MAXROUNDS : atoi(env);
+                ctxs[0] = oh;
+                ctxs[1] = ph;
+                ctxs[2] = lh;
+                for (rd = 0; rd < rounds; rd++) {
+                    llb_table *scratch = llb_table_new("scratch");
+                    for (i = 0; i < 3; i++) {
+                        size_t j = (i + (size_t)rd) % 3u;
+                        double e;
+                        ns[j][rd] = llb_run(scratch, names[j], fns[j], ctxs[j]);
+                        e = llb_err(scratch, names[j]);
+                        if (e > err[j]) err[j] = e;
+                    }
+                    llb_table_free(scratch);
+                }
+                for (i = 0; i < 3; i++) {
+                    double v[MAXROUNDS], lo = ns[i][0], hi = ns[i][0];
+                    for (rd = 0; rd < rounds; rd++) {
+                        v[rd] = ns[i][rd];
+                        if (v[rd] < lo) lo = v[rd];
+                        if (v[rd] > hi) hi = v[rd];
+                    }
+                    llb_add(t, names[i], llb_median(v, (size_t)rounds), err[i]);
+                    if (rounds > 1) llb_note(t, "%d rounds: %.2f..%.2f ns", rounds, lo, hi);
+                }
+                llb_print(t);
+                sum_add("| histogram record alone | llpmem_hist time / 0.1 histogram time %.3fx |"
+                        " llpmem_hist time / llstat_hist_record_atomic time %.3fx |\n",
+                        llb_ns(t, names[0]) > 0 ? llb_ns(t, names[1]) / llb_ns(t, names[0]) : 0,
+                        llb_ns(t, names[2]) > 0 ? llb_ns(t, names[1]) / llb_ns(t, names[2]) : 0);
+            }
+            llb_table_free(t);
+        }
+        free(oh);
+        free(ph);
+        free(lh);
     }
 }
 

@@ -23,7 +23,7 @@ PMEMOBJ_LIBS := -lpmemobj
 LLPMEM_BENCH_DEFS := $(if $(HAVE_PMEM),-DLLB_HAVE_PMEM=1) $(if $(HAVE_PMEMOBJ),-DLLB_HAVE_PMEMOBJ=1)
 LLPMEM_BENCH_LIBS := $(if $(HAVE_PMEMOBJ),$(PMEMOBJ_LIBS)) $(if $(HAVE_PMEM),$(PMEM_LIBS))
 
-$(BUILD)/bench_llpmem: bench/bench_llpmem.c llpmem.h bench/llbench.h
+$(BUILD)/bench_llpmem: bench/bench_llpmem.c llpmem.h llstat.h bench/llbench.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) $(LLPMEM_BENCH_DEFS) $< -o $@ $(LLPMEM_BENCH_LIBS)
 
