@@ -203,6 +203,10 @@
 #define LLQ_EOVERFLOW (-75) /* reader lapped by the producer (llq_bcast) */
 #define LLQ_ETIMEDOUT (-110)
 #define LLQ_EMSGSIZE (-90)  /* record larger than the ring can hold / buffer too small */
+#define LLQ_EEXIST (-17)    /* key already present (llq_map_insert) */
+#define LLQ_ENOSPC (-28)    /* map full and not allowed to grow */
+#define LLQ_ENOMEM (-12)    /* allocation failed (map growth) */
+#define LLQ_ENOENT (-2)     /* key not present (llq_map_erase) */
 
 #define LLQ_ACQ __ATOMIC_ACQUIRE
 #define LLQ_REL __ATOMIC_RELEASE
@@ -1253,6 +1257,180 @@ LLQ_INLINE void *llq_rcu_replace(llq_ebr_thread *t, void **slot, void *p, size_t
     typedef int name##_llq_rcu_typed_end_
 
 /* ------------------------------------------------------------------------------------------ */
+/* concurrent hash map: 64-bit keys and values (or pointers), lock-free reads                  */
+
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+#define LLQ_HAVE_MAP 1 /* it needs 64-bit atomics: 64-bit targets only */
+
+/* Open addressing, linear probing over buckets of one cache line: 4 keys then their 4 values, so a
+   lookup reads one line in the common case and needs no pointer chase. Readers never write and never
+   wait: they run inside a read-side section of the map's llq_ebr domain (llq_ebr_enter/exit, or
+   between quiescent states in QSBR mode) and may keep nothing from the map past it. Writers are
+   serialised per stripe (64 stripes by hash, each a lock on its own line), so writers of different
+   keys rarely meet; a growing writer takes every stripe, copies the live entries into a table twice
+   the size, publishes it and retires the old one through the domain, while readers go on reading
+   the old table until they see the new pointer. Slots are never reused by another key before a
+   resize (a deleted key leaves a tombstone), so a reader that found its key reads that key's value:
+   the one present before, or one written during, its call.
+   Keys 0, 1 and 2 mark empty, deleted and being-written slots; the map keeps those three user keys
+   in slots of their own, so every 64-bit key works. */
+typedef uint64_t (*llq_map_hash_fn)(uint64_t key, void *ctx);
+typedef void *(*llq_map_alloc_fn)(size_t size, void *ctx);         /* LLQ_CACHE_LINE-aligned, or NULL */
+typedef void (*llq_map_free_fn)(void *p, size_t size, void *ctx);
+
+typedef struct llq_map_config {
+    llq_map_hash_fn hash; /* NULL: llq_map_hash64 (inlined) */
+    void *hash_ctx;
+    llq_map_alloc_fn alloc; /* tables the map grows into; NULL: LLQ_MALLOC (over-allocated, aligned) */
+    llq_map_free_fn free;
+    void *alloc_ctx;
+    int fixed; /* never grow: an insert that would pass the load limit gets LLQ_ENOSPC */
+} llq_map_config;
+
+#define LLQ_I_MAP_WAYS 4
+#define LLQ_I_MAP_STRIPES 64
+typedef struct llq_i_map_bucket {
+    uint64_t key[LLQ_I_MAP_WAYS];
+    uint64_t val[LLQ_I_MAP_WAYS];
+} llq_i_map_bucket;
+typedef struct llq_i_map_table {
+    size_t nb;         /* buckets (any number: the index is a multiply-shift of the hash) */
+    size_t stripe_max; /* slots (live + deleted) a stripe may use before the table grows */
+    size_t bytes;      /* allocation size (0: caller memory, never freed by the map) */
+    void *base;        /* allocation start */
+    llq_map_free_fn free;
+    void *alloc_ctx;
+    llq_ebr_node node; /* retirement of a replaced table */
+    char pad_[LLQ_CACHE_LINE - (6 * sizeof(size_t) + sizeof(llq_ebr_node)) % LLQ_CACHE_LINE];
+    /* llq_i_map_bucket[nb] follows */
+} llq_i_map_table;
+typedef struct llq_i_map_stripe {
+    uint32_t lock;
+    uint32_t pad0_;
+    size_t used; /* slots this stripe's inserts took in the current table (live + deleted) */
+    size_t live;
+    char pad_[LLQ_CACHE_LINE - 3 * sizeof(size_t)];
+} llq_i_map_stripe;
+
+typedef struct llq_map {
+    llq_i_map_table *table; /* current table, published with release */
+    llq_ebr *dom;
+    llq_map_config cfg;
+    uint64_t special_val[3];   /* user keys 0, 1, 2 */
+    uint32_t special_have[3];
+    uint32_t resizes;
+    char pad_[LLQ_CACHE_LINE];
+    llq_i_map_stripe stripe[LLQ_I_MAP_STRIPES];
+    /* the first table follows */
+} llq_map;
+
+/* the default mixer (a 64-bit finaliser: every input bit reaches every output bit) */
+LLQ_INLINE uint64_t llq_map_hash64(uint64_t k) {
+    k ^= k >> 32;
+    k *= 0xd6e8feb86659fd93ULL;
+    k ^= k >> 32;
+    k *= 0xd6e8feb86659fd93ULL;
+    k ^= k >> 32;
+    return k;
+}
+
+LLQDEF size_t llq_map_memsize(size_t capacity); /* map + a first table for `capacity` keys; 0: too big */
+/* dom: the reclamation domain readers guard themselves with; cfg may be NULL (defaults) */
+LLQDEF int llq_map_init(llq_map *m, size_t memsize, size_t capacity, llq_ebr *dom, const llq_map_config *cfg);
+LLQDEF void llq_map_destroy(llq_map *m); /* no user left; frees the tables the map allocated */
+/* writers: t is the caller's registration in dom (for retiring a replaced table), or NULL (a growing
+   writer then waits for a grace period itself: it must not be inside a read-side section) */
+LLQDEF int llq_map_insert(llq_map *m, llq_ebr_thread *t, uint64_t key, uint64_t value); /* 0/EEXIST/ENOSPC/ENOMEM */
+LLQDEF int llq_map_put(llq_map *m, llq_ebr_thread *t, uint64_t key, uint64_t value); /* 0 new, 1 replaced, <0 */
+LLQDEF int llq_map_erase(llq_map *m, uint64_t key); /* 0 / LLQ_ENOENT */
+LLQDEF size_t llq_map_size(llq_map *m);              /* live keys (exact when no writer runs) */
+LLQDEF size_t llq_map_capacity(llq_map *m);          /* keys the current table holds before growing */
+LLQDEF bool llq_i_map_get_special(llq_map *m, uint64_t key, uint64_t *value);
+
+LLQ_INLINE size_t llq_i_map_index(uint64_t h, size_t nb) { /* h * nb / 2^64: any bucket count */
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 llq_i_u128;
+    return ((size_t)(((llq_i_u128)h * nb) >> 64));
+#else
+    uint64_t a = h >> 32, b = h & 0xffffffffu, c = ((uint64_t)nb) >> 32, d = nb & 0xffffffffu;
+    uint64_t mid = a * d + ((b * d) >> 32), mid2 = b * c + (mid & 0xffffffffu);
+    return ((size_t)(a * c + (mid >> 32) + (mid2 >> 32)));
+#endif
+}
+LLQ_INLINE llq_i_map_bucket *llq_i_map_buckets(llq_i_map_table *t) {
+    return ((llq_i_map_bucket *)(((unsigned char *)t) + sizeof(llq_i_map_table)));
+}
+
+/* lookup, inside a read-side section: true and *value set if key is present */
+LLQ_INLINE bool llq_map_get(llq_map *m, uint64_t key, uint64_t *value) {
+    llq_i_map_table *t;
+    llq_i_map_bucket *bk;
+    uint64_t h;
+    size_t b, nb, i;
+    if (LLQ_UNLIKELY(key <= 2)) return llq_i_map_get_special(m, key, value);
+    t = LLQ_I_LOAD(&m->table, LLQ_ACQ);
+    h = m->cfg.hash ? m->cfg.hash(key, m->cfg.hash_ctx) : llq_map_hash64(key);
+    nb = t->nb;
+    b = llq_i_map_index(h, nb);
+    bk = llq_i_map_buckets(t);
+    for (;;) {
+        /* the four keys compared without a branch per way: the way a key sits in is random, and a
+           mispredicted branch on a key still in flight from memory would discard the lookups the
+           core has already started for the caller's next operations */
+        unsigned hit = 0, empty = 0;
+        for (i = 0; i < LLQ_I_MAP_WAYS; i++) {
+            uint64_t k = LLQ_I_LOAD(&bk[b].key[i], LLQ_ACQ);
+            hit |= (unsigned)(k == key) << i;
+            empty |= (unsigned)(k == 0) << i;
+        }
+        if (LLQ_LIKELY(hit != 0)) {
+            *value = LLQ_I_LOAD(&bk[b].val[__builtin_ctz(hit)], LLQ_RLX);
+            return true;
+        }
+        if (empty) return false; /* the key would sit in or before the first empty slot */
+        if (++b == nb) b = 0;
+    }
+}
+
+/* iteration inside one read-side section: every key present for the whole walk is returned once;
+   keys inserted or erased meanwhile may or may not be; after a resize the walk goes on over the
+   table it started with */
+typedef struct llq_map_iter {
+    llq_map *m;
+    llq_i_map_table *t;
+    size_t pos; /* 0..2: the special keys, then table slots */
+} llq_map_iter;
+LLQ_INLINE void llq_map_iter_init(llq_map *m, llq_map_iter *it) {
+    it->m = m;
+    it->t = LLQ_I_LOAD(&m->table, LLQ_ACQ);
+    it->pos = 0;
+}
+LLQ_INLINE bool llq_map_iter_next(llq_map_iter *it, uint64_t *key, uint64_t *value) {
+    size_t total = 3 + it->t->nb * LLQ_I_MAP_WAYS;
+    while (it->pos < total) {
+        size_t p = it->pos++;
+        if (p < 3) {
+            if (LLQ_I_LOAD(&it->m->special_have[p], LLQ_ACQ)) {
+                *key = p;
+                *value = LLQ_I_LOAD(&it->m->special_val[p], LLQ_RLX);
+                return true;
+            }
+        } else {
+            llq_i_map_bucket *bk = &llq_i_map_buckets(it->t)[(p - 3) / LLQ_I_MAP_WAYS];
+            size_t w = (p - 3) % LLQ_I_MAP_WAYS;
+            uint64_t k = LLQ_I_LOAD(&bk->key[w], LLQ_ACQ);
+            if (k > 2) {
+                *key = k;
+                *value = LLQ_I_LOAD(&bk->val[w], LLQ_RLX);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+#endif /* 64-bit */
+
+/* ------------------------------------------------------------------------------------------ */
 /* Treiber stack (intrusive). push/pop inside llq_ebr_enter/exit; retire popped nodes.         */
 
 typedef struct llq_stack_node {
@@ -1428,6 +1606,15 @@ LLQDEF const char *llq_wait_method(void);
 #endif
 #endif
 
+#if defined(LLQ_MALLOC) != defined(LLQ_FREE)
+#error "llq.h: define both LLQ_MALLOC and LLQ_FREE, or neither"
+#endif
+#ifndef LLQ_MALLOC
+#include <stdlib.h>
+#define LLQ_MALLOC(ctx, size) ((void)(ctx), malloc(size))
+#define LLQ_FREE(ctx, ptr) ((void)(ctx), free(ptr))
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -1454,6 +1641,10 @@ LLQDEF const char *llq_strerror(int err) {
     case LLQ_EOVERFLOW: return "reader overrun by the producer";
     case LLQ_ETIMEDOUT: return "timed out";
     case LLQ_EMSGSIZE: return "message too large";
+    case LLQ_EEXIST: return "key already present";
+    case LLQ_ENOSPC: return "map full";
+    case LLQ_ENOMEM: return "out of memory";
+    case LLQ_ENOENT: return "key not present";
     default: return "unknown error";
     }
 }
@@ -1806,6 +1997,287 @@ LLQDEF size_t llq_ebr_pending(llq_ebr *d) {
     for (i = 0; i < d->max_threads; i++) c += llq_i_ebr_threads(d)[i].l.pending;
     return c;
 }
+
+/* --- concurrent hash map --- */
+#if defined(LLQ_HAVE_MAP)
+
+#define LLQ_I_MAP_SLOT_LOAD 0.7 /* slots per key the first table is sized for: 1/0.7 */
+static size_t llq_i_map_buckets_for(size_t capacity) {
+    double nb = (double)capacity / (LLQ_I_MAP_WAYS * LLQ_I_MAP_SLOT_LOAD) + 1;
+    if (nb > (double)(SIZE_MAX / 4 / sizeof(llq_i_map_bucket))) return 0;
+    return nb < 128 ? 128 : (size_t)nb;
+}
+/* slots a stripe's inserts may take: 80 % of the table spread over the stripes, so that an empty slot
+   always ends every probe */
+static size_t llq_i_map_stripe_max(size_t nb) {
+    return (size_t)((double)(nb * LLQ_I_MAP_WAYS) * 0.8 / LLQ_I_MAP_STRIPES);
+}
+LLQDEF size_t llq_map_memsize(size_t capacity) {
+    size_t nb = llq_i_map_buckets_for(capacity);
+    if (nb == 0) return 0;
+    return sizeof(llq_map) + sizeof(llq_i_map_table) + nb * sizeof(llq_i_map_bucket);
+}
+static void llq_i_map_default_free(void *p, size_t size, void *ctx) {
+    (void)size;
+    (void)ctx;
+    LLQ_FREE(ctx, p);
+}
+static void llq_i_map_table_setup(llq_i_map_table *t, size_t nb, void *base, size_t bytes, llq_map_free_fn fr,
+                                  void *ctx) {
+    llq_i_zero(t, sizeof(*t) + nb * sizeof(llq_i_map_bucket));
+    t->nb = nb;
+    t->stripe_max = llq_i_map_stripe_max(nb);
+    t->base = base;
+    t->bytes = bytes;
+    t->free = fr;
+    t->alloc_ctx = ctx;
+}
+LLQDEF int llq_map_init(llq_map *m, size_t memsize, size_t capacity, llq_ebr *dom, const llq_map_config *cfg) {
+    size_t need, nb;
+    int r = llq_i_check_mem(m);
+    if (r) return r;
+    if (!dom) return LLQ_EINVAL;
+    if (cfg && (!cfg->alloc) != (!cfg->free)) return LLQ_EINVAL; /* both or neither */
+    need = llq_map_memsize(capacity);
+    if (need == 0) return LLQ_ERANGE;
+    if (memsize < need) return LLQ_ENOBUFS;
+    nb = llq_i_map_buckets_for(capacity);
+    llq_i_zero(m, sizeof(*m));
+    if (cfg) m->cfg = *cfg;
+    m->dom = dom;
+    m->table = ((llq_i_map_table *)(((unsigned char *)m) + sizeof(llq_map)));
+    llq_i_map_table_setup(m->table, nb, NULL, 0, NULL, NULL);
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+static void llq_i_map_table_free(llq_ebr_node *n) {
+    llq_i_map_table *t = ((llq_i_map_table *)(((unsigned char *)n) - offsetof(llq_i_map_table, node)));
+    if (t->bytes) t->free(t->base, t->bytes, t->alloc_ctx);
+}
+LLQDEF void llq_map_destroy(llq_map *m) {
+    if (!m || !m->table) return;
+    llq_i_map_table_free(&m->table->node);
+    m->table = NULL;
+}
+LLQDEF bool llq_i_map_get_special(llq_map *m, uint64_t key, uint64_t *value) {
+    if (!LLQ_I_LOAD(&m->special_have[key], LLQ_ACQ)) return false;
+    *value = LLQ_I_LOAD(&m->special_val[key], LLQ_RLX);
+    return true;
+}
+static uint64_t llq_i_map_hash(llq_map *m, uint64_t key) {
+    return m->cfg.hash ? m->cfg.hash(key, m->cfg.hash_ctx) : llq_map_hash64(key);
+}
+static void llq_i_map_lock(llq_i_map_stripe *s) {
+    size_t round = 0;
+    for (;;) {
+        if (LLQ_I_LOAD(&s->lock, LLQ_RLX) == 0 && __atomic_exchange_n(&s->lock, 1u, LLQ_ACQ) == 0) return;
+        llq_i_backoff(&round);
+    }
+}
+static void llq_i_map_unlock(llq_i_map_stripe *s) { LLQ_I_STORE(&s->lock, 0u, LLQ_REL); }
+
+/* copy every live entry of `from` into the empty table `to` (nobody else sees `to` yet) */
+static void llq_i_map_rehash(llq_map *m, llq_i_map_table *from, llq_i_map_table *to) {
+    llq_i_map_bucket *fb = llq_i_map_buckets(from), *tb = llq_i_map_buckets(to);
+    size_t i, w, s;
+    for (s = 0; s < LLQ_I_MAP_STRIPES; s++) m->stripe[s].used = m->stripe[s].live;
+    for (i = 0; i < from->nb; i++)
+        for (w = 0; w < LLQ_I_MAP_WAYS; w++) {
+            uint64_t k = fb[i].key[w];
+            size_t b, x;
+            if (k <= 2) continue;
+            b = llq_i_map_index(llq_i_map_hash(m, k), to->nb);
+            for (;;) {
+                for (x = 0; x < LLQ_I_MAP_WAYS; x++)
+                    if (tb[b].key[x] == 0) break;
+                if (x < LLQ_I_MAP_WAYS) break;
+                if (++b == to->nb) b = 0;
+            }
+            tb[b].val[x] = fb[i].val[w];
+            tb[b].key[x] = k;
+        }
+}
+/* the stripe of `hash` ran out of room in table `seen`: take every stripe, and unless someone already
+   did it, move to a table twice the size (or the same size when most used slots are tombstones) */
+static int llq_i_map_grow(llq_map *m, llq_ebr_thread *et, llq_i_map_table *seen) {
+    llq_i_map_table *old = m->table, *nt;
+    size_t s, nb, live = 0, used = 0, bytes;
+    void *base;
+    int r = 0;
+    for (s = 0; s < LLQ_I_MAP_STRIPES; s++) llq_i_map_lock(&m->stripe[s]);
+    if (old != seen) goto out; /* another writer grew it meanwhile */
+    if (m->cfg.fixed) {
+        r = LLQ_ENOSPC;
+        goto out;
+    }
+    for (s = 0; s < LLQ_I_MAP_STRIPES; s++) {
+        live += m->stripe[s].live;
+        used += m->stripe[s].used;
+    }
+    nb = live * 2 > used ? old->nb * 2 : old->nb;
+    if (nb > (SIZE_MAX - sizeof(llq_i_map_table) - LLQ_CACHE_LINE) / sizeof(llq_i_map_bucket) / 2) {
+        r = LLQ_ENOMEM;
+        goto out;
+    }
+    bytes = sizeof(llq_i_map_table) + nb * sizeof(llq_i_map_bucket);
+    if (m->cfg.alloc) {
+        base = m->cfg.alloc(bytes, m->cfg.alloc_ctx);
+        nt = (llq_i_map_table *)base;
+        if (base && (((uintptr_t)base) & (LLQ_CACHE_LINE - 1))) {
+            m->cfg.free(base, bytes, m->cfg.alloc_ctx);
+            base = NULL; /* the allocator broke its promise */
+        }
+    } else {
+        bytes += LLQ_CACHE_LINE;
+        base = LLQ_MALLOC(m->cfg.alloc_ctx, bytes);
+        nt = ((llq_i_map_table *)llq_i_round_up((uintptr_t)base, LLQ_CACHE_LINE));
+    }
+    if (!base) {
+        r = LLQ_ENOMEM;
+        goto out;
+    }
+    llq_i_map_table_setup(nt, nb, base, bytes, m->cfg.alloc ? m->cfg.free : llq_i_map_default_free,
+                          m->cfg.alloc_ctx);
+    llq_i_map_rehash(m, old, nt);
+    LLQ_I_STORE(&m->table, nt, LLQ_REL); /* readers move over from here on */
+    m->resizes++;
+    for (s = LLQ_I_MAP_STRIPES; s-- > 0;) llq_i_map_unlock(&m->stripe[s]);
+    if (et) {
+        llq_ebr_retire(et, &old->node, llq_i_map_table_free);
+    } else if (llq_ebr_synchronize(m->dom, NULL) == 0) {
+        llq_i_map_table_free(&old->node);
+    } else {
+        /* unreachable: synchronize(NULL) never refuses; keep the table rather than free it early */
+        LLQ_ASSERT(0);
+    }
+    return 0;
+out:
+    for (s = LLQ_I_MAP_STRIPES; s-- > 0;) llq_i_map_unlock(&m->stripe[s]);
+    return r;
+}
+
+/* insert (replace == 0) or put (replace == 1) */
+static int llq_i_map_write(llq_map *m, llq_ebr_thread *et, uint64_t key, uint64_t value, int replace) {
+    uint64_t h;
+    llq_i_map_stripe *st;
+    if (!m) return LLQ_EINVAL;
+    h = llq_i_map_hash(m, key);
+    st = &m->stripe[h >> 58];
+    for (;;) {
+        llq_i_map_table *t;
+        llq_i_map_bucket *bk;
+        size_t b, i;
+        int r;
+        llq_i_map_lock(st);
+        if (key <= 2) {
+            bool had = LLQ_I_LOAD(&m->special_have[key], LLQ_RLX) != 0;
+            if (had && !replace) {
+                llq_i_map_unlock(st);
+                return LLQ_EEXIST;
+            }
+            LLQ_I_STORE(&m->special_val[key], value, LLQ_RLX);
+            LLQ_I_STORE(&m->special_have[key], 1u, LLQ_REL);
+            if (!had) LLQ_I_STORE(&st->live, st->live + 1, LLQ_RLX); /* size() reads it unlocked */
+            llq_i_map_unlock(st);
+            return had ? 1 : 0;
+        }
+        t = LLQ_I_LOAD(&m->table, LLQ_ACQ);
+        bk = llq_i_map_buckets(t);
+        b = llq_i_map_index(h, t->nb);
+        for (;;) { /* find the key, or the first empty slot (where it would be) */
+            for (i = 0; i < LLQ_I_MAP_WAYS; i++) {
+                uint64_t k = LLQ_I_LOAD(&bk[b].key[i], LLQ_ACQ);
+                if (k == key) {
+                    if (!replace) {
+                        llq_i_map_unlock(st);
+                        return LLQ_EEXIST;
+                    }
+                    LLQ_I_STORE(&bk[b].val[i], value, LLQ_REL);
+                    llq_i_map_unlock(st);
+                    return 1;
+                }
+                if (k == 0) break;
+            }
+            if (i < LLQ_I_MAP_WAYS) break;
+            if (++b == t->nb) b = 0;
+        }
+        if (st->used < t->stripe_max) {
+            /* claim an empty slot from here on: writers of other stripes may race for the same ones.
+               The value goes in before the key appears, so a reader never sees the key without it. */
+            for (;;) {
+                for (; i < LLQ_I_MAP_WAYS; i++) {
+                    uint64_t z = 0;
+                    if (LLQ_I_LOAD(&bk[b].key[i], LLQ_RLX) == 0 &&
+                        __atomic_compare_exchange_n(&bk[b].key[i], &z, (uint64_t)2, false, LLQ_ACQ, LLQ_RLX)) {
+                        LLQ_I_STORE(&bk[b].val[i], value, LLQ_RLX);
+                        LLQ_I_STORE(&bk[b].key[i], key, LLQ_REL);
+                        st->used++;
+                        LLQ_I_STORE(&st->live, st->live + 1, LLQ_RLX); /* size() reads it unlocked */
+                        llq_i_map_unlock(st);
+                        return 0;
+                    }
+                }
+                i = 0;
+                if (++b == t->nb) b = 0;
+            }
+        }
+        llq_i_map_unlock(st);
+        r = llq_i_map_grow(m, et, t);
+        if (r) return r;
+    }
+}
+LLQDEF int llq_map_insert(llq_map *m, llq_ebr_thread *t, uint64_t key, uint64_t value) {
+    return llq_i_map_write(m, t, key, value, 0);
+}
+LLQDEF int llq_map_put(llq_map *m, llq_ebr_thread *t, uint64_t key, uint64_t value) {
+    return llq_i_map_write(m, t, key, value, 1);
+}
+LLQDEF int llq_map_erase(llq_map *m, uint64_t key) {
+    uint64_t h;
+    llq_i_map_stripe *st;
+    llq_i_map_table *t;
+    llq_i_map_bucket *bk;
+    size_t b, i;
+    if (!m) return LLQ_EINVAL;
+    h = llq_i_map_hash(m, key);
+    st = &m->stripe[h >> 58];
+    llq_i_map_lock(st);
+    if (key <= 2) {
+        int had = LLQ_I_LOAD(&m->special_have[key], LLQ_RLX) != 0;
+        LLQ_I_STORE(&m->special_have[key], 0u, LLQ_REL);
+        if (had) LLQ_I_STORE(&st->live, st->live - 1, LLQ_RLX);
+        llq_i_map_unlock(st);
+        return had ? 0 : LLQ_ENOENT;
+    }
+    t = LLQ_I_LOAD(&m->table, LLQ_ACQ);
+    bk = llq_i_map_buckets(t);
+    b = llq_i_map_index(h, t->nb);
+    for (;;) {
+        for (i = 0; i < LLQ_I_MAP_WAYS; i++) {
+            uint64_t k = LLQ_I_LOAD(&bk[b].key[i], LLQ_ACQ);
+            if (k == key) {
+                LLQ_I_STORE(&bk[b].key[i], (uint64_t)1, LLQ_REL); /* tombstone: slot not reused */
+                LLQ_I_STORE(&st->live, st->live - 1, LLQ_RLX);
+                llq_i_map_unlock(st);
+                return 0;
+            }
+            if (k == 0) {
+                llq_i_map_unlock(st);
+                return LLQ_ENOENT;
+            }
+        }
+        if (++b == t->nb) b = 0;
+    }
+}
+LLQDEF size_t llq_map_size(llq_map *m) {
+    size_t s, n = 0;
+    for (s = 0; s < LLQ_I_MAP_STRIPES; s++) n += LLQ_I_LOAD(&m->stripe[s].live, LLQ_RLX);
+    return n;
+}
+LLQDEF size_t llq_map_capacity(llq_map *m) {
+    return LLQ_I_LOAD(&m->table, LLQ_ACQ)->stripe_max * LLQ_I_MAP_STRIPES;
+}
+#endif /* LLQ_HAVE_MAP */
 
 /* --- blocking: spin, yield, sleep --- */
 

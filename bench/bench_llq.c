@@ -918,6 +918,324 @@ static void bench_rcu(void) {
     }
 }
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* hash maps: 1M 64-bit keys, 90/10 and 50/50 lookups/updates, 1 and 2 threads                     */
+
+#include <sys/mman.h>
+/* 2 MiB-aligned memory with transparent huge pages requested before it is touched */
+static void *thp_alloc(size_t n) {
+    void *p = NULL;
+    size_t r = (n + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+    if (posix_memalign(&p, 2u << 20, r) != 0) abort();
+    madvise(p, r, MADV_HUGEPAGE);
+    memset(p, 0, r);
+    return p;
+}
+static void *thp_map_alloc(size_t n, void *ctx) {
+    (void)ctx;
+    return thp_alloc(n);
+}
+static void thp_map_free(void *p, size_t n, void *ctx) {
+    (void)n;
+    (void)ctx;
+    free(p);
+}
+
+typedef struct lmap {
+    llq_map *m;
+    llq_ebr *d;
+} lmap;
+static void *lmap_make(uint64_t nkeys, int thp) {
+    lmap *l = (lmap *)amem(sizeof(lmap));
+    size_t ms = llq_map_memsize((size_t)nkeys), es = llq_ebr_memsize(8);
+    llq_map_config cfg;
+    llq_ebr_thread *t;
+    uint64_t i;
+    memset(&cfg, 0, sizeof cfg);
+    if (thp) {
+        cfg.alloc = thp_map_alloc;
+        cfg.free = thp_map_free;
+    }
+    l->d = (llq_ebr *)amem(es);
+    l->m = (llq_map *)(thp ? thp_alloc(ms) : amem(ms));
+    if (llq_ebr_init_mode(l->d, es, 8, LLQ_EBR_ASYM) || llq_map_init(l->m, ms, (size_t)nkeys, l->d, &cfg) ||
+        llq_ebr_register(l->d, &t))
+        abort();
+    for (i = 0; i < nkeys; i++)
+        if (llq_map_insert(l->m, t, llqb_key(i), i) != 0) abort();
+    llq_ebr_unregister(t);
+    return l;
+}
+static void *lmap_make_thp(uint64_t nkeys) { return lmap_make(nkeys, 1); }
+static void *lmap_make_plain(uint64_t nkeys) { return lmap_make(nkeys, 0); }
+static void lmap_run(llqb_mjob *j) {
+    lmap *l = (lmap *)j->map;
+    llq_map *m = l->m;
+    llq_ebr_thread *t;
+    uint64_t i, s = j->seed, sum = 0, miss = 0, t0, t1, n = j->n, nk = j->nkeys;
+    unsigned pct = j->read_pct;
+    if (llq_ebr_register(l->d, &t) != 0) abort();
+    while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+    t0 = llqb_now_ns();
+    for (i = 0; i < n; i++) {
+        uint64_t r = llqb_rand(&s), key = llqb_key((r >> 32) * nk >> 32), v;
+        if ((r & 127) * 100 < pct * 128u) {
+            llq_ebr_enter(t);
+            if (llq_map_get(m, key, &v)) sum += v;
+            else miss++;
+            llq_ebr_exit(t);
+        } else if (llq_map_put(m, t, key, r) != 1) {
+            miss++;
+        }
+    }
+    t1 = llqb_now_ns();
+    j->ns = (double)(t1 - t0) / (double)n;
+    j->sum = sum;
+    j->misses = miss;
+    llq_ebr_unregister(t);
+}
+static void lmap_free(void *p) {
+    lmap *l = (lmap *)p;
+    llq_ebr_drain(l->d);
+    llq_map_destroy(l->m);
+    free(l->m);
+    free(l->d);
+    free(l);
+}
+
+#if defined(LLB_HAVE_CK)
+#include <ck_ht.h>
+/* ck_ht is single-writer / many-reader: writers take a spinlock, readers do not */
+typedef struct ckmap {
+    ck_ht_t ht;
+    int lock;
+    char pad[60];
+} ckmap;
+static void *ck_malloc_fn(size_t n) { return malloc(n); }
+static void *ck_realloc_fn(void *p, size_t o, size_t n, bool d) {
+    (void)o;
+    (void)d;
+    return realloc(p, n);
+}
+static void ck_free_fn(void *p, size_t n, bool d) {
+    (void)n;
+    (void)d;
+    free(p);
+}
+static struct ck_malloc ck_alloc = {ck_malloc_fn, ck_realloc_fn, ck_free_fn};
+static void *ckmap_make(uint64_t nkeys) {
+    ckmap *c = (ckmap *)amem(sizeof(ckmap));
+    uint64_t i;
+    if (!ck_ht_init(&c->ht, CK_HT_MODE_DIRECT, NULL, &ck_alloc, nkeys, 6602834)) abort();
+    for (i = 0; i < nkeys; i++) {
+        ck_ht_entry_t e;
+        ck_ht_hash_t h;
+        uintptr_t k = (uintptr_t)llqb_key(i);
+        ck_ht_hash_direct(&h, &c->ht, k);
+        ck_ht_entry_set_direct(&e, h, k, (uintptr_t)i);
+        if (!ck_ht_put_spmc(&c->ht, h, &e)) abort();
+    }
+    return c;
+}
+static void ckmap_run(llqb_mjob *j) {
+    ckmap *c = (ckmap *)j->map;
+    uint64_t i, s = j->seed, sum = 0, miss = 0, t0, t1, n = j->n, nk = j->nkeys;
+    unsigned pct = j->read_pct;
+    while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+    t0 = llqb_now_ns();
+    for (i = 0; i < n; i++) {
+        uint64_t r = llqb_rand(&s);
+        uintptr_t key = (uintptr_t)llqb_key((r >> 32) * nk >> 32);
+        ck_ht_entry_t e;
+        ck_ht_hash_t h;
+        ck_ht_hash_direct(&h, &c->ht, key);
+        if ((r & 127) * 100 < pct * 128u) {
+            ck_ht_entry_key_set_direct(&e, key);
+            if (ck_ht_get_spmc(&c->ht, h, &e)) sum += ck_ht_entry_value_direct(&e);
+            else miss++;
+        } else {
+            while (__atomic_exchange_n(&c->lock, 1, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+            ck_ht_entry_set_direct(&e, h, key, (uintptr_t)r);
+            if (!ck_ht_set_spmc(&c->ht, h, &e)) miss++;
+            __atomic_store_n(&c->lock, 0, __ATOMIC_RELEASE);
+        }
+    }
+    t1 = llqb_now_ns();
+    j->ns = (double)(t1 - t0) / (double)n;
+    j->sum = sum;
+    j->misses = miss;
+}
+static void ckmap_free(void *p) {
+    ckmap *c = (ckmap *)p;
+    ck_ht_destroy(&c->ht);
+    free(c);
+}
+#endif
+
+/* the floor: one mutex around an open-addressing table (same mixer as llq_map, 2x slots) */
+typedef struct mxmap {
+    pthread_mutex_t mu;
+    uint64_t mask;
+    uint64_t *kv; /* key, value pairs */
+} mxmap;
+static void *mxmap_make(uint64_t nkeys) {
+    mxmap *x = (mxmap *)amem(sizeof(mxmap));
+    uint64_t i, slots = 1;
+    while (slots < 2 * nkeys) slots *= 2;
+    pthread_mutex_init(&x->mu, NULL);
+    x->mask = slots - 1;
+    x->kv = (uint64_t *)calloc(2 * slots, sizeof(uint64_t));
+    for (i = 0; i < nkeys; i++) {
+        uint64_t k = llqb_key(i), b = llq_map_hash64(k) & x->mask;
+        while (x->kv[2 * b]) b = (b + 1) & x->mask;
+        x->kv[2 * b] = k;
+        x->kv[2 * b + 1] = i;
+    }
+    return x;
+}
+static void mxmap_run(llqb_mjob *j) {
+    mxmap *x = (mxmap *)j->map;
+    uint64_t i, s = j->seed, sum = 0, miss = 0, t0, t1, n = j->n, nk = j->nkeys;
+    unsigned pct = j->read_pct;
+    while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+    t0 = llqb_now_ns();
+    for (i = 0; i < n; i++) {
+        uint64_t r = llqb_rand(&s), key = llqb_key((r >> 32) * nk >> 32), b;
+        pthread_mutex_lock(&x->mu);
+        b = llq_map_hash64(key) & x->mask;
+        while (x->kv[2 * b] != key && x->kv[2 * b]) b = (b + 1) & x->mask;
+        if (!x->kv[2 * b]) miss++;
+        else if ((r & 127) * 100 < pct * 128u) sum += x->kv[2 * b + 1];
+        else x->kv[2 * b + 1] = r;
+        pthread_mutex_unlock(&x->mu);
+    }
+    t1 = llqb_now_ns();
+    j->ns = (double)(t1 - t0) / (double)n;
+    j->sum = sum;
+    j->misses = miss;
+}
+static void mxmap_free(void *p) {
+    mxmap *x = (mxmap *)p;
+    free(x->kv);
+    free(x);
+}
+
+typedef struct map_contender {
+    const char *name;
+    void *(*make)(uint64_t nkeys);
+    void (*run)(llqb_mjob *j);
+    void (*destroy)(void *map);
+} map_contender;
+typedef struct mrun_arg {
+    void (*fn)(llqb_mjob *);
+    llqb_mjob *j;
+} mrun_arg;
+static void *mrun_main(void *p) {
+    mrun_arg *a = (mrun_arg *)p;
+    llb_pin_thread(1);
+    a->fn(a->j);
+    return NULL;
+}
+/* ns per operation per thread (mean of the threads) */
+static double map_run(const map_contender *c, void *map, unsigned pct, int threads, uint64_t n, uint64_t seed) {
+    volatile int go = 0;
+    llqb_mjob a, b;
+    pthread_t th;
+    mrun_arg arg;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.map = b.map = map;
+    a.n = b.n = n;
+    a.nkeys = b.nkeys = LLQB_MAP_KEYS;
+    a.read_pct = b.read_pct = pct;
+    a.seed = seed;
+    b.seed = seed * 7 + 1;
+    a.go = b.go = &go;
+    if (threads == 2) {
+        arg.fn = c->run;
+        arg.j = &b;
+        if (pthread_create(&th, NULL, mrun_main, &arg) != 0) abort();
+    }
+    go = 1;
+    c->run(&a);
+    if (threads == 2) pthread_join(th, NULL);
+    if (a.misses + b.misses) fprintf(stderr, "%s: %llu lookups or updates missed a key\n", c->name,
+                                     (unsigned long long)(a.misses + b.misses));
+    return threads == 2 ? (a.ns + b.ns) / 2 : a.ns;
+}
+
+static double g_map_ratio[2][2][2]; /* [mix 90/10, 50/50][threads 1, 2][vs ck_ht, vs cds_lfht] */
+static void bench_maps(void) {
+    map_contender cs[6];
+    size_t nc = 0, k, mix, th, round;
+    const unsigned pcts[2] = {90, 50};
+    int rounds = 5;
+    uint64_t n = llb_quick() ? 200000 : 2000000;
+    void *maps[6];
+    if (g_only && !strstr(g_only, "map")) return;
+    cs[nc].name = "llq_map (table on THP: the caller's memory)";
+    cs[nc].make = lmap_make_thp;
+    cs[nc].run = lmap_run;
+    cs[nc++].destroy = lmap_free;
+    cs[nc].name = "llq_map (plain 4 KiB pages)";
+    cs[nc].make = lmap_make_plain;
+    cs[nc].run = lmap_run;
+    cs[nc++].destroy = lmap_free;
+#if defined(LLB_HAVE_CK)
+    cs[nc].name = "ck_ht (direct mode; writers under a spinlock)";
+    cs[nc].make = ckmap_make;
+    cs[nc].run = ckmap_run;
+    cs[nc++].destroy = ckmap_free;
+#endif
+#if defined(LLB_HAVE_URCU)
+    cs[nc].name = "liburcu cds_lfht (memb flavour, in-place value store)";
+    cs[nc].make = llqb_lfht_make;
+    cs[nc].run = llqb_lfht_run;
+    cs[nc++].destroy = llqb_lfht_free;
+#endif
+    cs[nc].name = "mutex + open addressing (floor)";
+    cs[nc].make = mxmap_make;
+    cs[nc].run = mxmap_run;
+    cs[nc++].destroy = mxmap_free;
+    for (k = 0; k < nc; k++) maps[k] = cs[k].make(LLQB_MAP_KEYS);
+    for (mix = 0; mix < 2; mix++)
+        for (th = 1; th <= 2; th++) {
+            double v[6][8];
+            char title[200];
+            llb_table *t;
+            snprintf(title, sizeof title,
+                     "Hash map, %u 64-bit keys, %u%% lookups / %u%% updates, %zu thread%s (ns per operation per "
+                     "thread; relative to ck_ht)",
+                     LLQB_MAP_KEYS, pcts[mix], 100 - pcts[mix], th, th == 1 ? "" : "s");
+            t = llb_table_new(title);
+            for (round = 0; round < (size_t)rounds; round++)
+                for (k = 0; k < nc; k++) {
+                    size_t c = (k + round) % nc;
+                    uint64_t nn = strstr(cs[c].name, "mutex") && th == 2 ? n / 4 : n;
+                    v[c][round] = map_run(&cs[c], maps[c], pcts[mix], (int)th, nn, 0x9E3779B97F4A7C15ULL + round);
+                }
+            for (k = 0; k < nc; k++) {
+                double tmp[8], m;
+                memcpy(tmp, v[k], sizeof tmp);
+                m = med(tmp, (size_t)rounds);
+                llb_add(t, cs[k].name, m, mdape(v[k], (size_t)rounds, m));
+            }
+            for (k = 0; k < nc; k++) { /* paired ratios of llq_map (THP) to the anchors */
+                double q[8];
+                if (!strstr(cs[k].name, "ck_ht") && !strstr(cs[k].name, "cds_lfht")) continue;
+                for (round = 0; round < (size_t)rounds; round++) q[round] = v[k][round] / v[0][round];
+                g_map_ratio[mix][th - 1][strstr(cs[k].name, "ck_ht") ? 0 : 1] = med(q, (size_t)rounds);
+            }
+#if defined(LLB_HAVE_CK)
+            llb_baseline(t, "ck_ht (direct mode; writers under a spinlock)");
+#endif
+            llb_print(t);
+            llb_table_free(t);
+        }
+    for (k = 0; k < nc; k++) cs[k].destroy(maps[k]);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* oversubscription: 8 producers + 8 consumers over one MPMC ring on every CPU (2 here)          */
 
@@ -1224,6 +1542,7 @@ int main(void) {
 
     bench_oversubscribed();
     bench_rcu();
+    bench_maps();
 
     printf("\n### Targets (issues 4, 18 and 19; ratios are medians of per-round paired ratios)\n\n");
 #if defined(LLB_HAVE_URCU)
@@ -1234,6 +1553,24 @@ int main(void) {
         target("RCU read section, llq QSBR / liburcu QSBR inlined, writer running", g_rcu_ratio[1][1], 0, 1.2);
     }
 #endif
+    {
+        static const char *mixes[2] = {"90/10", "50/50"};
+        int mx, tt;
+        for (mx = 0; mx < 2; mx++)
+            for (tt = 0; tt < 2; tt++) {
+                char what[160];
+                if (g_map_ratio[mx][tt][0] > 0) {
+                    snprintf(what, sizeof what, "hash map 1M keys %s, %d thread%s: ck_ht time / llq_map time",
+                             mixes[mx], tt + 1, tt ? "s" : "");
+                    target(what, g_map_ratio[mx][tt][0], 1, 1.5);
+                }
+                if (g_map_ratio[mx][tt][1] > 0) {
+                    snprintf(what, sizeof what, "hash map 1M keys %s, %d thread%s: cds_lfht time / llq_map time",
+                             mixes[mx], tt + 1, tt ? "s" : "");
+                    target(what, g_map_ratio[mx][tt][1], 1, 5.0);
+                }
+            }
+    }
     if (g_over_rate >= 0) {
         printf("- MPMC 8P+8C oversubscribed, waiting forms: %.2f M items/s (target >= 1.00 M/s) %s\n",
                g_over_rate / 1e6, g_over_rate >= 1e6 ? "MET" : "MISSED");

@@ -1892,6 +1892,326 @@ static void rcu_stress(void) {
     }
 }
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* concurrent hash map                                                                         */
+#if defined(LLQ_HAVE_MAP)
+
+static llq_map *map_new(size_t capacity, llq_ebr *d, const llq_map_config *cfg) {
+    size_t ms = llq_map_memsize(capacity);
+    llq_map *m = (llq_map *)amem(ms);
+    if (!m || llq_map_init(m, ms, capacity, d, cfg) != 0) abort();
+    return m;
+}
+static uint64_t hash_const(uint64_t k, void *ctx) { /* every key in one bucket chain and one stripe */
+    (void)k;
+    (void)ctx;
+    return 0x123456789abcdefULL;
+}
+typedef struct count_alloc {
+    uint64_t allocs, frees, bytes;
+} count_alloc;
+static void *ca_alloc(size_t n, void *ctx) {
+    count_alloc *c = (count_alloc *)ctx;
+    void *p = NULL;
+#if defined(_WIN32)
+    p = _aligned_malloc(n, 64);
+#else
+    if (posix_memalign(&p, 64, n) != 0) p = NULL;
+#endif
+    if (p) {
+        __atomic_fetch_add(&c->allocs, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&c->bytes, n, __ATOMIC_RELAXED);
+    }
+    return p;
+}
+static void ca_free(void *p, size_t n, void *ctx) {
+    count_alloc *c = (count_alloc *)ctx;
+    __atomic_fetch_add(&c->frees, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_sub(&c->bytes, n, __ATOMIC_RELAXED);
+#if defined(_WIN32)
+    _aligned_free(p);
+#else
+    free(p);
+#endif
+}
+
+static void map_basic(void) {
+    size_t ms = llq_ebr_memsize(4), k, n;
+    llq_ebr *d = (llq_ebr *)amem(ms);
+    llq_ebr_thread *t;
+    llq_map *m;
+    llq_map_iter it;
+    uint64_t v, key, sum;
+    LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, 4, LLQ_EBR_ASYM) == 0 && llq_ebr_register(d, &t) == 0);
+    LLT_EQ_U64(llq_map_memsize(SIZE_MAX), 0);
+    m = (llq_map *)amem(llq_map_memsize(100));
+    LLT_EQ_I64(llq_map_init(NULL, llq_map_memsize(100), 100, d, NULL), LLQ_EINVAL);
+    LLT_EQ_I64(llq_map_init(m, llq_map_memsize(100), 100, NULL, NULL), LLQ_EINVAL);
+    LLT_EQ_I64(llq_map_init(m, llq_map_memsize(100) - 1, 100, d, NULL), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_map_init((llq_map *)((char *)m + 8), llq_map_memsize(100), 100, d, NULL), LLQ_EFAULT);
+    LLT_REQUIRE(llq_map_init(m, llq_map_memsize(100), 100, d, NULL) == 0);
+    LLT_EQ_I64(llq_map_insert(NULL, t, 5, 5), LLQ_EINVAL);
+    LLT_EQ_I64(llq_map_erase(NULL, 5), LLQ_EINVAL);
+    llq_ebr_enter(t);
+    LLT_CHECK(!llq_map_get(m, 42, &v));
+    for (key = 0; key < 3; key++) LLT_CHECK(!llq_map_get(m, key, &v)); /* the reserved values are keys */
+    llq_ebr_exit(t);
+    for (key = 0; key < 50; key++) LLT_EQ_I64(llq_map_insert(m, t, key, key * 10 + 1), 0);
+    LLT_EQ_I64(llq_map_insert(m, t, 7, 99), LLQ_EEXIST);
+    LLT_EQ_I64(llq_map_insert(m, t, 1, 99), LLQ_EEXIST);
+    LLT_EQ_I64(llq_map_put(m, t, 7, 700), 1);
+    LLT_EQ_I64(llq_map_put(m, t, 2, 20), 1);
+    LLT_EQ_I64(llq_map_put(m, t, UINT64_MAX, 5), 0);
+    LLT_EQ_U64(llq_map_size(m), 51);
+    llq_ebr_enter(t);
+    for (key = 0; key < 50; key++) {
+        LLT_CHECK(llq_map_get(m, key, &v));
+        LLT_EQ_U64(v, key == 7 ? 700 : key == 2 ? 20 : key * 10 + 1);
+    }
+    LLT_CHECK(llq_map_get(m, UINT64_MAX, &v) && v == 5);
+    llq_ebr_exit(t);
+    LLT_EQ_I64(llq_map_erase(m, 7), 0);
+    LLT_EQ_I64(llq_map_erase(m, 7), LLQ_ENOENT);
+    LLT_EQ_I64(llq_map_erase(m, 0), 0);
+    LLT_EQ_I64(llq_map_erase(m, 0), LLQ_ENOENT);
+    LLT_EQ_I64(llq_map_erase(m, 123456), LLQ_ENOENT);
+    LLT_EQ_U64(llq_map_size(m), 49);
+    /* iteration sees every live key once */
+    llq_ebr_enter(t);
+    llq_map_iter_init(m, &it);
+    n = 0;
+    sum = 0;
+    while (llq_map_iter_next(&it, &key, &v)) {
+        n++;
+        sum += key;
+        LLT_CHECK(key != 7 && key != 0);
+    }
+    llq_ebr_exit(t);
+    LLT_EQ_U64(n, 49);
+    LLT_EQ_U64(sum, (49 * 50 / 2) - 7 + UINT64_MAX); /* wraps: keys 1..49 but 7, plus UINT64_MAX */
+    /* growth through many sizes keeps every key (the first table holds ~100) */
+    for (key = 1000; key < 40000; key++) LLT_EQ_I64(llq_map_insert(m, t, key, ~key), 0);
+    LLT_CHECK(m->resizes >= 4);
+    llq_ebr_enter(t);
+    for (key = 1000; key < 40000; key++) {
+        if (!llq_map_get(m, key, &v) || v != ~key) {
+            LLT_CHECK(0);
+            break;
+        }
+    }
+    for (key = 1; key < 50; key++) LLT_CHECK(key == 7 ? !llq_map_get(m, key, &v) : llq_map_get(m, key, &v));
+    llq_ebr_exit(t);
+    /* erase most, then churn: tombstones are cleared by a same-size rehash, memory stays bounded */
+    for (key = 1000; key < 39000; key++) LLT_EQ_I64(llq_map_erase(m, key), 0);
+    for (k = 0; k < 200000; k++) {
+        LLT_EQ_I64(llq_map_insert(m, t, 100000 + k, k), 0);
+        LLT_EQ_I64(llq_map_erase(m, 100000 + k), 0);
+    }
+    LLT_EQ_U64(llq_map_size(m), 49 + 1000);
+    LLT_CHECK(llq_map_capacity(m) < 200000);
+    llq_ebr_barrier(t);
+    llq_map_destroy(m);
+    afree(m);
+
+    { /* a fixed table refuses to grow; a hash that sends every key to one bucket still works */
+        llq_map_config cfg;
+        size_t inserted = 0;
+        int r = 0;
+        memset(&cfg, 0, sizeof cfg);
+        cfg.fixed = 1;
+        m = map_new(100, d, &cfg);
+        for (key = 10; key < 100000 && (r = llq_map_insert(m, t, key, key)) == 0; key++) inserted++;
+        LLT_EQ_I64(r, LLQ_ENOSPC);
+        LLT_CHECK(inserted >= 100 && inserted <= llq_map_capacity(m));
+        LLT_EQ_I64(llq_map_put(m, t, 10, 11), 1); /* updates still work when full */
+        LLT_EQ_I64(llq_map_erase(m, 11), 0);
+        llq_map_destroy(m);
+        afree(m);
+        memset(&cfg, 0, sizeof cfg);
+        cfg.hash = hash_const;
+        m = map_new(16, d, &cfg);
+        for (key = 3; key < 3000; key++) LLT_EQ_I64(llq_map_insert(m, t, key, key + 1), 0);
+        llq_ebr_enter(t);
+        for (key = 3; key < 3000; key++) LLT_CHECK(llq_map_get(m, key, &v) && v == key + 1);
+        LLT_CHECK(!llq_map_get(m, 5000, &v));
+        llq_ebr_exit(t);
+        llq_ebr_barrier(t);
+        llq_map_destroy(m);
+        afree(m);
+    }
+    { /* the caller's allocator gets every table the map grows into back, through reclamation */
+        llq_map_config cfg;
+        count_alloc ca;
+        memset(&cfg, 0, sizeof cfg);
+        memset(&ca, 0, sizeof ca);
+        cfg.alloc = ca_alloc;
+        cfg.free = ca_free;
+        cfg.alloc_ctx = &ca;
+        m = (llq_map *)amem(llq_map_memsize(10));
+        cfg.free = NULL;
+        LLT_EQ_I64(llq_map_init(m, llq_map_memsize(10), 10, d, &cfg), LLQ_EINVAL); /* one without the other */
+        cfg.free = ca_free;
+        LLT_REQUIRE(llq_map_init(m, llq_map_memsize(10), 10, d, &cfg) == 0);
+        for (key = 3; key < 20000; key++) LLT_EQ_I64(llq_map_insert(m, key & 1 ? t : NULL, key, key), 0);
+        LLT_CHECK(ca.allocs >= 3);
+        llq_ebr_barrier(t);
+        LLT_EQ_U64(ca.allocs - ca.frees, 1); /* only the current table is still allocated */
+        llq_map_destroy(m);
+        LLT_EQ_U64(ca.allocs, ca.frees);
+        LLT_EQ_U64(ca.bytes, 0);
+        afree(m);
+    }
+    llq_ebr_unregister(t);
+    llq_ebr_drain(d);
+    afree(d);
+}
+
+/* writers own disjoint keys and publish each key's version after every change (odd: present with a
+   value made of key and version; even: absent); readers check every lookup against the versions
+   before and after it: no phantom key, no lost key, no value from another key or from outside the
+   call's window. The first table holds 64 keys, so the run goes through many resizes. */
+#define MAP_WRITERS 2
+#define MAP_READERS 2
+#define MAP_KEYS 4096
+typedef struct map_ctx {
+    llq_map *m;
+    llq_ebr *d;
+    uint64_t *ver; /* [MAP_KEYS] */
+    int id;
+    int *stop;
+    uint64_t ops, bad;
+} map_ctx;
+static uint64_t map_key(uint64_t i) { return mix(i) | 8; } /* spread, never a reserved value... */
+static uint64_t map_val(uint64_t key, uint64_t ver) { return mix(key ^ (ver << 20)) ^ ver; }
+static void *map_writer(void *arg) {
+    map_ctx *c = (map_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t i, n = 0;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
+        uint64_t r = mix(n++ * 77 + (uint64_t)c->id);
+        size_t idx = (size_t)((r % (MAP_KEYS / MAP_WRITERS)) * MAP_WRITERS + (uint64_t)c->id);
+        uint64_t key = idx < 3 ? idx : map_key(idx), ver = c->ver[idx], v = 0;
+        int x;
+        if (ver & 1) { /* present: update or erase */
+            if ((r >> 32) % 3 == 0) {
+                x = llq_map_erase(c->m, key);
+                if (x != 0) c->bad++;
+            } else {
+                ver += 2;
+                x = llq_map_put(c->m, t, key, map_val(key, ver));
+                if (x != 1) c->bad++;
+                __atomic_store_n(&c->ver[idx], ver, __ATOMIC_RELEASE);
+                goto check;
+            }
+            ver++;
+        } else {
+            ver++;
+            x = llq_map_insert(c->m, t, key, map_val(key, ver));
+            if (x != 0) c->bad++;
+        }
+        __atomic_store_n(&c->ver[idx], ver, __ATOMIC_RELEASE);
+    check: /* its own keys: exact */
+        llq_ebr_enter(t);
+        if (llq_map_get(c->m, key, &v) != ((ver & 1) != 0) || ((ver & 1) && v != map_val(key, ver))) c->bad++;
+        llq_ebr_exit(t);
+        if ((n & 255) == 0) thr_yield();
+        c->ops++;
+    }
+    for (i = 0; i < 4; i++) llq_ebr_poll(t);
+    llq_ebr_unregister(t);
+    return NULL;
+}
+static void *map_reader(void *arg) {
+    map_ctx *c = (map_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t n = 0;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
+        size_t idx = (size_t)(mix(n++ * 13 + 1000003 * (uint64_t)c->id) % MAP_KEYS), w;
+        uint64_t key = idx < 3 ? idx : map_key(idx), v = 0, a, b;
+        bool found, ok = false;
+        a = __atomic_load_n(&c->ver[idx], __ATOMIC_ACQUIRE);
+        llq_ebr_enter(t);
+        found = llq_map_get(c->m, key, &v);
+        llq_ebr_exit(t);
+        b = __atomic_load_n(&c->ver[idx], __ATOMIC_ACQUIRE);
+        for (w = a; w <= b + 1 && !ok; w++) { /* some version in the call's window explains it */
+            if (found) ok = (w & 1) && v == map_val(key, w);
+            else ok = !(w & 1);
+        }
+        if (!ok) c->bad++;
+        if ((n & 1023) == 0) {
+            llq_map_iter it; /* a walk sees only well-formed entries */
+            uint64_t k2, v2;
+            llq_ebr_enter(t);
+            llq_map_iter_init(c->m, &it);
+            while (llq_map_iter_next(&it, &k2, &v2))
+                if (k2 > 2 && (k2 & 8) == 0) c->bad++;
+            llq_ebr_exit(t);
+            thr_yield();
+        }
+        c->ops++;
+    }
+    llq_ebr_unregister(t);
+    return NULL;
+}
+static void map_model_stress(void) {
+    int mode;
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_ASYM; mode++) {
+        size_t ms = llq_ebr_memsize(8), i;
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_map *m;
+        uint64_t *ver = (uint64_t *)calloc(MAP_KEYS, sizeof(uint64_t)), bad = 0, wops = 0, rops = 0, live = 0;
+        map_ctx c[MAP_WRITERS + MAP_READERS];
+        thr_t th[MAP_WRITERS + MAP_READERS];
+        int stop = 0, k;
+        LLT_REQUIRE(d && ver && llq_ebr_init_mode(d, ms, 8, mode) == 0);
+        m = map_new(64, d, NULL);
+        for (k = 0; k < MAP_WRITERS + MAP_READERS; k++) {
+            memset(&c[k], 0, sizeof c[k]);
+            c[k].m = m;
+            c[k].d = d;
+            c[k].ver = ver;
+            c[k].id = k < MAP_WRITERS ? k : k - MAP_WRITERS;
+            c[k].stop = &stop;
+            thr_create(&th[k], k < MAP_WRITERS ? map_writer : map_reader, &c[k]);
+        }
+        for (i = 0; i < (size_t)llt_scaled(400, 20); i++) {
+            thr_sleep_us(1000);
+            if (c[0].ops > llt_scaled(300000, 3000) && c[MAP_WRITERS].ops > llt_scaled(300000, 3000)) break;
+        }
+        __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+        for (k = 0; k < MAP_WRITERS + MAP_READERS; k++) {
+            thr_join(th[k]);
+            bad += c[k].bad;
+            if (k < MAP_WRITERS) wops += c[k].ops;
+            else rops += c[k].ops;
+        }
+        for (i = 0; i < MAP_KEYS; i++) live += ver[i] & 1;
+        LLT_EQ_U64(bad, 0);
+        LLT_CHECK(wops > 0 && rops > 0);
+        LLT_EQ_U64(llq_map_size(m), live);
+        LLT_CHECK(m->resizes >= 2);
+        llq_ebr_drain(d);
+        llq_map_destroy(m);
+        free(ver);
+        afree(m);
+        afree(d);
+    }
+}
+#else
+static void map_basic(void) { LLT_SKIP("llq_map needs 64-bit atomics (64-bit targets only)"); }
+static void map_model_stress(void) { LLT_SKIP("llq_map needs 64-bit atomics (64-bit targets only)"); }
+#endif
+
 /* ------------------------------------------------------------------------------------------ */
 /* blocking forms: sleeping, waking, oversubscription                                          */
 
@@ -2242,6 +2562,8 @@ int main(int argc, char **argv) {
     LLT_RUN(rcu_basic);
     LLT_RUN(rcu_synchronize_waits);
     LLT_RUN(rcu_stress);
+    LLT_RUN(map_basic);
+    LLT_RUN(map_model_stress);
     LLT_RUN(wait_notify);
     LLT_RUN(wait_sleeps);
     LLT_RUN(mpmc_wait_sleeps);
