@@ -1458,6 +1458,7 @@ int main(void) {
     const char *dpdk_s = NULL, *dpdk_m = NULL;
 #endif
 
+    llb_print_cpu();
     g_only = getenv("LLQB_ONLY");
     if (getenv("LLQB_ROUNDS") && atoi(getenv("LLQB_ROUNDS")) > 0) { /* more, shorter rounds: same total */
         int r = atoi(getenv("LLQB_ROUNDS"));

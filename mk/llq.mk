@@ -35,12 +35,13 @@ $(BUILD)/bench_llq_urcu_qsbr.o: bench/bench_llq_urcu.c bench/bench_llq.h
 
 $(BUILD)/bench_llq_boost.o: bench/bench_llq_boost.cpp llq.h bench/bench_llq.h
 	@mkdir -p $(@D)
-	$(CXX) -std=c++17 $(BENCH_CFLAGS) $(LLQ_BENCH_DEFS) -c $< -o $@
+	$(if $(HAVE_CXX),$(CXX) -std=c++17,$(CC) -x c -std=gnu11) $(BENCH_CFLAGS) $(LLQ_BENCH_DEFS) -c $< -o $@
 
+# without a C++ compiler the boost unit builds as C (its no-boost half) and the program links with $(CC)
 $(BUILD)/bench_llq: bench/bench_llq.c bench/bench_llq.h llq.h bench/llbench.h $(LLQ_BENCH_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(BENCH_CFLAGS) $(LLQ_BENCH_CFLAGS) -c $< -o $(BUILD)/bench_llq.o
-	$(CXX) $(BENCH_CFLAGS) $(BUILD)/bench_llq.o $(LLQ_BENCH_OBJS) -o $@ $(LLQ_BENCH_LIBS)
+	$(if $(HAVE_CXX),$(CXX),$(CC)) $(BENCH_CFLAGS) $(BUILD)/bench_llq.o $(LLQ_BENCH_OBJS) -o $@ $(LLQ_BENCH_LIBS)
 
 bench-llq: $(BUILD)/bench_llq
 	@$(if $(HAVE_DPDK),,echo "skipped: DPDK rte_ring not installed";) \

@@ -444,6 +444,151 @@ static void *mixer(void *arg) {
     while (n) llmem_pool_free(m->pool, mine[--n]);
     return NULL;
 }
+/* A hot alloc/free loop reuses a small window of objects: the free buffer (32 objects at most) and what
+   the alloc magazine took from it, never the whole magazine. The same for size classes. */
+static void pool_hot_window(void) {
+    static void *seen[4096];
+    llmem_pool p;
+    llmem_sc s;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        size_t nseen = 0, i, j;
+        if (pass == 0) LLT_REQUIRE(llmem_pool_init(&p, 64, 16) == 0);
+        else LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+        for (i = 0; i < 3000; i++) { /* warm-up: the first refill's objects go by once */
+            void *o = pass ? llmem_sc_alloc(&s, 100) : llmem_pool_alloc(&p);
+            LLT_REQUIRE(o != NULL);
+            if (pass) llmem_sc_free(&s, o);
+            else llmem_pool_free(&p, o);
+        }
+        for (i = 0; i < 2000; i++) {
+            void *o = pass ? llmem_sc_alloc(&s, 100) : llmem_pool_alloc(&p);
+            LLT_REQUIRE(o != NULL);
+            for (j = 0; j < nseen && seen[j] != o; j++) {}
+            if (j == nseen && nseen < 4096) seen[nseen++] = o;
+            memset(o, (int)i, 64);
+            if (pass) llmem_sc_free(&s, o);
+            else llmem_pool_free(&p, o);
+        }
+        LLT_CHECKF(nseen <= 33, "%s: a hot loop cycled through %zu objects", pass ? "size classes" : "pool", nseen);
+        if (pass) llmem_sc_destroy(&s);
+        else llmem_pool_destroy(&p);
+    }
+}
+
+/* llmem_pool_stats / llmem_sc_stats read other threads' counts while they run: every read is a
+   consistent count (never more than were started, never going back), and the last one is exact */
+typedef struct {
+    llmem_pool *pool;
+    llmem_sc *sc;
+    uint64_t steps, started;
+    int stop;
+} statarg;
+static void *stat_worker(void *v) {
+    statarg *a = (statarg *)v;
+    void *o[64];
+    uint64_t i, k;
+    for (i = 0; i < a->steps; i++) {
+        size_t n = 1 + (size_t)(i % 64), sz = 16 + (size_t)((i * 7) % 900);
+        __atomic_fetch_add(&a->started, n, __ATOMIC_SEQ_CST);
+        for (k = 0; k < n; k++) {
+            o[k] = a->sc ? llmem_sc_alloc(a->sc, sz) : llmem_pool_alloc(a->pool);
+            if (!o[k]) abort();
+        }
+        for (k = 0; k < n; k++) {
+            if (a->sc) llmem_sc_free(a->sc, o[k]);
+            else llmem_pool_free(a->pool, o[k]);
+        }
+    }
+    llmem_thread_exit();
+    __atomic_store_n(&a->stop, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+static void stats_while_running(void) {
+    llmem_pool p;
+    llmem_sc s;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        statarg a[2];
+        t_thread t[2];
+        llmem_stats st;
+        uint64_t last_a = 0, last_f = 0, reads = 0, started;
+        int i, done = 0;
+        memset(a, 0, sizeof a);
+        if (pass == 0) LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 48, .magazine = 16, .node = -1}) == 0);
+        else LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+        for (i = 0; i < 2; i++) {
+            a[i].pool = pass ? NULL : &p;
+            a[i].sc = pass ? &s : NULL;
+            a[i].steps = llt_scaled(20000, 500);
+            LLT_REQUIRE(t_create(&t[i], stat_worker, &a[i]) == 0);
+        }
+        while (!done) {
+            done = __atomic_load_n(&a[0].stop, __ATOMIC_SEQ_CST) && __atomic_load_n(&a[1].stop, __ATOMIC_SEQ_CST);
+            if (pass) llmem_sc_stats(&s, &st, NULL);
+            else llmem_pool_stats(&p, &st);
+            started = __atomic_load_n(&a[0].started, __ATOMIC_SEQ_CST) + __atomic_load_n(&a[1].started, __ATOMIC_SEQ_CST);
+            LLT_CHECKF(st.allocs <= started && st.frees <= started, "allocs %llu frees %llu, started %llu",
+                       (unsigned long long)st.allocs, (unsigned long long)st.frees, (unsigned long long)started);
+            LLT_CHECKF(st.allocs >= last_a && st.frees >= last_f,
+                       "pass %d read %llu went back: allocs %llu<%llu or frees %llu<%llu", pass, (unsigned long long)reads,
+                       (unsigned long long)st.allocs, (unsigned long long)last_a, (unsigned long long)st.frees,
+                       (unsigned long long)last_f);
+            last_a = st.allocs;
+            last_f = st.frees;
+            reads++;
+        }
+        for (i = 0; i < 2; i++) t_join(t[i]);
+        if (pass) llmem_sc_stats(&s, &st, NULL);
+        else llmem_pool_stats(&p, &st);
+        started = a[0].started + a[1].started;
+        LLT_EQ_U64(st.allocs, started);
+        LLT_EQ_U64(st.frees, started);
+        LLT_EQ_U64(st.live, 0);
+        LLT_CHECK(reads > 0);
+        if (pass) llmem_sc_destroy(&s);
+        else llmem_pool_destroy(&p);
+    }
+}
+
+/* zero lengths and counts: the documented result at once, never a crash */
+static void zero_and_edge_arguments(void) {
+    static unsigned char mem[4096] __attribute__((aligned(64)));
+    uint64_t per[4] = {1, 1, 1, 1};
+    llmem_pool p;
+    llmem_sc s;
+    llmem_arena a;
+    llmem_pages pg;
+    void *o;
+    llmem_prefetch_range(mem, 0);
+    llmem_prefetch_range(mem + 1, 1);
+    LLT_EQ_I64(llmem_numa_node_bytes(mem, 0, per, 4), 0);
+    LLT_EQ_U64(per[0] + per[1] + per[2] + per[3], 0);
+    LLT_EQ_I64(llmem_numa_node_bytes(mem, 64, per, 0), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_numa_migrate(mem, 0, 0), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_numa_bind(mem, 0, LLMEM_NUMA_PREFERRED, 1, 0), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_pages_alloc(&pg, 0, LLMEM_PAGE_ANY), LLMEM_EINVAL);
+    LLT_REQUIRE(llmem_pool_init(&p, 32, 8) == 0);
+    LLT_EQ_I64(llmem_pool_add_memory(&p, mem, 0), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_pool_add_memory(&p, NULL, sizeof mem), LLMEM_EINVAL);
+    llmem_pool_free(&p, NULL);
+    llmem_pool_destroy(&p);
+    llmem_arena_init(&a, mem, sizeof mem);
+    o = llmem_arena_alloc(&a, 0, 64); /* a zero-byte allocation is a valid, aligned, unique-enough pointer */
+    LLT_CHECK(o != NULL && ((uintptr_t)o & 63) == 0);
+    LLT_EQ_U64(llmem_arena_used(&a), (uint64_t)((unsigned char *)o - mem));
+    LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+    o = llmem_sc_alloc(&s, 0); /* the smallest class */
+    LLT_CHECK(o != NULL);
+    llmem_sc_free(&s, o);
+    llmem_sc_free(&s, NULL);
+    llmem_sc_free_sized(&s, NULL, 64);
+    llmem_sc_destroy(&s);
+    o = llmem_aligned_alloc(0, 64);
+    LLT_CHECK(o != NULL && ((uintptr_t)o & 63) == 0);
+    llmem_aligned_free(o);
+}
+
 static void pool_many_threads(void) {
     llmem_pool p;
     llmem_stats st;
@@ -1368,11 +1513,14 @@ int main(int argc, char **argv) {
     LLT_RUN(arena_caller_memory);
     LLT_RUN(arena_os_chunks);
     LLT_RUN(pool_errors);
+    LLT_RUN(zero_and_edge_arguments);
     LLT_RUN(pool_model);
     LLT_RUN(pool_caller_memory);
     LLT_RUN(pool_trim);
     LLT_RUN(pool_cross_thread);
     LLT_RUN(pool_many_threads);
+    LLT_RUN(pool_hot_window);
+    LLT_RUN(stats_while_running);
     LLT_RUN(pool_thread_exit);
     LLT_RUN(pool_remote_free_writes);
 #ifndef _WIN32
