@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 
 #if defined(LLB_HAVE_DPDK)
 #include <rte_ring.h>
@@ -664,8 +666,8 @@ static void bench(int kind, const char *title, const llqb_impl **list, size_t nl
             out[i].impl = list[i];
             out[i].samples = (double *)calloc(MAXS, sizeof(double));
             out[i].p99 = (double *)calloc(MAXS, sizeof(double));
-            out[i].samples[0] = 1;
-            out[i].p99[0] = 1;
+            out[i].samples[0] = 0; /* not measured: the Targets block says so */
+            out[i].p99[0] = 0;
         }
         return;
     }
@@ -742,6 +744,10 @@ static void free_res(result *r, size_t n) {
 }
 static void target(const char *what, double ratio, int higher_is_better, double goal) {
     int ok = higher_is_better ? ratio >= goal : ratio <= goal;
+    if (!(ratio > 0 && ratio < 1e300)) { /* a table left out by LLQB_ONLY, or an anchor not installed */
+        printf("- %s: not measured in this run\n", what);
+        return;
+    }
     printf("- %s: %.2fx (target %s %.2fx) %s\n", what, ratio, higher_is_better ? ">=" : "<=", goal,
            ok ? "MET" : "MISSED");
 }
@@ -793,13 +799,16 @@ static void llq_rreader(llqb_rjob *j, int mode) {
 }
 static void llq_rwriter(llqb_rjob *j, int mode) {
     llq_ebr_thread *t;
+    uint64_t start;
     if (llq_ebr_register(g_rdom[mode], &t) != 0) abort();
     if (mode == LLQ_EBR_QSBR) llq_ebr_offline(t);
     while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+    start = llqb_now_ns();
     while (!__atomic_load_n(j->stop, __ATOMIC_ACQUIRE)) {
         robjp_replace(t, &g_rslot[mode], robj_new(), robj_free);
         llq_ebr_barrier(t); /* one grace period, then the old object is freed */
         j->writes++;
+        llqb_pace(llqb_now_ns, start, j->writes, j->period_ns);
     }
     llq_ebr_unregister(t);
 }
@@ -825,7 +834,9 @@ static void *rw_main(void *p) {
     a->fn(a->j);
     return NULL;
 }
-/* ns per read section of one reader on core 0, with the writer on core 1 or none */
+/* ns per read section of one reader on core 0, with the writer on core 1 (back to back, or one grace
+   period every RCU_PERIOD_NS) or none */
+#define RCU_PERIOD_NS 10000u
 static double rcu_run(const rcu_contender *c, uint64_t n, int with_writer, uint64_t *writes) {
     volatile int go = 0, stop = 0;
     llqb_rjob r, w;
@@ -836,6 +847,7 @@ static double rcu_run(const rcu_contender *c, uint64_t n, int with_writer, uint6
     r.n = n;
     r.go = w.go = &go;
     r.stop = w.stop = &stop;
+    w.period_ns = with_writer == 2 ? RCU_PERIOD_NS : 0;
     if (with_writer) {
         a.fn = c->writer;
         a.j = &w;
@@ -852,7 +864,8 @@ static double rcu_run(const rcu_contender *c, uint64_t n, int with_writer, uint6
     return r.ns;
 }
 
-static double g_rcu_ratio[2][2]; /* [writer][0: llq ASYM / urcu memb, 1: llq QSBR / urcu QSBR] */
+static double g_rcu_ratio[3][2]; /* [no writer, writer back to back, writer paced][0: llq ASYM / urcu memb,
+                                    1: llq QSBR / urcu QSBR] */
 static void bench_rcu(void) {
     rcu_contender cs[5];
     size_t nc = 0, k, round, wr;
@@ -886,12 +899,14 @@ static void bench_rcu(void) {
 #else
     printf("skipped: liburcu not installed (liburcu-dev)\n");
 #endif
-    for (wr = 0; wr < 2; wr++) {
+    for (wr = 0; wr < 3; wr++) {
         double v[5][16], ratio[2][16];
         uint64_t writes[5] = {0, 0, 0, 0, 0};
-        llb_table *t = llb_table_new(wr ? "RCU read section while a writer replaces the object and waits for a grace "
-                                          "period in a loop (ns; reader core 0, writer core 1)"
-                                        : "RCU read section, no writer (ns per lock + dereference + unlock)");
+        llb_table *t = llb_table_new(wr == 2   ? "RCU read section, a writer replacing the object + grace period every 10 us "
+                                                 "(ns; reader core 0, writer core 1)"
+                                     : wr == 1 ? "RCU read section, a writer replacing the object + grace period back to "
+                                                 "back (ns; reader core 0, writer core 1)"
+                                               : "RCU read section, no writer (ns per lock + dereference + unlock)");
         for (round = 0; round < (size_t)rounds; round++)
             for (k = 0; k < nc; k++) {
                 size_t c = (k + round) % nc;
@@ -1138,7 +1153,8 @@ static void *mrun_main(void *p) {
     return NULL;
 }
 /* ns per operation per thread (mean of the threads) */
-static double map_run(const map_contender *c, void *map, unsigned pct, int threads, uint64_t n, uint64_t seed) {
+static double map_run(const map_contender *c, void *map, uint64_t nkeys, unsigned pct, int threads, uint64_t n,
+                      uint64_t seed) {
     volatile int go = 0;
     llqb_mjob a, b;
     pthread_t th;
@@ -1147,7 +1163,7 @@ static double map_run(const map_contender *c, void *map, unsigned pct, int threa
     memset(&b, 0, sizeof b);
     a.map = b.map = map;
     a.n = b.n = n;
-    a.nkeys = b.nkeys = LLQB_MAP_KEYS;
+    a.nkeys = b.nkeys = nkeys;
     a.read_pct = b.read_pct = pct;
     a.seed = seed;
     b.seed = seed * 7 + 1;
@@ -1165,15 +1181,15 @@ static double map_run(const map_contender *c, void *map, unsigned pct, int threa
     return threads == 2 ? (a.ns + b.ns) / 2 : a.ns;
 }
 
-static double g_map_ratio[2][2][2]; /* [mix 90/10, 50/50][threads 1, 2][vs ck_ht, vs cds_lfht] */
-static void bench_maps(void) {
-    map_contender cs[6];
+static double g_map_ratio[2][2][2][2]; /* [1M keys, 1,024 keys][mix 90/10, 50/50][threads 1, 2][vs ck_ht, cds_lfht] */
+static double g_map_lfht_replace[2][2]; /* 1M keys: cds_lfht with replace + call_rcu updates / llq_map */
+/* every contender on nkeys keys: 90/10 and 50/50, 1 and 2 threads, `rounds` rounds in rotated order,
+   n operations per thread per run */
+static void bench_maps_at(uint64_t nkeys, uint64_t n, int rounds, int which) {
+    map_contender cs[7];
     size_t nc = 0, k, mix, th, round;
     const unsigned pcts[2] = {90, 50};
-    int rounds = 5;
-    uint64_t n = llb_quick() ? 200000 : 2000000;
-    void *maps[6];
-    if (g_only && !strstr(g_only, "map")) return;
+    void *maps[7];
     cs[nc].name = "llq_map (table on THP: the caller's memory)";
     cs[nc].make = lmap_make_thp;
     cs[nc].run = lmap_run;
@@ -1193,39 +1209,48 @@ static void bench_maps(void) {
     cs[nc].make = llqb_lfht_make;
     cs[nc].run = llqb_lfht_run;
     cs[nc++].destroy = llqb_lfht_free;
+    cs[nc].name = "liburcu cds_lfht (memb flavour, update = replace + call_rcu)";
+    cs[nc].make = llqb_lfht_make;
+    cs[nc].run = llqb_lfht_run_replace;
+    cs[nc++].destroy = llqb_lfht_free;
 #endif
     cs[nc].name = "mutex + open addressing (floor)";
     cs[nc].make = mxmap_make;
     cs[nc].run = mxmap_run;
     cs[nc++].destroy = mxmap_free;
-    for (k = 0; k < nc; k++) maps[k] = cs[k].make(LLQB_MAP_KEYS);
+    for (k = 0; k < nc; k++) maps[k] = cs[k].make(nkeys);
     for (mix = 0; mix < 2; mix++)
         for (th = 1; th <= 2; th++) {
-            double v[6][8];
+            double v[7][8];
             char title[200];
             llb_table *t;
             snprintf(title, sizeof title,
-                     "Hash map, %u 64-bit keys, %u%% lookups / %u%% updates, %zu thread%s (ns per operation per "
+                     "Hash map, %llu 64-bit keys, %u%% lookups / %u%% updates, %zu thread%s (ns per operation per "
                      "thread; relative to ck_ht)",
-                     LLQB_MAP_KEYS, pcts[mix], 100 - pcts[mix], th, th == 1 ? "" : "s");
+                     (unsigned long long)nkeys, pcts[mix], 100 - pcts[mix], th, th == 1 ? "" : "s");
             t = llb_table_new(title);
             for (round = 0; round < (size_t)rounds; round++)
                 for (k = 0; k < nc; k++) {
                     size_t c = (k + round) % nc;
                     uint64_t nn = strstr(cs[c].name, "mutex") && th == 2 ? n / 4 : n;
-                    v[c][round] = map_run(&cs[c], maps[c], pcts[mix], (int)th, nn, 0x9E3779B97F4A7C15ULL + round);
+                    v[c][round] = map_run(&cs[c], maps[c], nkeys, pcts[mix], (int)th, nn, 0x9E3779B97F4A7C15ULL + round);
                 }
             for (k = 0; k < nc; k++) {
-                double tmp[8], m;
+                double tmp[8], m, q[8], r;
+                int lfht = strstr(cs[k].name, "cds_lfht") != NULL, replace = lfht && strstr(cs[k].name, "replace");
                 memcpy(tmp, v[k], sizeof tmp);
                 m = med(tmp, (size_t)rounds);
                 llb_add(t, cs[k].name, m, mdape(v[k], (size_t)rounds, m));
-            }
-            for (k = 0; k < nc; k++) { /* paired ratios of llq_map (THP) to the anchors */
-                double q[8];
-                if (!strstr(cs[k].name, "ck_ht") && !strstr(cs[k].name, "cds_lfht")) continue;
+                if (!strstr(cs[k].name, "ck_ht") && !lfht) continue;
+                /* paired ratio of this anchor's time to llq_map (THP)'s, per round */
                 for (round = 0; round < (size_t)rounds; round++) q[round] = v[k][round] / v[0][round];
-                g_map_ratio[mix][th - 1][strstr(cs[k].name, "ck_ht") ? 0 : 1] = med(q, (size_t)rounds);
+                r = med(q, (size_t)rounds);
+                if (replace) {
+                    if (which == 0) g_map_lfht_replace[mix][th - 1] = r;
+                } else {
+                    g_map_ratio[which][mix][th - 1][lfht] = r;
+                }
+                llb_note(t, "llq_map (THP) %.2fx faster, paired", r);
             }
 #if defined(LLB_HAVE_CK)
             llb_baseline(t, "ck_ht (direct mode; writers under a spinlock)");
@@ -1234,6 +1259,11 @@ static void bench_maps(void) {
             llb_table_free(t);
         }
     for (k = 0; k < nc; k++) cs[k].destroy(maps[k]);
+}
+static void bench_maps(void) {
+    if (g_only && !strstr(g_only, "map")) return;
+    bench_maps_at(LLQB_MAP_KEYS, llb_quick() ? 200000 : 2000000, llb_quick() ? 3 : 5, 0);
+    bench_maps_at(1024, llb_quick() ? 500000 : 4000000, llb_quick() ? 3 : 5, 1);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1363,44 +1393,63 @@ static double ov_run(int kind, uint64_t per_thread) {
 }
 
 /* CPU time a push_wait blocked on a full ring with no consumer uses, between 10 ms and 110 ms after it
-   started waiting, as a share of that wall time */
+   started waiting, as a share of that wall time: read from /proc/self/task/TID/schedstat (the
+   scheduler's ns of run time of that one thread) and from getrusage(RUSAGE_SELF) (user + system time
+   of the whole process, whose other thread sleeps in nanosleep meanwhile) */
 typedef struct cpu_job {
     llq_mpmc *q;
-    volatile int started;
+    volatile pid_t tid;
 } cpu_job;
 static void *cpu_pusher(void *p) {
     cpu_job *j = (cpu_job *)p;
     uint64_t v = 1;
-    j->started = 1;
+    j->tid = (pid_t)syscall(SYS_gettid);
     llq_mpmc_push_wait(j->q, &v);
     return NULL;
 }
-static double ov_idle_cpu(void) {
+static double task_run_ns(pid_t tid) { /* -1 where schedstat is not available */
+    char path[64];
+    unsigned long long run = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/self/task/%d/schedstat", (int)tid);
+    f = fopen(path, "r");
+    if (!f) return -1;
+    if (fscanf(f, "%llu", &run) != 1) run = 0;
+    fclose(f);
+    return (double)run;
+}
+static double rusage_ns(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e9 +
+           ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e3;
+}
+static void ov_idle_cpu(double *by_proc, double *by_rusage) {
     llq_mpmc *q = (llq_mpmc *)mk_mpmc(2);
     cpu_job j;
     pthread_t t;
-    clockid_t cid;
-    struct timespec a, b, ts10 = {0, 10000000}, ts100 = {0, 100000000};
+    struct timespec ts10 = {0, 10000000}, ts100 = {0, 100000000};
     uint64_t v = 0, w0, w1;
-    double cpu;
+    double p0, p1, r0, r1;
     llq_mpmc_push(q, &v);
     llq_mpmc_push(q, &v);
     j.q = q;
-    j.started = 0;
+    j.tid = 0;
     if (pthread_create(&t, NULL, cpu_pusher, &j) != 0) abort();
-    while (!j.started) sched_yield();
+    while (!j.tid) sched_yield();
     nanosleep(&ts10, NULL);
-    pthread_getcpuclockid(t, &cid);
-    clock_gettime(cid, &a);
+    p0 = task_run_ns(j.tid);
+    r0 = rusage_ns();
     w0 = llqb_now_ns();
     nanosleep(&ts100, NULL);
-    clock_gettime(cid, &b);
+    p1 = task_run_ns(j.tid);
+    r1 = rusage_ns();
     w1 = llqb_now_ns();
-    cpu = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / (double)(w1 - w0);
+    *by_proc = p0 < 0 ? -1 : (p1 - p0) / (double)(w1 - w0);
+    *by_rusage = (r1 - r0) / (double)(w1 - w0);
     llq_mpmc_pop(q, &v); /* wakes it */
     pthread_join(t, NULL);
     free(q);
-    return cpu;
 }
 
 static void bench_oversubscribed(void) {
@@ -1412,8 +1461,8 @@ static void bench_oversubscribed(void) {
     int kind, rep;
     llb_table *t;
     if (g_only && !strstr(g_only, "over")) return;
-    t = llb_table_new("MPMC oversubscribed: 8 producers + 8 consumers, unpinned, ring of 1024 (ns/item = 1/rate; "
-                      "median of 3 runs; relative to mutex + condvar)");
+    t = llb_table_new("MPMC oversubscribed: 8 producers + 8 consumers on all CPUs, ring of 1024 (ns/item; median of 3; "
+                      "vs mutex + condvar)");
     printf("\nwait method: %s; %ld CPUs\n", llq_wait_method(), sysconf(_SC_NPROCESSORS_ONLN));
     for (rep = 0; rep < 3; rep++)
         for (kind = 0; kind < 5; kind++) {
@@ -1436,13 +1485,14 @@ static void bench_oversubscribed(void) {
     llb_print(t);
     llb_table_free(t);
     {
-        double c[3];
-        for (rep = 0; rep < 3; rep++) c[rep] = ov_idle_cpu();
-        g_idle_cpu = med(c, 3);
+        double c[3], u[3];
+        for (rep = 0; rep < 3; rep++) ov_idle_cpu(&c[rep], &u[rep]);
+        g_idle_cpu = c[0] < 0 ? med(u, 3) : med(c, 3);
         g_over_rate = med(r[0], 3);
-        printf("push_wait on a full ring, no consumer: %.2f %% of a CPU from 10 ms to 110 ms (median of 3: "
-               "%.2f / %.2f / %.2f %%)\n",
-               100 * g_idle_cpu, 100 * c[0], 100 * c[1], 100 * c[2]);
+        printf("push_wait on a full ring, no consumer, from 10 ms to 110 ms: %.2f %% of a CPU by the thread's "
+               "/proc schedstat (%.2f / %.2f / %.2f %%), %.2f %% by getrusage of the process (%.2f / %.2f / %.2f %%)\n",
+               100 * med(c, 3), 100 * c[0], 100 * c[1], 100 * c[2], 100 * med(u, 3), 100 * u[0], 100 * u[1],
+               100 * u[2]);
     }
 }
 
@@ -1549,9 +1599,11 @@ int main(void) {
 #if defined(LLB_HAVE_URCU)
     if (g_rcu_ratio[0][0] > 0) {
         target("RCU read section, llq ASYM / liburcu memb inlined, no writer", g_rcu_ratio[0][0], 0, 0.8);
-        target("RCU read section, llq ASYM / liburcu memb inlined, writer running", g_rcu_ratio[1][0], 0, 0.8);
+        target("RCU read section, llq ASYM / liburcu memb inlined, writer back to back", g_rcu_ratio[1][0], 0, 0.8);
+        target("RCU read section, llq ASYM / liburcu memb inlined, writer every 10 us", g_rcu_ratio[2][0], 0, 0.8);
         target("RCU read section, llq QSBR / liburcu QSBR inlined, no writer", g_rcu_ratio[0][1], 0, 1.2);
-        target("RCU read section, llq QSBR / liburcu QSBR inlined, writer running", g_rcu_ratio[1][1], 0, 1.2);
+        target("RCU read section, llq QSBR / liburcu QSBR inlined, writer back to back", g_rcu_ratio[1][1], 0, 1.2);
+        target("RCU read section, llq QSBR / liburcu QSBR inlined, writer every 10 us", g_rcu_ratio[2][1], 0, 1.2);
     }
 #endif
     {
@@ -1560,15 +1612,21 @@ int main(void) {
         for (mx = 0; mx < 2; mx++)
             for (tt = 0; tt < 2; tt++) {
                 char what[160];
-                if (g_map_ratio[mx][tt][0] > 0) {
+                if (g_map_ratio[0][mx][tt][0] > 0) {
                     snprintf(what, sizeof what, "hash map 1M keys %s, %d thread%s: ck_ht time / llq_map time",
                              mixes[mx], tt + 1, tt ? "s" : "");
-                    target(what, g_map_ratio[mx][tt][0], 1, 1.5);
+                    target(what, g_map_ratio[0][mx][tt][0], 1, 1.5);
                 }
-                if (g_map_ratio[mx][tt][1] > 0) {
-                    snprintf(what, sizeof what, "hash map 1M keys %s, %d thread%s: cds_lfht time / llq_map time",
+                if (g_map_ratio[0][mx][tt][1] > 0) {
+                    snprintf(what, sizeof what, "hash map 1M keys %s, %d thread%s: cds_lfht (in-place) time / llq_map time",
                              mixes[mx], tt + 1, tt ? "s" : "");
-                    target(what, g_map_ratio[mx][tt][1], 1, 5.0);
+                    target(what, g_map_ratio[0][mx][tt][1], 1, 5.0);
+                }
+                if (g_map_lfht_replace[mx][tt] > 0) {
+                    snprintf(what, sizeof what,
+                             "hash map 1M keys %s, %d thread%s: cds_lfht (replace + call_rcu) time / llq_map time",
+                             mixes[mx], tt + 1, tt ? "s" : "");
+                    target(what, g_map_lfht_replace[mx][tt], 1, 5.0);
                 }
             }
     }

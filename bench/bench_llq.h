@@ -185,7 +185,13 @@ typedef struct llqb_rjob {
     volatile int *go, *stop;
     double ns;
     uint64_t sum, writes;
+    uint64_t period_ns; /* writer: one grace period per period_ns (0: back to back) */
 } llqb_rjob;
+/* writer pacing: after grace period number `done` (from 1), wait until start + done * period */
+static inline void llqb_pace(uint64_t (*now)(void), uint64_t start, uint64_t done, uint64_t period_ns) {
+    if (period_ns)
+        while (now() - start < done * period_ns) LLQB_RELAX();
+}
 #define LLQB_QS_EVERY 1024 /* QSBR readers announce a quiescent state every this many sections */
 void llqb_urcu_memb_setup(void);
 void llqb_urcu_memb_reader(llqb_rjob *j);
@@ -224,6 +230,7 @@ typedef struct llqb_mjob {
 } llqb_mjob;
 void *llqb_lfht_make(uint64_t nkeys);
 void llqb_lfht_run(llqb_mjob *j);
+void llqb_lfht_run_replace(llqb_mjob *j);
 void llqb_lfht_free(void *map);
 
 extern const llqb_impl llqb_boost_spsc, llqb_boost_queue, llqb_boost_stack;
