@@ -52,11 +52,12 @@
              llmem_pool_alloc(p) -> ptr   llmem_pool_free(p, obj)        (thread cache found through TLS)
              llmem_pool_cache(p) -> c     llmem_cache_alloc(c) / llmem_cache_free(c, obj)  (inline, fastest)
              llmem_pool_alloc_n(p, out, n) -> count  llmem_pool_free_n(p, objs, n)  (and llmem_cache_*_n)
-             llmem_pool_flush(p)  llmem_pool_trim(p) -> bytes  llmem_pool_stats(p, &st)  llmem_thread_exit()
+             llmem_pool_flush(p)  llmem_pool_trim(p) -> bytes  llmem_thread_exit()
+             llmem_pool_stats(p, &st) / llmem_pool_stats_reset(p)   (totals, bytes, hit rate, peak footprint)
      sizes   llmem_sc_init(s, flags, node)  llmem_sc_destroy(s)  llmem_sc_alloc(s, n) -> ptr
              llmem_sc_free(s, ptr)  llmem_sc_free_sized(s, ptr, n)  llmem_sc_class(n)  llmem_sc_class_size(k)
              llmem_sc_alloc_n(s, size, out, n) -> count  llmem_sc_free_n(s, objs, n)
-             llmem_sc_flush(s)  llmem_sc_trim(s) -> bytes  llmem_sc_stats(s, &total, per_class)
+             llmem_sc_flush(s)  llmem_sc_trim(s) -> bytes  llmem_sc_stats(s, &total, per_class)  llmem_sc_stats_reset(s)
      pages   llmem_pages_alloc(pg, size, flags)  llmem_pages_alloc_numa(pg, size, flags, mode, nodes)
              llmem_file_map(pg, path, size, flags)  llmem_pages_free(pg)  llmem_tier_name(tier)
              llmem_page_size()  llmem_pages_debug_fail(tiers)
@@ -92,6 +93,10 @@
      FLS callback); pthread_atfork holds every depot lock across fork().
      Size classes: 64 B .. 1 MiB, four classes per power of two, branch-free class selection; larger
      requests go straight to the OS; trim returns fully free slabs to the OS.
+     Statistics (llmem_stats): allocations, frees, hits and misses (hit rate), live objects and bytes,
+     bytes handed out and returned, slab bytes held and their high-water mark, per pool and per size
+     class and for a whole size-class allocator. The fast paths count nothing: the figures come from the
+     slow paths' counts and the thread caches' array positions, read by llmem_*_stats from any thread.
      Pages: hugetlb tiers are populated at allocation, so a short pool fails the call instead of raising
      SIGBUS later; the tier obtained is reported. One-node machines: every NUMA call works and says node 0.
      Memory handed out by a pool is valid until that pool is destroyed; a pool must not be destroyed while
@@ -293,15 +298,23 @@ struct llmem_i_reg {
     void *tcs;                  /* per-thread cache blocks (registry-locked list) */
 };
 
+/* Counts since init (or the last llmem_*_stats_reset); none is kept on the allocation or free fast
+   path: they are derived from what the slow paths count, so leaving them on costs nothing. */
 typedef struct llmem_stats {
     uint64_t allocs, frees;     /* calls that returned an object / released one */
-    uint64_t hits, misses;      /* allocations served from the thread cache / that went further */
+    uint64_t hits, misses;      /* allocations served from the thread cache / that went to the depot */
     uint64_t refills, flushes;  /* magazines fetched (depot or new slab) / handed to the depot */
-    uint64_t live;              /* allocs - frees */
-    uint64_t bytes_held;        /* slab bytes held (OS or caller) */
+    uint64_t live;              /* objects allocated and not freed (since init, never reset) */
+    uint64_t bytes_held;        /* slab bytes held (OS or caller), with large mappings for size classes */
     uint64_t slabs;             /* slabs held */
     uint64_t depot_objects;     /* free objects in the depot (not counting thread caches) */
-    uint64_t large_allocs, large_frees, large_bytes; /* size-class pools: OS fallback */
+    uint64_t large_allocs, large_frees, large_bytes; /* size-class pools: OS fallback (large_bytes: now) */
+    uint64_t bytes_allocated;   /* object bytes handed out: allocs x object size (class size for size classes,
+                                   mapped bytes for large requests) */
+    uint64_t bytes_freed;       /* the same for frees */
+    uint64_t live_bytes;        /* bytes allocated and not freed (since init, never reset) */
+    uint64_t bytes_peak;        /* high-water mark of bytes_held since init or reset (the footprint) */
+    double hit_rate;            /* hits / allocs (0 with no allocation) */
 } llmem_stats;
 
 /* pool option flags (also the page options of the slabs) */
@@ -335,8 +348,9 @@ struct llmem_pool {
     size_t obj_size, stride, align, slab_bytes, first;
     uint32_t mag_cap, flags;
     int node, pad;
-    uint64_t bytes_held, nslabs;
-    llmem_stats retired;   /* counters of exited threads */
+    uint64_t bytes_held, nslabs, bytes_peak;
+    llmem_stats retired;        /* counters of exited threads */
+    llmem_stats base;           /* the counts at the last llmem_pool_stats_reset */
     llmem_i_reg *reg;           /* registration used for thread-cache lookup */
     llmem_i_reg own_reg;
     llmem_cache self;           /* freestanding: the one cache */
@@ -352,6 +366,7 @@ LLMEMDEF llmem_cache *llmem_pool_cache(llmem_pool *p);   /* the calling thread's
 LLMEMDEF void llmem_pool_flush(llmem_pool *p);           /* calling thread's cached objects -> depot */
 LLMEMDEF size_t llmem_pool_trim(llmem_pool *p);          /* bytes returned to the OS */
 LLMEMDEF void llmem_pool_stats(llmem_pool *p, llmem_stats *st);
+LLMEMDEF void llmem_pool_stats_reset(llmem_pool *p);    /* counts start again from 0, the peak from now */
 LLMEMDEF void llmem_thread_exit(void);                   /* release this thread's caches now */
 /* bulk: up to n objects into out (fewer only when out of memory) / n objects back (NULL entries are
    skipped); the thread-cache forms take the handle of llmem_pool_cache. n == 0 returns 0 at once. */
@@ -421,6 +436,9 @@ typedef struct llmem_sc {
     llmem_pool cls[LLMEM_SC_CLASSES];
     llmem_i_reg reg;
     uint64_t large_allocs, large_frees, large_bytes; /* atomics */
+    uint64_t large_in, large_out;   /* large bytes mapped / unmapped in total (atomics) */
+    uint64_t held, held_peak;       /* bytes held over every class and large mapping, and its high-water */
+    uint64_t large_base[4];         /* large counts at the last reset */
     unsigned flags;
     int node;
 } llmem_sc;
@@ -444,6 +462,7 @@ LLMEMDEF size_t llmem_sc_trim(llmem_sc *s);
 LLMEMDEF void llmem_sc_flush(llmem_sc *s);
 /* total over classes; per_class (may be NULL) receives LLMEM_SC_CLASSES entries */
 LLMEMDEF void llmem_sc_stats(llmem_sc *s, llmem_stats *total, llmem_stats *per_class);
+LLMEMDEF void llmem_sc_stats_reset(llmem_sc *s);
 
 /* ---- pages ---- */
 #define LLMEM_TIER_NONE 0
@@ -1180,6 +1199,41 @@ struct llmem_i_slab {
     uint64_t tmp;
 };
 
+/* the counts since the last reset, and the figures derived from them */
+static void llmem_i_stats_finish(llmem_stats *st, const llmem_stats *base, size_t obj_size) {
+    st->bytes_allocated = st->allocs * obj_size;
+    st->bytes_freed = st->frees * obj_size;
+    st->live = st->allocs - st->frees;
+    st->live_bytes = st->bytes_allocated - st->bytes_freed;
+    if (base) {
+        st->allocs -= base->allocs;
+        st->frees -= base->frees;
+        st->misses -= base->misses;
+        st->refills -= base->refills;
+        st->flushes -= base->flushes;
+        st->bytes_allocated -= base->bytes_allocated;
+        st->bytes_freed -= base->bytes_freed;
+    }
+    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
+    st->hit_rate = st->allocs ? (double)st->hits / (double)st->allocs : 0.0;
+}
+#if LLMEM_I_MT
+static void llmem_i_sc_held(llmem_sc *s, int64_t delta) { /* footprint over the whole allocator */
+    uint64_t now = __atomic_add_fetch(&s->held, (uint64_t)delta, __ATOMIC_RELAXED),
+             peak = __atomic_load_n(&s->held_peak, __ATOMIC_RELAXED);
+    while (now > peak && !__atomic_compare_exchange_n(&s->held_peak, &peak, now, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {}
+}
+#endif
+/* slab bytes obtained (delta > 0) or released; the depot lock is held */
+static void llmem_i_held(llmem_pool *p, int64_t delta) {
+    p->bytes_held += (uint64_t)delta;
+    if (p->bytes_held > p->bytes_peak) p->bytes_peak = p->bytes_held;
+#if LLMEM_I_MT
+    if (p->reg != &p->own_reg)
+        llmem_i_sc_held((llmem_sc *)(void *)((unsigned char *)p->reg - offsetof(llmem_sc, reg)), delta);
+#endif
+}
+
 static uint64_t llmem_i_slab_tag(const llmem_pool *p) {
     if (p->reg == &p->own_reg) return LLMEM_I_SLAB_MAGIC;
     return ((uint64_t)LLMEM_I_SC_MAGIC << 32) | (uint64_t)((size_t)p->cls * sizeof(llmem_cache));
@@ -1270,7 +1324,7 @@ LLMEMDEF int llmem_pool_add_memory(llmem_pool *p, void *mem, size_t bytes) {
     llmem_i_lock(&p->lock);
     h->next = p->slabs;
     p->slabs = h;
-    p->bytes_held += usable;
+    llmem_i_held(p, (int64_t)usable);
     p->nslabs++;
     llmem_i_unlock(&p->lock);
     return LLMEM_OK;
@@ -1304,7 +1358,7 @@ static int llmem_i_pool_grow(llmem_pool *p) {
     h->capacity = ((uint32_t)((p->slab_bytes - p->first) / p->stride));
     h->next = p->slabs;
     p->slabs = h;
-    p->bytes_held += p->slab_bytes;
+    llmem_i_held(p, (int64_t)p->slab_bytes);
     p->nslabs++;
     p->cur = h;
     p->bump = llmem_i_slab_first(p, h);
@@ -1390,11 +1444,24 @@ LLMEMDEF void llmem_pool_stats(llmem_pool *p, llmem_stats *st) {
     st->allocs = p->self.allocs;
     st->frees = p->self.frees;
     st->misses = p->self.misses;
-    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
     st->refills = p->self.refills;
-    st->live = st->allocs - st->frees;
     st->bytes_held = p->bytes_held;
+    st->bytes_peak = p->bytes_peak;
     st->slabs = p->nslabs;
+    llmem_i_stats_finish(st, &p->base, p->obj_size);
+}
+LLMEMDEF void llmem_pool_stats_reset(llmem_pool *p) {
+    llmem_stats st;
+    llmem_pool_stats(p, &st);
+    st.allocs += p->base.allocs;
+    st.frees += p->base.frees;
+    st.misses += p->base.misses;
+    st.refills += p->base.refills;
+    st.flushes += p->base.flushes;
+    st.bytes_allocated += p->base.bytes_allocated;
+    st.bytes_freed += p->base.bytes_freed;
+    p->base = st;
+    p->bytes_peak = p->bytes_held;
 }
 LLMEMDEF void llmem_pool_destroy(llmem_pool *p) { llmem_i_zero(p, sizeof *p); }
 #else /* LLMEM_I_MT */
@@ -2154,14 +2221,37 @@ static void llmem_i_class_stats(llmem_pool *p, uint32_t k, llmem_stats *st) {
     st->refills += p->retired.refills;
     st->flushes += p->retired.flushes;
     st->bytes_held = p->bytes_held;
+    st->bytes_peak = p->bytes_peak;
     st->slabs = p->nslabs;
     st->depot_objects = p->nfull * p->mag_cap + p->nloose;
     llmem_i_unlock(&p->lock);
     llmem_i_unlock(&llmem_i_g.lock);
-    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
-    st->live = st->allocs - st->frees;
+    llmem_i_stats_finish(st, NULL, p->obj_size);
 }
-LLMEMDEF void llmem_pool_stats(llmem_pool *p, llmem_stats *st) { llmem_i_class_stats(p, 0, st); }
+/* counts since the last reset (base), the raw ones without */
+static void llmem_i_since(llmem_stats *st, const llmem_stats *base) {
+    st->allocs -= base->allocs;
+    st->frees -= base->frees;
+    st->misses -= base->misses;
+    st->refills -= base->refills;
+    st->flushes -= base->flushes;
+    st->bytes_allocated -= base->bytes_allocated;
+    st->bytes_freed -= base->bytes_freed;
+    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
+    st->hit_rate = st->allocs ? (double)st->hits / (double)st->allocs : 0.0;
+}
+LLMEMDEF void llmem_pool_stats(llmem_pool *p, llmem_stats *st) {
+    llmem_i_class_stats(p, 0, st);
+    llmem_i_since(st, &p->base);
+}
+LLMEMDEF void llmem_pool_stats_reset(llmem_pool *p) {
+    llmem_stats st;
+    llmem_i_class_stats(p, p->cls, &st); /* a size-class pool's cache sits at its class index */
+    llmem_i_lock(&p->lock);
+    p->base = st;
+    p->bytes_peak = p->bytes_held;
+    llmem_i_unlock(&p->lock);
+}
 
 static llmem_i_slab *llmem_i_slab_of(llmem_pool *p, void *obj) {
     llmem_i_slab *h;
@@ -2243,7 +2333,7 @@ static size_t llmem_i_ch_trim(llmem_pool *p) {
                     p->cur = NULL;
                     p->bump = p->bump_end = NULL;
                 }
-                p->bytes_held -= h->bytes;
+                llmem_i_held(p, -(int64_t)h->bytes);
                 p->nslabs--;
                 released += h->bytes;
                 llmem_i_unmap(h, h->bytes);
@@ -2328,7 +2418,7 @@ static size_t llmem_i_pool_trim(llmem_pool *p) {
                     p->cur = NULL;
                     p->bump = p->bump_end = NULL;
                 }
-                p->bytes_held -= h->bytes;
+                llmem_i_held(p, -(int64_t)h->bytes);
                 p->nslabs--;
                 released += h->bytes;
                 llmem_i_unmap(h, h->bytes);
@@ -2423,6 +2513,8 @@ static void *llmem_i_large_alloc(llmem_sc *s, size_t size) {
     h->pool = NULL;
     __atomic_fetch_add(&s->large_allocs, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&s->large_bytes, bytes, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&s->large_in, bytes, __ATOMIC_RELAXED);
+    llmem_i_sc_held(s, (int64_t)bytes);
     return ((unsigned char *)(((void *)h))) + 4096;
 }
 
@@ -2444,6 +2536,8 @@ __attribute__((noinline)) static void llmem_i_sc_free_slow(llmem_sc *s, void *p,
     if (h->tag == LLMEM_I_LARGE_MAGIC) {
         __atomic_fetch_add(&s->large_frees, 1, __ATOMIC_RELAXED);
         __atomic_fetch_sub(&s->large_bytes, h->bytes, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&s->large_out, h->bytes, __ATOMIC_RELAXED);
+        llmem_i_sc_held(s, -(int64_t)h->bytes);
         llmem_i_unmap(h, h->bytes);
         return;
     }
@@ -2542,25 +2636,47 @@ LLMEMDEF void llmem_sc_stats(llmem_sc *s, llmem_stats *total, llmem_stats *per_c
     if (total) llmem_i_zero(total, sizeof *total);
     for (k = 0; k < LLMEM_SC_CLASSES; k++) {
         llmem_i_class_stats(&s->cls[k], k, &st);
+        if (total) { /* live counts are absolute: sum them before the reset base comes off */
+            total->live += st.live;
+            total->live_bytes += st.live_bytes;
+        }
+        llmem_i_since(&st, &s->cls[k].base);
         if (per_class) per_class[k] = st;
         if (total) {
             total->allocs += st.allocs;
             total->frees += st.frees;
-            total->hits += st.hits;
             total->misses += st.misses;
             total->refills += st.refills;
             total->flushes += st.flushes;
-            total->live += st.live;
             total->bytes_held += st.bytes_held;
             total->slabs += st.slabs;
             total->depot_objects += st.depot_objects;
+            total->bytes_allocated += st.bytes_allocated;
+            total->bytes_freed += st.bytes_freed;
         }
     }
     if (total) {
-        total->large_allocs = __atomic_load_n(&s->large_allocs, __ATOMIC_RELAXED);
-        total->large_frees = __atomic_load_n(&s->large_frees, __ATOMIC_RELAXED);
+        uint64_t in = __atomic_load_n(&s->large_in, __ATOMIC_RELAXED), out = __atomic_load_n(&s->large_out, __ATOMIC_RELAXED);
+        total->large_allocs = __atomic_load_n(&s->large_allocs, __ATOMIC_RELAXED) - s->large_base[0];
+        total->large_frees = __atomic_load_n(&s->large_frees, __ATOMIC_RELAXED) - s->large_base[1];
         total->large_bytes = __atomic_load_n(&s->large_bytes, __ATOMIC_RELAXED);
+        total->bytes_held += total->large_bytes;
+        total->live_bytes += in - out;
+        total->bytes_allocated += in - s->large_base[2];
+        total->bytes_freed += out - s->large_base[3];
+        total->bytes_peak = __atomic_load_n(&s->held_peak, __ATOMIC_RELAXED);
+        total->hits = total->allocs >= total->misses ? total->allocs - total->misses : 0;
+        total->hit_rate = total->allocs ? (double)total->hits / (double)total->allocs : 0.0;
     }
+}
+LLMEMDEF void llmem_sc_stats_reset(llmem_sc *s) {
+    unsigned k;
+    for (k = 0; k < LLMEM_SC_CLASSES; k++) llmem_pool_stats_reset(&s->cls[k]);
+    s->large_base[0] = __atomic_load_n(&s->large_allocs, __ATOMIC_RELAXED);
+    s->large_base[1] = __atomic_load_n(&s->large_frees, __ATOMIC_RELAXED);
+    s->large_base[2] = __atomic_load_n(&s->large_in, __ATOMIC_RELAXED);
+    s->large_base[3] = __atomic_load_n(&s->large_out, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->held_peak, __atomic_load_n(&s->held, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
 }
 #endif /* LLMEM_I_MT */
 

@@ -1043,8 +1043,10 @@ int main(int argc, char **argv) {
     {
         llmem_stats st;
         llmem_sc_stats(&sc, &st, NULL);
-        printf("\nsize-class pool over the whole run: %llu allocations, hit rate %.4f%%\n",
-               (unsigned long long)st.allocs, st.allocs ? 100.0 * (double)st.hits / (double)st.allocs : 0.0);
+        printf("\nsize-class pool over the whole run (llmem_sc_stats, kept with no fast-path counter): %llu allocations, "
+               "hit rate %.4f%%, %.1f MiB handed out, peak footprint %.1f MiB, %.1f MiB held now\n",
+               (unsigned long long)st.allocs, 100.0 * st.hit_rate, (double)st.bytes_allocated / 1048576.0,
+               (double)st.bytes_peak / 1048576.0, (double)st.bytes_held / 1048576.0);
     }
     for (i = 0; i < 4; i++) llmem_pool_destroy(&pools[i]);
     llmem_sc_destroy(&sc);

@@ -1562,6 +1562,95 @@ static void cpu_aligned(void) {
     llmem_aligned_free(NULL);
 }
 
+/* ================================ statistics ================================ */
+/* totals, live counts, bytes, hit rate and the footprint's peak, exact on a quiet pool; reset */
+static void pool_stats_figures(void) {
+    static void *o[300];
+    llmem_pool p;
+    llmem_stats st;
+    uint64_t held, peak;
+    int i;
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 100, .magazine = 16, .node = -1}) == 0);
+    llmem_pool_stats(&p, &st);
+    LLT_CHECK(st.allocs == 0 && st.bytes_held == 0 && st.bytes_peak == 0 && st.hit_rate == 0.0);
+    for (i = 0; i < 64; i++) LLT_REQUIRE((o[i] = llmem_pool_alloc(&p)) != NULL);
+    llmem_pool_stats(&p, &st);
+    LLT_EQ_U64(st.allocs, 64);
+    LLT_EQ_U64(st.misses, 4); /* four magazines of 16 carved from the slab */
+    LLT_EQ_U64(st.hits, 60);
+    LLT_CHECK(st.hit_rate > 0.9374 && st.hit_rate < 0.9376);
+    for (i = 64; i < 300; i++) LLT_REQUIRE((o[i] = llmem_pool_alloc(&p)) != NULL);
+    for (i = 0; i < 100; i++) llmem_pool_free(&p, o[i]);
+    llmem_pool_stats(&p, &st);
+    LLT_EQ_U64(st.allocs, 300);
+    LLT_EQ_U64(st.frees, 100);
+    LLT_EQ_U64(st.live, 200);
+    LLT_EQ_U64(st.bytes_allocated, 300 * 100);
+    LLT_EQ_U64(st.bytes_freed, 100 * 100);
+    LLT_EQ_U64(st.live_bytes, 200 * 100);
+    LLT_EQ_U64(st.hits + st.misses, st.allocs);
+    LLT_CHECK(st.bytes_held > 0 && st.bytes_peak == st.bytes_held);
+    held = st.bytes_held;
+    for (i = 100; i < 300; i++) llmem_pool_free(&p, o[i]);
+    LLT_CHECK(llmem_pool_trim(&p) > 0);
+    llmem_pool_stats(&p, &st);
+    LLT_CHECK(st.bytes_held < held);
+    LLT_EQ_U64(st.bytes_peak, held); /* the high-water mark stays */
+    peak = st.bytes_peak;
+    llmem_pool_stats_reset(&p);
+    llmem_pool_stats(&p, &st);
+    LLT_CHECK(st.allocs == 0 && st.frees == 0 && st.hits == 0 && st.bytes_allocated == 0 && st.hit_rate == 0.0);
+    LLT_EQ_U64(st.live, 0);
+    LLT_CHECK(st.bytes_peak == st.bytes_held && st.bytes_peak < peak);
+    for (i = 0; i < 10; i++) o[i] = llmem_pool_alloc(&p);
+    for (i = 0; i < 4; i++) llmem_pool_free(&p, o[i]);
+    llmem_pool_stats(&p, &st);
+    LLT_CHECK(st.allocs == 10 && st.frees == 4 && st.live == 6 && st.live_bytes == 600);
+    LLT_EQ_U64(st.bytes_allocated, 1000);
+    for (i = 4; i < 10; i++) llmem_pool_free(&p, o[i]);
+    llmem_pool_destroy(&p);
+}
+
+static void sc_stats_figures(void) {
+    static const size_t sizes[] = {1, 64, 65, 300, 4096, 5000, 65536, LLMEM_SC_MAX};
+    llmem_sc s;
+    llmem_stats tot, per[LLMEM_SC_CLASSES];
+    void *o[8], *big;
+    uint64_t want = 0, sum = 0, peak;
+    size_t i;
+    LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+    for (i = 0; i < 8; i++) {
+        LLT_REQUIRE((o[i] = llmem_sc_alloc(&s, sizes[i])) != NULL);
+        want += llmem_sc_class_size(llmem_sc_class(sizes[i]));
+    }
+    LLT_REQUIRE((big = llmem_sc_alloc(&s, 3u << 20)) != NULL); /* above 1 MiB: its own mapping */
+    llmem_sc_stats(&s, &tot, per);
+    LLT_EQ_U64(tot.allocs, 8);
+    LLT_EQ_U64(tot.large_allocs, 1);
+    LLT_CHECK(tot.large_bytes >= 3u << 20);
+    LLT_EQ_U64(tot.bytes_allocated, want + tot.large_bytes);
+    LLT_EQ_U64(tot.live_bytes, want + tot.large_bytes);
+    for (i = 0; i < LLMEM_SC_CLASSES; i++) sum += per[i].bytes_allocated;
+    LLT_EQ_U64(sum, want);
+    LLT_CHECK(tot.bytes_held >= tot.large_bytes && tot.bytes_peak == tot.bytes_held);
+    llmem_sc_free(&s, big);
+    for (i = 0; i < 8; i++) llmem_sc_free(&s, o[i]);
+    llmem_sc_stats(&s, &tot, NULL);
+    LLT_EQ_U64(tot.live_bytes, 0);
+    LLT_EQ_U64(tot.large_bytes, 0);
+    LLT_CHECK(tot.bytes_peak > tot.bytes_held); /* the large mapping is gone, its peak remains */
+    peak = tot.bytes_peak;
+    LLT_EQ_U64(tot.bytes_freed, tot.bytes_allocated);
+    llmem_sc_stats_reset(&s);
+    llmem_sc_stats(&s, &tot, NULL);
+    LLT_CHECK(tot.allocs == 0 && tot.large_allocs == 0 && tot.bytes_allocated == 0 && tot.bytes_peak < peak);
+    o[0] = llmem_sc_alloc(&s, 100);
+    llmem_sc_stats(&s, &tot, per);
+    LLT_CHECK(tot.allocs == 1 && per[llmem_sc_class(100)].allocs == 1 && tot.bytes_allocated == llmem_sc_class_size(llmem_sc_class(100)));
+    llmem_sc_free(&s, o[0]);
+    llmem_sc_destroy(&s);
+}
+
 /* ================================ recorded topologies ================================ */
 /* a two-socket server with 2 x 96 logical CPUs: Windows splits each node into two groups of 48 */
 static const char *topo_2x96 =
@@ -1993,6 +2082,8 @@ int main(int argc, char **argv) {
 #endif
     LLT_RUN(sc_classes);
     LLT_RUN(sc_model);
+    LLT_RUN(pool_stats_figures);
+    LLT_RUN(sc_stats_figures);
     LLT_RUN(sc_bulk);
     LLT_RUN(sc_cross_thread);
     LLT_RUN(sc_model_handoff);
