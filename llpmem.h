@@ -1,89 +1,120 @@
-/* llpmem.h - persistent-memory mapping, flushing and persistent copies in one header, with a crash
-   simulator for testing recovery code.                                      public domain or MIT; see end
+/* llpmem.h - persistent memory: mapping, flushing, copies, transactions, crash simulator  v0.2.0
+   Part of the ll toolkit: one STB-style header for C99/C++11. MIT or public domain (end of file).
 
-   WHAT IT IS
-   Persistent memory (Optane DIMMs, CXL memory, battery-backed DRAM exposed as DAX) makes a store durable
-   once its cache line is written back: no system call, no page cache. llpmem.h maps a file or a device
-   DAX node, tells you whether the mapping really is persistent memory, and makes ranges durable with the
-   best cache-line write-back instruction of the CPU (clwb > clflushopt > clflush on x86, DC CVAP > DC CVAC
-   on aarch64) or, for a mapping that is not persistent memory, with msync of the page-aligned range.
-   Persistent copies use non-temporal stores (AVX-512, movdir64b, AVX2, SSE2) above a threshold and
-   cached stores + write-back below it. Every flush checks that the range lies in a mapping this header
-   made (or was given with llpmem_attach): a foreign address is an error, never a silent no-op.
+   WHAT
+     Persistent memory (Optane DIMMs, CXL memory, battery-backed DRAM exposed as DAX) makes a store
+     durable once its cache line is written back: no system call, no page cache. llpmem.h maps a file or
+     a device DAX node, tells whether the mapping really is persistent memory, and makes ranges durable
+     with the best write-back instruction of the CPU (clwb > clflushopt > clflush on x86, DC CVAP > DC
+     CVAC on aarch64) or, for a mapping that is not persistent memory, with msync of the page-aligned
+     range. Persistent copies use non-temporal stores (AVX-512, movdir64b, AVX2, SSE2) above a threshold
+     and cached stores + write-back below it. Every flush checks that the range lies in a mapping this
+     header made (or was given with llpmem_attach): a foreign address is an error, never a silent no-op.
+     llpmem_tx gives failure-atomic updates (an undo log in the mapping, rolled back at the next init
+     after a crash). A debug build (LLPMEM_CRASH_SIM) simulates power failure at every flush point.
 
-   USAGE
-       #define LLPMEM_IMPLEMENTATION      // in exactly one .c/.cc file, before the #include
-       #include "llpmem.h"
+   EXAMPLE
+     #define LLPMEM_IMPLEMENTATION
+     #include "llpmem.h"
+     #include <stdio.h>
+     int main(void) {
+         llpmem_region *r;
+         char *p;
+         int rc = llpmem_open("/tmp/llpmem_example", 4096, LLPMEM_CREATE, 0600, &r);
+         if (rc) { printf("%s\n", llpmem_strerror(rc)); return 1; }
+         p = (char *)llpmem_addr(r);
+         rc = llpmem_memcpy_persist(p, "hello", 6); // copy, write back, fence (msync if not pmem)
+         llpmem_close(r);
+         remove("/tmp/llpmem_example");
+         return rc;
+     }
 
-       llpmem_region *r;
-       int rc = llpmem_open("/mnt/pmem/log", 1 << 20, LLPMEM_CREATE | LLPMEM_PREWARM, 0644, &r);
-       if (rc) { fprintf(stderr, "%s\n", llpmem_strerror(rc)); return 1; }
-       char *p = (char *)llpmem_addr(r);
-       llpmem_memcpy_persist(p, "hello", 5);           // copy + write back + fence
-       p[100] = 1; llpmem_persist(p + 100, 1);          // store, then make durable
-       llpmem_close(r);
+   OPTIONS (define before including)
+     LLPMEM_IMPLEMENTATION  [one unit] emit the implementation (LL_IMPLEMENTATION: every ll header).
+     LLPMEM_STATIC          [any unit] a private copy in this unit: implies LLPMEM_IMPLEMENTATION, every
+                            API function static (LL_STATIC: every ll header).
+     LLPMEM_ASSERT(x)       [one unit] assertion for internal invariants (default: assert()).
+     LLPMEM_MALLOC(ctx, size), LLPMEM_FREE(ctx, ptr)  [one unit] allocation, both or neither (ctx is NULL:
+                            llpmem has no allocation context); default malloc/free.
+     LLPMEM_NO_AVX512, LLPMEM_NO_AVX2, LLPMEM_NO_SSE2, LLPMEM_NO_MOVDIR64B  [one unit] compile out one
+                            non-temporal copy path.
+     LLPMEM_INLINE          [every unit] marker of the inline hot paths (default static inline).
+     LLPMEM_MAX_REGIONS     [one unit] size of the registry of live mappings, default 64.
+     LLPMEM_CRASH_SIM       [every unit] debug build with the crash simulator (llpmem_sim_*; it adds
+                            declarations and changes the region layout). Slow; for tests only.
+     LLPMEM_NO_INLINE       [every unit] llpmem_pmem_persist/_flush as ordinary calls (x86-64 GCC/Clang
+                            make them inline).
 
-   Include this header before system headers in the implementation unit, or build with -D_GNU_SOURCE
-   (the implementation defines _GNU_SOURCE itself on Linux when it comes first).
+   API (ints are 0 or a negative LLPMEM_E* / -errno code)
+     mapping   llpmem_open(path, len, flags, mode, &r)  llpmem_attach(addr, len, flags, &r)
+               llpmem_close(r)  llpmem_addr(r)  llpmem_len(r)  llpmem_region_is_pmem(r)
+               llpmem_region_kind(r)  llpmem_region_eadr(r)  llpmem_kind_name(kind)
+               llpmem_prewarm(r, lock)  llpmem_find(addr)  llpmem_is_pmem(addr, len)
+     flushing  llpmem_persist(addr, len)  llpmem_flush(addr, len)  llpmem_drain()  llpmem_msync(addr, len)
+               llpmem_pmem_persist / llpmem_pmem_flush (no registry lookup: the caller knows it is pmem)
+     copies    llpmem_memcpy_persist  llpmem_memmove_persist  llpmem_memset_persist
+               llpmem_memcpy_nodrain  llpmem_memmove_nodrain  llpmem_memset_nodrain
+               llpmem_pmem_memmove(dst, src, n, flags)  llpmem_pmem_memset(dst, c, n, flags)
+     tuning    llpmem_set_flush/get_flush  llpmem_set_nt/get_nt  llpmem_set_nt_threshold/get_nt_threshold
+               llpmem_force_pmem  llpmem_force_eadr  llpmem_cpu_features  llpmem_flush_name  llpmem_nt_name
+     stats     llpmem_region_stats_enable(r, on)  llpmem_region_stats(r, &s)  llpmem_region_stats_reset(r)
+               llpmem_hist_record  llpmem_hist_percentile
+     tx        llpmem_tx_init(&tx, r, log, log_len) (recovers)  llpmem_tx_destroy(&tx)  llpmem_tx_begin(&tx)
+               llpmem_tx_add(&tx, addr, len) (snapshot, then write)  llpmem_tx_commit(&tx)  llpmem_tx_abort(&tx)
+     crash sim llpmem_sim_set_hook  llpmem_sim_events  llpmem_sim_crash_image  llpmem_sim_crash
+               llpmem_sim_unflushed  llpmem_sim_pause           (LLPMEM_CRASH_SIM builds only)
+     misc      llpmem_strerror(err)  llpmem_version()  llpmem_cpu_relax()
 
-   OPTIONS (macros)
-     LLPMEM_IMPLEMENTATION  compile the implementation (one unit).   LL_IMPLEMENTATION does the same.
-     LLPMEM_STATIC          every API function static (all units).    LL_STATIC does the same.
-     LLPMEM_ASSERT(x)       assertion used by the implementation (default: assert.h assert).
-     LLPMEM_MALLOC(ctx,sz) / LLPMEM_FREE(ctx,p)  allocation (implementation unit; define both or none;
-                            ctx is always NULL).
-     LLPMEM_MAX_REGIONS     size of the registry of live mappings (default 64; implementation unit).
-     LLPMEM_NO_AVX512, LLPMEM_NO_AVX2, LLPMEM_NO_SSE2, LLPMEM_NO_MOVDIR64B   compile out a copy path
-                            (implementation unit).
-     LLPMEM_CRASH_SIM       debug build with the crash simulator (llpmem_sim_*): define it in EVERY unit
-                            that includes the header (it adds declarations). Slow; for tests only.
-     LLPMEM_NO_INLINE       llpmem_pmem_persist/_flush as ordinary calls (x86-64 GCC/Clang make them
-                            inline); define it the same way in every unit.
+   SEMANTICS
+     A region is pmem when the kernel accepts MAP_SHARED_VALIDATE|MAP_SYNC (cross-checked with statfs and
+     statx, because emulators drop unknown mmap flags) or the path is a device DAX node; its CPU caches
+     are in the persistence domain (eADR: a fence is enough) when the nd region's persistence_domain is
+     cpu_cache. Anything else (tmpfs, ext4 without DAX) is made durable with msync(MS_SYNC) of the
+     page-aligned range. Zero-length flushes and copies return 0 at once, without looking the address up.
+
+   ERRORS
+     LLPMEM_EINVAL (NULL, zero length where a length is needed, a mapping longer than the file without
+     LLPMEM_CREATE, overlapping attach), LLPMEM_EFAULT (range not inside one region: nothing is written),
+     LLPMEM_ENOSPC (registry full; transaction log full), LLPMEM_ENOMEM, LLPMEM_EOPNOTSUPP (instruction or
+     path the CPU or the build lacks), LLPMEM_EBADMSG (corrupt transaction log header); open, mmap and
+     msync failures come back as -errno unchanged. Every llpmem_tx_* call documents its codes below.
+
+   THREADS
+     Flushing, copies and statistics may be used from any number of threads. llpmem_open/attach/close
+     are serialised internally; closing a region while another thread still flushes into it is a bug of
+     the caller (as with munmap). The crash simulator serialises everything behind one lock.
+
+   PLATFORMS
+     Linux x86-64 (clwb / clflushopt / clflush from cpuid; AVX-512, AVX2, SSE2 and movdir64b copy paths)
+     and Linux aarch64 (DC CVAP when HWCAP_DCPOP, else DC CVAC; DSB SY as the drain; cached copies +
+     write-back). qemu-user 7.2 advertises HWCAP_DCPOP but faults on DC CVAP: run with
+     LLPMEM_FORCE_FLUSH=cvac there. Other POSIX systems: msync paths only. Windows: not supported yet.
+     Include this header before system headers in the implementation unit, or build with -D_GNU_SOURCE.
 
    ENVIRONMENT (read once, at the first call; the llpmem_set_* functions override it afterwards)
-     LLPMEM_FORCE_FLUSH=clwb|clflushopt|clflush|cvap|cvac|none   flush instruction (ignored when the CPU
+     LLPMEM_FORCE_FLUSH=clwb|clflushopt|clflush|cvap|cvac|none  flush instruction (ignored when the CPU
                             lacks it)
-     LLPMEM_FORCE_NT=avx512|movdir64b|avx2|sse2|none             non-temporal copy path (same rule)
+     LLPMEM_FORCE_NT=avx512|movdir64b|avx2|sse2|none   non-temporal copy path (same rule)
      LLPMEM_NO_NT=1         no non-temporal stores (cached stores + write-back always)
-     LLPMEM_NO_AVX512=1, LLPMEM_NO_AVX2=1, LLPMEM_NO_MOVDIR64B=1   skip that path in automatic selection
+     LLPMEM_NO_AVX512=1, LLPMEM_NO_MOVDIR64B=1, LLPMEM_NO_AVX2=1   skip that path in automatic selection
+                            (order: avx512 > movdir64b > avx2 > sse2)
      LLPMEM_NT_THRESHOLD=n  copies of n bytes or more use non-temporal stores; from n/4 bytes when the
                             destination starts or ends on a 64-byte boundary (default 256, measured on
                             Zen 4: an aligned 64 B non-temporal copy persists 1.6x faster than cached
                             stores + clwb, a copy with a partial line at both ends only from ~256 B)
      LLPMEM_FORCE_PMEM=1|0  treat every mapping as persistent memory (1) or as ordinary memory (0)
      LLPMEM_FORCE_EADR=1|0  the CPU caches are (1) or are not (0) in the persistence domain
-
-   API AT A GLANCE (ints are 0 or a negative LLPMEM_E* / -errno code)
-     mapping   llpmem_open(path, len, flags, mode, &r)   llpmem_attach(addr, len, flags, &r)
-               llpmem_close(r)  llpmem_addr(r)  llpmem_len(r)  llpmem_region_is_pmem(r)
-               llpmem_region_kind(r)  llpmem_region_eadr(r)  llpmem_prewarm(r, lock)  llpmem_find(addr)
-               llpmem_is_pmem(addr, len)
-     flushing  llpmem_persist(addr, len)  llpmem_flush(addr, len)  llpmem_drain()  llpmem_msync(addr, len)
-               llpmem_pmem_persist / llpmem_pmem_flush (no registry lookup: caller knows it is pmem)
-     copies    llpmem_memcpy_persist  llpmem_memmove_persist  llpmem_memset_persist
-               llpmem_memcpy_nodrain  llpmem_memmove_nodrain  llpmem_memset_nodrain
-               llpmem_pmem_memmove(dst, src, n, flags)  llpmem_pmem_memset(dst, c, n, flags)
-     tuning    llpmem_set_flush/get_flush  llpmem_set_nt/get_nt  llpmem_set_nt_threshold/get_nt_threshold
-               llpmem_force_pmem  llpmem_force_eadr  llpmem_cpu_features  llpmem_flush_name  llpmem_nt_name
-     stats     llpmem_stats_enable(r, on)  llpmem_stats_get(r, &s)  llpmem_stats_reset(r)
-               llpmem_hist_record  llpmem_hist_percentile
-     crash sim llpmem_sim_set_hook  llpmem_sim_events  llpmem_sim_crash_image  llpmem_sim_crash
-               llpmem_sim_unflushed                                     (LLPMEM_CRASH_SIM builds only)
-     misc      llpmem_strerror(rc)  llpmem_version()
-
-   PLATFORMS
-   Linux x86-64 (clwb / clflushopt / clflush from cpuid; AVX-512, AVX2, SSE2 and movdir64b copy paths) and
-   Linux aarch64 (DC CVAP when HWCAP_DCPOP, else DC CVAC; DSB SY as the drain; cached copies + write-back).
-   qemu-user 7.2 advertises HWCAP_DCPOP but faults on DC CVAP: run with LLPMEM_FORCE_FLUSH=cvac there.
-   Other POSIX systems: msync paths only. Windows: not supported yet.
-
-   THREADS
-   Flushing, copies and statistics may be used from any number of threads. llpmem_open/attach/close are
-   serialised internally; closing a region while another thread still flushes into it is a bug of the
-   caller (as with munmap). The crash simulator serialises everything behind one lock.
 */
-#if (defined(LLPMEM_IMPLEMENTATION) || defined(LL_IMPLEMENTATION)) && defined(__linux__) &&               \
-    !defined(_GNU_SOURCE)
+#if defined(LL_IMPLEMENTATION) && !defined(LLPMEM_IMPLEMENTATION)
+#define LLPMEM_IMPLEMENTATION
+#endif
+#if defined(LL_STATIC) && !defined(LLPMEM_STATIC)
+#define LLPMEM_STATIC
+#endif
+#if defined(LLPMEM_STATIC) && !defined(LLPMEM_IMPLEMENTATION)
+#define LLPMEM_IMPLEMENTATION /* static functions are defined in every unit that uses them */
+#endif
+#if defined(LLPMEM_IMPLEMENTATION) && defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
 
@@ -91,22 +122,9 @@
 #define LLPMEM_H
 
 #define LLPMEM_VERSION_MAJOR 0
-#define LLPMEM_VERSION_MINOR 1
+#define LLPMEM_VERSION_MINOR 2
 #define LLPMEM_VERSION_PATCH 0
-#define LLPMEM_VERSION_STRING "0.1.0"
-
-#if defined(LL_STATIC) && !defined(LLPMEM_STATIC)
-#define LLPMEM_STATIC
-#endif
-#ifdef LLPMEM_STATIC
-#if defined(__GNUC__)
-#define LLPMEMDEF static __attribute__((unused))
-#else
-#define LLPMEMDEF static
-#endif
-#else
-#define LLPMEMDEF extern
-#endif
+#define LLPMEM_VERSION_STRING "0.2.0"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -114,21 +132,44 @@
 #include <stdbool.h>
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#define LLPMEM_I_UNUSED __attribute__((unused))
+#define LLPMEM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LLPMEM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LLPMEM_I_UNUSED
+#define LLPMEM_LIKELY(x) (x)
+#define LLPMEM_UNLIKELY(x) (x)
+#endif
+#ifdef LLPMEM_STATIC
+#define LLPMEMDEF static LLPMEM_I_UNUSED
+#else
+#define LLPMEMDEF extern
+#endif
+#ifndef LLPMEM_INLINE
+#define LLPMEM_INLINE static inline LLPMEM_I_UNUSED
+#endif
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* ---- error codes (negative; system errors are returned as -errno) ---- */
+/* ---- error codes (negative Linux errno values; system errors are returned as -errno) ---- */
 #define LLPMEM_OK 0
-#define LLPMEM_ENOMEM (-12)   /* out of memory */
-#define LLPMEM_EFAULT (-14)   /* address range not inside any mapping made or attached by llpmem */
-#define LLPMEM_EINVAL (-22)   /* bad argument */
-#define LLPMEM_ENOSPC (-28)   /* registry full (raise LLPMEM_MAX_REGIONS) */
-#define LLPMEM_ENOTSUP (-95)  /* not supported by this CPU / platform / build */
+#define LLPMEM_ENOMEM (-12)     /* out of memory */
+#define LLPMEM_EFAULT (-14)     /* address range not inside any mapping made or attached by llpmem */
+#define LLPMEM_EINVAL (-22)     /* bad argument */
+#define LLPMEM_ENOSPC (-28)     /* registry full (raise LLPMEM_MAX_REGIONS) */
+#define LLPMEM_EBADMSG (-74)    /* llpmem_tx: the log header is corrupt (not a log of this format) */
+#define LLPMEM_EOPNOTSUPP (-95) /* not supported by this CPU / platform / build */
 
 /* ---- llpmem_open / llpmem_attach flags ---- */
-#define LLPMEM_CREATE 0x01u     /* create the file if missing and grow it to len */
-#define LLPMEM_EXCL 0x02u       /* with LLPMEM_CREATE: fail if the file exists */
+#define LLPMEM_CREATE 0x01u       /* create the file if missing and grow it to len */
+#define LLPMEM_CREATE_EXCL 0x02u  /* create the file; fail with -EEXIST if it exists (implies CREATE) */
 #define LLPMEM_PREWARM 0x04u    /* prefault every page for writing */
 #define LLPMEM_LOCK 0x08u       /* mlock the mapping (implies prewarm) */
 #define LLPMEM_STATS 0x10u      /* start with latency statistics enabled */
@@ -224,25 +265,22 @@ LLPMEMDEF int llpmem_is_pmem(const void *addr, size_t len);
 
 /* ---- flushing ---- */
 /* Make [addr, addr+len) durable: write back + fence on pmem, msync of the page-aligned range otherwise.
-   0, LLPMEM_EFAULT (range not inside one region) or -errno from msync. */
+   0, LLPMEM_EFAULT (range not inside one region) or -errno from msync. len 0 returns 0 at once, without
+   looking addr up and without a fence or msync (as every zero-length call of this header). */
 LLPMEMDEF int llpmem_persist(const void *addr, size_t len);
 /* Write back without the fence (pmem) - call llpmem_drain once after a batch. On ordinary memory this
    already msyncs. Same return values. */
 LLPMEMDEF int llpmem_flush(const void *addr, size_t len);
 /* Wait for earlier write-backs and non-temporal stores (sfence / dsb). */
 LLPMEMDEF void llpmem_drain(void);
-/* msync(MS_SYNC) of the page-aligned range around [addr, addr+len); any shared mapping. 0 or -errno. */
+/* msync(MS_SYNC) of the page-aligned range around [addr, addr+len); any shared mapping. 0 or -errno
+   (len 0: 0 at once). */
 LLPMEMDEF int llpmem_msync(const void *addr, size_t len);
 /* No registry lookup, no checks: the caller knows the range is persistent memory. On x86-64 with GCC or
    Clang both are inline, so they cost what a hand-written clwb loop or lone sfence costs (the instruction
    choice is one word the implementation publishes); LLPMEM_NO_INLINE makes them ordinary calls. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(LLPMEM_CRASH_SIM) && !defined(LLPMEM_NO_INLINE)
 #define LLPMEM_I_INLINE_PMEM 1
-#ifdef __cplusplus
-#define LLPMEM_I_PCAST(T, x) reinterpret_cast<T>(x)
-#else
-#define LLPMEM_I_PCAST(T, x) ((T)(x))
-#endif
 /* what the inline paths do: 0 not initialised yet, 1 fence only (eADR), 2 clwb, 3 anything else (call) */
 #ifdef LLPMEM_STATIC
 static int llpmem_i_pmem_op;
@@ -250,20 +288,21 @@ static int llpmem_i_pmem_op;
 extern int llpmem_i_pmem_op;
 #endif
 LLPMEMDEF void llpmem_i_pmem_flush_call(const void *addr, size_t len);
-static inline void llpmem_pmem_flush(const void *addr, size_t len) {
+LLPMEM_INLINE void llpmem_pmem_flush(const void *addr, size_t len) {
     int op = __atomic_load_n(&llpmem_i_pmem_op, __ATOMIC_RELAXED);
     if (op == 1) return;
     if (op == 2) {
-        const char *c = LLPMEM_I_PCAST(const char *, addr), *end = c + len;
+        const char *c = (const char *)addr, *end = c + len;
         if (len)
             /* "memory": the stores to the rest of each line must not be moved past its write-back */
-            for (c -= LLPMEM_I_PCAST(uintptr_t, addr) & 63u; c < end; c += 64)
+            for (c -= (uintptr_t)addr & 63u; c < end; c += 64)
                 __asm__ __volatile__("clwb %0" ::"m"(*c) : "memory");
         return;
     }
     llpmem_i_pmem_flush_call(addr, len);
 }
-static inline void llpmem_pmem_persist(const void *addr, size_t len) {
+LLPMEM_INLINE void llpmem_pmem_persist(const void *addr, size_t len) {
+    if (!len) return;
     llpmem_pmem_flush(addr, len);
     __asm__ __volatile__("sfence" ::: "memory");
 }
@@ -285,9 +324,9 @@ LLPMEMDEF void *llpmem_pmem_memmove(void *dst, const void *src, size_t n, unsign
 LLPMEMDEF void *llpmem_pmem_memset(void *dst, int c, size_t n, unsigned flags);
 
 /* ---- tuning and overrides (process-wide) ---- */
-LLPMEMDEF int llpmem_set_flush(int kind);         /* LLPMEM_FLUSH_*; LLPMEM_ENOTSUP if CPU lacks it */
+LLPMEMDEF int llpmem_set_flush(int kind);         /* LLPMEM_FLUSH_*; LLPMEM_EOPNOTSUPP if CPU lacks it */
 LLPMEMDEF int llpmem_get_flush(void);             /* the instruction in use (never AUTO) */
-LLPMEMDEF int llpmem_set_nt(int kind);            /* LLPMEM_NT_*; LLPMEM_ENOTSUP if unavailable */
+LLPMEMDEF int llpmem_set_nt(int kind);            /* LLPMEM_NT_*; LLPMEM_EOPNOTSUPP if unavailable */
 LLPMEMDEF int llpmem_get_nt(void);
 LLPMEMDEF void llpmem_set_nt_threshold(size_t bytes);
 LLPMEMDEF size_t llpmem_get_nt_threshold(void);
@@ -298,11 +337,62 @@ LLPMEMDEF const char *llpmem_flush_name(int kind);
 LLPMEMDEF const char *llpmem_nt_name(int kind);
 
 /* ---- statistics ---- */
-LLPMEMDEF int llpmem_stats_enable(llpmem_region *r, bool on);    /* 0 or LLPMEM_ENOMEM */
-LLPMEMDEF int llpmem_stats_get(const llpmem_region *r, llpmem_stats *out);
-LLPMEMDEF void llpmem_stats_reset(llpmem_region *r);
+LLPMEMDEF int llpmem_region_stats_enable(llpmem_region *r, bool on);    /* 0 or LLPMEM_ENOMEM */
+LLPMEMDEF int llpmem_region_stats(const llpmem_region *r, llpmem_stats *out);
+LLPMEMDEF void llpmem_region_stats_reset(llpmem_region *r);
 LLPMEMDEF void llpmem_hist_record(llpmem_hist *h, uint64_t value);
 LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q);   /* q in [0,1] */
+
+/* ---- failure-atomic transactions (undo log in the mapped region) ----
+   A log of log_len bytes inside a region holds, for the transaction in flight, a snapshot of every range
+   added to it. llpmem_tx_add makes the snapshot durable before it returns, so the caller may then store
+   into the range; llpmem_tx_commit makes every added range durable together with the proof that the
+   commit reached the medium (one fence up to 4 KiB of ranges); llpmem_tx_abort copies the snapshots
+   back. Entries carry a generation number: the next transaction invalidates them with one 8-byte store.
+   llpmem_tx_init rolls back a transaction that a crash interrupted (its valid entries are copied back,
+   newest first), so after init every range holds either its contents before or after the transaction,
+   never a mix. Works on persistent memory (write-back + fence) and on ordinary mappings (msync).
+   One llpmem_tx is used by one thread at a time; use one log per thread for concurrent transactions on
+   disjoint ranges. */
+typedef struct llpmem_tx_range {
+    size_t off, len;            /* offset in the region, length */
+} llpmem_tx_range;
+typedef struct llpmem_tx {      /* caller-owned; fields are private (use the calls) */
+    llpmem_region *r;
+    unsigned char *log;         /* the log: header line, then entries */
+    size_t log_len;
+    size_t tail;                /* offset of the next entry in the log */
+    uint64_t gen;               /* generation of the transaction in flight (entries carry it) */
+    int depth;                  /* nesting of llpmem_tx_begin; 0 = no transaction */
+    int pmem;                   /* region is persistent memory (else msync) */
+    int stale;                  /* the log still holds the last transaction's entries: new generation first */
+    size_t bytes;               /* bytes snapshotted by the transaction in flight */
+    llpmem_tx_range *ranges;    /* ranges snapshotted so far, sorted, disjoint (DRAM index) */
+    size_t nranges, cap;
+    uint64_t commits, aborts, recovered, entries; /* counters since init */
+} llpmem_tx;
+#define LLPMEM_TX_MIN_LOG 256u  /* smallest log: header line and one entry of up to 128 bytes */
+/* Attach tx to the log [log, log+log_len) inside region r (64-byte aligned, a multiple of 64 bytes) and
+   recover: a log that was never formatted is formatted; an interrupted transaction is rolled back. 0,
+   or LLPMEM_EINVAL (NULL, misaligned or too small a log), LLPMEM_EFAULT (log not inside r), LLPMEM_EBADMSG
+   (the log header is corrupt: not a log of this format; nothing is changed), LLPMEM_ENOMEM, -errno. */
+LLPMEMDEF int llpmem_tx_init(llpmem_tx *tx, llpmem_region *r, void *log, size_t log_len);
+/* Release what init allocated. A transaction still open is left to recovery (as after a crash). */
+LLPMEMDEF void llpmem_tx_destroy(llpmem_tx *tx);
+/* Start a transaction; inside one, a nested begin only counts (flat nesting: the outermost commit
+   commits, any abort aborts the whole). 0 or LLPMEM_EINVAL. */
+LLPMEMDEF int llpmem_tx_begin(llpmem_tx *tx);
+/* Snapshot [addr, addr+len) before the caller modifies it; parts already added are not logged again
+   (nested and overlapping ranges coalesce). len 0: 0 at once. LLPMEM_EINVAL (no transaction, or the range
+   overlaps the log), LLPMEM_EFAULT (range not inside the log's region), LLPMEM_ENOSPC (the log is full:
+   the range was not added, do not modify it; the transaction stays open), LLPMEM_ENOMEM, -errno. */
+LLPMEMDEF int llpmem_tx_add(llpmem_tx *tx, void *addr, size_t len);
+/* Make every added range durable, then end the transaction (outermost level). 0, LLPMEM_EINVAL (no
+   transaction), -errno from msync (the transaction stays open: retry or abort). */
+LLPMEMDEF int llpmem_tx_commit(llpmem_tx *tx);
+/* Restore every added range from its snapshot and end the transaction (at any nesting level). 0,
+   LLPMEM_EINVAL (no transaction), -errno from msync. */
+LLPMEMDEF int llpmem_tx_abort(llpmem_tx *tx);
 
 /* ---- crash simulator (LLPMEM_CRASH_SIM builds) ----
    Each region keeps a durable image that only written-back-and-drained cache lines reach (the file's
@@ -316,6 +406,10 @@ LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q);   /* 
 typedef void (*llpmem_sim_hook)(void *ctx, uint64_t event);
 LLPMEMDEF void llpmem_sim_set_hook(llpmem_sim_hook fn, void *ctx);
 LLPMEMDEF uint64_t llpmem_sim_events(void);
+/* Pause (true) or resume recording: while paused, flushes and drains change no simulated state and
+   raise no event, so a hook may run recovery code on a scratch region (whose drains would otherwise
+   make every region's written-back lines durable) without disturbing what it checks. */
+LLPMEMDEF void llpmem_sim_pause(bool paused);
 /* Copy the crash image of r (llpmem_len(r) bytes) into out. 0 or LLPMEM_EINVAL. */
 LLPMEMDEF int llpmem_sim_crash_image(llpmem_region *r, void *out, unsigned mode, uint64_t seed);
 /* Crash and reboot in place: the mapping's memory becomes the crash image, nothing is pending. */
@@ -326,40 +420,37 @@ LLPMEMDEF size_t llpmem_sim_unflushed(llpmem_region *r, size_t *offsets, size_t 
 #endif
 
 /* ---- misc ---- */
-LLPMEMDEF const char *llpmem_strerror(int rc);
+/* Name of an error code: the LLPMEM_E* codes and the -errno values of the contract's table; "unknown
+   error" otherwise. */
+LLPMEMDEF const char *llpmem_strerror(int err);
 LLPMEMDEF const char *llpmem_version(void);
+LLPMEM_INLINE void llpmem_cpu_relax(void) { /* pause / yield hint inside spin loops */
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__arm__) && (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+                                                   defined(__ARM_ARCH_7A__) || defined(__ARM_ARCH_8A__)))
+    __asm__ __volatile__("yield" ::: "memory");
+#else
+    __asm__ __volatile__("" ::: "memory");
+#endif
+}
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic pop
 #endif
 #endif /* LLPMEM_H */
 
 /* ======================================================================================================
    IMPLEMENTATION
    ====================================================================================================== */
-#if defined(LL_IMPLEMENTATION) && !defined(LLPMEM_IMPLEMENTATION)
-#define LLPMEM_IMPLEMENTATION
-#endif
-
-#if defined(LLPMEM_IMPLEMENTATION) && !defined(LLPMEM_IMPLEMENTATION_DONE)
-#define LLPMEM_IMPLEMENTATION_DONE
-
-#if defined(LLPMEM_MALLOC) && defined(LLPMEM_FREE)
-#elif !defined(LLPMEM_MALLOC) && !defined(LLPMEM_FREE)
-#include <stdlib.h>
-#define LLPMEM_MALLOC(ctx, sz) ((void)(ctx), malloc(sz))
-#define LLPMEM_FREE(ctx, p) ((void)(ctx), free(p))
-#else
-#error "llpmem.h: define both LLPMEM_MALLOC and LLPMEM_FREE, or neither"
-#endif
-
-#ifndef LLPMEM_ASSERT
-#include <assert.h>
-#define LLPMEM_ASSERT(x) assert(x)
-#endif
-
-#ifndef LLPMEM_MAX_REGIONS
-#define LLPMEM_MAX_REGIONS 64
+#if defined(LLPMEM_IMPLEMENTATION) && !defined(LLPMEM_I_IMPLEMENTED)
+#define LLPMEM_I_IMPLEMENTED
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
 #endif
 
 #include <string.h>
@@ -401,6 +492,27 @@ LLPMEMDEF const char *llpmem_version(void);
 #define LLPMEM_I_ARM64 1
 #endif
 
+#ifndef LLPMEM_ASSERT
+#if defined(LLPMEM_FREESTANDING) || (defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0)
+#define LLPMEM_ASSERT(x) ((void)0)
+#else
+#include <assert.h>
+#define LLPMEM_ASSERT(x) assert(x)
+#endif
+#endif
+#if defined(LLPMEM_MALLOC) != defined(LLPMEM_FREE)
+#error "llpmem.h: define both LLPMEM_MALLOC and LLPMEM_FREE, or neither"
+#endif
+#ifndef LLPMEM_MALLOC
+#include <stdlib.h>
+#define LLPMEM_MALLOC(ctx, size) ((void)(ctx), malloc(size))
+#define LLPMEM_FREE(ctx, ptr) ((void)(ctx), free(ptr))
+#endif
+
+#ifndef LLPMEM_MAX_REGIONS
+#define LLPMEM_MAX_REGIONS 64
+#endif
+
 #ifdef MAP_SHARED_VALIDATE
 #define LLPMEM_I_MAP_SHARED_VALIDATE MAP_SHARED_VALIDATE
 #else
@@ -438,8 +550,6 @@ LLPMEMDEF const char *llpmem_version(void);
 #endif
 
 #ifdef __cplusplus
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
 extern "C" {
 #endif
 
@@ -448,14 +558,10 @@ extern "C" {
 #define LLPMEM_I_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define LLPMEM_I_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define LLPMEM_I_ADD(p, v) ((void)__atomic_fetch_add((p), (v), __ATOMIC_RELAXED))
-#if defined(__GNUC__)
+#if defined(__GNUC__) || defined(__clang__)
 #define LLPMEM_I_NOINLINE __attribute__((noinline))
-#define LLPMEM_I_LIKELY(x) __builtin_expect(!!(x), 1)
-#define LLPMEM_I_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define LLPMEM_I_NOINLINE
-#define LLPMEM_I_LIKELY(x) (x)
-#define LLPMEM_I_UNLIKELY(x) (x)
 #endif
 
 typedef struct llpmem_i_stats {
@@ -514,6 +620,7 @@ typedef struct llpmem_i_global {
 #ifdef LLPMEM_CRASH_SIM
     int sim_lock;
     uint64_t sim_events;
+    int sim_paused;
     llpmem_sim_hook sim_hook;
     void *sim_ctx;
 #endif
@@ -633,10 +740,18 @@ static int llpmem_i_auto_nt(void) {
     return LLPMEM_NT_NONE;
 }
 
-__attribute__((unused)) static uint64_t llpmem_i_clock_ns(void) {
+LLPMEM_INLINE uint64_t llpmem_i_now_ns(void) { /* monotonic clock, ns */
+#if defined(_WIN32)
+    LARGE_INTEGER f, c;
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&c);
+    return (uint64_t)(c.QuadPart / f.QuadPart) * 1000000000u +
+           (uint64_t)(c.QuadPart % f.QuadPart) * 1000000000u / (uint64_t)f.QuadPart;
+#else
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
 }
 
 static inline uint64_t llpmem_i_ticks(void) {
@@ -647,14 +762,14 @@ static inline uint64_t llpmem_i_ticks(void) {
     __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
     return v;
 #else
-    return llpmem_i_clock_ns();
+    return llpmem_i_now_ns();
 #endif
 }
 
 static uint64_t llpmem_i_calibrate(void) {
 #if defined(LLPMEM_I_X86)
-    uint64_t t0 = llpmem_i_clock_ns(), c0 = llpmem_i_ticks(), t1, c1;
-    do { t1 = llpmem_i_clock_ns(); } while (t1 - t0 < 2000000u);
+    uint64_t t0 = llpmem_i_now_ns(), c0 = llpmem_i_ticks(), t1, c1;
+    do { t1 = llpmem_i_now_ns(); } while (t1 - t0 < 2000000u);
     c1 = llpmem_i_ticks();
     if (c1 <= c0) return (uint64_t)1 << 32;
     return (uint64_t)(((double)(t1 - t0) / (double)(c1 - c0)) * 4294967296.0);
@@ -703,13 +818,7 @@ static int llpmem_i_env_flag(const char *name) {
 
 static void llpmem_i_spin_lock(int *l) {
     while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
-        while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
-#if defined(LLPMEM_I_X86)
-            __asm__ __volatile__("pause");
-#elif defined(LLPMEM_I_ARM64)
-            __asm__ __volatile__("yield");
-#endif
-        }
+        while (__atomic_load_n(l, __ATOMIC_RELAXED)) llpmem_cpu_relax();
     }
 }
 static void llpmem_i_spin_unlock(int *l) { __atomic_store_n(l, 0, __ATOMIC_RELEASE); }
@@ -760,7 +869,7 @@ static void llpmem_i_init_slow(void) {
 }
 
 static inline void llpmem_i_init(void) {
-    if (LLPMEM_I_UNLIKELY(__atomic_load_n(&llpmem_i_g.state, __ATOMIC_ACQUIRE) != 2)) llpmem_i_init_slow();
+    if (LLPMEM_UNLIKELY(__atomic_load_n(&llpmem_i_g.state, __ATOMIC_ACQUIRE) != 2)) llpmem_i_init_slow();
 }
 
 /* ------------------------------------------------------------------------------------------------------
@@ -826,7 +935,7 @@ static inline int llpmem_i_find_slot(const void *addr, size_t len) {
     int i = LLPMEM_I_LOAD(&g->last), n;
     hi = __atomic_load_n(&g->slots[i].hi, __ATOMIC_ACQUIRE);
     lo = LLPMEM_I_LOAD(&g->slots[i].lo);
-    if (LLPMEM_I_LIKELY(a >= lo && a < hi && len <= hi - a)) return i;
+    if (LLPMEM_LIKELY(a >= lo && a < hi && len <= hi - a)) return i;
     n = __atomic_load_n(&g->nslots, __ATOMIC_ACQUIRE);
     for (i = 0; i < n; i++) {
         hi = __atomic_load_n(&g->slots[i].hi, __ATOMIC_ACQUIRE);
@@ -1000,6 +1109,7 @@ static void llpmem_i_sim_commit_locked(llpmem_region *r) {
 
 static void llpmem_i_sim_wb(const void *addr, size_t n) {
     llpmem_region *r;
+    if (__atomic_load_n(&llpmem_i_g.sim_paused, __ATOMIC_ACQUIRE)) return;
     /* look the region up under the lock that unregistering takes: it cannot be freed under us */
     llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
     r = llpmem_i_find_range(addr, n ? n : 1u);
@@ -1011,6 +1121,7 @@ static void llpmem_i_sim_wb(const void *addr, size_t n) {
 
 static void llpmem_i_sim_drain(void) {
     int i, n = __atomic_load_n(&llpmem_i_g.nslots, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&llpmem_i_g.sim_paused, __ATOMIC_ACQUIRE)) return;
     llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
     for (i = 0; i < n; i++) {
         llpmem_region *r = __atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE);
@@ -1022,6 +1133,7 @@ static void llpmem_i_sim_drain(void) {
 
 /* msync fallback: write-back and drain of this range at once */
 static void llpmem_i_sim_sync(llpmem_region *r, const void *addr, size_t n) {
+    if (__atomic_load_n(&llpmem_i_g.sim_paused, __ATOMIC_ACQUIRE)) return;
     llpmem_i_spin_lock(&llpmem_i_g.sim_lock);
     llpmem_i_sim_wb_locked(r, (uintptr_t)addr, n);
     llpmem_i_sim_commit_locked(r);
@@ -1191,7 +1303,7 @@ LLPMEMDEF int llpmem_prewarm(llpmem_region *r, bool lock) {
 static int llpmem_i_finish_region(llpmem_region *r, unsigned flags) {
     int rc;
     if (flags & LLPMEM_STATS) {
-        rc = llpmem_stats_enable(r, true);
+        rc = llpmem_region_stats_enable(r, true);
         if (rc) return rc;
     }
 #ifdef LLPMEM_CRASH_SIM
@@ -1234,7 +1346,8 @@ LLPMEMDEF int llpmem_open(const char *path, size_t len, unsigned flags, unsigned
     llpmem_i_init();
     oflags = ((flags & LLPMEM_READONLY) ? O_RDONLY : O_RDWR) | O_CLOEXEC;
     if (flags & LLPMEM_CREATE) oflags |= O_CREAT;
-    if ((flags & (LLPMEM_CREATE | LLPMEM_EXCL)) == (LLPMEM_CREATE | LLPMEM_EXCL)) oflags |= O_EXCL;
+    if (flags & LLPMEM_CREATE_EXCL) flags |= LLPMEM_CREATE;
+    if (flags & LLPMEM_CREATE_EXCL) oflags |= O_CREAT | O_EXCL;
     fd = open(path, oflags, (mode_t)(mode ? mode : 0644u));
     if (fd < 0) return -errno;
     if (fstat(fd, &st) != 0) {
@@ -1405,11 +1518,11 @@ LLPMEMDEF int llpmem_is_pmem(const void *addr, size_t len) {
 LLPMEMDEF int llpmem_msync(const void *addr, size_t len) {
     uintptr_t a, e;
     size_t pg;
+    if (!len) return 0;
     llpmem_i_init();
     pg = llpmem_i_g.page;
     a = (uintptr_t)addr & ~(uintptr_t)(pg - 1u);
     e = (uintptr_t)addr + len;
-    if (!len) e = a + 1u;
     e = (e + pg - 1u) & ~(uintptr_t)(pg - 1u);
     if (msync((void *)a, (size_t)(e - a), MS_SYNC) != 0) return -errno;
     return 0;
@@ -1457,7 +1570,7 @@ LLPMEM_I_NOINLINE static int llpmem_i_persist_slow(llpmem_region *r, const void 
     llpmem_i_stats *s;
     uint64_t t0 = 0;
     int rc = 0;
-    if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT; /* closed under our feet */
+    if (LLPMEM_UNLIKELY(!r)) return LLPMEM_EFAULT; /* closed under our feet */
     s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
     if (s && drain) t0 = llpmem_i_ticks();
     if (!r->is_pmem) {
@@ -1483,10 +1596,12 @@ LLPMEM_I_NOINLINE static int llpmem_i_persist_slow(llpmem_region *r, const void 
 
 LLPMEMDEF int llpmem_persist(const void *addr, size_t len) {
     /* no init check needed: a region exists only after initialisation */
-    int i = llpmem_i_find_slot(addr, len), m;
-    if (LLPMEM_I_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
+    int i, m;
+    if (LLPMEM_UNLIKELY(!len)) return 0;
+    i = llpmem_i_find_slot(addr, len);
+    if (LLPMEM_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
     m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
-    if (LLPMEM_I_LIKELY(m == LLPMEM_I_MODE_FLUSH)) {
+    if (LLPMEM_LIKELY(m == LLPMEM_I_MODE_FLUSH)) {
         llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
         llpmem_i_fence();
         return 0;
@@ -1499,10 +1614,12 @@ LLPMEMDEF int llpmem_persist(const void *addr, size_t len) {
 }
 
 LLPMEMDEF int llpmem_flush(const void *addr, size_t len) {
-    int i = llpmem_i_find_slot(addr, len), m;
-    if (LLPMEM_I_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
+    int i, m;
+    if (LLPMEM_UNLIKELY(!len)) return 0;
+    i = llpmem_i_find_slot(addr, len);
+    if (LLPMEM_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
     m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
-    if (LLPMEM_I_LIKELY(m == LLPMEM_I_MODE_FLUSH)) {
+    if (LLPMEM_LIKELY(m == LLPMEM_I_MODE_FLUSH)) {
         llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
         return 0;
     }
@@ -1527,11 +1644,13 @@ LLPMEM_I_NOINLINE LLPMEMDEF void llpmem_i_pmem_flush_call(const void *addr, size
 }
 #else
 LLPMEMDEF void llpmem_pmem_flush(const void *addr, size_t len) {
+    if (!len) return;
     llpmem_i_pmem_wb(addr, len);
     LLPMEM_I_SIM_WB(addr, len);
 }
 
 LLPMEMDEF void llpmem_pmem_persist(const void *addr, size_t len) {
+    if (!len) return;
     llpmem_pmem_flush(addr, len);
     llpmem_i_fence();
     LLPMEM_I_SIM_DRAIN();
@@ -1798,6 +1917,7 @@ static size_t llpmem_i_pmem_copy(char *d, const char *s, size_t n, unsigned flag
 }
 
 LLPMEMDEF void *llpmem_pmem_memmove(void *dst, const void *src, size_t n, unsigned flags) {
+    if (!n) return dst;
     llpmem_i_init();
     (void)llpmem_i_pmem_copy((char *)dst, (const char *)src, n, flags, false, 0,
                              LLPMEM_I_LOAD(&llpmem_i_g.eadr_all) != 0);
@@ -1805,6 +1925,7 @@ LLPMEMDEF void *llpmem_pmem_memmove(void *dst, const void *src, size_t n, unsign
 }
 
 LLPMEMDEF void *llpmem_pmem_memset(void *dst, int c, size_t n, unsigned flags) {
+    if (!n) return dst;
     llpmem_i_init();
     (void)llpmem_i_pmem_copy((char *)dst, NULL, n, flags, true, c, LLPMEM_I_LOAD(&llpmem_i_g.eadr_all) != 0);
     return dst;
@@ -1817,10 +1938,10 @@ LLPMEM_I_NOINLINE static int llpmem_i_copy_slow(int i, void *dst, const void *sr
     uint64_t t0 = 0;
     int rc = 0;
     r = __atomic_load_n(&llpmem_i_g.slots[i].r, __ATOMIC_ACQUIRE);
-    if (LLPMEM_I_UNLIKELY(!r)) return LLPMEM_EFAULT;
+    if (LLPMEM_UNLIKELY(!r)) return LLPMEM_EFAULT;
     s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
     if (s && drain) t0 = llpmem_i_ticks();
-    if (LLPMEM_I_LIKELY(r->is_pmem)) {
+    if (LLPMEM_LIKELY(r->is_pmem)) {
         size_t wb = llpmem_i_pmem_copy((char *)dst, (const char *)src, n, drain ? 0u : LLPMEM_F_NODRAIN, set, c,
                                        llpmem_i_region_eadr(r));
         if (s) LLPMEM_I_ADD(&s->lines, (uint64_t)wb);
@@ -1843,10 +1964,12 @@ LLPMEM_I_NOINLINE static int llpmem_i_copy_slow(int i, void *dst, const void *sr
 }
 
 static inline int llpmem_i_copy_checked(void *dst, const void *src, size_t n, bool set, int c, bool drain) {
-    int i = llpmem_i_find_slot(dst, n), m;
-    if (LLPMEM_I_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
+    int i, m;
+    if (LLPMEM_UNLIKELY(!n)) return 0;
+    i = llpmem_i_find_slot(dst, n);
+    if (LLPMEM_UNLIKELY(i < 0)) return LLPMEM_EFAULT;
     m = LLPMEM_I_LOAD(&llpmem_i_g.slots[i].mode);
-    if (LLPMEM_I_LIKELY(m != LLPMEM_I_MODE_SLOW)) {
+    if (LLPMEM_LIKELY(m != LLPMEM_I_MODE_SLOW)) {
         (void)llpmem_i_pmem_copy((char *)dst, (const char *)src, n, drain ? 0u : LLPMEM_F_NODRAIN, set, c,
                                  m == LLPMEM_I_MODE_FENCE);
         return 0;
@@ -1879,7 +2002,7 @@ LLPMEMDEF int llpmem_memset_nodrain(void *dst, int c, size_t n) {
 LLPMEMDEF int llpmem_set_flush(int kind) {
     llpmem_i_init();
     if (kind == LLPMEM_FLUSH_AUTO) kind = llpmem_i_auto_flush();
-    if (!llpmem_i_flush_supported(kind)) return LLPMEM_ENOTSUP;
+    if (!llpmem_i_flush_supported(kind)) return LLPMEM_EOPNOTSUPP;
     LLPMEM_I_STORE(&llpmem_i_g.flush, kind);
     llpmem_i_publish_op();
     return 0;
@@ -1891,7 +2014,7 @@ LLPMEMDEF int llpmem_get_flush(void) {
 LLPMEMDEF int llpmem_set_nt(int kind) {
     llpmem_i_init();
     if (kind == LLPMEM_NT_AUTO) kind = llpmem_i_auto_nt();
-    if (!llpmem_i_nt_supported(kind)) return LLPMEM_ENOTSUP;
+    if (!llpmem_i_nt_supported(kind)) return LLPMEM_EOPNOTSUPP;
     LLPMEM_I_STORE(&llpmem_i_g.nt, kind);
     return 0;
 }
@@ -1989,7 +2112,7 @@ LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q) {
     return LLPMEM_I_LOAD(&h->max);
 }
 
-LLPMEMDEF int llpmem_stats_enable(llpmem_region *r, bool on) {
+LLPMEMDEF int llpmem_region_stats_enable(llpmem_region *r, bool on) {
     llpmem_i_stats *s;
     if (!r) return LLPMEM_EINVAL;
     llpmem_i_init();
@@ -2008,7 +2131,7 @@ LLPMEMDEF int llpmem_stats_enable(llpmem_region *r, bool on) {
     return 0;
 }
 
-LLPMEMDEF int llpmem_stats_get(const llpmem_region *r, llpmem_stats *out) {
+LLPMEMDEF int llpmem_region_stats(const llpmem_region *r, llpmem_stats *out) {
     llpmem_i_stats *s;
     if (!r || !out) return LLPMEM_EINVAL;
     memset(out, 0, sizeof *out);
@@ -2030,7 +2153,7 @@ LLPMEMDEF int llpmem_stats_get(const llpmem_region *r, llpmem_stats *out) {
     return 0;
 }
 
-LLPMEMDEF void llpmem_stats_reset(llpmem_region *r) {
+LLPMEMDEF void llpmem_region_stats_reset(llpmem_region *r) {
     llpmem_i_stats *s;
     size_t i;
     if (!r) return;
@@ -2041,6 +2164,401 @@ LLPMEMDEF void llpmem_stats_reset(llpmem_region *r) {
     LLPMEM_I_STORE(&s->errors, 0u);
     LLPMEM_I_STORE(&s->hist.count, 0u); LLPMEM_I_STORE(&s->hist.sum, 0u); LLPMEM_I_STORE(&s->hist.max, 0u);
     for (i = 0; i < LLPMEM_HIST_BUCKETS; i++) LLPMEM_I_STORE(&s->hist.bucket[i], 0u);
+}
+
+/* ------------------------------------------------------------------------------------------------------
+   Transactions: an undo log in the region.
+   Log:   line 0 = header: magic, generation, log length, version, checksum of (magic, length, version).
+          Then entries from offset 64, each a 64-byte header line and the snapshot padded to 64 bytes.
+   Entry: generation, offset in the region, length, kind, data checksum, header checksum, seal.
+          Valid when its header checksum holds, it carries the log's generation, and either its data
+          checksum holds (kind 0, small snapshots: one fence per add) or its seal word is set (kind 1,
+          snapshots of LLPMEM_I_TX_SEAL_MIN bytes or more: the seal is stored after the snapshot is
+          durable, which costs a second fence but no pass over the data).
+   Commit, up to LLPMEM_I_TX_FAST_MAX snapshotted bytes: store in each entry a checksum of the range's
+   new contents, write back the ranges and those entry lines, one fence. Recovery keeps the ranges when
+   every entry's new-contents checksum is set and matches the range (the commit reached the medium
+   whole), and rolls every range back otherwise. The next transaction starts a new generation (an
+   aligned 8-byte store, failure atomic, made durable by its first add's fence): every older entry is
+   invalid from then on. Larger commits write back the ranges, fence, then store the new generation
+   and fence again (no pass over the data). Abort copies the snapshots back, writes them back, fences,
+   and stores the new generation at once (fenced).
+   The magic word is written last when a log is formatted, so a header with the magic is complete.
+   ------------------------------------------------------------------------------------------------------ */
+#define LLPMEM_I_TX_MAGIC 0x31584d4550504c4cull /* "LLPPMEX1" */
+#define LLPMEM_I_TX_VERSION 1u
+#define LLPMEM_I_TX_SEAL_MIN 2048u
+#define LLPMEM_I_TX_FAST_MAX 4096u
+#define LLPMEM_I_TX_P1 0x9E3779B185EBCA87ull   /* xxHash64 primes */
+#define LLPMEM_I_TX_P2 0xC2B2AE3D27D4EB4Full
+#define LLPMEM_I_TX_P3 0x165667B19E3779F9ull
+
+static uint64_t llpmem_i_rotl64(uint64_t x, unsigned r) { return (x << r) | (x >> (64u - r)); }
+
+/* 64-bit checksum: four independent multiply-rotate lanes over 32-byte blocks (the xxHash64 round), then
+   the remaining words and bytes, then a final avalanche. Detects torn and stale lines, not adversaries. */
+static uint64_t llpmem_i_tx_sum(const void *p, size_t n, uint64_t seed) {
+    const unsigned char *b = (const unsigned char *)p;
+    uint64_t v0 = seed + LLPMEM_I_TX_P1 + LLPMEM_I_TX_P2, v1 = seed + LLPMEM_I_TX_P2, v2 = seed,
+             v3 = seed - LLPMEM_I_TX_P1, h, w[4];
+    size_t i = 0;
+    for (; i + 32u <= n; i += 32u) {
+        memcpy(w, b + i, 32);
+        v0 = llpmem_i_rotl64(v0 + w[0] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1;
+        v1 = llpmem_i_rotl64(v1 + w[1] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1;
+        v2 = llpmem_i_rotl64(v2 + w[2] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1;
+        v3 = llpmem_i_rotl64(v3 + w[3] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1;
+    }
+    h = llpmem_i_rotl64(v0, 1) + llpmem_i_rotl64(v1, 7) + llpmem_i_rotl64(v2, 12) + llpmem_i_rotl64(v3, 18) +
+        (uint64_t)n;
+    for (; i + 8u <= n; i += 8u) {
+        memcpy(w, b + i, 8);
+        h = llpmem_i_rotl64(h ^ (llpmem_i_rotl64(w[0] * LLPMEM_I_TX_P2, 31) * LLPMEM_I_TX_P1), 27) * LLPMEM_I_TX_P1 +
+            LLPMEM_I_TX_P3;
+    }
+    for (; i < n; i++) h = llpmem_i_rotl64(h ^ ((uint64_t)b[i] * LLPMEM_I_TX_P3), 11) * LLPMEM_I_TX_P1;
+    h ^= h >> 33;
+    h *= LLPMEM_I_TX_P2;
+    h ^= h >> 29;
+    h *= LLPMEM_I_TX_P3;
+    return h ^ (h >> 32);
+}
+
+static size_t llpmem_i_tx_round(size_t n) { return (n + 63u) & ~(size_t)63u; }
+static uint64_t llpmem_i_tx_seal(uint64_t hsum) { return (hsum * LLPMEM_I_TX_P1) ^ LLPMEM_I_TX_MAGIC; }
+static uint64_t *llpmem_i_tx_words(const llpmem_tx *tx, size_t pos) { return (uint64_t *)(void *)(tx->log + pos); }
+static uint64_t llpmem_i_tx_header_sum(uint64_t len, uint64_t version) {
+    uint64_t w[3];
+    w[0] = LLPMEM_I_TX_MAGIC;
+    w[1] = len;
+    w[2] = version;
+    return llpmem_i_tx_sum(w, sizeof w, LLPMEM_I_TX_MAGIC);
+}
+
+/* store the next generation (8 bytes, failure atomic) and make it durable: every entry is invalid then */
+static int llpmem_i_tx_bump(llpmem_tx *tx) {
+    uint64_t g = tx->gen + 1u;
+    __atomic_store_n(llpmem_i_tx_words(tx, 0) + 1, g, __ATOMIC_RELAXED);
+    tx->gen = g;
+    return llpmem_persist(tx->log, 64);
+}
+
+/* checksum of a range's current contents, as commit stores it (never 0: 0 means "not committed") */
+static uint64_t llpmem_i_tx_newsum(const llpmem_tx *tx, size_t off, size_t len) {
+    uint64_t h = llpmem_i_tx_sum(tx->r->addr + off, len, tx->gen ^ LLPMEM_I_TX_P3);
+    return h ? h : 1u;
+}
+
+/* the entry at pos if valid: 1 (offset and length returned), 0 otherwise */
+static int llpmem_i_tx_entry(const llpmem_tx *tx, size_t pos, size_t *off, size_t *len) {
+    const uint64_t *e;
+    uint64_t o, l;
+    if (pos + 64u > tx->log_len) return 0;
+    e = llpmem_i_tx_words(tx, pos);
+    if (e[0] != tx->gen || llpmem_i_tx_sum(e, 40, LLPMEM_I_TX_MAGIC) != e[5]) return 0;
+    o = e[1];
+    l = e[2];
+    if (!l || l > (uint64_t)(tx->log_len - pos - 64u) || o > (uint64_t)tx->r->len || l > (uint64_t)tx->r->len - o)
+        return 0;
+    if (e[3] == 0u) {
+        if (llpmem_i_tx_sum(tx->log + pos + 64u, (size_t)l, tx->gen) != e[4]) return 0;
+    } else if (e[3] != 1u || e[6] != llpmem_i_tx_seal(e[5])) {
+        return 0;
+    }
+    *off = (size_t)o;
+    *len = (size_t)l;
+    return 1;
+}
+
+static int llpmem_i_tx_reserve(llpmem_tx *tx, size_t want) {
+    llpmem_tx_range *n;
+    size_t cap;
+    if (want <= tx->cap) return 0;
+    cap = tx->cap ? tx->cap * 2u : 16u;
+    while (cap < want) cap *= 2u;
+    n = (llpmem_tx_range *)LLPMEM_MALLOC(NULL, cap * sizeof(llpmem_tx_range));
+    if (!n) return LLPMEM_ENOMEM;
+    if (tx->ranges) {
+        memcpy(n, tx->ranges, tx->nranges * sizeof(llpmem_tx_range));
+        LLPMEM_FREE(NULL, tx->ranges);
+    }
+    tx->ranges = n;
+    tx->cap = cap;
+    return 0;
+}
+
+/* roll back the valid entries (newest first), make that durable, start a new generation */
+static int llpmem_i_tx_recover(llpmem_tx *tx) {
+    size_t pos = 64u, off, len, n = 0, i;
+    int rc;
+    while (llpmem_i_tx_entry(tx, pos, &off, &len)) {
+        rc = llpmem_i_tx_reserve(tx, n + 1u);
+        if (rc) return rc;
+        tx->ranges[n].off = pos; /* the index holds entry positions here */
+        tx->ranges[n].len = len;
+        tx->nranges = ++n;
+        pos += 64u + llpmem_i_tx_round(len);
+    }
+    /* committed whole (every entry's new-contents checksum set and matching): keep the new contents */
+    for (i = 0; i < n; i++) {
+        const uint64_t *e = llpmem_i_tx_words(tx, tx->ranges[i].off);
+        if (!e[7] || e[7] != llpmem_i_tx_newsum(tx, (size_t)e[1], (size_t)e[2])) break;
+    }
+    if (i == n) n = 0;
+    for (i = n; i-- > 0;) {
+        const uint64_t *e = llpmem_i_tx_words(tx, tx->ranges[i].off);
+        off = (size_t)e[1];
+        len = (size_t)e[2];
+        memcpy(tx->r->addr + off, tx->log + tx->ranges[i].off + 64u, len);
+        rc = llpmem_flush(tx->r->addr + off, len);
+        if (rc) return rc;
+    }
+    llpmem_drain();
+    tx->recovered += n;
+    tx->nranges = 0;
+    /* a new generation even when nothing was rolled back: entries of an attempt that never became
+       valid must not share the generation of the next transaction */
+    return llpmem_i_tx_bump(tx);
+}
+
+LLPMEMDEF int llpmem_tx_init(llpmem_tx *tx, llpmem_region *r, void *log, size_t log_len) {
+    uintptr_t a = (uintptr_t)log;
+    uint64_t *h;
+    int rc;
+    if (!tx) return LLPMEM_EINVAL;
+    memset(tx, 0, sizeof *tx);
+    if (!r || !log || (a & 63u) || (log_len & 63u) || log_len < LLPMEM_TX_MIN_LOG) return LLPMEM_EINVAL;
+    if (a < (uintptr_t)r->addr || a - (uintptr_t)r->addr > r->len || log_len > r->len - (a - (uintptr_t)r->addr))
+        return LLPMEM_EFAULT;
+    if (r->readonly) return LLPMEM_EINVAL;
+    tx->r = r;
+    tx->log = (unsigned char *)log;
+    tx->log_len = log_len;
+    tx->tail = 64u;
+    tx->pmem = r->is_pmem;
+    h = llpmem_i_tx_words(tx, 0);
+    if (h[0] != LLPMEM_I_TX_MAGIC) {
+        /* never formatted (or formatting was interrupted): the fields first, the magic last */
+        h[1] = 1u;
+        h[2] = (uint64_t)log_len;
+        h[3] = LLPMEM_I_TX_VERSION;
+        h[4] = llpmem_i_tx_header_sum(h[2], h[3]);
+        rc = llpmem_persist(h, 64);
+        if (rc) return rc;
+        __atomic_store_n(&h[0], LLPMEM_I_TX_MAGIC, __ATOMIC_RELAXED);
+        rc = llpmem_persist(h, 64);
+        if (rc) return rc;
+    } else if (h[4] != llpmem_i_tx_header_sum(h[2], h[3]) || h[3] != LLPMEM_I_TX_VERSION) {
+        tx->r = NULL;
+        return LLPMEM_EBADMSG;
+    } else if (h[2] != (uint64_t)log_len) {
+        tx->r = NULL;
+        return LLPMEM_EINVAL; /* formatted with another length */
+    }
+    tx->gen = h[1];
+    rc = llpmem_i_tx_recover(tx);
+    if (rc) llpmem_tx_destroy(tx);
+    return rc;
+}
+
+LLPMEMDEF void llpmem_tx_destroy(llpmem_tx *tx) {
+    if (!tx) return;
+    if (tx->ranges) LLPMEM_FREE(NULL, tx->ranges);
+    memset(tx, 0, sizeof *tx);
+}
+
+LLPMEMDEF int llpmem_tx_begin(llpmem_tx *tx) {
+    int rc;
+    if (!tx || !tx->r) return LLPMEM_EINVAL;
+    if (tx->depth == 0) {
+        if (tx->stale) {
+            /* invalidate the last transaction's entries before any new one is written; the first add's
+               fence makes this durable (until then those entries are committed or rolled back whole) */
+            uint64_t g = tx->gen + 1u;
+            __atomic_store_n(llpmem_i_tx_words(tx, 0) + 1, g, __ATOMIC_RELAXED);
+            rc = llpmem_flush(tx->log, 64);
+            if (rc) {
+                __atomic_store_n(llpmem_i_tx_words(tx, 0) + 1, tx->gen, __ATOMIC_RELAXED);
+                return rc;
+            }
+            tx->gen = g;
+            tx->stale = 0;
+        }
+        tx->tail = 64u;
+        tx->nranges = 0;
+        tx->bytes = 0;
+    }
+    tx->depth++;
+    return 0;
+}
+
+/* snapshot [off, off+len) of the region into a new entry and make it durable */
+static int llpmem_i_tx_log(llpmem_tx *tx, size_t off, size_t len) {
+    size_t need = 64u + llpmem_i_tx_round(len);
+    unsigned char *e = tx->log + tx->tail;
+    const unsigned char *src = (const unsigned char *)tx->r->addr + off;
+    uint64_t w[8];
+    int rc;
+    if (need > tx->log_len - tx->tail) return LLPMEM_ENOSPC;
+    rc = llpmem_memcpy_nodrain(e + 64, src, len);
+    if (rc) return rc;
+    w[0] = tx->gen;
+    w[1] = (uint64_t)off;
+    w[2] = (uint64_t)len;
+    w[3] = len >= LLPMEM_I_TX_SEAL_MIN ? 1u : 0u;
+    w[4] = w[3] ? 0u : llpmem_i_tx_sum(src, len, tx->gen);
+    w[5] = llpmem_i_tx_sum(w, 40, LLPMEM_I_TX_MAGIC);
+    w[6] = 0u;
+    w[7] = 0u;
+    memcpy(e, w, 64);
+    rc = llpmem_flush(e, 64);
+    if (rc) return rc;
+    llpmem_drain();
+    if (w[3]) { /* sealed: valid only once the snapshot is durable */
+        __atomic_store_n(llpmem_i_tx_words(tx, tx->tail) + 6, llpmem_i_tx_seal(w[5]), __ATOMIC_RELAXED);
+        rc = llpmem_persist(e, 64);
+        if (rc) return rc;
+    }
+    tx->tail += need;
+    tx->bytes += len;
+    tx->entries++;
+    return 0;
+}
+
+/* insert [off, off+len) at index i of the sorted index, merged with touching neighbours; returns the
+   index of the range that holds it, or -1 when out of memory */
+static long llpmem_i_tx_insert(llpmem_tx *tx, size_t i, size_t off, size_t len) {
+    llpmem_tx_range *v;
+    if (i > 0 && tx->ranges[i - 1].off + tx->ranges[i - 1].len == off) {
+        v = &tx->ranges[i - 1];
+        v->len += len;
+        if (i < tx->nranges && v->off + v->len == tx->ranges[i].off) {
+            v->len += tx->ranges[i].len;
+            memmove(&tx->ranges[i], &tx->ranges[i + 1], (tx->nranges - i - 1u) * sizeof(llpmem_tx_range));
+            tx->nranges--;
+        }
+        return (long)(i - 1u);
+    }
+    if (i < tx->nranges && off + len == tx->ranges[i].off) {
+        tx->ranges[i].off = off;
+        tx->ranges[i].len += len;
+        return (long)i;
+    }
+    if (llpmem_i_tx_reserve(tx, tx->nranges + 1u)) return -1;
+    memmove(&tx->ranges[i + 1], &tx->ranges[i], (tx->nranges - i) * sizeof(llpmem_tx_range));
+    tx->ranges[i].off = off;
+    tx->ranges[i].len = len;
+    tx->nranges++;
+    return (long)i;
+}
+
+LLPMEMDEF int llpmem_tx_add(llpmem_tx *tx, void *addr, size_t len) {
+    uintptr_t a = (uintptr_t)addr, base;
+    size_t off, end, cur, lo, hi, logoff;
+    int rc;
+    if (!tx || !tx->r || tx->depth <= 0) return LLPMEM_EINVAL;
+    if (!len) return 0;
+    base = (uintptr_t)tx->r->addr;
+    if (!addr || a < base || a - base > tx->r->len || len > tx->r->len - (a - base)) return LLPMEM_EFAULT;
+    off = (size_t)(a - base);
+    end = off + len;
+    logoff = (size_t)((uintptr_t)tx->log - base);
+    if (off < logoff + tx->log_len && logoff < end) return LLPMEM_EINVAL;
+    /* first range that ends after off (ends are sorted: the ranges are disjoint and sorted) */
+    lo = 0;
+    hi = tx->nranges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2u;
+        if (tx->ranges[mid].off + tx->ranges[mid].len <= off) lo = mid + 1u;
+        else hi = mid;
+    }
+    for (cur = off; cur < end;) {
+        size_t gap_end;
+        long at;
+        if (lo < tx->nranges && tx->ranges[lo].off <= cur) { /* covered already */
+            size_t e = tx->ranges[lo].off + tx->ranges[lo].len;
+            if (e > cur) cur = e;
+            lo++;
+            continue;
+        }
+        gap_end = lo < tx->nranges && tx->ranges[lo].off < end ? tx->ranges[lo].off : end;
+        rc = llpmem_i_tx_log(tx, cur, gap_end - cur);
+        if (rc) return rc;
+        at = llpmem_i_tx_insert(tx, lo, cur, gap_end - cur);
+        if (at < 0) return LLPMEM_ENOMEM; /* logged but not indexed: commit and abort walk the log */
+        lo = (size_t)at;
+        cur = gap_end;
+    }
+    return 0;
+}
+
+/* flush and drain every entry's range (commit) or copy every snapshot back first (abort) */
+static int llpmem_i_tx_apply_log(llpmem_tx *tx, bool restore) {
+    size_t pos = 64u;
+    int rc;
+    while (pos < tx->tail) {
+        const uint64_t *e = llpmem_i_tx_words(tx, pos);
+        size_t off = (size_t)e[1], len = (size_t)e[2];
+        if (restore) memcpy(tx->r->addr + off, tx->log + pos + 64u, len);
+        rc = llpmem_flush(tx->r->addr + off, len);
+        if (rc) return rc;
+        pos += 64u + llpmem_i_tx_round(len);
+    }
+    llpmem_drain();
+    return 0;
+}
+
+LLPMEMDEF int llpmem_tx_commit(llpmem_tx *tx) {
+    int rc;
+    if (!tx || !tx->r || tx->depth <= 0) return LLPMEM_EINVAL;
+    if (tx->depth > 1) {
+        tx->depth--;
+        return 0;
+    }
+    if (tx->tail > 64u && tx->bytes <= LLPMEM_I_TX_FAST_MAX) {
+        /* one fence: the new contents' checksums and the ranges reach the medium together */
+        size_t pos = 64u;
+        while (pos < tx->tail) {
+            uint64_t *e = llpmem_i_tx_words(tx, pos);
+            size_t off = (size_t)e[1], len = (size_t)e[2];
+            __atomic_store_n(&e[7], llpmem_i_tx_newsum(tx, off, len), __ATOMIC_RELAXED);
+            rc = llpmem_flush(tx->r->addr + off, len);
+            if (!rc) rc = llpmem_flush(e, 64);
+            if (rc) return rc;
+            pos += 64u + llpmem_i_tx_round(len);
+        }
+        llpmem_drain();
+        tx->stale = 1;
+    } else if (tx->tail > 64u) {
+        /* every range durable before the log is invalidated */
+        rc = llpmem_i_tx_apply_log(tx, false);
+        if (rc) return rc;
+        rc = llpmem_i_tx_bump(tx);
+        if (rc) return rc;
+    }
+    tx->depth = 0;
+    tx->tail = 64u;
+    tx->nranges = 0;
+    tx->commits++;
+    return 0;
+}
+
+LLPMEMDEF int llpmem_tx_abort(llpmem_tx *tx) {
+    int rc;
+    if (!tx || !tx->r || tx->depth <= 0) return LLPMEM_EINVAL;
+    if (tx->tail > 64u) {
+        rc = llpmem_i_tx_apply_log(tx, true);
+        if (rc) return rc;
+        /* a new generation at once: the next transaction's first entry overwrites these in place, and a
+           sealed entry's header could then vouch for another snapshot's bytes */
+        rc = llpmem_i_tx_bump(tx);
+        if (rc) return rc;
+    }
+    tx->depth = 0;
+    tx->tail = 64u;
+    tx->nranges = 0;
+    tx->aborts++;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------------------
@@ -2056,6 +2574,11 @@ LLPMEMDEF void llpmem_sim_set_hook(llpmem_sim_hook fn, void *ctx) {
 }
 
 LLPMEMDEF uint64_t llpmem_sim_events(void) { return __atomic_load_n(&llpmem_i_g.sim_events, __ATOMIC_ACQUIRE); }
+
+LLPMEMDEF void llpmem_sim_pause(bool paused) {
+    llpmem_i_init();
+    __atomic_store_n(&llpmem_i_g.sim_paused, paused ? 1 : 0, __ATOMIC_RELEASE);
+}
 
 static uint64_t llpmem_i_rng(uint64_t *s) {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -2128,15 +2651,38 @@ LLPMEMDEF size_t llpmem_sim_unflushed(llpmem_region *r, size_t *offsets, size_t 
 /* ------------------------------------------------------------------------------------------------------
    Misc
    ------------------------------------------------------------------------------------------------------ */
-LLPMEMDEF const char *llpmem_strerror(int rc) {
-    switch (rc) {
+LLPMEMDEF const char *llpmem_strerror(int err) {
+    switch (err) {
     case LLPMEM_OK: return "success";
-    case LLPMEM_ENOMEM: return "llpmem: out of memory";
-    case LLPMEM_EFAULT: return "llpmem: address range not inside any llpmem mapping";
-    case LLPMEM_EINVAL: return "llpmem: invalid argument";
-    case LLPMEM_ENOSPC: return "llpmem: region registry full";
-    case LLPMEM_ENOTSUP: return "llpmem: not supported on this CPU or platform";
-    default: return rc < 0 ? strerror(-rc) : "llpmem: unknown result";
+    case LLPMEM_ENOMEM: return "out of memory";
+    case LLPMEM_EFAULT: return "address range not inside any llpmem mapping";
+    case LLPMEM_EINVAL: return "invalid argument";
+    case LLPMEM_ENOSPC: return "no space left (region registry full, or device full)";
+    case LLPMEM_EOPNOTSUPP: return "not supported on this CPU, platform or build";
+    case LLPMEM_EBADMSG: return "corrupt transaction log header";
+    /* system call failures passed through as -errno (Linux values, as in the contract's table) */
+    case -1: return "operation not permitted";
+    case -2: return "no such file or directory";
+    case -4: return "interrupted system call";
+    case -5: return "input/output error";
+    case -9: return "bad file descriptor";
+    case -11: return "resource temporarily unavailable";
+    case -13: return "permission denied";
+    case -16: return "device or resource busy";
+    case -17: return "file exists";
+    case -19: return "no such device";
+    case -29: return "illegal seek";
+    case -34: return "result out of range";
+    case -38: return "function not implemented";
+    case -62: return "timer expired";
+    case -75: return "value too large";
+    case -90: return "message too long";
+    case -105: return "no buffer space available";
+    case -107: return "not connected";
+    case -110: return "timed out";
+    case -114: return "operation already in progress";
+    case -125: return "operation canceled";
+    default: return "unknown error";
     }
 }
 
@@ -2144,13 +2690,18 @@ LLPMEMDEF const char *llpmem_version(void) { return LLPMEM_VERSION_STRING; }
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(__cplusplus) && (defined(__GNUC__) || defined(__clang__))
 #pragma GCC diagnostic pop
 #endif
-
 #endif /* LLPMEM_IMPLEMENTATION */
 
 /*
    CHANGES
+   0.2.0  follows docs/contract.md: prelude and implementation frame, [one/every/any unit] options,
+          compiled EXAMPLE; LLPMEM_ENOTSUP -> LLPMEM_EOPNOTSUPP, LLPMEM_EXCL -> LLPMEM_CREATE_EXCL (implies
+          LLPMEM_CREATE), llpmem_stats_get/_enable/_reset -> llpmem_region_stats/_stats_enable/
+          _stats_reset; LLPMEM_ASSERT defaults to assert(); llpmem_cpu_relax.
    0.1.0  first version: mapping (file, fsdax with MAP_SYNC, device DAX), registry, clwb/clflushopt/clflush/
           DC CVAP/DC CVAC flushing, eADR, msync fallback, non-temporal copies (AVX-512, movdir64b, AVX2,
           SSE2), overrides, latency histogram, crash simulator.

@@ -44,11 +44,16 @@ static llb_table *measure(const char *title, copy_ctx *c) {
     return t;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     static const char *rows[NROWS] = {"empty loop", "memcpy 64 B", "memcpy 4096 B", "memcpy 65536 B"};
     copy_ctx c;
     llb_table *a, *b;
     int i, agree = 0;
+    if (argc > 1 && strcmp(argv[1], "--cpu") == 0) { /* only the CPU line: for bench parts run by scripts */
+        llb_print_cpu();
+        return 0;
+    }
+    llb_print_cpu();
     c.src = (unsigned char *)malloc(65536);
     c.dst = (unsigned char *)malloc(65536);
     if (!c.src || !c.dst) return 1;

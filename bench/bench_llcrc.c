@@ -64,6 +64,29 @@ BENCH_CHAIN(c_adler, llcrc_adler32((uint32_t)r & 0x7fff7fffu, p, n))
 BENCH_CHAIN(c_xxh3, llcrc_xxh3_64(p, n, r))
 BENCH_CHAIN(c_xxh64, llcrc_xxh64(p, n, r))
 BENCH_CHAIN(c_xxh32, llcrc_xxh32(p, n, (uint32_t)r))
+BENCH_FN(b_nvme, llcrc_crc64_nvme(0, p, n))
+BENCH_FN(b_xz, llcrc_crc64_xz(0, p, n))
+BENCH_FN(b_ecma, llcrc_crc64_ecma182(0, p, n))
+BENCH_FN(b_goiso, llcrc_crc64_goiso(0, p, n))
+BENCH_FN(b_t10, llcrc_crc16_t10dif(0, p, n))
+BENCH_FN(b_bz, llcrc_crc32_bzip2(0, p, n))
+BENCH_FN(b_x128, llcrc_xxh3_128(p, n, 7).lo)
+BENCH_CHAIN(c_xz, llcrc_crc64_xz(r, p, n))
+BENCH_CHAIN(c_t10, llcrc_crc16_t10dif((uint16_t)r, p, n))
+BENCH_CHAIN(c_x128, llcrc_xxh3_128(p, n, r).lo)
+#ifdef LLB_HAVE_ISAL
+BENCH_FN(b_isal_xz, crc64_ecma_refl(0, p, n))
+BENCH_FN(b_isal_ecma, crc64_ecma_norm(~0ull, p, n))
+BENCH_FN(b_isal_goiso, crc64_iso_refl(0, p, n))
+BENCH_FN(b_isal_t10, crc16_t10dif(0, p, n))
+BENCH_FN(b_isal_bz, crc32_ieee(0, p, n))
+BENCH_CHAIN(c_isal_xz, crc64_ecma_refl(r, p, n))
+BENCH_CHAIN(c_isal_t10, crc16_t10dif((uint16_t)r, p, n))
+#endif
+#ifdef LLB_HAVE_XXHASH
+BENCH_FN(b_X128, XXH3_128bits_withSeed(p, n, 7).low64)
+BENCH_CHAIN(c_X128, XXH3_128bits_withSeed(p, n, r).low64)
+#endif
 #ifdef LLB_HAVE_ISAL
 BENCH_FN(b_isal_iscsi, crc32_iscsi((unsigned char *)p, (int)n, 0xffffffffu))
 BENCH_FN(b_isal_gzip, crc32_gzip_refl(0, p, n))
@@ -85,8 +108,9 @@ BENCH_CHAIN(c_XXH64, XXH64(p, n, r))
 BENCH_CHAIN(c_XXH32, XXH32(p, n, (uint32_t)r))
 #endif
 
-/* the physical limit: an AVX-512 read of the same buffer, summed so nothing can be skipped */
-__attribute__((target("avx512f"))) static uint64_t readsum(const unsigned char *p, size_t n) {
+/* the physical limit: a read of the same buffer in the widest registers the CPU has (AVX-512, else
+   AVX2), summed so nothing can be skipped */
+__attribute__((target("avx512f"))) static uint64_t readsum512(const unsigned char *p, size_t n) {
     __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
     size_t i = 0;
     for (; i + 256 <= n; i += 256) {
@@ -99,14 +123,42 @@ __attribute__((target("avx512f"))) static uint64_t readsum(const unsigned char *
     a0 = _mm512_add_epi64(_mm512_add_epi64(a0, a1), _mm512_add_epi64(a2, a3));
     return (uint64_t)_mm512_reduce_add_epi64(a0);
 }
+__attribute__((target("avx2"))) static uint64_t readsum256(const unsigned char *p, size_t n) {
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    size_t i = 0;
+    uint64_t t[4];
+    for (; i + 128 <= n; i += 128) {
+        a0 = _mm256_add_epi64(a0, _mm256_loadu_si256((const __m256i *)(p + i)));
+        a1 = _mm256_add_epi64(a1, _mm256_loadu_si256((const __m256i *)(p + i + 32)));
+        a2 = _mm256_add_epi64(a2, _mm256_loadu_si256((const __m256i *)(p + i + 64)));
+        a3 = _mm256_add_epi64(a3, _mm256_loadu_si256((const __m256i *)(p + i + 96)));
+    }
+    for (; i + 32 <= n; i += 32) a0 = _mm256_add_epi64(a0, _mm256_loadu_si256((const __m256i *)(p + i)));
+    a0 = _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3));
+    _mm256_storeu_si256((__m256i *)t, a0);
+    return t[0] + t[1] + t[2] + t[3];
+}
+static int g_avx512;
+static uint64_t readsum(const unsigned char *p, size_t n) { return g_avx512 ? readsum512(p, n) : readsum256(p, n); }
 BENCH_FN(b_readsum, readsum(p, n))
 
-/* plain AVX-512 XOR loop (the reference for llcrc_xor) */
-__attribute__((target("avx512f"))) static void plainxor(unsigned char *d, const unsigned char *a,
-                                                        const unsigned char *b, size_t n) {
+/* plain XOR loop in the widest registers (the reference for llcrc_xor) */
+__attribute__((target("avx512f"))) static void plainxor512(unsigned char *d, const unsigned char *a,
+                                                           const unsigned char *b, size_t n) {
     size_t i;
     for (i = 0; i + 64 <= n; i += 64)
         _mm512_storeu_si512(d + i, _mm512_xor_si512(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i)));
+}
+__attribute__((target("avx2"))) static void plainxor256(unsigned char *d, const unsigned char *a,
+                                                        const unsigned char *b, size_t n) {
+    size_t i;
+    for (i = 0; i + 32 <= n; i += 32)
+        _mm256_storeu_si256((__m256i *)(d + i), _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(a + i)),
+                                                                 _mm256_loadu_si256((const __m256i *)(b + i))));
+}
+static void plainxor(unsigned char *d, const unsigned char *a, const unsigned char *b, size_t n) {
+    if (g_avx512) plainxor512(d, a, b, n);
+    else plainxor256(d, a, b, n);
 }
 static void b_xor(void *vc, uint64_t iters) {
     ctx *c = (ctx *)vc;
@@ -219,6 +271,7 @@ static void b_delta_enc(void *vc, uint64_t iters) {
     }
 }
 
+
 static const char *g_filter;
 static int want(const char *title) { return !g_filter || strstr(title, g_filter) != NULL; }
 
@@ -259,7 +312,9 @@ int main(int argc, char **argv) {
     sumrow sum[NS];
     ctx c;
     int quick = llb_quick();
+    llb_print_cpu();
     g_filter = argc > 1 ? argv[1] : NULL;
+    g_avx512 = __builtin_cpu_supports("avx512f");
     if (posix_memalign((void **)&buf, 4096, big) || posix_memalign((void **)&dst, 4096, (4u << 20) + 4096)) {
         fprintf(stderr, "out of memory\n");
         return 1;
@@ -324,7 +379,7 @@ int main(int argc, char **argv) {
         c.acc = 0;
         t = llb_table_new(title);
         llb_bytes(t, (double)n);
-        s->rs = llb_run(t, "AVX-512 read-sum (limit)", b_readsum, &c);
+        s->rs = llb_run(t, g_avx512 ? "AVX-512 read-sum (limit)" : "AVX2 read-sum (limit)", b_readsum, &c);
         s->ll_c = llb_run(t, "llcrc_crc32c", b_crc32c, &c);
 #ifdef LLB_HAVE_ISAL
         s->isal_c = anchor_row(t, "ISA-L crc32_iscsi", b_isal_iscsi, &c, s->ll_c);
@@ -408,6 +463,86 @@ int main(int argc, char **argv) {
         }
     }
 
+    /* ---- CRC-64 / CRC-16 / CRC-32/BZIP2 and XXH3-128 against ISA-L and libxxhash ---- */
+    {
+        static const size_t ms[] = {64, 256, 4096, 65536, 1u << 20};
+        static const char *const names[] = {"crc64_xz vs ISA-L crc64_ecma_refl", "crc64_ecma182 vs ISA-L crc64_ecma_norm",
+                                            "crc64_goiso vs ISA-L crc64_iso_refl", "crc16_t10dif vs ISA-L crc16_t10dif",
+                                            "crc32_bzip2 vs ISA-L crc32_ieee", "xxh3_128 vs XXH3_128bits_withSeed"};
+        double ratio[6][5];
+        size_t k, v;
+        memset(ratio, 0, sizeof ratio);
+        for (k = 0; k < 5; k++) {
+            char title[128], lab[32];
+            llb_table *t;
+            double a;
+            size_label(ms[k], lab, sizeof lab);
+            snprintf(title, sizeof title, "more CRCs and XXH3-128, %s buffer (independent calls)", lab);
+            if (!want(title)) continue;
+            c.p = buf;
+            c.n = ms[k];
+            c.acc = 0;
+            t = llb_table_new(title);
+            llb_bytes(t, (double)ms[k]);
+            llb_run(t, "llcrc_crc64_nvme (no anchor: ISA-L 2.30 has no CRC-64/NVME)", b_nvme, &c);
+            a = llb_run(t, "llcrc_crc64_xz", b_xz, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[0][k] = anchor_row(t, "ISA-L crc64_ecma_refl", b_isal_xz, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_crc64_ecma182", b_ecma, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[1][k] = anchor_row(t, "ISA-L crc64_ecma_norm", b_isal_ecma, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_crc64_goiso", b_goiso, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[2][k] = anchor_row(t, "ISA-L crc64_iso_refl", b_isal_goiso, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_crc16_t10dif", b_t10, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[3][k] = anchor_row(t, "ISA-L crc16_t10dif", b_isal_t10, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_crc32_bzip2", b_bz, &c);
+#ifdef LLB_HAVE_ISAL
+            ratio[4][k] = anchor_row(t, "ISA-L crc32_ieee", b_isal_bz, &c, a) / a;
+#endif
+            a = llb_run(t, "llcrc_xxh3_128", b_x128, &c);
+#ifdef LLB_HAVE_XXHASH
+            ratio[5][k] = anchor_row(t, "XXH3_128bits_withSeed", b_X128, &c, a) / a;
+#endif
+            (void)a;
+            llb_print(t);
+            llb_table_free(t);
+        }
+        if (want("more CRCs")) {
+            llb_table *t = llb_table_new("more CRCs and XXH3-128 at 64 B: dependent chain");
+            double a;
+            c.p = buf;
+            c.n = 64;
+            c.acc = 0;
+            a = llb_run(t, "llcrc_crc64_xz chain", c_xz, &c);
+#ifdef LLB_HAVE_ISAL
+            anchor_row(t, "ISA-L crc64_ecma_refl chain", c_isal_xz, &c, a);
+#endif
+            a = llb_run(t, "llcrc_crc16_t10dif chain", c_t10, &c);
+#ifdef LLB_HAVE_ISAL
+            anchor_row(t, "ISA-L crc16_t10dif chain", c_isal_t10, &c, a);
+#endif
+            a = llb_run(t, "llcrc_xxh3_128 chain", c_x128, &c);
+#ifdef LLB_HAVE_XXHASH
+            anchor_row(t, "XXH3_128bits_withSeed chain", c_X128, &c, a);
+#endif
+            (void)a;
+            llb_print(t);
+            llb_table_free(t);
+            printf("### more CRCs and XXH3-128: ratio anchor time / llcrc time (>1 = llcrc faster)\n\n");
+            printf("| llcrc vs anchor | 64 B | 256 B | 4 KiB | 64 KiB | 1 MiB |\n|---|---|---|---|---|---|\n");
+            for (v = 0; v < 6; v++)
+                printf("| %s | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx |\n", names[v], ratio[v][0], ratio[v][1], ratio[v][2],
+                       ratio[v][3], ratio[v][4]);
+            printf("\n");
+        }
+    }
+
     /* ---- unaligned start ---- */
     if (want("unaligned start")) {
         static const size_t un[] = {4096, 65536, 1u << 20};
@@ -485,7 +620,7 @@ int main(int argc, char **argv) {
     /* ---- XOR delta ---- */
     if (want("XOR")) {
         static const size_t xs[] = {4096, 65536, 1u << 20};
-        llb_table *t = llb_table_new("XOR delta: llcrc_xor vs a plain AVX-512 XOR loop (bytes = one input)");
+        llb_table *t = llb_table_new(g_avx512 ? "XOR delta: llcrc_xor vs a plain AVX-512 XOR loop (bytes = one input)" : "XOR delta: llcrc_xor vs a plain AVX2 XOR loop (bytes = one input)");
         size_t k;
         for (k = 0; k < 3; k++) {
             char name[96], lab[32];
@@ -495,7 +630,7 @@ int main(int argc, char **argv) {
             c.d = dst;
             c.n = xs[k];
             llb_bytes(t, (double)xs[k]);
-            snprintf(name, sizeof name, "plain AVX-512 XOR %s", lab);
+            snprintf(name, sizeof name, "plain %s XOR %s", g_avx512 ? "AVX-512" : "AVX2", lab);
             a = llb_run(t, name, b_plainxor, &c);
             snprintf(name, sizeof name, "llcrc_xor %s", lab);
             b = llb_run(t, name, b_xor, &c);

@@ -38,6 +38,24 @@ static uint64_t g_off_big[NOFF], g_off_shm[NOFF];
 static const char *g_fio;
 static int g_quick;
 
+/* the loops of bench_llio_counters.c, built with the counters (cnt_on_) and without (cnt_off_) */
+typedef struct nostats_ctx {
+    llio_ring *r;
+    int fd;
+    const uint64_t *offs;
+    unsigned oi;
+    char *buf;
+    unsigned batch;
+} nostats_ctx;
+void *cnt_on_ring_new(unsigned entries);
+void cnt_on_ring_free(void *ring);
+void cnt_on_nop(void *p, uint64_t iters);
+void cnt_on_read(void *p, uint64_t iters);
+void *cnt_off_ring_new(unsigned entries);
+void cnt_off_ring_free(void *ring);
+void cnt_off_nop(void *p, uint64_t iters);
+void cnt_off_read(void *p, uint64_t iters);
+
 typedef struct bctx {
     llio_ring *r;
 #ifdef LLB_HAVE_URING
@@ -66,11 +84,13 @@ static void die(const char *what, int e) {
 /* Two rows that differ by less than this VM's drift between rows: measured in NOP_ROUNDS rounds with the
    order alternating, and the medians (and the per-round ratio's median and range) printed. */
 #define NOP_ROUNDS 7
-static void rotated_pair(const char *what, const char *ours_name, llb_fn ours, const char *anchor_name,
-                         llb_fn anchor, void *ctx) {
-    double ra[NOP_ROUNDS], rb[NOP_ROUNDS], q[NOP_ROUNDS], lo = 1e9, hi = 0;
+#define MAX_ROUNDS 31
+static void rotated_pair_n(int rounds, const char *what, const char *ours_name, llb_fn ours, const char *anchor_name,
+                           llb_fn anchor, void *ctx) {
+    double ra[MAX_ROUNDS], rb[MAX_ROUNDS], q[MAX_ROUNDS], lo = 1e9, hi = 0;
     int i;
-    for (i = 0; i < NOP_ROUNDS; i++) {
+    if (rounds > MAX_ROUNDS) rounds = MAX_ROUNDS;
+    for (i = 0; i < rounds; i++) {
         llb_table *sc = llb_table_new("scratch");
         if (i & 1) {
             rb[i] = llb_run(sc, "b", anchor, ctx);
@@ -85,12 +105,16 @@ static void rotated_pair(const char *what, const char *ours_name, llb_fn ours, c
         llb_table_free(sc);
     }
     {
-        double ma = llb_median(ra, NOP_ROUNDS), mb = llb_median(rb, NOP_ROUNDS);
+        double ma = llb_median(ra, (size_t)rounds), mb = llb_median(rb, (size_t)rounds);
         printf("- %s, %d rotated rounds: %s %.1f ns, %s %.1f ns (medians, ratio %.3f); %s/%s time per round: "
                "median %.3f (%.3f..%.3f)\n",
-               what, NOP_ROUNDS, ours_name, ma, anchor_name, mb, ma / mb, ours_name, anchor_name,
-               llb_median(q, NOP_ROUNDS), lo, hi);
+               what, rounds, ours_name, ma, anchor_name, mb, ma / mb, ours_name, anchor_name,
+               llb_median(q, (size_t)rounds), lo, hi);
     }
+}
+static void rotated_pair(const char *what, const char *ours_name, llb_fn ours, const char *anchor_name,
+                         llb_fn anchor, void *ctx) {
+    rotated_pair_n(NOP_ROUNDS, what, ours_name, ours, anchor_name, anchor, ctx);
 }
 
 /* ---------------- NOP ---------------- */
@@ -147,6 +171,15 @@ static int uring_best(struct io_uring *u, unsigned entries, int plain) {
     return e;
 }
 #endif
+
+/* ---------------- counters on / compiled out ---------------- */
+typedef struct pair_ctx {
+    nostats_ctx *on, *off;
+} pair_ctx;
+static void pair_nop_on(void *p, uint64_t iters) { cnt_on_nop(((pair_ctx *)p)->on, iters); }
+static void pair_nop_off(void *p, uint64_t iters) { cnt_off_nop(((pair_ctx *)p)->off, iters); }
+static void pair_rd_on(void *p, uint64_t iters) { cnt_on_read(((pair_ctx *)p)->on, iters); }
+static void pair_rd_off(void *p, uint64_t iters) { cnt_off_read(((pair_ctx *)p)->off, iters); }
 
 /* ---------------- QD1 reads ---------------- */
 static inline uint64_t next_off(bctx *c) { return c->offs[c->oi++ & (NOFF - 1)]; }
@@ -340,7 +373,7 @@ static qd_res qd_llio(int fd, char *bufs, int mode) {
     while (llio_wait(&r, 1, 100000000) > 0) llio_reap(&r, cq, QD); /* drain */
     llb_percentiles(lat_v, ns, &res.p50, &res.p99, &p999, &mx);
     free(lat_v);
-    llio_exit(&r);
+    llio_destroy(&r);
     return res;
 }
 
@@ -519,7 +552,7 @@ static void coalescer_table(const char *title, int direct) {
     double sep, pv, ll;
     w.fd = open(g_big, O_RDWR | (direct ? O_DIRECT : 0));
     if (w.fd < 0) die("open coalescer file", errno);
-    w.pages = (char *)llio_aligned_alloc(4096, 2 * 64 * 4096);
+    w.pages = (char *)llio_aligned_alloc(2 * 64 * 4096, 4096);
     memset(w.pages, 0x5a, 2 * 64 * 4096);
     w.stride = 4096;
     w.region = 0;
@@ -544,7 +577,7 @@ static void coalescer_table(const char *title, int direct) {
     rotated_pair("pages 8 KiB apart", "llio", co_llio, "pwritev", co_pwritev, &w);
     printf("\n");
     llb_table_free(t);
-    llio_wc_free(&co);
+    llio_wc_destroy(&co);
     llio_aligned_free(w.pages);
     close(w.fd);
 }
@@ -589,6 +622,7 @@ int main(void) {
 #ifdef LLB_HAVE_URING
     struct io_uring u;
 #endif
+    llb_print_cpu();
     {   /* the llio test flips kernel.io_uring_disabled only when it can lock this exclusively */
         int lk = open("/tmp/llio-test.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
         if (lk >= 0) flock(lk, LOCK_SH);
@@ -608,7 +642,7 @@ int main(void) {
         g_off_big[i] = rnd() % (BIGSZ / 4096) * 4096;
         g_off_shm[i] = rnd() % (SHMSZ / 4096) * 4096;
     }
-    buf = (char *)llio_aligned_alloc(4096, (size_t)QD * 4096);
+    buf = (char *)llio_aligned_alloc((size_t)QD * 4096, 4096);
     make_file(g_big, BIGSZ);
     make_file(g_shm, SHMSZ);
     warm(g_big, BIGSZ);
@@ -670,6 +704,47 @@ int main(void) {
         llb_table_free(t);
     }
 
+    /* ---- the always-on counters against the same loops without them ---- */
+    if (ring.backend == LLIO_BACKEND_URING && want("counters")) {
+        nostats_ctx on, off;
+        pair_ctx pc;
+        llio_stats s0, s1;
+        llio_rate rt;
+        memset(&on, 0, sizeof on);
+        memset(&off, 0, sizeof off);
+        on.r = (llio_ring *)cnt_on_ring_new(64);
+        off.r = (llio_ring *)cnt_off_ring_new(64);
+        if (!on.r || !off.r) die("llio_init (counters pair)", EIO);
+        on.buf = off.buf = buf;
+        pc.on = &on;
+        pc.off = &off;
+        printf("### Always-on counters: llio against the same loops built with LLIO_NO_STATS (same run)\n\n");
+        llio_ring_stats(on.r, &s0); /* the unit's ring: the same struct, read from this unit */
+        on.batch = off.batch = 1;
+        rotated_pair_n(15, "NOP batch 1", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
+        on.batch = off.batch = 32;
+        rotated_pair_n(15, "NOP batch 32", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
+        on.fd = off.fd = open(g_big, O_RDONLY);
+        on.offs = off.offs = g_off_big;
+        rotated_pair_n(15, "4 KiB read QD1, page cache", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
+        close(on.fd);
+        on.fd = off.fd = open(g_shm, O_RDONLY);
+        on.offs = off.offs = g_off_shm;
+        rotated_pair_n(15, "4 KiB read QD1, tmpfs", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
+        close(on.fd);
+        llio_ring_stats(on.r, &s1);
+        llio_stats_rate(&s0, &s1, &rt);
+        printf("- the counters of the ring with them, over these rows: %llu NOPs and %llu reads submitted, %llu "
+               "completions, %llu enters, %llu direct reads; %.0f ops/s, %.1f MB/s read (llio_stats_rate; read "
+               "bytes are counted for the direct reads, the kernel's need llio_track_register)\n\n",
+               (unsigned long long)(s1.submitted[LLIO_KIND_NOP] - s0.submitted[LLIO_KIND_NOP]),
+               (unsigned long long)(s1.submitted[LLIO_KIND_READ] - s0.submitted[LLIO_KIND_READ]),
+               (unsigned long long)(s1.completions - s0.completions), (unsigned long long)(s1.enters - s0.enters),
+               (unsigned long long)(s1.direct_ops - s0.direct_ops), rt.ops_per_s, rt.read_bytes_per_s / 1e6);
+        cnt_on_ring_free(on.r);
+        cnt_off_ring_free(off.r);
+    }
+
     /* ---- QD1 page cache ---- */
     if (want("qd1")) {
         llb_table *t = llb_table_new("4 KiB random read, QD1, page cache (ext4, 256 MiB file, cached)");
@@ -717,7 +792,7 @@ int main(void) {
             if (llio_init(&nd, 64, LLIO_INIT_NO_FALLBACK | LLIO_INIT_NO_DIRECT) == 0) {
                 c.r = &nd;
                 row_lat(t, "llio io_uring, NO_DIRECT (kernel io-wq)", rd_llio, &c);
-                llio_exit(&nd);
+                llio_destroy(&nd);
             }
 #ifdef LLB_HAVE_URING
             c.u = &u;
@@ -845,8 +920,8 @@ int main(void) {
 #ifdef LLB_HAVE_URING
     io_uring_queue_exit(&u);
 #endif
-    llio_exit(&fb);
-    llio_exit(&ring);
+    llio_destroy(&fb);
+    llio_destroy(&ring);
     llio_aligned_free(buf);
     unlink(g_big);
     unlink(g_shm);

@@ -911,6 +911,7 @@ int main(int argc, char **argv) {
     int i;
     char title[128];
     static char keys[8][32];
+    llb_print_cpu();
     bl_calibrate();
     if (argc > 1 && strcmp(argv[1], "--rows") == 0) { /* the glibc build can act as a child too */
         bl_rows_mode = 1;

@@ -6,8 +6,13 @@
    window of the mapping so that every call touches fresh lines, like a log append.
 
    Tables: memcpy_persist (64 B, 256 B, 4 KiB, 1 MiB), persist, msync fallback, forced paths against
-   hand-written equivalents, the non-temporal threshold measurement, and (in a child process with
-   LLPMEM_NO_AVX512=1 and PMEM_AVX512F=0) the AVX-512-disabled comparison. */
+   hand-written equivalents, the non-temporal threshold measurement, failure-atomic transactions
+   (llpmem_tx against PMDK libpmemobj's pmemobj_tx_add_range, 64 B / 1 KiB / 16 KiB updates), and, in a
+   child process per other non-temporal path this CPU has, memcpy_persist on that path.
+
+   Every row names the path it ran: llpmem's copy path, and PMDK's, which the program pins to the same
+   class through PMDK's own variables (PMEM_AVX512F, PMEM_MOVDIR64B, PMEM_AVX, PMEM_NO_MOVNT) before
+   libpmem initialises - so a row never silently compares two different instruction sets. */
 #define LLPMEM_IMPLEMENTATION
 #include "llpmem.h"
 #define LLBENCH_IMPLEMENTATION
@@ -23,6 +28,9 @@
 
 #ifdef LLB_HAVE_PMEM
 #include <libpmem.h>
+#endif
+#ifdef LLB_HAVE_PMEMOBJ
+#include <libpmemobj.h>
 #endif
 
 #define WINDOW (1u << 20)
@@ -320,13 +328,41 @@ static void run_pair(llb_table *t, const char *hw_name, llb_fn hw, const char *l
     run_rows(t, rows, 2, c);
 }
 
+/* the copy path of each contender, for the row names: llpmem's own, and PMDK's as pinned by its variables */
+static char g_ll_row[96], g_llm_row[96], g_pmdk_row[96];
+
+static const char *pmdk_path_name(void) {
+    const char *v;
+    if ((v = getenv("PMEM_NO_MOVNT")) && strcmp(v, "1") == 0) return "no movnt";
+    if ((v = getenv("PMEM_MOVDIR64B")) && strcmp(v, "1") == 0) return "movdir64b";
+    if ((v = getenv("PMEM_AVX512F")) && strcmp(v, "1") == 0) return "avx512f";
+    if ((v = getenv("PMEM_AVX")) && strcmp(v, "1") == 0) return "avx";
+    if (getenv("PMEM_AVX")) return "sse2";
+    return "default";
+}
+
+/* PMDK's variables for the same class of non-temporal stores as llpmem's path nt */
+static void pmdk_pin_path(int nt) {
+    setenv("PMEM_NO_MOVNT", nt == LLPMEM_NT_NONE ? "1" : "0", 1);
+    setenv("PMEM_MOVDIR64B", nt == LLPMEM_NT_MOVDIR64B ? "1" : "0", 1);
+    setenv("PMEM_AVX512F", nt == LLPMEM_NT_AVX512 ? "1" : "0", 1);
+    setenv("PMEM_AVX", nt == LLPMEM_NT_AVX2 ? "1" : "0", 1);
+}
+
+static void name_rows(void) {
+    const char *ll = llpmem_nt_name(llpmem_get_nt()), *fl = llpmem_flush_name(llpmem_get_flush());
+    snprintf(g_ll_row, sizeof g_ll_row, "llpmem_memcpy_persist [%s, %s]", ll, fl);
+    snprintf(g_llm_row, sizeof g_llm_row, "llpmem_pmem_memmove (no lookup) [%s, %s]", ll, fl);
+    snprintf(g_pmdk_row, sizeof g_pmdk_row, "PMDK pmem_memcpy_persist [%s]", pmdk_path_name());
+}
+
 static void bench_memcpy_persist(const char *tag) {
-    static const row rows[] = {
+    row rows[] = {
 #ifdef LLB_HAVE_PMEM
-        {"PMDK pmem_memcpy_persist", r_pmdk_memcpy_persist},
+        {g_pmdk_row, r_pmdk_memcpy_persist},
 #endif
-        {"llpmem_memcpy_persist", r_ll_memcpy_persist},
-        {"llpmem_pmem_memmove (no lookup)", r_ll_pmem_memmove},
+        {g_ll_row, r_ll_memcpy_persist},
+        {g_llm_row, r_ll_pmem_memmove},
         {"memcpy + clwb loop + sfence (hand-written)", r_memcpy_clwb},
         {"plain memcpy (not durable)", r_memcpy},
     };
@@ -342,12 +378,12 @@ static void bench_memcpy_persist(const char *tag) {
         run_rows(t, rows, sizeof rows / sizeof rows[0], &c);
         llb_print(t);
 #ifdef LLB_HAVE_PMEM
-        sum_add("| memcpy_persist %s%s | %.2fx PMDK | %.2fx memcpy+clwb |\n", k_size_names[k], tag,
-                ratio(t, "llpmem_memcpy_persist", "PMDK pmem_memcpy_persist"),
-                ratio(t, "llpmem_memcpy_persist", "memcpy + clwb loop + sfence (hand-written)"));
+        sum_add("| memcpy_persist %s%s (llpmem %s, PMDK %s) | %.2fx PMDK | %.2fx memcpy+clwb |\n", k_size_names[k], tag,
+                llpmem_nt_name(llpmem_get_nt()), pmdk_path_name(), ratio(t, g_ll_row, g_pmdk_row),
+                ratio(t, g_ll_row, "memcpy + clwb loop + sfence (hand-written)"));
 #else
-        sum_add("| memcpy_persist %s%s | PMDK skipped | %.2fx memcpy+clwb |\n", k_size_names[k], tag,
-                ratio(t, "llpmem_memcpy_persist", "memcpy + clwb loop + sfence (hand-written)"));
+        sum_add("| memcpy_persist %s%s (llpmem %s) | PMDK skipped | %.2fx memcpy+clwb |\n", k_size_names[k], tag,
+                llpmem_nt_name(llpmem_get_nt()), ratio(t, g_ll_row, "memcpy + clwb loop + sfence (hand-written)"));
 #endif
         llb_table_free(t);
     }
@@ -504,37 +540,199 @@ static void bench_threshold(void) {
     llb_table_free(t);
 }
 
-static int run_child_noavx512(const char *self) {
+/* memcpy_persist on another non-temporal path, in a fresh process (both libraries choose at start-up) */
+static int run_child_path(const char *self, int nt) {
     pid_t pid = fork();
     int st = 0;
     if (pid == 0) {
-        setenv("LLPMEM_NO_AVX512", "1", 1);
-        setenv("PMEM_AVX512F", "0", 1);
+        setenv("LLPMEM_FORCE_NT", llpmem_nt_name(nt), 1);
+        pmdk_pin_path(nt);
         setenv("PMEM_IS_PMEM_FORCE", "1", 1);
-        execl(self, self, "--noavx512", (char *)NULL);
+        setenv("LLPMEM_BENCH_PINNED", "1", 1);
+        execl(self, self, "--path", (char *)NULL);
         _exit(99);
     }
     if (pid < 0 || waitpid(pid, &st, 0) != pid) return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* ---- failure-atomic transactions: llpmem_tx vs PMDK libpmemobj (pmemobj_tx_add_range) ----
+   Each operation: begin, snapshot n bytes, overwrite them, commit - at a destination that rotates
+   through 1 MiB, in a DRAM-backed file on /dev/shm treated as persistent memory by both
+   (LLPMEM_FORCE / PMEM_IS_PMEM_FORCE=1). */
+#define TX_WINDOW (1u << 20)
+typedef struct txctx {
+    llpmem_tx *tx;
+    char *base;            /* llpmem: start of the window */
+#ifdef LLB_HAVE_PMEMOBJ
+    PMEMobjpool *pop;
+    PMEMoid root;
+    char *pbase;           /* PMDK: start of the root object */
+#endif
+    const char *src;
+    size_t n, off, step;
+    int errors;
+} txctx;
+
+static size_t tx_next(txctx *c) {
+    size_t o = c->off;
+    c->off += c->step;
+    if (c->off + c->n > TX_WINDOW) c->off = 0;
+    return o;
+}
+
+static void r_ll_tx(void *v, uint64_t it) {
+    txctx *c = (txctx *)v;
+    while (it--) {
+        char *d = c->base + tx_next(c);
+        if (llpmem_tx_begin(c->tx) != 0 || llpmem_tx_add(c->tx, d, c->n) != 0) c->errors++;
+        memcpy(d, c->src, c->n);
+        if (llpmem_tx_commit(c->tx) != 0) c->errors++;
+    }
+}
+
+#ifdef LLB_HAVE_PMEMOBJ
+static void r_pmdk_tx(void *v, uint64_t it) {
+    txctx *c = (txctx *)v;
+    while (it--) {
+        size_t o = tx_next(c);
+        if (pmemobj_tx_begin(c->pop, NULL, TX_PARAM_NONE) != 0) {
+            c->errors++;
+            continue;
+        }
+        if (pmemobj_tx_add_range(c->root, o, c->n) != 0) c->errors++;
+        memcpy(c->pbase + o, c->src, c->n);
+        pmemobj_tx_commit();
+        if (pmemobj_tx_end() != 0) c->errors++;
+    }
+}
+#endif
+
+static void bench_tx(void) {
+    static const size_t sizes[] = {64, 1024, 16384};
+    static const char *names[] = {"64 B", "1 KiB", "16 KiB"};
+    const char *path = "/dev/shm/llpmem_bench_tx", *ppath = "/dev/shm/llpmem_bench_obj";
+    llpmem_region *r;
+    llpmem_tx tx;
+    txctx c;
+    size_t k;
+    char llname[96], pname[96];
+    memset(&c, 0, sizeof c);
+    unlink(path);
+    if (llpmem_open(path, 4u << 20, LLPMEM_CREATE | LLPMEM_FORCE | LLPMEM_PREWARM, 0600, &r) != 0 ||
+        llpmem_tx_init(&tx, r, (char *)llpmem_addr(r) + (2u << 20), 1u << 20) != 0) {
+        printf("skipped: llpmem_tx (cannot map %s)\n\n", path);
+        return;
+    }
+    c.tx = &tx;
+    c.base = (char *)llpmem_addr(r);
+    c.src = g_src;
+    snprintf(llname, sizeof llname, "llpmem_tx begin/add/commit [%s, %s]", llpmem_flush_name(llpmem_get_flush()),
+             llpmem_nt_name(llpmem_get_nt()));
+#ifdef LLB_HAVE_PMEMOBJ
+    unlink(ppath);
+    c.pop = pmemobj_create(ppath, "llpmem_bench", (size_t)64 << 20, 0600);
+    if (c.pop) {
+        c.root = pmemobj_root(c.pop, TX_WINDOW + 65536);
+        c.pbase = (char *)pmemobj_direct(c.root);
+        memset(c.pbase, 0, TX_WINDOW);
+        pmemobj_persist(c.pop, c.pbase, TX_WINDOW);
+    } else {
+        printf("skipped: PMDK libpmemobj (pmemobj_create %s failed: %s)\n\n", ppath, pmemobj_errormsg());
+    }
+    snprintf(pname, sizeof pname, "PMDK libpmemobj tx_begin/add_range/commit [%s]", pmdk_path_name());
+#else
+    (void)ppath;
+    (void)pname;
+    printf("skipped: PMDK libpmemobj not installed (libpmemobj-dev): llpmem_tx rows only\n\n");
+#endif
+    for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        char title[160];
+        llb_table *t;
+        row rows[2];
+        size_t nr = 0;
+        c.n = sizes[k];
+        c.step = sizes[k] < 64 ? 64 : sizes[k];
+        c.off = 0;
+        snprintf(title, sizeof title, "failure-atomic update %s (begin, snapshot, overwrite, commit; dest rotates through 1 MiB)",
+                 names[k]);
+        t = llb_table_new(title);
+#ifdef LLB_HAVE_PMEMOBJ
+        if (c.pop) {
+            rows[nr].name = pname;
+            rows[nr++].fn = r_pmdk_tx;
+        }
+#endif
+        rows[nr].name = llname;
+        rows[nr++].fn = r_ll_tx;
+        {
+            /* the same rotation of rounds as the other tables; each row starts from the window's start */
+            enum { MAXROUNDS = 5 };
+            double ns[2][MAXROUNDS], err[2] = {0, 0};
+            int rounds = llb_quick() ? 1 : 3, rd;
+            size_t i;
+            for (rd = 0; rd < rounds; rd++) {
+                llb_table *scratch = llb_table_new("scratch");
+                for (i = 0; i < nr; i++) {
+                    size_t j = (i + (size_t)rd) % nr;
+                    double e;
+                    c.off = 0;
+                    ns[j][rd] = llb_run(scratch, rows[j].name, rows[j].fn, &c);
+                    e = llb_err(scratch, rows[j].name);
+                    if (e > err[j]) err[j] = e;
+                }
+                llb_table_free(scratch);
+            }
+            for (i = 0; i < nr; i++) {
+                double v[MAXROUNDS], lo = ns[i][0], hi = ns[i][0];
+                for (rd = 0; rd < rounds; rd++) {
+                    v[rd] = ns[i][rd];
+                    if (v[rd] < lo) lo = v[rd];
+                    if (v[rd] > hi) hi = v[rd];
+                }
+                llb_add(t, rows[i].name, llb_median(v, (size_t)rounds), err[i]);
+                if (rounds > 1) llb_note(t, "%d rounds: %.1f..%.1f ns", rounds, lo, hi);
+            }
+        }
+        llb_print(t);
+#ifdef LLB_HAVE_PMEMOBJ
+        if (c.pop)
+            sum_add("| llpmem_tx update %s | %.2fx PMDK libpmemobj tx (target %s) |\n", names[k], ratio(t, llname, pname),
+                    k == 0 ? ">= 2x" : k == 1 ? ">= 1.5x" : ">= 1.0x");
+#endif
+        llb_table_free(t);
+    }
+    if (c.errors) printf("errors: %d failed transaction calls\n\n", c.errors);
+#ifdef LLB_HAVE_PMEMOBJ
+    if (c.pop) pmemobj_close(c.pop);
+    unlink(ppath);
+#endif
+    llpmem_tx_destroy(&tx);
+    llpmem_close(r);
+    unlink(path);
+}
+
 int main(int argc, char **argv) {
     llpmem_region *r, *rf;
     const char *path = "/dev/shm/llpmem_bench";
     const char *pathf = "/dev/shm/llpmem_bench_file";
-    int child = argc > 1 && strcmp(argv[1], "--noavx512") == 0;
+    int child = argc > 1 && strcmp(argv[1], "--path") == 0;
     char self[4096];
     ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    llb_print_cpu();
     if (sl <= 0) return 1;
     self[sl] = 0;
-#ifdef LLB_HAVE_PMEM
-    if (!getenv("PMEM_IS_PMEM_FORCE")) { /* libpmem reads it in its constructor: re-execute */
+    if (!getenv("LLPMEM_BENCH_PINNED")) {
+        /* libpmem reads its variables in its constructor: set them, pin PMDK's copy path to llpmem's
+           class, and re-execute */
         setenv("PMEM_IS_PMEM_FORCE", "1", 1);
+        setenv("LLPMEM_BENCH_PINNED", "1", 1);
+        pmdk_pin_path(llpmem_get_nt());
         execv(self, argv);
         return 1;
     }
-#endif
     llb_pin_thread(1);
+    name_rows();
     g_src = (char *)aligned_alloc(4096, 1u << 21);
     memset(g_src, 0x3c, 1u << 21);
     if (llpmem_open(path, MAP_LEN, LLPMEM_CREATE | LLPMEM_FORCE | LLPMEM_PREWARM, 0600, &r) != 0 ||
@@ -545,27 +743,37 @@ int main(int argc, char **argv) {
     g_map = (char *)llpmem_addr(r);
     g_file = (char *)llpmem_addr(rf);
     if (child) {
-        printf("## AVX-512 disabled: llpmem with LLPMEM_NO_AVX512=1 (path %s), PMDK with PMEM_AVX512F=0\n\n",
-               llpmem_nt_name(llpmem_get_nt()));
-        bench_memcpy_persist(", AVX-512 off");
-        printf("### ratios (AVX-512 disabled)\n\n| operation | vs PMDK | vs hand-written |\n|---|---|---|\n%s\n",
-               g_summary);
+        char tag[64];
+        printf("## copy path %s: llpmem with LLPMEM_FORCE_NT=%s, PMDK pinned to %s\n\n", llpmem_nt_name(llpmem_get_nt()),
+               llpmem_nt_name(llpmem_get_nt()), pmdk_path_name());
+        snprintf(tag, sizeof tag, ", path %s", llpmem_nt_name(llpmem_get_nt()));
+        bench_memcpy_persist(tag);
+        printf("### ratios (path %s)\n\n| operation | vs PMDK | vs hand-written |\n|---|---|---|\n%s\n",
+               llpmem_nt_name(llpmem_get_nt()), g_summary);
     } else {
-        printf("## llpmem %s: flush %s, copy path %s, NT threshold %zu B, mapping %s (%s)\n\n",
+        int nt;
+        printf("## llpmem %s: flush %s, copy path %s, NT threshold %zu B, mapping %s (%s); PMDK copy path pinned to %s\n\n",
                llpmem_version(), llpmem_flush_name(llpmem_get_flush()), llpmem_nt_name(llpmem_get_nt()),
-               llpmem_get_nt_threshold(), path, llpmem_kind_name(llpmem_region_kind(r)));
+               llpmem_get_nt_threshold(), path, llpmem_kind_name(llpmem_region_kind(r)), pmdk_path_name());
 #ifndef LLB_HAVE_PMEM
-        printf("skipped: PMDK libpmem not installed\n\n");
+        printf("skipped: PMDK libpmem not installed (libpmem-dev)\n\n");
 #endif
         if (section("memcpy")) bench_memcpy_persist("");
         if (section("persist")) bench_persist("");
         if (section("msync")) bench_msync();
         if (section("forced")) bench_forced();
         if (section("threshold")) bench_threshold();
+        if (section("tx")) bench_tx();
         printf("### ratios (llpmem time advantage: >1 = llpmem faster)\n\n| operation | ratio | ratio |\n|---|---|---|\n%s\n",
                g_summary);
         fflush(stdout);
-        if (section("noavx512")) run_child_noavx512(self);
+        /* every other wide non-temporal path this CPU has, each in its own process */
+        for (nt = LLPMEM_NT_AVX512; nt <= LLPMEM_NT_AVX2; nt++) {
+            int cur = llpmem_get_nt();
+            if (!section("paths") || nt == cur || llpmem_set_nt(nt) != 0) continue;
+            llpmem_set_nt(cur);
+            run_child_path(self, nt);
+        }
     }
     llpmem_close(r);
     llpmem_close(rf);

@@ -13,10 +13,12 @@
 #include "bench_llq.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(LLB_HAVE_DPDK)
 #include <rte_ring.h>
@@ -387,7 +389,6 @@ static inline uint64_t iring_pop_n(iring *r, uint64_t *p, uint64_t n) {
 LLQB_BURST_ROLES(ir, iring *, iring_push_n, iring_pop_n)
 static const llqb_impl impl_iring = {"inline index ring, no API (limit)", mk_iring, rm_free, 0, 0, ir_bprod,
                                      ir_bcons, 0, 0, 0};
-
 /* ---- DPDK rte_ring, initialised on our own memory (no EAL) ---- */
 #if defined(LLB_HAVE_DPDK)
 static void *mk_rte(size_t cap, unsigned flags) {
@@ -476,6 +477,40 @@ static void run_two(llqb_role mine, llqb_job *jm, llqb_role theirs, llqb_job *jt
     pthread_join(th, NULL);
 }
 
+/* the CPU every table below was measured on: vendor, family/model, name, the features that matter to
+   llq (none are required; the line size and core count come from the system), and the kernel */
+static void print_cpu(void) {
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[4096], vendor[64] = "?", name[128] = "?", fam[16] = "?", model[16] = "?";
+    char kern[128] = "?";
+    int have_flags = 0, avx2 = 0, avx512 = 0, waitpkg = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        char *v = strchr(line, ':');
+        if (!v) continue;
+        v += 2;
+        v[strcspn(v, "\n")] = 0;
+        if (!strncmp(line, "vendor_id", 9)) snprintf(vendor, sizeof vendor, "%s", v);
+        else if (!strncmp(line, "cpu family", 10)) snprintf(fam, sizeof fam, "%s", v);
+        else if (!strncmp(line, "model name", 10)) snprintf(name, sizeof name, "%s", v);
+        else if (!strncmp(line, "model", 5)) snprintf(model, sizeof model, "%s", v);
+        else if (!strncmp(line, "flags", 5) && !have_flags) {
+            have_flags = 1;
+            avx2 = strstr(v, " avx2") != NULL;
+            avx512 = strstr(v, " avx512f") != NULL;
+            waitpkg = strstr(v, " waitpkg") != NULL;
+        }
+        if (have_flags && strcmp(name, "?") != 0) break;
+    }
+    if (f) fclose(f);
+    f = fopen("/proc/sys/kernel/osrelease", "r");
+    if (f && fgets(kern, sizeof kern, f)) kern[strcspn(kern, "\n")] = 0;
+    if (f) fclose(f);
+    printf("CPU: %s family %s model %s (%s), %ld CPUs; avx2 %s, avx512f %s, waitpkg %s; cache line %ld B; "
+           "Linux %s\n",
+           vendor, fam, model, name, sysconf(_SC_NPROCESSORS_ONLN), avx2 ? "yes" : "no", avx512 ? "yes" : "no",
+           waitpkg ? "yes" : "no", sysconf(_SC_LEVEL1_DCACHE_LINESIZE), kern);
+}
+
 static double g_tick_ns = 1.0;
 static void calibrate_ticks(void) {
     uint64_t t0 = llqb_now_ns(), c0 = LLQB_TICKS(), t1, c1;
@@ -495,6 +530,8 @@ typedef struct result {
     double *p99;     /* rt only: per-round p99 */
     size_t np;
     size_t nwin;     /* windows run (push-then-pop: those kept are in ns) */
+    double rmed[64]; /* per round: median ns of that round (the round's windows, or its round trips) */
+    size_t nr;
 } result;
 
 static void res_add(result *r, double v) {
@@ -521,8 +558,8 @@ static double mdape(double *v, size_t n, double m) {
 
 enum { K_TPUT, K_BURST, K_RT, K_PAIR };
 
-static int g_rounds = 5;
-static uint64_t g_items = 4000000, g_rts = 100000, g_pairs = 1000000;
+static int g_rounds = 15;
+static uint64_t g_items = 1400000, g_rts = 40000, g_pairs = 400000; /* per round */
 
 static void run_one(int kind, result *r, uint64_t scale_div) {
     const llqb_impl *im = r->impl;
@@ -549,6 +586,7 @@ static void run_one(int kind, result *r, uint64_t scale_div) {
                 bm[nb++] = (double)s / 64.0;
             }
             res_add(r, med(bm, nb) * g_tick_ns);
+            if (r->nr < 64) r->rmed[r->nr++] = med(bm, nb) * g_tick_ns;
             free(bm);
             llb_percentiles(a.rt, (size_t)n, &p50, &p99, &p999, &mx);
             if (r->np < MAXS) r->p99[r->np++] = p99 * g_tick_ns;
@@ -574,9 +612,18 @@ static void run_one(int kind, result *r, uint64_t scale_div) {
             run_two(im->pair, &a, im->pair, &b);
             free(pg);
         }
-        for (i = 0; i < n / window; i++) {
-            r->nwin++;
-            if (a.win_ns[i]) res_add(r, (double)a.win_ns[i] / (double)window);
+        {
+            double *rw = (double *)malloc((size_t)(n / window + 1) * sizeof(double));
+            size_t nrw = 0;
+            for (i = 0; i < n / window; i++) {
+                r->nwin++;
+                if (a.win_ns[i]) {
+                    res_add(r, (double)a.win_ns[i] / (double)window);
+                    rw[nrw++] = (double)a.win_ns[i] / (double)window;
+                }
+            }
+            if (nrw && r->nr < 64) r->rmed[r->nr++] = med(rw, nrw);
+            free(rw);
         }
         free(a.win_ns);
         expect = n * (n + 1) / 2;
@@ -588,6 +635,24 @@ static void run_one(int kind, result *r, uint64_t scale_div) {
     if (q2) im->destroy(q2);
 }
 
+/* the VM moves between regimes (a cache-line hand-off costs ~25 ns in one, ~150 ns in another) within
+   a run; each round runs every contender once, back to back, so the ratio of two contenders within one
+   round compares them in the same regime. The median over rounds of those per-round ratios (anchor time
+   / contender time, or the inverse for latency) is what the Targets block reports. */
+static double paired(result *r, size_t n, const llqb_impl *anchor, const llqb_impl *im, int anchor_over) {
+    size_t i, a = n, b = n, k, m;
+    double q[64];
+    for (i = 0; i < n; i++) {
+        if (r[i].impl == anchor) a = i;
+        if (r[i].impl == im) b = i;
+    }
+    if (a == n || b == n) return 0;
+    m = r[a].nr < r[b].nr ? r[a].nr : r[b].nr;
+    for (k = 0; k < m; k++)
+        q[k] = anchor_over ? r[a].rmed[k] / r[b].rmed[k] : r[b].rmed[k] / r[a].rmed[k];
+    return med(q, m);
+}
+static double g_idle_cpu = -1, g_over_rate = -1;
 static const char *g_only; /* env LLQB_ONLY: comma list of table tags to run (tuning aid) */
 static void bench(int kind, const char *title, const llqb_impl **list, size_t nl, const char *baseline,
                   result *out, const char *tag) {
@@ -631,16 +696,23 @@ static void bench(int kind, const char *title, const llqb_impl **list, size_t nl
     for (i = 0; i < nl; i++) {
         double m = med(out[i].samples, out[i].ns);
         double e = mdape(out[i].samples, out[i].ns, m);
+        char pr[64] = "";
+        const llqb_impl *anchor = NULL;
+        size_t k;
+        for (k = 0; k < nl && baseline; k++)
+            if (strcmp(list[k]->name, baseline) == 0) anchor = list[k];
+        if (anchor && anchor != list[i])
+            snprintf(pr, sizeof pr, "; paired %.2fx", paired(out, nl, anchor, list[i], 1));
         llb_add(t, list[i]->name, m, e);
         if (kind == K_RT) {
             double p = med(out[i].p99, out[i].np);
-            llb_note(t, "p99 %.0f ns (%.2fx median)", p, p / m);
+            llb_note(t, "p99 %.0f ns (%.2fx median)%s", p, p / m, pr);
             out[i].p99[0] = p;
         } else if (kind == K_PAIR) {
-            llb_note(t, "ns per push+pop pair per thread; %zu of %zu windows with both threads running",
-                     out[i].ns, out[i].nwin);
+            llb_note(t, "ns per push+pop pair per thread; %zu of %zu windows with both threads running%s",
+                     out[i].ns, out[i].nwin, pr);
         } else {
-            llb_note(t, "%.1f M items/s", 1000.0 / m);
+            llb_note(t, "%.1f M items/s%s", 1000.0 / m, pr);
         }
         out[i].samples[0] = m;
     }
@@ -674,6 +746,388 @@ static void target(const char *what, double ratio, int higher_is_better, double 
            ok ? "MET" : "MISSED");
 }
 
+
+
+/* ------------------------------------------------------------------------------------------ */
+/* RCU read sections: llq_ebr (ASYM, QSBR, FENCED) + llq_rcu_read against liburcu memb and QSBR     */
+
+typedef struct robj {
+    uint64_t v;
+    uint64_t pad[4];
+    llq_ebr_node node;
+} robj;
+LLQ_RCU_TYPED(robjp, robj, node);
+static robj *g_rslot[3];
+static llq_ebr *g_rdom[3];
+static void robj_free(llq_ebr_node *n) { free((char *)n - offsetof(robj, node)); }
+static robj *robj_new(void) {
+    robj *o = (robj *)calloc(1, sizeof(robj));
+    o->v = 1;
+    return o;
+}
+static void llq_rreader(llqb_rjob *j, int mode) {
+    llq_ebr_thread *t;
+    robj **slot = &g_rslot[mode];
+    uint64_t i, s = 0, t0, t1, n = j->n;
+    if (llq_ebr_register(g_rdom[mode], &t) != 0) abort();
+    while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+    t0 = llqb_now_ns();
+    if (mode == LLQ_EBR_QSBR) {
+        llq_ebr_thread *self = t; /* in a register, as a caller keeps it */
+        for (i = 0; i < n; i++) {
+            s += robjp_read(slot)->v;
+            if ((i & (LLQB_QS_EVERY - 1)) == 0) llq_ebr_quiescent(self);
+        }
+    } else {
+        llq_ebr_thread *self = t;
+        for (i = 0; i < n; i++) {
+            llq_ebr_enter(self);
+            s += robjp_read(slot)->v;
+            llq_ebr_exit(self);
+        }
+    }
+    t1 = llqb_now_ns();
+    j->ns = (double)(t1 - t0) / (double)j->n;
+    j->sum = s;
+    llq_ebr_unregister(t);
+}
+static void llq_rwriter(llqb_rjob *j, int mode) {
+    llq_ebr_thread *t;
+    if (llq_ebr_register(g_rdom[mode], &t) != 0) abort();
+    if (mode == LLQ_EBR_QSBR) llq_ebr_offline(t);
+    while (!__atomic_load_n(j->go, __ATOMIC_ACQUIRE)) LLQB_RELAX();
+    while (!__atomic_load_n(j->stop, __ATOMIC_ACQUIRE)) {
+        robjp_replace(t, &g_rslot[mode], robj_new(), robj_free);
+        llq_ebr_barrier(t); /* one grace period, then the old object is freed */
+        j->writes++;
+    }
+    llq_ebr_unregister(t);
+}
+static void rr_asym(llqb_rjob *j) { llq_rreader(j, LLQ_EBR_ASYM); }
+static void rr_qsbr(llqb_rjob *j) { llq_rreader(j, LLQ_EBR_QSBR); }
+static void rr_fenced(llqb_rjob *j) { llq_rreader(j, LLQ_EBR_FENCED); }
+static void rw_asym(llqb_rjob *j) { llq_rwriter(j, LLQ_EBR_ASYM); }
+static void rw_qsbr(llqb_rjob *j) { llq_rwriter(j, LLQ_EBR_QSBR); }
+static void rw_fenced(llqb_rjob *j) { llq_rwriter(j, LLQ_EBR_FENCED); }
+
+typedef struct rcu_contender {
+    const char *name;
+    void (*reader)(llqb_rjob *);
+    void (*writer)(llqb_rjob *);
+} rcu_contender;
+typedef struct rw_arg {
+    void (*fn)(llqb_rjob *);
+    llqb_rjob *j;
+} rw_arg;
+static void *rw_main(void *p) {
+    rw_arg *a = (rw_arg *)p;
+    llb_pin_thread(1);
+    a->fn(a->j);
+    return NULL;
+}
+/* ns per read section of one reader on core 0, with the writer on core 1 or none */
+static double rcu_run(const rcu_contender *c, uint64_t n, int with_writer, uint64_t *writes) {
+    volatile int go = 0, stop = 0;
+    llqb_rjob r, w;
+    pthread_t th;
+    rw_arg a;
+    memset(&r, 0, sizeof r);
+    memset(&w, 0, sizeof w);
+    r.n = n;
+    r.go = w.go = &go;
+    r.stop = w.stop = &stop;
+    if (with_writer) {
+        a.fn = c->writer;
+        a.j = &w;
+        if (pthread_create(&th, NULL, rw_main, &a) != 0) abort();
+    }
+    go = 1;
+    c->reader(&r);
+    if (with_writer) {
+        stop = 1;
+        pthread_join(th, NULL);
+        *writes += w.writes;
+    }
+    if (r.sum != n) fprintf(stderr, "%s: read checksum mismatch\n", c->name);
+    return r.ns;
+}
+
+static double g_rcu_ratio[2][2]; /* [writer][0: llq ASYM / urcu memb, 1: llq QSBR / urcu QSBR] */
+static void bench_rcu(void) {
+    rcu_contender cs[5];
+    size_t nc = 0, k, round, wr;
+    int mode, rounds = 9;
+    uint64_t n = llb_quick() ? 2000000 : 20000000;
+    if (g_only && !strstr(g_only, "rcu")) return;
+    for (mode = 0; mode < 3; mode++) {
+        size_t ms = llq_ebr_memsize(4);
+        g_rdom[mode] = (llq_ebr *)amem(ms);
+        if (llq_ebr_init_mode(g_rdom[mode], ms, 4, mode) != 0) abort();
+        robjp_publish(&g_rslot[mode], robj_new());
+    }
+    cs[nc].name = "llq ASYM: llq_ebr_enter + llq_rcu_read + llq_ebr_exit";
+    cs[nc].reader = rr_asym;
+    cs[nc++].writer = rw_asym;
+    cs[nc].name = "llq QSBR: llq_rcu_read (quiescent every 1024)";
+    cs[nc].reader = rr_qsbr;
+    cs[nc++].writer = rw_qsbr;
+    cs[nc].name = "llq FENCED: enter (locked exchange) + read + exit";
+    cs[nc].reader = rr_fenced;
+    cs[nc++].writer = rw_fenced;
+#if defined(LLB_HAVE_URCU)
+    llqb_urcu_memb_setup();
+    llqb_urcu_qsbr_setup();
+    cs[nc].name = "liburcu memb, inlined: rcu_read_lock + rcu_dereference + rcu_read_unlock";
+    cs[nc].reader = llqb_urcu_memb_reader;
+    cs[nc++].writer = llqb_urcu_memb_writer;
+    cs[nc].name = "liburcu QSBR, inlined: rcu_dereference (quiescent every 1024)";
+    cs[nc].reader = llqb_urcu_qsbr_reader;
+    cs[nc++].writer = llqb_urcu_qsbr_writer;
+#else
+    printf("skipped: liburcu not installed (liburcu-dev)\n");
+#endif
+    for (wr = 0; wr < 2; wr++) {
+        double v[5][16], ratio[2][16];
+        uint64_t writes[5] = {0, 0, 0, 0, 0};
+        llb_table *t = llb_table_new(wr ? "RCU read section while a writer replaces the object and waits for a grace "
+                                          "period in a loop (ns; reader core 0, writer core 1)"
+                                        : "RCU read section, no writer (ns per lock + dereference + unlock)");
+        for (round = 0; round < (size_t)rounds; round++)
+            for (k = 0; k < nc; k++) {
+                size_t c = (k + round) % nc;
+                v[c][round] = rcu_run(&cs[c], n, (int)wr, &writes[c]);
+            }
+        for (round = 0; round < (size_t)rounds && nc == 5; round++) {
+            ratio[0][round] = v[0][round] / v[3][round];
+            ratio[1][round] = v[1][round] / v[4][round];
+        }
+        for (k = 0; k < nc; k++) {
+            double tmp[16], m;
+            memcpy(tmp, v[k], sizeof tmp);
+            m = med(tmp, (size_t)rounds);
+            llb_add(t, cs[k].name, m, mdape(v[k], (size_t)rounds, m));
+            if (wr) llb_note(t, "%.0f grace periods/s", (double)writes[k] / ((double)rounds * (double)n * m / 1e9));
+        }
+        if (nc == 5) {
+            g_rcu_ratio[wr][0] = med(ratio[0], (size_t)rounds);
+            g_rcu_ratio[wr][1] = med(ratio[1], (size_t)rounds);
+            llb_baseline(t, cs[3].name);
+        }
+        llb_print(t);
+        llb_table_free(t);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* oversubscription: 8 producers + 8 consumers over one MPMC ring on every CPU (2 here)          */
+
+#define OV_N 8
+typedef struct ov_job {
+    int kind; /* 0 llq waiting forms, 1 llq try forms + pause spin, 2 DPDK MP/MC + pause spin, 3 mutex+condvar,
+                 4 llq waiting forms that only spin (what they did in 0.1) */
+    void *q;
+    uint64_t n; /* items per thread */
+    uint64_t sum;
+    volatile int *go;
+} ov_job;
+typedef struct cvq {
+    pthread_mutex_t mu;
+    pthread_cond_t nonempty, nonfull;
+    uint64_t head, tail;
+    uint64_t buf[1024];
+} cvq;
+static void unpin(void) {
+    cpu_set_t set;
+    long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+    CPU_ZERO(&set);
+    for (i = 0; i < n && i < CPU_SETSIZE; i++) CPU_SET((int)i, &set);
+    sched_setaffinity(0, sizeof set, &set);
+}
+static void *ov_prod(void *p) {
+    ov_job *j = (ov_job *)p;
+    uint64_t i;
+    unpin();
+    while (!*j->go) sched_yield();
+    for (i = 1; i <= j->n; i++) {
+        switch (j->kind) {
+        case 0:
+        case 4: llq_mpmc_push_wait((llq_mpmc *)j->q, &i); break;
+        case 1:
+            while (!llq_mpmc_push((llq_mpmc *)j->q, &i)) LLQB_RELAX();
+            break;
+#if defined(LLB_HAVE_DPDK)
+        case 2:
+            while (rte_ring_mp_enqueue((struct rte_ring *)j->q, (void *)(uintptr_t)i) != 0) LLQB_RELAX();
+            break;
+#endif
+        default: {
+            cvq *c = (cvq *)j->q;
+            pthread_mutex_lock(&c->mu);
+            while (c->head - c->tail == 1024) pthread_cond_wait(&c->nonfull, &c->mu);
+            c->buf[c->head++ % 1024] = i;
+            pthread_cond_signal(&c->nonempty);
+            pthread_mutex_unlock(&c->mu);
+        }
+        }
+    }
+    return NULL;
+}
+static void *ov_cons(void *p) {
+    ov_job *j = (ov_job *)p;
+    uint64_t i, v = 0, s = 0;
+    unpin();
+    while (!*j->go) sched_yield();
+    for (i = 0; i < j->n; i++) {
+        switch (j->kind) {
+        case 0:
+        case 4: llq_mpmc_pop_wait((llq_mpmc *)j->q, &v); break;
+        case 1:
+            while (!llq_mpmc_pop((llq_mpmc *)j->q, &v)) LLQB_RELAX();
+            break;
+#if defined(LLB_HAVE_DPDK)
+        case 2:
+            while (rte_ring_mc_dequeue((struct rte_ring *)j->q, (void **)&v) != 0) LLQB_RELAX();
+            break;
+#endif
+        default: {
+            cvq *c = (cvq *)j->q;
+            pthread_mutex_lock(&c->mu);
+            while (c->head == c->tail) pthread_cond_wait(&c->nonempty, &c->mu);
+            v = c->buf[c->tail++ % 1024];
+            pthread_cond_signal(&c->nonfull);
+            pthread_mutex_unlock(&c->mu);
+        }
+        }
+        s += v;
+    }
+    j->sum = s;
+    return NULL;
+}
+/* items/s for one kind; the run stops at a time limit (a contender that cannot make progress under
+   oversubscription would otherwise hold the machine): then the rate is what it moved by then */
+static double ov_run(int kind, uint64_t per_thread) {
+    pthread_t t[2 * OV_N];
+    ov_job j[2 * OV_N];
+    volatile int go = 0;
+    void *q;
+    uint64_t t0, t1, total = 0, expect = 0;
+    int k;
+    if (kind == 4) llq_wait_tune(SIZE_MAX / 2, 0); /* spin, never yield or sleep */
+    if (kind == 0 || kind == 1 || kind == 4) q = mk_mpmc(1024);
+#if defined(LLB_HAVE_DPDK)
+    else if (kind == 2) q = mk_rte_m(1024);
+#endif
+    else {
+        cvq *c = (cvq *)amem(sizeof(cvq));
+        pthread_mutex_init(&c->mu, NULL);
+        pthread_cond_init(&c->nonempty, NULL);
+        pthread_cond_init(&c->nonfull, NULL);
+        q = c;
+    }
+    for (k = 0; k < 2 * OV_N; k++) {
+        j[k].kind = kind;
+        j[k].q = q;
+        j[k].n = per_thread;
+        j[k].sum = 0;
+        j[k].go = &go;
+        if (pthread_create(&t[k], NULL, k < OV_N ? ov_prod : ov_cons, &j[k]) != 0) abort();
+    }
+    t0 = llqb_now_ns();
+    go = 1;
+    for (k = 0; k < 2 * OV_N; k++) pthread_join(t[k], NULL);
+    t1 = llqb_now_ns();
+    if (kind == 4) llq_wait_tune(LLQ_SPIN_COUNT, LLQ_YIELD_COUNT);
+    for (k = OV_N; k < 2 * OV_N; k++) total += j[k].sum;
+    expect = (uint64_t)OV_N * per_thread * (per_thread + 1) / 2;
+    if (total != expect) fprintf(stderr, "oversubscribed kind %d: checksum mismatch\n", kind);
+    free(q);
+    return (double)OV_N * (double)per_thread / ((double)(t1 - t0) / 1e9);
+}
+
+/* CPU time a push_wait blocked on a full ring with no consumer uses, between 10 ms and 110 ms after it
+   started waiting, as a share of that wall time */
+typedef struct cpu_job {
+    llq_mpmc *q;
+    volatile int started;
+} cpu_job;
+static void *cpu_pusher(void *p) {
+    cpu_job *j = (cpu_job *)p;
+    uint64_t v = 1;
+    j->started = 1;
+    llq_mpmc_push_wait(j->q, &v);
+    return NULL;
+}
+static double ov_idle_cpu(void) {
+    llq_mpmc *q = (llq_mpmc *)mk_mpmc(2);
+    cpu_job j;
+    pthread_t t;
+    clockid_t cid;
+    struct timespec a, b, ts10 = {0, 10000000}, ts100 = {0, 100000000};
+    uint64_t v = 0, w0, w1;
+    double cpu;
+    llq_mpmc_push(q, &v);
+    llq_mpmc_push(q, &v);
+    j.q = q;
+    j.started = 0;
+    if (pthread_create(&t, NULL, cpu_pusher, &j) != 0) abort();
+    while (!j.started) sched_yield();
+    nanosleep(&ts10, NULL);
+    pthread_getcpuclockid(t, &cid);
+    clock_gettime(cid, &a);
+    w0 = llqb_now_ns();
+    nanosleep(&ts100, NULL);
+    clock_gettime(cid, &b);
+    w1 = llqb_now_ns();
+    cpu = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / (double)(w1 - w0);
+    llq_mpmc_pop(q, &v); /* wakes it */
+    pthread_join(t, NULL);
+    free(q);
+    return cpu;
+}
+
+static void bench_oversubscribed(void) {
+    static const char *names[5] = {"llq_mpmc push_wait/pop_wait", "llq_mpmc try push/pop + pause spin",
+                                   "DPDK rte_ring MP/MC + pause spin", "mutex + condvar ring",
+                                   "llq_mpmc push_wait/pop_wait, spin only (0.1)"};
+    double r[5][3];
+    uint64_t per = llb_quick() ? 20000 : 100000;
+    int kind, rep;
+    llb_table *t;
+    if (g_only && !strstr(g_only, "over")) return;
+    t = llb_table_new("MPMC oversubscribed: 8 producers + 8 consumers, unpinned, ring of 1024 (ns/item = 1/rate; "
+                      "median of 3 runs; relative to mutex + condvar)");
+    printf("\nwait method: %s; %ld CPUs\n", llq_wait_method(), sysconf(_SC_NPROCESSORS_ONLN));
+    for (rep = 0; rep < 3; rep++)
+        for (kind = 0; kind < 5; kind++) {
+#if !defined(LLB_HAVE_DPDK)
+            if (kind == 2) {
+                r[kind][rep] = 0;
+                continue;
+            }
+#endif
+            /* the spinning contenders move far fewer items: give them a tenth */
+            r[kind][rep] = ov_run(kind, kind == 4 ? per / 1000 : kind == 1 || kind == 2 ? per / 10 : per);
+        }
+    for (kind = 0; kind < 5; kind++) {
+        double m = med(r[kind], 3);
+        if (m == 0) continue;
+        llb_add(t, names[kind], 1e9 / m, mdape(r[kind], 3, m));
+        llb_note(t, "%.2f M items/s", m / 1e6);
+    }
+    llb_baseline(t, names[3]);
+    llb_print(t);
+    llb_table_free(t);
+    {
+        double c[3];
+        for (rep = 0; rep < 3; rep++) c[rep] = ov_idle_cpu();
+        g_idle_cpu = med(c, 3);
+        g_over_rate = med(r[0], 3);
+        printf("push_wait on a full ring, no consumer: %.2f %% of a CPU from 10 ms to 110 ms (median of 3: "
+               "%.2f / %.2f / %.2f %%)\n",
+               100 * g_idle_cpu, 100 * c[0], 100 * c[1], 100 * c[2]);
+    }
+}
+
 int main(void) {
     const llqb_impl *spsc[MAXC], *mpmc[MAXC], *rt_s[MAXC], *rt_m[MAXC], *lf[MAXC];
     size_t ns = 0, nm = 0, nrs = 0, nrm = 0, nlf = 0, nb = 0;
@@ -686,13 +1140,23 @@ int main(void) {
     const char *dpdk_s = NULL, *dpdk_m = NULL;
 #endif
 
+    llb_print_cpu();
     g_only = getenv("LLQB_ONLY");
+    if (getenv("LLQB_ROUNDS") && atoi(getenv("LLQB_ROUNDS")) > 0) { /* more, shorter rounds: same total */
+        int r = atoi(getenv("LLQB_ROUNDS"));
+        if (r > 60) r = 60;
+        g_items = g_items * (uint64_t)g_rounds / (uint64_t)r;
+        g_rts = g_rts * (uint64_t)g_rounds / (uint64_t)r;
+        g_pairs = g_pairs * (uint64_t)g_rounds / (uint64_t)r;
+        g_rounds = r;
+    }
     if (llb_quick()) {
         g_rounds = 2;
         g_items /= 10;
         g_rts /= 10;
         g_pairs /= 10;
     }
+    print_cpu();
     if (llb_pin_thread(0) != 0) printf("note: could not pin the main thread to core 0\n");
     calibrate_ticks();
 
@@ -759,44 +1223,59 @@ int main(void) {
     bench(K_PAIR, "Unbounded lock-free, push-then-pop on both threads (ns per pair; relative to boost queue)", lf,
           nlf, have_boost ? llqb_boost_queue.name : NULL, r_lf, "lf");
 
-    printf("\n### Targets (issue 4)\n\n");
+    bench_oversubscribed();
+    bench_rcu();
+
+    printf("\n### Targets (issues 4, 18 and 19; ratios are medians of per-round paired ratios)\n\n");
+#if defined(LLB_HAVE_URCU)
+    if (g_rcu_ratio[0][0] > 0) {
+        target("RCU read section, llq ASYM / liburcu memb inlined, no writer", g_rcu_ratio[0][0], 0, 0.8);
+        target("RCU read section, llq ASYM / liburcu memb inlined, writer running", g_rcu_ratio[1][0], 0, 0.8);
+        target("RCU read section, llq QSBR / liburcu QSBR inlined, no writer", g_rcu_ratio[0][1], 0, 1.2);
+        target("RCU read section, llq QSBR / liburcu QSBR inlined, writer running", g_rcu_ratio[1][1], 0, 1.2);
+    }
+#endif
+    if (g_over_rate >= 0) {
+        printf("- MPMC 8P+8C oversubscribed, waiting forms: %.2f M items/s (target >= 1.00 M/s) %s\n",
+               g_over_rate / 1e6, g_over_rate >= 1e6 ? "MET" : "MISSED");
+        printf("- push_wait on a full ring, CPU after 10 ms: %.2f %% (target < 5 %%) %s\n", 100 * g_idle_cpu,
+               g_idle_cpu < 0.05 ? "MET" : "MISSED");
+    }
 #if defined(LLB_HAVE_DPDK)
-    target("SPSC single-item throughput vs DPDK SP/SC", ns_of(r_s, ns, &impl_rte_s) / ns_of(r_s, ns, &impl_llq_spsc),
-           1, 1.5);
-    target("SPSC burst-32 throughput vs DPDK SP/SC", ns_of(r_b, nb, &impl_rte_s) / ns_of(r_b, nb, &impl_llq_spsc), 1,
-           1.7);
+    target("SPSC single-item throughput vs DPDK SP/SC", paired(r_s, ns, &impl_rte_s, &impl_llq_spsc, 1), 1, 1.5);
+    target("SPSC single-item throughput vs DPDK SP/SC, typed", paired(r_s, ns, &impl_rte_s, &impl_llq_typed, 1), 1,
+           1.5);
+    target("SPSC burst-32 throughput vs DPDK SP/SC", paired(r_b, nb, &impl_rte_s, &impl_llq_spsc, 1), 1, 1.5);
+    target("SPSC burst-32 throughput vs DPDK SP/SC, typed", paired(r_b, nb, &impl_rte_s, &impl_llq_typed, 1), 1, 1.5);
     target("bound: SPSC burst-32, inline index ring (no API) vs DPDK SP/SC (informational)",
-           ns_of(r_b, nb, &impl_rte_s) / ns_of(r_b, nb, &impl_iring), 1, 1.7);
-    target("SPSC round trip / DPDK SP/SC round trip",
-           ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_rte_s), 0, 0.7);
-    target("MPMC round trip / DPDK MP/MC round trip",
-           ns_of(r_rm, nrm, &impl_llq_mpmc) / ns_of(r_rm, nrm, &impl_rte_m), 0, 0.65);
+           paired(r_b, nb, &impl_rte_s, &impl_iring, 1), 1, 1.5);
+    target("SPSC round trip / DPDK SP/SC round trip", paired(r_rs, nrs, &impl_rte_s, &impl_llq_spsc, 0), 0, 0.7);
+    target("MPMC round trip / DPDK MP/MC round trip", paired(r_rm, nrm, &impl_rte_m, &impl_llq_mpmc, 0), 0, 0.65);
     target("MPMC push-then-pop vs DPDK MP/MC (push_wait/pop_wait)",
-           ns_of(r_pair, nm, &impl_rte_m) / ns_of(r_pair, nm, &impl_llq_mpmc_wait), 1, 1.2);
+           paired(r_pair, nm, &impl_rte_m, &impl_llq_mpmc_wait, 1), 1, 1.2);
     target("MPMC push-then-pop vs DPDK MP/MC (try push/pop, informational)",
-           ns_of(r_pair, nm, &impl_rte_m) / ns_of(r_pair, nm, &impl_llq_mpmc), 1, 1.2);
-    target("MPMC 1P/1C throughput vs DPDK MP/MC (try push/pop)",
-           ns_of(r_1p1c, nm, &impl_rte_m) / ns_of(r_1p1c, nm, &impl_llq_mpmc), 1, 10.0);
+           paired(r_pair, nm, &impl_rte_m, &impl_llq_mpmc, 1), 1, 1.2);
+    target("MPMC 1P/1C throughput vs DPDK MP/MC (try push/pop)", paired(r_1p1c, nm, &impl_rte_m, &impl_llq_mpmc, 1),
+           1, 10.0);
     target("MPMC 1P/1C throughput vs DPDK MP/MC (push_wait/pop_wait)",
-           ns_of(r_1p1c, nm, &impl_rte_m) / ns_of(r_1p1c, nm, &impl_llq_mpmc_wait), 1, 10.0);
+           paired(r_1p1c, nm, &impl_rte_m, &impl_llq_mpmc_wait, 1), 1, 10.0);
     /* what a ring with no atomic read-modify-write at all (llq_spsc, single items) reaches against the
        same DPDK figure: an MPMC queue claims each slot with a locked instruction, so it cannot beat it */
     target("bound: DPDK MP/MC 1P/1C time / llq_spsc single-item time (informational)",
            ns_of(r_1p1c, nm, &impl_rte_m) / ns_of(r_s, ns, &impl_llq_spsc), 1, 10.0);
 #endif
-    target("SPSC round trip / bare cache-line round trip",
-           ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_line), 0, 1.5);
-    target("SPSC round trip / two-line round trip (informational)",
-           ns_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_line2), 0, 1.5);
+    target("SPSC round trip / bare cache-line round trip", paired(r_rs, nrs, &impl_line, &impl_llq_spsc, 0), 0, 1.5);
+    target("SPSC round trip / two-line round trip (informational)", paired(r_rs, nrs, &impl_line2, &impl_llq_spsc, 0),
+           0, 1.5);
     target("SPSC round-trip p99 / median", p99_of(r_rs, nrs, &impl_llq_spsc) / ns_of(r_rs, nrs, &impl_llq_spsc), 0,
            1.35);
     target("bare cache line's own round-trip p99 / median (floor, informational)",
            p99_of(r_rs, nrs, &impl_line) / ns_of(r_rs, nrs, &impl_line), 0, 1.35);
     if (have_boost) {
-        target("Treiber stack + EBR vs boost::lockfree::queue",
-               ns_of(r_lf, nlf, &llqb_boost_queue) / ns_of(r_lf, nlf, &impl_llq_stack), 1, 1.5);
-        target("MS queue + EBR vs boost::lockfree::queue",
-               ns_of(r_lf, nlf, &llqb_boost_queue) / ns_of(r_lf, nlf, &impl_llq_msq), 1, 1.5);
+        target("Treiber stack + EBR vs boost::lockfree::queue", paired(r_lf, nlf, &llqb_boost_queue, &impl_llq_stack, 1),
+               1, 1.5);
+        target("MS queue + EBR vs boost::lockfree::queue", paired(r_lf, nlf, &llqb_boost_queue, &impl_llq_msq, 1), 1,
+               1.5);
     }
     free_res(r_s, ns);
     free_res(r_b, nb);

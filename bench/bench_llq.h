@@ -178,6 +178,22 @@ static inline uint64_t llqb_window(llqb_job *j, uint64_t ns, uint64_t *peer_last
         j->sum = sum;                                                                              \
     }
 
+/* RCU read sections: a reader runs n sections (ns per section out); a writer replaces the object and
+   waits for a grace period in a loop until *stop */
+typedef struct llqb_rjob {
+    uint64_t n;
+    volatile int *go, *stop;
+    double ns;
+    uint64_t sum, writes;
+} llqb_rjob;
+#define LLQB_QS_EVERY 1024 /* QSBR readers announce a quiescent state every this many sections */
+void llqb_urcu_memb_setup(void);
+void llqb_urcu_memb_reader(llqb_rjob *j);
+void llqb_urcu_memb_writer(llqb_rjob *j);
+void llqb_urcu_qsbr_setup(void);
+void llqb_urcu_qsbr_reader(llqb_rjob *j);
+void llqb_urcu_qsbr_writer(llqb_rjob *j);
+
 extern const llqb_impl llqb_boost_spsc, llqb_boost_queue, llqb_boost_stack;
 int llqb_have_boost(void);
 

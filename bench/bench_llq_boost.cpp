@@ -39,11 +39,15 @@ const llqb_impl llqb_boost_stack = {"boost::lockfree::stack", mk_stack, rm_stack
                                     NULL, bk_ping, bk_pong, bk_pair};
 int llqb_have_boost(void) { return 1; }
 }
-#else
+#else /* also built as C where no C++ compiler is installed */
+#ifdef __cplusplus
 extern "C" {
+#endif
 const llqb_impl llqb_boost_spsc = {"boost::lockfree::spsc_queue", 0, 0, 0, 0, 0, 0, 0, 0, 0};
 const llqb_impl llqb_boost_queue = {"boost::lockfree::queue", 0, 0, 0, 0, 0, 0, 0, 0, 0};
 const llqb_impl llqb_boost_stack = {"boost::lockfree::stack", 0, 0, 0, 0, 0, 0, 0, 0, 0};
 int llqb_have_boost(void) { return 0; }
+#ifdef __cplusplus
 }
+#endif
 #endif

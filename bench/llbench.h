@@ -26,8 +26,14 @@
    perf_event_open, instructions, cycles, branches and branch misses per operation are added; where it
    does not, one note says so.
 
+   Every benchmark program calls llb_print_cpu() first thing in main: one line naming the CPU (vendor,
+   family/model, model name, the features the ll kernels dispatch on, present and absent) and the kernel,
+   so that no table is read without the machine it was measured on. It prints once per process tree
+   (children a benchmark starts inherit LLB_CPU_PRINTED=1 and stay quiet).
+
    Environment: LLB_FORMAT=markdown|csv|json (stdout), LLB_OUT=path (CSV rows appended to that file as
-   well), LLB_EPOCHS=n, LLB_EPOCH_MS=ms, LLB_QUICK=1 (3 epochs of at least 0.2 ms: smoke runs only).
+   well), LLB_EPOCHS=n, LLB_EPOCH_MS=ms, LLB_QUICK=1 (3 epochs of at least 0.2 ms, and each benchmark's
+   own loops cut short: smoke runs only, e.g. on a machine being provisioned).
 
    The relative column is baseline_ns / row_ns: above 100 % means faster than the baseline row (the
    first row unless llb_baseline names another). */
@@ -62,6 +68,12 @@ uint64_t llb_now_ns(void);                                    /* monotonic clock
 int llb_pin_thread(int cpu);                                  /* 0 or -errno */
 void llb_percentiles(uint64_t *v, size_t n, double *p50, double *p99, double *p999, double *max);
 int llb_quick(void);                                          /* LLB_QUICK=1 */
+/* "CPU: <vendor> family F model M (name); has <features>; lacks <features>; N CPUs; kernel <os release
+   arch>": the machine a table was measured on. llb_cpu_line returns it (static buffer, no newline);
+   llb_print_cpu prints it to stdout (stderr under LLB_FORMAT=csv|json) unless LLB_CPU_PRINTED is set,
+   then sets LLB_CPU_PRINTED=1 for the processes this one starts. */
+const char *llb_cpu_line(void);
+void llb_print_cpu(void);
 
 /* Keep a value alive / make the compiler assume memory was read and written. */
 #define llb_do_not_optimize(x) __asm__ volatile("" : : "g"(x) : "memory")
@@ -93,6 +105,14 @@ uint64_t llb_next_iters(uint64_t iters, uint64_t elapsed_ns, uint64_t target_ns,
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/utsname.h>
+#include <unistd.h>
+#endif
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#define LLB_I_X86 1
+#endif
 #if defined(__linux__)
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
@@ -149,6 +169,164 @@ void llb_set_clock(llb_clock_fn clock, void *ctx) {
 int llb_quick(void) {
     const char *s = getenv("LLB_QUICK");
     return s && *s && *s != '0';
+}
+
+/* ---- the machine: CPU and kernel ---- */
+static void llb_i_append(char *buf, size_t cap, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void llb_i_append(char *buf, size_t cap, const char *fmt, ...) {
+    size_t len = strlen(buf);
+    va_list ap;
+    if (len + 1 >= cap) return;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, cap - len, fmt, ap);
+    va_end(ap);
+}
+
+#if defined(LLB_I_X86)
+static uint64_t llb_i_xcr0(void) { /* XGETBV(0); only valid when CPUID.1:ECX.OSXSAVE is set */
+    uint32_t lo, hi;
+    __asm__ volatile(".byte 0x0f, 0x01, 0xd0" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* The vendor, family/model (with the extended fields folded in as the vendors document), the brand
+   string, and the features the ll kernels choose between. AVX and AVX-512 count only when the OS saves
+   their registers (XCR0), as the dispatchers require. */
+static void llb_i_cpu_x86(char *buf, size_t cap) {
+    static const struct {
+        const char *name;
+        int leaf; /* 1: leaf 1, 7: leaf 7 subleaf 0 */
+        int reg;  /* 1 = ebx, 2 = ecx, 3 = edx */
+        int bit;
+        int state; /* 0 none, 1 AVX (XCR0 bits 1-2), 2 AVX-512 (XCR0 bits 1-2 and 5-7) */
+    } feats[] = {
+        {"sse4.2", 1, 2, 20, 0},    {"pclmul", 1, 2, 1, 0},      {"avx", 1, 2, 28, 1},
+        {"avx2", 7, 1, 5, 1},       {"bmi2", 7, 1, 8, 0},        {"avx512f", 7, 1, 16, 2},
+        {"avx512bw", 7, 1, 30, 2},  {"avx512vl", 7, 1, 31, 2},   {"vpclmulqdq", 7, 2, 10, 1},
+        {"vaes", 7, 2, 9, 1},       {"sha", 7, 1, 29, 0},        {"clflushopt", 7, 1, 23, 0},
+        {"clwb", 7, 1, 24, 0},      {"movdir64b", 7, 2, 28, 0},
+    };
+    enum { NFEATS = sizeof feats / sizeof feats[0] };
+    unsigned a = 0, b = 0, c = 0, d = 0, max_leaf, ext_max;
+    unsigned l1[4] = {0, 0, 0, 0}, l7[4] = {0, 0, 0, 0};
+    char vendor[13], brand[49];
+    unsigned family, model, stepping;
+    uint64_t xcr0 = 0;
+    int avx_os, avx512_os, i, have[NFEATS], first;
+    __cpuid(0, a, b, c, d);
+    max_leaf = a;
+    memcpy(vendor, &b, 4);
+    memcpy(vendor + 4, &d, 4);
+    memcpy(vendor + 8, &c, 4);
+    vendor[12] = 0;
+    if (max_leaf >= 1) {
+        __cpuid(1, a, b, c, d);
+        l1[0] = a, l1[1] = b, l1[2] = c, l1[3] = d;
+    }
+    if (max_leaf >= 7) {
+        __cpuid_count(7, 0, a, b, c, d);
+        l7[0] = a, l7[1] = b, l7[2] = c, l7[3] = d;
+    }
+    family = (l1[0] >> 8) & 0xf;
+    model = (l1[0] >> 4) & 0xf;
+    stepping = l1[0] & 0xf;
+    if (family == 0xf) family += (l1[0] >> 20) & 0xff;
+    if (family == 0x6 || family >= 0xf) model += ((l1[0] >> 16) & 0xf) << 4;
+    brand[0] = 0;
+    __cpuid(0x80000000u, a, b, c, d);
+    ext_max = a;
+    if (ext_max >= 0x80000004u) {
+        unsigned r[12], k;
+        char *p = brand, *q;
+        for (k = 0; k < 3; k++) __cpuid(0x80000002u + k, r[4 * k], r[4 * k + 1], r[4 * k + 2], r[4 * k + 3]);
+        memcpy(brand, r, 48);
+        brand[48] = 0;
+        while (*p == ' ') p++; /* some brand strings are right-aligned */
+        memmove(brand, p, strlen(p) + 1);
+        q = brand + strlen(brand);
+        while (q > brand && q[-1] == ' ') *--q = 0;
+    }
+    if ((l1[2] >> 27) & 1) xcr0 = llb_i_xcr0();
+    avx_os = (xcr0 & 0x6) == 0x6;
+    avx512_os = avx_os && (xcr0 & 0xe0) == 0xe0;
+    for (i = 0; i < NFEATS; i++) {
+        const unsigned *regs = feats[i].leaf == 1 ? l1 : l7;
+        have[i] = (int)((regs[feats[i].reg] >> feats[i].bit) & 1);
+        if (feats[i].state == 1 && !avx_os) have[i] = 0;
+        if (feats[i].state == 2 && !avx512_os) have[i] = 0;
+    }
+    llb_i_append(buf, cap, "%s family %u model %u stepping %u (%s); has", vendor, family, model, stepping,
+                 brand[0] ? brand : "no brand string");
+    for (i = 0, first = 1; i < NFEATS; i++)
+        if (have[i]) llb_i_append(buf, cap, " %s", feats[i].name), first = 0;
+    if (first) llb_i_append(buf, cap, " none of them");
+    llb_i_append(buf, cap, "; lacks");
+    for (i = 0, first = 1; i < NFEATS; i++)
+        if (!have[i]) llb_i_append(buf, cap, " %s", feats[i].name), first = 0;
+    if (first) llb_i_append(buf, cap, " none of them");
+}
+#else
+/* Elsewhere (aarch64 and others): what /proc/cpuinfo says, first occurrence of each field. */
+static void llb_i_cpu_procfs(char *buf, size_t cap) {
+    static const char *keys[] = {"model name", "CPU implementer", "CPU part", "Hardware", "Features", "isa"};
+    char line[1024], vals[6][256];
+    size_t k;
+    int any = 0;
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    memset(vals, 0, sizeof vals);
+    while (f && fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':'), *v;
+        size_t n;
+        if (!colon) continue;
+        for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            n = strlen(keys[k]);
+            if (strncmp(line, keys[k], n) != 0 || vals[k][0]) continue;
+            v = colon + 1;
+            while (*v == ' ' || *v == '\t') v++;
+            snprintf(vals[k], sizeof vals[k], "%s", v);
+            vals[k][strcspn(vals[k], "\n")] = 0;
+        }
+    }
+    if (f) fclose(f);
+    for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (vals[k][0]) llb_i_append(buf, cap, "%s%s %s", any++ ? "; " : "", keys[k], vals[k]);
+    if (!any) llb_i_append(buf, cap, "unknown (no cpuid, no /proc/cpuinfo)");
+}
+#endif
+
+const char *llb_cpu_line(void) {
+    static char line[1024];
+    if (line[0]) return line;
+    snprintf(line, sizeof line, "CPU: ");
+#if defined(LLB_I_X86)
+    llb_i_cpu_x86(line, sizeof line);
+#else
+    llb_i_cpu_procfs(line, sizeof line);
+#endif
+#if defined(__unix__) || defined(__APPLE__)
+    {
+        struct utsname u;
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        if (n > 0) llb_i_append(line, sizeof line, "; %ld CPUs", n);
+        if (uname(&u) == 0) llb_i_append(line, sizeof line, "; kernel %s %s %s", u.sysname, u.release, u.machine);
+    }
+#endif
+    return line;
+}
+
+void llb_print_cpu(void) {
+    const char *fmt = getenv("LLB_FORMAT"), *done = getenv("LLB_CPU_PRINTED");
+    int to_stderr = fmt && (strcmp(fmt, "csv") == 0 || strcmp(fmt, "json") == 0);
+    if (done && *done == '1') return;
+    fprintf(to_stderr ? stderr : stdout, "%s\n", llb_cpu_line());
+    fflush(to_stderr ? stderr : stdout);
+#if defined(__unix__) || defined(__APPLE__)
+    setenv("LLB_CPU_PRINTED", "1", 1);
+#endif
 }
 
 static uint64_t llb_i_rand(void) { /* xorshift64*: jitter only */

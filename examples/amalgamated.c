@@ -169,7 +169,7 @@ int main(int argc, char **argv) {
         xx_back = llcrc_xxh3_64(back, AM_RECORDS * AM_PAYLOAD, 0);
         am_check(xx_back == xx_sent, "xxh3 of the file matches the stream");
         printf("  llio backend: %s\n", llio_backend_name(&ring));
-        llio_exit(&ring);
+        llio_destroy(&ring);
         free(back);
         close(fd);
     }

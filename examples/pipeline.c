@@ -18,7 +18,7 @@
        pipeline          checked mode: 20000 ticks through each pipeline, every invariant checked
        pipeline bench    1,000,000 ticks each (LLB_QUICK=1: 200,000); markdown table, CSV in
                          build/pipeline-latency.csv and, when gnuplot is installed, a PNG plot in
-                         docs/pipeline-latency.png
+                         build/pipeline-latency.png
 */
 #define LLCRC_IMPLEMENTATION
 #define LLQ_IMPLEMENTATION
@@ -435,7 +435,7 @@ static void write_plot(result *a, result *b) {
         FILE *g = popen("gnuplot", "w");
         if (!g) return;
         fprintf(g, "set terminal pngcairo size 900,500 noenhanced\n"
-                   "set output 'docs/pipeline-latency.png'\n"
+                   "set output 'build/pipeline-latency.png'\n"
                    "set datafile separator ','\n"
                    "set title 'tick-to-trade latency by percentile (%zu round trips each, 2 pinned threads)'\n"
                    "set xlabel 'percentile'\nset ylabel 'latency (ns, log scale)'\n"
@@ -443,7 +443,7 @@ static void write_plot(result *a, result *b) {
                    "set logscale y\nset grid\nset key bottom right\n"
                    "plot 'build/pipeline-latency.csv' skip 1 using 1:3 with lines lw 2 title 'll: SPSC rings + seqlock + fixed pool', "
                    "'' skip 1 using 1:4 with lines lw 2 title 'mutex/condvar queue + malloc'\n", n);
-        if (pclose(g) == 0) printf("plot: docs/pipeline-latency.png\n");
+        if (pclose(g) == 0) printf("plot: build/pipeline-latency.png\n");
         else printf("plot: gnuplot failed\n");
     } else {
         printf("plot: skipped (gnuplot not installed)\n");

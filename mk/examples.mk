@@ -1,20 +1,21 @@
 # mk/examples.mk - the example programs in examples/ (included by the Makefile).
 #
-#   make test            builds every example and runs its checked mode (EXAMPLES_TESTS), plus
-#                        build/examples/build-check: every single-unit example compiled as C++17, and the
-#                        freestanding Cortex-M4 build of examples/amalgamated_m4.c with its size
-#   make bench-examples  every example's benchmark mode (markdown tables; the pipeline also writes
-#                        build/pipeline-latency.csv and docs/pipeline-latency.png)
+#   make test            also builds every example and runs its checked mode (EXAMPLES_TESTS) and build-check
+#   make bench-examples  every example's benchmark mode, one markdown table each (files under build/ only)
 #   make examples-check  every example under ASan+UBSan, the threaded ones also under clang TSan
-#   make examples-m4     only the Cortex-M4 build and its size
+#   make examples-m4     only the freestanding Cortex-M4 build of examples/amalgamated_m4.c, with its size
+#
+# build/examples/build-check (run by make test): every single-unit example compiled as C++17, and the
+# Cortex-M4 build with its size. The pipeline's bench mode writes build/pipeline-latency.csv and, with
+# gnuplot, build/pipeline-latency.png.
 
 EX_DIR := $(BUILD)/examples
 EX_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wpedantic -Werror -I. -pthread
 EX_CXXFLAGS := -x c++ -std=c++17 -O2 -g -Wall -Wextra -Werror -I. -pthread
 EX_LIBS := -lm
-EX_HEADERS := llcrc.h llq.h llmem.h llio.h llpmem.h bench/llbench.h
+EX_HEADERS := llcrc.h llq.h llmem.h llio.h llpmem.h llstat.h bench/llbench.h
 # single-unit examples, each with a checked mode (no arguments) and a bench mode (argument "bench")
-EX_ALL := wal pipeline deltasync amalgamated pmemlog
+EX_ALL := wal pipeline deltasync amalgamated pmemlog netserve
 EX_NAMES := $(foreach e,$(EX_ALL),$(if $(wildcard examples/$(e).c),$(e)))
 EX_THREADED := $(filter wal pipeline amalgamated,$(EX_NAMES))
 EX_CFLAGS_pmemlog := -DLLPMEM_CRASH_SIM
@@ -53,7 +54,8 @@ $(EX_DIR)/tsan/%: examples/%.c $(EX_HEADERS)
 	$(CLANG) $(EX_CFLAGS) $(TSAN_FLAGS) $(EX_CFLAGS_$*) $< -o $@ $(EX_LIBS)
 
 EX_BENCH_BIN = $(if $(filter pmemlog,$(1)),$(EX_DIR)/pmemlog-bench,$(EX_DIR)/$(1))
-bench-examples: $(foreach e,$(EX_NAMES),$(call EX_BENCH_BIN,$(e)))
+bench-examples: $(foreach e,$(EX_NAMES),$(call EX_BENCH_BIN,$(e))) $(BUILD)/bench_harness
+	@$(BUILD)/bench_harness --cpu
 	@echo "## examples"
 	@$(foreach e,$(EX_NAMES),echo; flock /tmp/ll-heavy.lock $(call EX_BENCH_BIN,$(e)) bench || exit 1;)
 

@@ -1,6 +1,7 @@
 # mk/llcrc.mk - llcrc.h: test flags, a portable-only test build, `make bench BENCH=crc`, `make fuzz-llcrc`.
-LLCRC_TEST_CFLAGS := $(if $(HAVE_ZLIB),-DLLT_HAVE_ZLIB=1) $(if $(HAVE_XXHASH),-DLLT_HAVE_XXHASH=1)
-LLCRC_TEST_LIBS := $(if $(HAVE_ZLIB),$(ZLIB_LIBS)) $(if $(HAVE_XXHASH),$(XXHASH_LIBS))
+LLCRC_TEST_CFLAGS := $(if $(HAVE_ZLIB),-DLLT_HAVE_ZLIB=1) $(if $(HAVE_XXHASH),-DLLT_HAVE_XXHASH=1) \
+	$(if $(HAVE_ISAL),-DLLT_HAVE_ISAL=1)
+LLCRC_TEST_LIBS := $(if $(HAVE_ZLIB),$(ZLIB_LIBS)) $(if $(HAVE_XXHASH),$(XXHASH_LIBS)) $(if $(HAVE_ISAL),$(ISAL_LIBS))
 LLCRC_TSAN := 1
 LLCRC_CROSS := 1
 LLCRC_WINDOWS := 1

@@ -9,14 +9,19 @@ LLPMEM_WINDOWS :=
 # The crash simulator is a debug build option: the same test program built with -DLLPMEM_CRASH_SIM
 # runs the simulator tests (they skip in the plain build).
 LLPMEM_EXTRA_TESTS := $(BUILD)/test_llpmem_sim
+# the crash-simulator build runs on the CPU ladder too (make cpus)
+LLPMEM_CPUS_EXTRA := $(BUILD)/test_llpmem_sim
 
 $(BUILD)/test_llpmem_sim: tests/test_llpmem.c llpmem.h tests/lltest.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -DLLPMEM_CRASH_SIM $< -o $@
 
-# ---- benchmark: llpmem vs PMDK libpmem, plain memcpy and hand-written flush loops ----
-LLPMEM_BENCH_DEFS := $(if $(HAVE_PMEM),-DLLB_HAVE_PMEM=1)
-LLPMEM_BENCH_LIBS := $(if $(HAVE_PMEM),$(PMEM_LIBS))
+# ---- benchmark: llpmem vs PMDK libpmem (copies, persists) and libpmemobj (transactions), plain memcpy
+#      and hand-written flush loops; each PMDK library is optional and its rows are skipped without it ----
+HAVE_PMEMOBJ := $(call probe,libpmemobj.h,-lpmemobj)
+PMEMOBJ_LIBS := -lpmemobj
+LLPMEM_BENCH_DEFS := $(if $(HAVE_PMEM),-DLLB_HAVE_PMEM=1) $(if $(HAVE_PMEMOBJ),-DLLB_HAVE_PMEMOBJ=1)
+LLPMEM_BENCH_LIBS := $(if $(HAVE_PMEMOBJ),$(PMEMOBJ_LIBS)) $(if $(HAVE_PMEM),$(PMEM_LIBS))
 
 $(BUILD)/bench_llpmem: bench/bench_llpmem.c llpmem.h bench/llbench.h
 	@mkdir -p $(@D)
@@ -24,5 +29,6 @@ $(BUILD)/bench_llpmem: bench/bench_llpmem.c llpmem.h bench/llbench.h
 
 .PHONY: bench-llpmem
 bench-llpmem: $(BUILD)/bench_llpmem
-	@$(if $(HAVE_PMEM),,echo "skipped: libpmem (PMDK) not installed";) \
+	@$(if $(HAVE_PMEM),,echo "skipped: libpmem (PMDK) not installed: no PMDK copy/persist rows";) \
+	$(if $(HAVE_PMEMOBJ),,echo "skipped: libpmemobj (PMDK, libpmemobj-dev) not installed: no PMDK transaction rows";) \
 	PMEM_IS_PMEM_FORCE=1 $(BUILD)/bench_llpmem

@@ -1,11 +1,14 @@
 /* The OS-free parts of ll in one freestanding unit for a Cortex-M4: checksums, an SPSC ring, an arena and
-   a fixed-size pool, linked with no C library. tests/freestanding.sh builds it; it is never run. */
+   a fixed-size pool, a latency histogram and counters, linked with no C library. tests/freestanding.sh
+   builds it; it is never run. */
 #define LLCRC_IMPLEMENTATION
 #define LLQ_IMPLEMENTATION
 #define LLMEM_IMPLEMENTATION
+#define LLSTAT_IMPLEMENTATION
 #include "llcrc.h"
 #include "llq.h"
 #include "llmem.h"
+#include "llstat.h"
 
 /* what the compiler may call on its own in a freestanding build */
 void *memcpy(void *dst, const void *src, size_t n);
@@ -40,6 +43,7 @@ int memcmp(const void *a, const void *b, size_t n) {
 static unsigned char ring_mem[4096] __attribute__((aligned(128)));
 static unsigned char arena_mem[2048] __attribute__((aligned(64)));
 static unsigned char pool_mem[2048] __attribute__((aligned(64)));
+static uint64_t hist_mem[1808]; /* llstat_hist_memsize(1, 1000000, 2) = 14464 bytes */
 volatile uint32_t ll_freestanding_result;
 
 void ll_freestanding_entry(void);
@@ -60,6 +64,19 @@ void ll_freestanding_entry(void) {
         obj = llmem_pool_alloc(&pool);
         out ^= (uint32_t)(uintptr_t)obj;
         llmem_pool_free(&pool, obj);
+    }
+    {
+        llstat_hist *h = (llstat_hist *)(void *)hist_mem;
+        llstat_counter ops = {0};
+        llstat_snapshot a = {0, 0, 0}, b = {1000000000u, 0, 0};
+        llstat_rate rate;
+        if (llstat_hist_init(h, sizeof hist_mem, 1, 1000000, 2) == 0) {
+            llstat_hist_record(h, out & 0xffff);
+            llstat_counter_add(&ops, 1);
+            b.ops = llstat_counter_read(&ops);
+            llstat_rate_between(&a, &b, &rate);
+            out ^= (uint32_t)llstat_hist_percentile(h, 99.9) ^ (uint32_t)rate.ops_per_sec;
+        }
     }
     ll_freestanding_result = out;
     for (;;) {

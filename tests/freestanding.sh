@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/freestanding.sh LOGDIR CC SIZE: the OS-free parts (llcrc.h, llq.h, llmem.h's arena and pools)
+# tests/freestanding.sh LOGDIR CC SIZE: the OS-free parts (llcrc.h, llq.h, llmem.h's arena and pools,
+# llstat.h's histogram and counters)
 # built freestanding for a Cortex-M4 and linked with no C library; reports the code size.
 set -u
 logdir=$1 cc=$2 size=$3

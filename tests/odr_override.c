@@ -71,7 +71,7 @@ int main(void) {
 
     before = allocs;
     check(llio_init(&ring, 8, 0) == 0 && allocs > before, "llio-allocator-used");
-    llio_exit(&ring);
+    llio_destroy(&ring);
 
     fd = mkstemp(path);
     if (fd >= 0) close(fd);

@@ -125,6 +125,63 @@ static void run_with_fake_clock(void) {
     llb_set_clock(NULL, NULL);
 }
 
+/* The CPU line: its shape, and on x86 its feature lists against the compiler's own detection (which also
+   reads cpuid and XCR0, by other code). Nothing is assumed about which features this CPU has. */
+static int listed(const char *list, const char *name) { /* name as a whole word in list */
+    size_t n = strlen(name);
+    const char *p = list;
+    while ((p = strstr(p, name)) != NULL) {
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0 || p[n] == ';')) return 1;
+        p += n;
+    }
+    return 0;
+}
+
+static void cpu_line(void) {
+    const char *line = llb_cpu_line(), *done;
+    LLT_CHECKF(strncmp(line, "CPU: ", 5) == 0, "%s", line);
+    LLT_CHECKF(strstr(line, "; kernel ") != NULL, "%s", line);
+    LLT_CHECK(strchr(line, '\n') == NULL);
+    LLT_CHECK(llb_cpu_line() == line); /* computed once */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    {
+        char has[512] = "", lacks[512] = "";
+        const char *h = strstr(line, "; has "), *l = strstr(line, "; lacks ");
+        LLT_REQUIRE(h && l && h < l);
+        snprintf(has, sizeof has, "%.*s", (int)(l - h - 6), h + 6);
+        snprintf(lacks, sizeof lacks, "%s", l + 8);
+        lacks[strcspn(lacks, ";")] = 0;
+        __builtin_cpu_init();
+#define LLBT_FEATURE(name)                                                                                  \
+    do {                                                                                                    \
+        int want = __builtin_cpu_supports(name) != 0;                                                       \
+        LLT_CHECKF(listed(has, name) == want && listed(lacks, name) == !want, "%s: gcc says %d; %s", name, \
+                   want, line);                                                                             \
+    } while (0)
+        LLBT_FEATURE("sse4.2");
+        LLBT_FEATURE("pclmul");
+        LLBT_FEATURE("avx");
+        LLBT_FEATURE("avx2");
+        LLBT_FEATURE("bmi2");
+        LLBT_FEATURE("avx512f");
+        LLBT_FEATURE("avx512bw");
+        LLBT_FEATURE("avx512vl");
+        LLBT_FEATURE("vpclmulqdq");
+        LLBT_FEATURE("vaes");
+#undef LLBT_FEATURE
+        /* every feature of the table is in exactly one of the two lists */
+        LLT_CHECKF(listed(has, "clwb") + listed(lacks, "clwb") == 1, "%s", line);
+        LLT_CHECKF(listed(has, "movdir64b") + listed(lacks, "movdir64b") == 1, "%s", line);
+        LLT_CHECKF(listed(has, "clflushopt") + listed(lacks, "clflushopt") == 1, "%s", line);
+    }
+#endif
+    /* printed once per process tree: the flag is left for the children */
+    unsetenv("LLB_CPU_PRINTED");
+    llb_print_cpu();
+    done = getenv("LLB_CPU_PRINTED");
+    LLT_CHECK(done && strcmp(done, "1") == 0);
+}
+
 int main(int argc, char **argv) {
     LLT_INIT("llbench", argc, argv);
     LLT_RUN(median_and_mdape);
@@ -132,5 +189,6 @@ int main(int argc, char **argv) {
     LLT_RUN(clock_resolution_and_epoch);
     LLT_RUN(iteration_scaling);
     LLT_RUN(run_with_fake_clock);
+    LLT_RUN(cpu_line);
     return LLT_FINISH();
 }

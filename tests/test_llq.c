@@ -48,7 +48,9 @@ static void thr_sleep_us(unsigned us) {
 }
 #endif
 
-#define ALIGN 128
+/* the memory alignment llq requires is LLQ_CACHE_LINE (a build option: this test is also built with
+   other values), never the line size of the CPU it runs on */
+#define ALIGN (LLQ_CACHE_LINE > 128 ? LLQ_CACHE_LINE : 128)
 
 #if defined(_WIN32)
 #include <malloc.h>
@@ -164,9 +166,9 @@ static void init_validation(void) {
         LLT_EQ_I64(llq_msq_init((llq_msq *)m, llq_msq_memsize(), NULL), LLQ_EINVAL);
         LLT_EQ_I64(llq_msq_init(NULL, llq_msq_memsize(), &dummy), LLQ_EINVAL);
         LLT_EQ_I64(llq_msq_init((llq_msq *)m, llq_msq_memsize() - 1, &dummy), LLQ_ENOBUFS);
-        LLT_EQ_I64(llq_msq_init((llq_msq *)(m + 64), llq_msq_memsize(), &dummy), 0);
+        LLT_EQ_I64(llq_msq_init((llq_msq *)(m + LLQ_CACHE_LINE), llq_msq_memsize(), &dummy), 0);
     }
-    LLT_EQ_I64(llq_mpsc_list_init((llq_mpsc_list *)(m + 32), 4096), LLQ_EFAULT);
+    LLT_EQ_I64(llq_mpsc_list_init((llq_mpsc_list *)(m + LLQ_CACHE_LINE / 2), 4096), LLQ_EFAULT);
     LLT_EQ_I64(llq_mpsc_list_init((llq_mpsc_list *)m, 8), LLQ_ENOBUFS);
     LLT_EQ_U64(llq_ebr_memsize(0), 0);
     LLT_EQ_I64(llq_ebr_init((llq_ebr *)m, 64, 4), LLQ_ENOBUFS);
@@ -345,14 +347,29 @@ static void spsc_mailbox(void) {
     LLT_EQ_U64(v, 12);
     LLT_CHECK(llq_spsc_pop(q, &v));
     LLT_EQ_U64(v, 13);
-    LLT_CHECK(llq_spsc_pop(q, &v));               /* at the edge: from the mailbox */
+    LLT_CHECK(llq_spsc_pop(q, &v));               /* at the edge, mailbox skipped: from the slot */
     LLT_EQ_U64(v, 14);
-    LLT_EQ_U64(q->mb_seq, 4);
+    LLT_EQ_U64(q->mb_seq, 5);                     /* a commit points the mailbox at the next index */
     LLT_CHECK(!llq_spsc_pop(q, &v));
     v = 15;
     LLT_CHECK(llq_spsc_push(q, &v));
+    LLT_EQ_U64(q->mb_seq, 5);
+    memset(q->mb, 0xEE, 8);                       /* only the mailbox has this: proves where pop reads */
     LLT_CHECK(llq_spsc_pop(q, &v));
-    LLT_EQ_U64(v, 15);
+    LLT_EQ_U64(v, 0xEEEEEEEEEEEEEEEEULL);         /* edge pop after a single push: the mailbox */
+    /* after a burst the mailbox holds an older item; whatever it contains, it must not be used */
+    v = 16;
+    LLT_CHECK(llq_spsc_push(q, &v));              /* mailbox: item 6 */
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 16);
+    LLT_EQ_U64(llq_spsc_push_n(q, b, 2), 2);      /* items 7, 8: mailbox pointed at 9 */
+    LLT_EQ_U64(q->mb_seq, 9);
+    memset(q->mb, 0xEE, 8);
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 11);
+    LLT_CHECK(llq_spsc_pop(q, &v));
+    LLT_EQ_U64(v, 12);
+    LLT_CHECK(!llq_spsc_pop(q, &v));
     afree(q);
     /* elements larger than the mailbox never use it */
     ms = llq_spsc_memsize(4, LLQ_SPSC_MAILBOX + 8);
@@ -522,18 +539,36 @@ static void zero_length_bursts(void) {
     memset(out, 0, sizeof out);
     memset(qin, 0, sizeof qin);
     memset(qout, 0, sizeof qout);
-    T_WATCHDOG(20);
+    T_WATCHDOG(60);
     for (state = 0; state < 3; state++) { /* 0: empty, 1: half full, 2: full */
         size_t fill = state == 0 ? 0 : state == 1 ? CAP / 2 : CAP;
         {
-            size_t ms = llq_spsc_memsize(CAP, sizeof(uint64_t));
-            llq_spsc *q = (llq_spsc *)amem(ms);
-            LLT_REQUIRE(q && llq_spsc_init(q, ms, CAP, sizeof(uint64_t)) == 0);
-            for (k = 0; k < fill; k++) LLT_CHECK(llq_spsc_push(q, &v));
-            LLT_EQ_U64(llq_spsc_push_n(q, in, 0), 0);
-            LLT_EQ_U64(llq_spsc_pop_n(q, out, 0), 0);
-            LLT_EQ_U64(llq_spsc_size(q), fill);
-            afree(q);
+            size_t ms = llq_spsc_memsize(CAP, sizeof(uint64_t)), esz;
+            for (esz = 8; esz <= 24; esz += 16) { /* a size with an inline path, one without */
+                llq_spsc *q = (llq_spsc *)amem(llq_spsc_memsize(CAP, esz));
+                unsigned char big[24];
+                memset(big, 3, sizeof big);
+                ms = llq_spsc_memsize(CAP, esz);
+                LLT_REQUIRE(q && llq_spsc_init(q, ms, CAP, esz) == 0);
+                for (k = 0; k < fill; k++) LLT_CHECK(llq_spsc_push(q, big));
+                LLT_EQ_U64(llq_spsc_push_n(q, in, 0), 0);
+                LLT_EQ_U64(llq_spsc_pop_n(q, out, 0), 0);
+                LLT_EQ_U64(llq_spsc_push_n(q, NULL, 0), 0); /* nothing is read or written */
+                LLT_EQ_U64(llq_spsc_pop_n(q, NULL, 0), 0);
+                got = 99;
+                LLT_CHECK(llq_spsc_reserve(q, 0, &got) == NULL); /* want 0: NULL, *got = 0 */
+                LLT_EQ_U64(got, 0);
+                LLT_CHECK(llq_spsc_reserve(q, 0, NULL) == NULL);
+                llq_spsc_commit(q, 0);
+                got = 99;
+                LLT_CHECK(llq_spsc_peek(q, 0, &got) == NULL);
+                LLT_EQ_U64(got, 0);
+                llq_spsc_release(q, 0);
+                LLT_EQ_U64(llq_spsc_size(q), fill);
+                for (k = 0; k < fill; k++) LLT_CHECK(llq_spsc_pop(q, big)); /* nothing lost or added */
+                LLT_CHECK(!llq_spsc_pop(q, big));
+                afree(q);
+            }
         }
         {
             size_t ms = quotes_memsize(CAP);
@@ -552,6 +587,8 @@ static void zero_length_bursts(void) {
             for (k = 0; k < fill; k++) LLT_CHECK(llq_mpmc_push(q, &v));
             LLT_EQ_U64(llq_mpmc_push_n(q, in, 0), 0);
             LLT_EQ_U64(llq_mpmc_pop_n(q, out, 0), 0);
+            LLT_EQ_U64(llq_mpmc_push_n(q, NULL, 0), 0);
+            LLT_EQ_U64(llq_mpmc_pop_n(q, NULL, 0), 0);
             LLT_EQ_U64(llq_mpmc_size(q), fill);
             got = llq_mpmc_pop_n(q, out, CAP);
             LLT_EQ_U64(got, fill);
@@ -565,10 +602,76 @@ static void zero_length_bursts(void) {
             LLT_EQ_U64(llq_mpsc_push_n(q, in, 0), 0);
             LLT_EQ_U64(llq_mpsc_pop_n(q, out, 0), 0);
             LLT_EQ_U64(llq_mpsc_size(q), fill);
+            LLT_EQ_U64(llq_mpsc_push_n(q, NULL, 0), 0);
+            LLT_EQ_U64(llq_mpsc_pop_n(q, NULL, 0), 0);
             got = llq_mpsc_pop_n(q, out, CAP);
             LLT_EQ_U64(got, fill);
             afree(q);
         }
+        { /* broadcast: also a lapped reader (fill CAP + 3) */
+            size_t ms = llq_bcast_memsize(CAP, sizeof(uint64_t));
+            llq_bcast *q = (llq_bcast *)amem(ms);
+            llq_bcast_reader r;
+            size_t pos, h;
+            LLT_REQUIRE(q && llq_bcast_init(q, ms, CAP, sizeof(uint64_t)) == 0);
+            llq_bcast_reader_init(q, &r);
+            for (k = 0; k < fill + (state == 2 ? 3 : 0); k++) llq_bcast_publish(q, &v);
+            h = q->head;
+            pos = r.pos;
+            llq_bcast_publish_n(q, NULL, 0);
+            LLT_EQ_U64(q->head, h);
+            LLT_EQ_I64(llq_bcast_read_n(q, &r, NULL, 0), 0);
+            LLT_EQ_U64(r.pos, pos);
+            LLT_EQ_U64(r.dropped, 0);
+            afree(q);
+        }
+    }
+    { /* byte ring: a zero-length record is a record (1, len 0); a zero-size buffer gets EMSGSIZE for a
+         non-empty record and leaves it in place */
+        size_t ms = llq_bytes_memsize(256), len = 99;
+        llq_bytes *q = (llq_bytes *)amem(ms);
+        unsigned char buf[8];
+        LLT_REQUIRE(q && llq_bytes_init(q, ms, 256) == 0);
+        LLT_EQ_I64(llq_bytes_read(q, NULL, 0, &len), 0);
+        LLT_CHECK(llq_bytes_write(q, NULL, 0));
+        LLT_CHECK(llq_bytes_write(q, "abc", 3));
+        LLT_EQ_I64(llq_bytes_read(q, NULL, 0, &len), 1);
+        LLT_EQ_U64(len, 0);
+        LLT_EQ_I64(llq_bytes_read(q, NULL, 0, &len), LLQ_EMSGSIZE);
+        LLT_EQ_I64(llq_bytes_read(q, buf, sizeof buf, &len), 1);
+        LLT_EQ_U64(len, 3);
+        LLT_EQ_MEM(buf, "abc", 3);
+        LLT_CHECK(llq_bytes_reserve(q, 0) != NULL);
+        llq_bytes_commit(q, 0);
+        LLT_EQ_I64(llq_bytes_read(q, buf, 0, &len), 1);
+        LLT_EQ_U64(len, 0);
+        LLT_EQ_I64(llq_bytes_read(q, buf, sizeof buf, &len), 0);
+        afree(q);
+    }
+    { /* stack: an empty chain pushes nothing; take-all of an empty stack is NULL */
+        llq_stack *s = (llq_stack *)amem(llq_stack_memsize());
+        llq_stack_node a;
+        LLT_REQUIRE(s && llq_stack_init(s, llq_stack_memsize()) == 0);
+        llq_stack_push_list(s, NULL, NULL);
+        LLT_CHECK(llq_stack_pop_all(s) == NULL);
+        a.next = NULL;
+        llq_stack_push(s, &a);
+        llq_stack_push_list(s, NULL, NULL);
+        llq_stack_push_list(s, &a, NULL);
+        LLT_EQ_PTR(llq_stack_pop_all(s), &a);
+        LLT_CHECK(a.next == NULL);
+        afree(s);
+    }
+    { /* reclamation with nothing retired */
+        size_t ms = llq_ebr_memsize(2);
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_ebr_thread *t;
+        LLT_REQUIRE(d && llq_ebr_init(d, ms, 2) == 0 && llq_ebr_register(d, &t) == 0);
+        LLT_EQ_U64(llq_ebr_poll(t), 0);
+        LLT_EQ_U64(llq_ebr_drain(d), 0);
+        LLT_EQ_U64(llq_ebr_pending(d), 0);
+        llq_ebr_unregister(t);
+        afree(d);
     }
 #if !defined(_WIN32)
     alarm(0);
@@ -636,7 +739,8 @@ static void mpmc_layout(void) {
     LLT_EQ_U64(offsetof(llq_mpmc, enq) % LLQ_ISOLATE, 0);
     LLT_EQ_U64(offsetof(llq_mpmc, deq) - offsetof(llq_mpmc, enq), LLQ_ISOLATE);
     LLT_EQ_U64(offsetof(llq_mpmc, mask) - offsetof(llq_mpmc, deq), LLQ_ISOLATE);
-    LLT_EQ_U64(sizeof(llq_mpmc), 3 * LLQ_ISOLATE);
+    LLT_EQ_U64(offsetof(llq_mpmc, park) - offsetof(llq_mpmc, mask), LLQ_ISOLATE);
+    LLT_EQ_U64(sizeof(llq_mpmc), 4 * LLQ_ISOLATE);
 }
 
 /* waiting forms, one thread: several laps, mixed with the try forms, FIFO kept */
@@ -1171,6 +1275,27 @@ static void bcast_basic(void) {
         LLT_EQ_U64(prev, 24);
         LLT_EQ_U64(n + r1.dropped, 20); /* everything after position 5 either read or counted */
     }
+    { /* bulk forms: publish_n, then read_n in pieces, then a lap */
+        item b[12];
+        ptrdiff_t got;
+        llq_bcast_reader_init(q, &r2);
+        for (i = 0; i < 6; i++) b[i] = make_item(0, 100 + i);
+        llq_bcast_publish_n(q, b, 6);
+        memset(b, 0, sizeof b);
+        LLT_EQ_I64(llq_bcast_read_n(q, &r2, b, 4), 4);
+        LLT_EQ_I64(llq_bcast_read_n(q, &r2, b + 4, 8), 2);
+        LLT_EQ_I64(llq_bcast_read_n(q, &r2, b + 6, 8), 0);
+        for (i = 0; i < 6; i++) LLT_CHECK(b[i].seq == 100 + i && item_ok(&b[i]));
+        for (i = 0; i < 12; i++) b[i] = make_item(0, 200 + i);
+        llq_bcast_publish_n(q, b, 12); /* capacity 8: r2 is lapped */
+        got = llq_bcast_read_n(q, &r2, b, 12);
+        LLT_EQ_I64(got, LLQ_EOVERFLOW);
+        LLT_CHECK(r2.dropped > 0);
+        got = llq_bcast_read_n(q, &r2, b, 12);
+        LLT_CHECK(got > 0);
+        for (i = 0; i < (uint64_t)got; i++) LLT_CHECK(item_ok(&b[i]) && b[i].seq == 212 - (uint64_t)got + i);
+        LLT_EQ_U64((uint64_t)got + r2.dropped, 12);
+    }
     afree(q);
 }
 
@@ -1577,6 +1702,469 @@ static void msq_ebr_stress(void) {
     afree(q);
 }
 
+
+
+/* ------------------------------------------------------------------------------------------ */
+/* RCU pointer                                                                                 */
+
+typedef struct cfg {
+    uint64_t magic;
+    uint64_t version;
+    uint64_t check; /* mix(version) */
+    llq_ebr_node node;
+} cfg;
+LLQ_RCU_TYPED(cfgp, cfg, node);
+static uint64_t g_cfg_allocs, g_cfg_frees;
+static cfg *cfg_new(uint64_t version) {
+    cfg *c = (cfg *)malloc(sizeof(cfg));
+    if (!c) abort();
+    c->magic = MAGIC_LIVE;
+    c->version = version;
+    c->check = mix(version);
+    __atomic_fetch_add(&g_cfg_allocs, 1, __ATOMIC_RELAXED);
+    return c;
+}
+static void cfg_free(llq_ebr_node *n) {
+    cfg *c = (cfg *)((char *)n - offsetof(cfg, node));
+    c->magic = 0xDEADDEADDEADDEADULL; /* a reader that still sees it fails; ASan sees the free */
+    __atomic_fetch_add(&g_cfg_frees, 1, __ATOMIC_RELAXED);
+    free(c);
+}
+
+/* publish, read, replace (old retired), synchronize, barrier; in each mode */
+static void rcu_basic(void) {
+    int mode;
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_QSBR; mode++) {
+        size_t ms = llq_ebr_memsize(4);
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_ebr_thread *w, *r;
+        cfg *slot = NULL, *p, *old;
+        void *gslot = NULL;
+        uint64_t f0 = g_cfg_frees;
+        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, 4, mode) == 0);
+        LLT_EQ_I64(llq_ebr_init_mode(d, ms, 4, 7), LLQ_EINVAL);
+        LLT_REQUIRE(llq_ebr_init_mode(d, ms, 4, mode) == 0);
+        LLT_REQUIRE(llq_ebr_register(d, &w) == 0 && llq_ebr_register(d, &r) == 0);
+        cfgp_publish(&slot, cfg_new(1));
+        if (mode != LLQ_EBR_QSBR) llq_ebr_enter(r);
+        p = cfgp_read(&slot);
+        LLT_CHECK(p && p->version == 1);
+        if (mode != LLQ_EBR_QSBR) LLT_EQ_I64(llq_ebr_synchronize(d, r), LLQ_EBUSY); /* inside: refused */
+        if (mode == LLQ_EBR_QSBR) llq_ebr_offline(w);
+        old = cfgp_replace(w, &slot, cfg_new(2), cfg_free);
+        LLT_EQ_PTR(old, p);
+        LLT_EQ_U64(cfgp_read(&slot)->version, 2);
+        { /* the reader still holds version 1: polling frees nothing */
+            int i;
+            for (i = 0; i < 5; i++) llq_ebr_poll(w);
+            LLT_EQ_U64(g_cfg_frees - f0, 0);
+            LLT_EQ_U64(p->magic, MAGIC_LIVE);
+        }
+        if (mode != LLQ_EBR_QSBR) llq_ebr_exit(r);
+        else llq_ebr_offline(r); /* r is this thread too: it cannot announce while we wait */
+        LLT_EQ_I64(llq_ebr_barrier(w), 0); /* version 1 is freed by now */
+        LLT_EQ_U64(g_cfg_frees - f0, 1);
+        /* the generic form */
+        llq_rcu_publish(&gslot, cfg_new(3));
+        LLT_EQ_U64(((cfg *)llq_rcu_read(&gslot))->version, 3);
+        old = (cfg *)llq_rcu_replace(w, &gslot, NULL, offsetof(cfg, node), cfg_free);
+        LLT_CHECK(old && llq_rcu_read(&gslot) == NULL);
+        LLT_CHECK(llq_rcu_replace(w, &gslot, NULL, offsetof(cfg, node), cfg_free) == NULL); /* nothing */
+        LLT_EQ_I64(llq_ebr_synchronize(d, NULL), 0);
+        LLT_EQ_I64(llq_ebr_barrier(w), 0);
+        LLT_EQ_U64(g_cfg_frees - f0, 2);
+        old = cfgp_replace(w, &slot, NULL, cfg_free);
+        llq_ebr_unregister(r);
+        llq_ebr_unregister(w);
+        llq_ebr_drain(d);
+        LLT_EQ_U64(g_cfg_frees - f0, 3);
+        afree(d);
+    }
+}
+
+/* synchronize does not return while a reader that was inside at the call is still inside */
+typedef struct sync_ctx {
+    llq_ebr *d;
+    llq_ebr_thread *t;
+    int done;
+} sync_ctx;
+static void *sync_thread(void *arg) {
+    sync_ctx *c = (sync_ctx *)arg;
+    llq_ebr_synchronize(c->d, c->t);
+    __atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+static void rcu_synchronize_waits(void) {
+    int mode;
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_QSBR; mode++) {
+        size_t ms = llq_ebr_memsize(4), i;
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_ebr_thread *r;
+        sync_ctx c;
+        thr_t t;
+        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, 4, mode) == 0 && llq_ebr_register(d, &r) == 0);
+        memset(&c, 0, sizeof c);
+        c.d = d;
+        LLT_REQUIRE(llq_ebr_register(d, &c.t) == 0);
+        if (mode != LLQ_EBR_QSBR) llq_ebr_enter(r); /* QSBR: r is online and says nothing */
+        thr_create(&t, sync_thread, &c);
+        for (i = 0; i < 300; i++) thr_yield();
+        thr_sleep_us(2000);
+        LLT_EQ_U64(__atomic_load_n(&c.done, __ATOMIC_ACQUIRE), 0);
+        if (mode != LLQ_EBR_QSBR) llq_ebr_exit(r);
+        else llq_ebr_quiescent(r);
+        thr_join(t);
+        LLT_EQ_U64(c.done, 1);
+        afree(d);
+    }
+}
+
+/* readers chase a pointer a writer keeps replacing (objects really freed: ASan reports a reader that
+   touches one); every object a reader sees is intact and versions never go backwards */
+#define RCU_READERS 3
+typedef struct rcu_ctx {
+    llq_ebr *d;
+    cfg **slot;
+    int mode;
+    int *stop;
+    uint64_t reads, bad;
+} rcu_ctx;
+static void *rcu_reader(void *arg) {
+    rcu_ctx *c = (rcu_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t last = 0, i = 0;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
+        cfg *p;
+        if (c->mode != LLQ_EBR_QSBR) llq_ebr_enter(t);
+        p = cfgp_read(c->slot);
+        if (p->magic != MAGIC_LIVE || p->check != mix(p->version) || p->version < last) c->bad++;
+        last = p->version;
+        if (c->mode != LLQ_EBR_QSBR) llq_ebr_exit(t);
+        else if ((++i & 15) == 0) llq_ebr_quiescent(t);
+        c->reads++;
+        if ((c->reads & 1023) == 0) thr_yield();
+    }
+    llq_ebr_unregister(t);
+    return NULL;
+}
+static void rcu_stress(void) {
+    int mode;
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_QSBR; mode++) {
+        size_t ms = llq_ebr_memsize(RCU_READERS + 1);
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_ebr_thread *w;
+        cfg *slot = NULL;
+        rcu_ctx c[RCU_READERS];
+        thr_t t[RCU_READERS];
+        int stop = 0, k;
+        uint64_t v, n = llt_scaled(20000, 500), a0 = g_cfg_allocs, f0 = g_cfg_frees, bad = 0;
+        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, RCU_READERS + 1, mode) == 0 && llq_ebr_register(d, &w) == 0);
+        if (mode == LLQ_EBR_QSBR) llq_ebr_offline(w); /* the writer reads nothing */
+        cfgp_publish(&slot, cfg_new(1));
+        for (k = 0; k < RCU_READERS; k++) {
+            memset(&c[k], 0, sizeof c[k]);
+            c[k].d = d;
+            c[k].slot = &slot;
+            c[k].mode = mode;
+            c[k].stop = &stop;
+            thr_create(&t[k], rcu_reader, &c[k]);
+        }
+        for (v = 2; v <= n; v++) {
+            cfgp_replace(w, &slot, cfg_new(v), cfg_free);
+            if (v % 1000 == 0) llq_ebr_synchronize(d, w);
+            if (v % 64 == 0) thr_yield();
+        }
+        __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+        for (k = 0; k < RCU_READERS; k++) {
+            thr_join(t[k]);
+            bad += c[k].bad;
+        }
+        LLT_EQ_U64(bad, 0);
+        cfgp_replace(w, &slot, NULL, cfg_free);
+        llq_ebr_unregister(w);
+        llq_ebr_drain(d);
+        LLT_EQ_U64(g_cfg_allocs - a0, g_cfg_frees - f0); /* every object freed once */
+        afree(d);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* blocking forms: sleeping, waking, oversubscription                                          */
+
+static uint32_t park_total(llq_mpmc *q) {
+    size_t i;
+    uint32_t n = 0;
+    for (i = 0; i < LLQ_I_NPARK; i++) n += __atomic_load_n(&q->park[i], __ATOMIC_RELAXED);
+    return n;
+}
+/* wait (bounded, by count of yields, not by time) until someone is asleep on q */
+static int wait_for_sleeper(llq_mpmc *q) {
+    uint64_t i;
+    for (i = 0; i < 2000000; i++) {
+        if (park_total(q)) return 1;
+        if (i % 64 == 0) thr_sleep_us(100);
+        else thr_yield();
+    }
+    return 0;
+}
+
+/* push_wait on a full ring and pop_wait on an empty one reach the sleeping phase (the bucket of their
+   slot counts them) and the other side's try form wakes them; in both fence modes */
+static void mpmc_wait_sleeps(void) {
+    size_t ms = llq_mpmc_memsize(2, 8), mode;
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    for (mode = 0; mode < 2; mode++) {
+        wait_op w;
+        thr_t t;
+        uint64_t v;
+        LLT_REQUIRE(q && llq_mpmc_init(q, ms, 2, 8) == 0);
+        if (mode) q->fence = 1; /* as on a system without an asymmetric barrier */
+        memset(&w, 0, sizeof w);
+        w.q = q;
+        thr_create(&t, pop_waiter, &w);
+        LLT_CHECK(wait_for_sleeper(q));
+        LLT_CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+        v = 5;
+        LLT_CHECK(llq_mpmc_push(q, &v));
+        thr_join(t);
+        LLT_EQ_U64(w.v, 5);
+        LLT_EQ_U64(park_total(q), 0);
+        for (v = 1; v <= 2; v++) LLT_CHECK(llq_mpmc_push(q, &v));
+        memset(&w, 0, sizeof w);
+        w.q = q;
+        w.v = 9;
+        thr_create(&t, push_waiter, &w);
+        LLT_CHECK(wait_for_sleeper(q));
+        LLT_CHECK(!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+        LLT_CHECK(llq_mpmc_pop(q, &v));
+        LLT_EQ_U64(v, 1);
+        thr_join(t);
+        LLT_EQ_U64(park_total(q), 0);
+        LLT_CHECK(llq_mpmc_pop(q, &v) && v == 2);
+        LLT_CHECK(llq_mpmc_pop(q, &v) && v == 9);
+    }
+    afree(q);
+}
+
+/* two threads hand items back and forth through a ring of 2 with the waiting forms only, with no spin
+   budget and no yields, so nearly every wait goes to sleep right as the other side acts: a lost
+   wakeup hangs (the watchdog turns that into a failure) */
+typedef struct pp_ctx {
+    llq_mpmc *a, *b;
+    uint64_t n, bad;
+} pp_ctx;
+static void *pp_pong(void *arg) {
+    pp_ctx *c = (pp_ctx *)arg;
+    uint64_t i, v;
+    llq_wait_tune(0, 0);
+    for (i = 0; i < c->n; i++) {
+        llq_mpmc_pop_wait(c->a, &v);
+        if (v != i) c->bad++;
+        llq_mpmc_push_wait(c->b, &v);
+    }
+    return NULL;
+}
+static void *wake_watchdog_thread(void *arg) {
+    int *done = (int *)arg;
+    unsigned i;
+    for (i = 0; i < 1200 && !__atomic_load_n(done, __ATOMIC_ACQUIRE); i++) thr_sleep_us(100000);
+    if (!__atomic_load_n(done, __ATOMIC_ACQUIRE)) {
+        printf("FAIL llq/mpmc_wait_no_lost_wakeup: a waiter slept through its wakeup (hang)\n");
+        fflush(stdout);
+        exit(3);
+    }
+    return NULL;
+}
+static void mpmc_wait_no_lost_wakeup(void) {
+    size_t ms = llq_mpmc_memsize(2, 8), mode;
+    pp_ctx c;
+    int done = 0;
+    thr_t wd;
+    c.a = (llq_mpmc *)amem(ms);
+    c.b = (llq_mpmc *)amem(ms);
+    thr_create(&wd, wake_watchdog_thread, &done);
+    for (mode = 0; mode < 2; mode++) {
+        thr_t t;
+        uint64_t i, v;
+        LLT_REQUIRE(c.a && c.b && llq_mpmc_init(c.a, ms, 2, 8) == 0 && llq_mpmc_init(c.b, ms, 2, 8) == 0);
+        if (mode) c.a->fence = c.b->fence = 1;
+        c.n = llt_scaled(20000, 500);
+        c.bad = 0;
+        thr_create(&t, pp_pong, &c);
+        llq_wait_tune(0, 0);
+        for (i = 0; i < c.n; i++) {
+            llq_mpmc_push_wait(c.a, &i);
+            llq_mpmc_pop_wait(c.b, &v);
+            if (v != i) c.bad++;
+        }
+        thr_join(t);
+        LLT_EQ_U64(c.bad, 0);
+        LLT_EQ_U64(park_total(c.a) + park_total(c.b), 0);
+    }
+    llq_wait_tune(LLQ_SPIN_COUNT, LLQ_YIELD_COUNT);
+    __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+    thr_join(wd);
+    afree(c.a);
+    afree(c.b);
+}
+
+/* 8 producers and 8 consumers, waiting forms only, on however many CPUs there are: every item is
+   delivered exactly once, and nobody is left asleep */
+#define OV_THREADS 8
+typedef struct ov_ctx {
+    llq_mpmc *q;
+    uint64_t per;
+    int id;
+    uint64_t *seen; /* [OV_THREADS * per], shared, counted with atomics */
+    uint64_t bad;
+} ov_ctx;
+static void *ov_producer(void *arg) {
+    ov_ctx *c = (ov_ctx *)arg;
+    uint64_t i;
+    for (i = 0; i < c->per; i++) {
+        uint64_t v = ((uint64_t)c->id << 40) | i;
+        llq_mpmc_push_wait(c->q, &v);
+    }
+    return NULL;
+}
+static void *ov_consumer(void *arg) {
+    ov_ctx *c = (ov_ctx *)arg;
+    uint64_t i, v;
+    for (i = 0; i < c->per; i++) {
+        uint64_t src, seq;
+        llq_mpmc_pop_wait(c->q, &v);
+        src = v >> 40;
+        seq = v & ((1ULL << 40) - 1);
+        if (src >= OV_THREADS || seq >= c->per) c->bad++;
+        else __atomic_fetch_add(&c->seen[src * c->per + seq], 1, __ATOMIC_RELAXED);
+    }
+    return NULL;
+}
+static void mpmc_wait_oversubscribed(void) {
+    size_t ms = llq_mpmc_memsize(64, 8), mode;
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    for (mode = 0; mode < 2; mode++) {
+        ov_ctx c[2 * OV_THREADS];
+        thr_t t[2 * OV_THREADS];
+        uint64_t per = llt_scaled(40000, 1000), j, miss = 0, dup = 0, bad = 0;
+        uint64_t *seen = (uint64_t *)calloc((size_t)(OV_THREADS * per), sizeof(uint64_t));
+        int k;
+        LLT_REQUIRE(seen && q && llq_mpmc_init(q, ms, 64, 8) == 0);
+        if (mode) q->fence = 1;
+        for (k = 0; k < 2 * OV_THREADS; k++) {
+            memset(&c[k], 0, sizeof c[k]);
+            c[k].q = q;
+            c[k].per = per;
+            c[k].id = k % OV_THREADS;
+            c[k].seen = seen;
+            thr_create(&t[k], k < OV_THREADS ? ov_producer : ov_consumer, &c[k]);
+        }
+        for (k = 0; k < 2 * OV_THREADS; k++) {
+            thr_join(t[k]);
+            bad += c[k].bad;
+        }
+        for (j = 0; j < OV_THREADS * per; j++) {
+            if (seen[j] == 0) miss++;
+            if (seen[j] > 1) dup++;
+        }
+        LLT_EQ_U64(bad, 0);
+        LLT_EQ_U64(miss, 0);
+        LLT_EQ_U64(dup, 0);
+        LLT_EQ_U64(park_total(q), 0);
+        LLT_EQ_U64(llq_mpmc_size(q), 0);
+        free(seen);
+    }
+    afree(q);
+}
+
+/* llq_wait reaches its sleep (w.waiters counts it) and llq_notify wakes it; in both fence modes */
+static bool flag_set(void *ctx) { return __atomic_load_n((int *)ctx, __ATOMIC_ACQUIRE) != 0; }
+typedef struct ws_ctx {
+    llq_waiter w;
+    int flag, r;
+} ws_ctx;
+static void *ws_waiter(void *arg) {
+    ws_ctx *c = (ws_ctx *)arg;
+    c->r = llq_wait(&c->w, flag_set, &c->flag, -1);
+    return NULL;
+}
+static void wait_sleeps(void) {
+    int mode;
+    const char *how = llq_wait_method();
+    printf("  wait method: %s\n", how);
+#if defined(_WIN32)
+    LLT_CHECK(strncmp(how, "WaitOnAddress", 13) == 0); /* Windows 8+ and wine have it */
+#elif defined(__linux__) && !defined(LLQ_NO_FUTEX)
+    LLT_CHECK(strncmp(how, "futex", 5) == 0);
+#endif
+    for (mode = 0; mode < 2; mode++) {
+        ws_ctx c;
+        thr_t t;
+        uint64_t i;
+        memset(&c, 0, sizeof c);
+        llq_waiter_init(&c.w);
+        if (mode) c.w.fence = 1;
+        c.r = 99;
+        thr_create(&t, ws_waiter, &c);
+        for (i = 0; i < 2000000 && !__atomic_load_n(&c.w.waiters, __ATOMIC_ACQUIRE); i++) {
+            if (i % 64 == 0) thr_sleep_us(100);
+            else thr_yield();
+        }
+        LLT_CHECK(__atomic_load_n(&c.w.waiters, __ATOMIC_ACQUIRE) == 1);
+        __atomic_store_n(&c.flag, 1, __ATOMIC_RELEASE);
+        llq_notify(&c.w);
+        thr_join(t);
+        LLT_EQ_I64(c.r, 0);
+        LLT_EQ_U64(c.w.waiters, 0);
+    }
+    { /* a timeout after the sleep began */
+        llq_waiter w;
+        int never = 0;
+        llq_waiter_init(&w);
+        LLT_EQ_I64(llq_wait(&w, flag_set, &never, 20000000), LLQ_ETIMEDOUT);
+        LLT_EQ_U64(w.waiters, 0);
+    }
+}
+
+/* a reader meets a writer stalled mid-write (the writer's thread does not run on for a while): it backs
+   off, and returns the completed value once the write ends, never the torn one */
+typedef struct sw_ctx {
+    llq_seqlock *s;
+    uint64_t out[2];
+    int started;
+} sw_ctx;
+static void *sw_reader(void *arg) {
+    sw_ctx *c = (sw_ctx *)arg;
+    __atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
+    llq_seqlock_read(c->s, c->out);
+    return NULL;
+}
+static void seqlock_stalled_writer(void) {
+    size_t ms = llq_seqlock_memsize(16), i;
+    llq_seqlock *s = (llq_seqlock *)amem(ms);
+    uint64_t init[2] = {1, 2}, *data;
+    sw_ctx c;
+    thr_t t;
+    LLT_REQUIRE(s && llq_seqlock_init(s, ms, 16, init) == 0);
+    data = (uint64_t *)((unsigned char *)s + sizeof(llq_seqlock));
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    __atomic_store_n(&s->seq, 1, __ATOMIC_RELEASE); /* the write begins */
+    __atomic_store_n(&data[0], 7, __ATOMIC_RELAXED); /* half of it */
+    thr_create(&t, sw_reader, &c);
+    while (!__atomic_load_n(&c.started, __ATOMIC_ACQUIRE)) thr_yield();
+    for (i = 0; i < 100; i++) thr_yield(); /* the reader retries meanwhile */
+    __atomic_store_n(&data[1], 8, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->seq, 2, __ATOMIC_RELEASE); /* the write ends */
+    thr_join(t);
+    LLT_CHECK(c.out[0] == 7 && c.out[1] == 8);
+    afree(s);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* wait / notify                                                                               */
 
@@ -1623,7 +2211,7 @@ static void wait_notify(void) {
 }
 
 int main(int argc, char **argv) {
-    LLT_INIT("llq", argc, argv);
+    LLT_INIT(LLQ_CACHE_LINE == 64 ? "llq" : LLQ_CACHE_LINE == 32 ? "llq-line32" : LLQ_CACHE_LINE == 128 ? "llq-line128" : "llq-line", argc, argv);
     LLT_RUN(init_validation);
     LLT_RUN(spsc_layout);
     LLT_RUN(spsc_basic);
@@ -1651,6 +2239,14 @@ int main(int argc, char **argv) {
     LLT_RUN(ebr_grace);
     LLT_RUN(stack_ebr_stress);
     LLT_RUN(msq_ebr_stress);
+    LLT_RUN(rcu_basic);
+    LLT_RUN(rcu_synchronize_waits);
+    LLT_RUN(rcu_stress);
     LLT_RUN(wait_notify);
+    LLT_RUN(wait_sleeps);
+    LLT_RUN(mpmc_wait_sleeps);
+    LLT_RUN(mpmc_wait_no_lost_wakeup);
+    LLT_RUN(mpmc_wait_oversubscribed);
+    LLT_RUN(seqlock_stalled_writer);
     return LLT_FINISH();
 }
