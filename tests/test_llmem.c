@@ -1898,11 +1898,23 @@ static void prefetch_hints(void) {
 }
 
 #if defined(__x86_64__)
-static int cpu_has(const char *f) { /* what this CPU reports (cpuid), for the dispatch checks */
+/* what this CPU offers: LLT_CPU_FEATURES when the CPU ladder (tests/cpus.sh) sets it, else cpuid */
+static int cpu_has(const char *f) {
+    const char *env = getenv("LLT_CPU_FEATURES"), *want = !strcmp(f, "avx512") ? "avx512f" : f;
+    if (!strcmp(f, "sse2") || !strcmp(f, "none")) return 1;
+    if (env) {
+        size_t n = strlen(want);
+        const char *q = env;
+        while ((q = strstr(q, want)) != NULL) {
+            if ((q == env || q[-1] == ',') && (q[n] == ',' || q[n] == 0)) return 1;
+            q += n;
+        }
+        return 0;
+    }
     __builtin_cpu_init();
     if (!strcmp(f, "avx512")) return !!__builtin_cpu_supports("avx512f");
     if (!strcmp(f, "avx2")) return !!__builtin_cpu_supports("avx2");
-    return 1;
+    return 0;
 }
 #endif
 /* every path this CPU runs, forced in turn, against memcpy/memset at every alignment and the sizes
@@ -1958,6 +1970,10 @@ static void nt_copy_fill_load(void) {
     }
     LLT_CHECK(ran >= 1);
     LLT_EQ_I64(llmem_nt_select(NULL), 0);
+#if defined(__x86_64__) /* the default is the best path the CPU offers */
+    LLT_EQ_STR(llmem_nt_path(), cpu_has("avx512") ? "avx512" : cpu_has("avx2") ? "avx2" : "sse2");
+    printf("  nt path: %s (%s)\n", llmem_nt_path(), getenv("LLT_CPU_MODEL") ? getenv("LLT_CPU_MODEL") : "host");
+#endif
 }
 
 static void lock_all(void) {
