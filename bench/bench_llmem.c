@@ -656,7 +656,7 @@ static void bl_nt(void) {
     if (!c.src || !c.dst) return;
     memset(c.src, 1, 64u << 20);
     memset(c.dst, 2, 64u << 20);
-    printf("\nllmem_nt_copy path %s, threshold %zu bytes (a quarter of the L3; LLMEM_NT_THRESHOLD overrides)\n",
+    printf("\nllmem_nt_copy path %s, threshold %zu bytes (half the L3; LLMEM_NT_THRESHOLD overrides)\n",
            llmem_nt_path(), thr);
     for (i = 0; i < nsz; i++) {
         double m = 0, n = 0, me = 0, ne = 0;
