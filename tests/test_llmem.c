@@ -1674,10 +1674,17 @@ static const char *topo_4node =
     "node 2 cpus 32-47 total 64G free 30G distance 16 22 10 16\n"
     "node 3 cpus 48-63 total 64G free 30G distance 22 16 16 10\n";
 
+static void *topo_unpinned_thread(void *arg) {
+    int *seen = (int *)arg;
+    seen[0] = llmem_current_cpu();
+    seen[1] = llmem_pin_get(NULL, 0);
+    return NULL;
+}
+
 static void topology_2x96(void) {
     llmem_topology t;
     llmem_pages pg;
-    int cpus[256], n, g = -1, k = -1, order[8], i;
+    int cpus[256], n, g = -1, k = -1, order[8];
     uint64_t tot, fr;
     LLT_REQUIRE(llmem_topology_load(topo_2x96) == 0);
     LLT_EQ_I64(llmem_cpu_count(), 192);
@@ -1704,6 +1711,15 @@ static void topology_2x96(void) {
     LLT_EQ_I64(llmem_current_node(), 1);
     n = llmem_pin_get(cpus, 256);
     LLT_CHECK(n == 1 && cpus[0] == 150);
+    { /* the simulation is per thread: another thread starts unpinned while this one stays on CPU 150 */
+        t_thread th;
+        int seen[2] = {-1, -1};
+        LLT_REQUIRE(t_create(&th, topo_unpinned_thread, seen) == 0);
+        t_join(th);
+        LLT_EQ_I64(seen[0], 0);
+        LLT_EQ_I64(seen[1], 192);
+        LLT_EQ_I64(llmem_current_cpu(), 150);
+    }
     LLT_EQ_I64(llmem_pin_cpu(192), LLMEM_EINVAL);
     LLT_EQ_I64(llmem_pin_node(1), 0);
     n = llmem_pin_get(cpus, 256);
@@ -1730,8 +1746,7 @@ static void topology_2x96(void) {
     LLT_EQ_I64(llmem_pages_alloc_near(&pg, 1u << 30, LLMEM_PAGE_4K, 0), 0); /* placement simulated, no touch */
     LLT_EQ_I64(pg.node, 1);
     llmem_pages_free(&pg);
-    /* other threads start unpinned (the simulation is per thread) */
-    for (i = 0; i < 1; i++) LLT_EQ_I64(llmem_pin_cpu(3), 0);
+    LLT_EQ_I64(llmem_pin_cpu(3), 0);
     LLT_EQ_I64(llmem_current_node(), 0);
     LLT_EQ_I64(llmem_topology_load(NULL), 0);
     LLT_CHECK(llmem_cpu_count() >= 1 && llmem_cpu_count() < 192);
