@@ -72,12 +72,19 @@
                llio_buf_ring_add(br, bid), llio_buf_ring_buf(br, bid) (inline),
                llio_prep_{accept_multishot,recv_multishot,recv_select,send_zc,send_zc_fixed,sendmsg_zc},
                llio_cqe_{more,has_buf,buf_id,notif} (inline), llio_net_features(r)
+     journal   llio_log_options_init(&o), llio_log_open(dir, &o, &l) / llio_log_close(l),
+               llio_log_append(l, data, len) / llio_log_appendv -> seq, llio_log_commit, llio_log_poll,
+               llio_log_wait(l, seq, timeout_ns), llio_log_durable(l), llio_log_checkpoint(l, seq),
+               llio_log_stats(l, &info), llio_log_reader_open(dir, live, from_seq, &rd) /
+               llio_log_read(rd, &rec) / llio_log_reader_close(rd), llio_log_crc32c (docs/llio-log.md)
      misc      llio_strerror(err), llio_version(), llio_cpu_relax()
 
    SEMANTICS
    - A ring is created and used by one thread (SINGLE_ISSUER|DEFER_TASKRUN). Pass LLIO_INIT_SHARED to allow
      several threads (with your own locking) - then COOP_TASKRUN is used and the ring fd is not
-     registered. Completions of a DEFER_TASKRUN ring are posted when you call llio_wait/llio_reap/
+     registered. Under COOP_TASKRUN completion work queued to the thread that submitted a request waits
+     for that thread to pass through the kernel: while it sleeps elsewhere (futex, epoll_wait), other
+     threads waiting on the ring do not see the completion. Submit from the thread that waits. Completions of a DEFER_TASKRUN ring are posted when you call llio_wait/llio_reap/
      llio_cq_ready/llio_peek_cqe (which enter the kernel when the ring says work is pending).
    - Fallback backend: each SQE runs synchronously at submit time, in order; completions are queued
      in order with the same res/user_data. IOSQE_IO_LINK chains are honoured (a failed or short
@@ -152,7 +159,9 @@
    ERRORS
      Setup calls and system wrappers return 0 (or a count) or a negative LLIO_E* code, the negative
      Linux errno value of that name; a completion's res is the kernel's (bytes, or -errno). Other
-     -errno values from system calls are passed through unchanged.
+     -errno values from system calls are passed through unchanged. llio_strerror names every LLIO_E*
+     code and the contract's pass-through ones (EACCES, ENODEV, ERANGE, EOVERFLOW, ENOTCONN,
+     ETIMEDOUT); anything else is "unknown error".
 
    PLATFORMS
      Linux only (kernel io_uring ABI, preadv2, splice, sendmmsg, statx); elsewhere the header stops
@@ -240,6 +249,8 @@ extern "C" {
 #define LLIO_ESPIPE (-29)
 #define LLIO_ENOSYS (-38)
 #define LLIO_ETIME (-62)
+#define LLIO_EBADMSG (-74)   /* journal: a segment that is damaged or belongs to another journal */
+#define LLIO_EMSGSIZE (-90)  /* journal: a record larger than the journal's largest */
 #define LLIO_EOPNOTSUPP (-95)
 #define LLIO_ENOBUFS (-105)
 #define LLIO_EALREADY (-114)
@@ -972,13 +983,6 @@ LLIO_INLINE void llio_prep_sendmsg_zc(llio_sqe *s, int fd, const struct msghdr *
    journal it returns 0 at the end and more records on later calls (given the llio_log, only durable
    ones). */
 
-#ifndef LLIO_EBADMSG
-#define LLIO_EBADMSG (-74)   /* a segment that is damaged or belongs to another journal */
-#endif
-#ifndef LLIO_EMSGSIZE
-#define LLIO_EMSGSIZE (-90)  /* a record larger than the journal's largest */
-#endif
-
 #define LLIO_LOG_NOSYNC 0x01u      /* durable = written to the page cache: no fdatasync */
 #define LLIO_LOG_DIRECT 0x02u      /* O_DIRECT segments, each commit one RWF_DSYNC (FUA) write */
 #define LLIO_LOG_PREFILL 0x04u     /* write new segments with zeros once (overwrites sync faster) */
@@ -1317,13 +1321,23 @@ LLIODEF const char *llio_strerror(int err) {
     case LLIO_EEXIST: return "exists (ring used from another task)";
     case LLIO_EINVAL: return "invalid argument (size, alignment or flags)";
     case LLIO_ENOSPC: return "no space";
+    case LLIO_ESPIPE: return "illegal seek (offset given for a pipe or socket)";
     case LLIO_ENOSYS: return "not implemented (no io_uring)";
     case LLIO_ETIME: return "timed out";
+    case LLIO_EBADMSG: return "bad message (a journal segment damaged or from another journal)";
+    case LLIO_EMSGSIZE: return "message too long (a record larger than the journal's largest)";
     case LLIO_EOPNOTSUPP: return "not supported";
     case LLIO_ENOBUFS: return "no buffer left in the provided buffer group";
     case LLIO_EALREADY: return "already running";
     case LLIO_ECANCELED: return "canceled";
-    default: return err < 0 ? "system error" : "not an error";
+    /* system call failures passed through as -errno (Linux values, as in the contract's table) */
+    case -13: return "permission denied";
+    case -19: return "no such device";
+    case -34: return "result out of range";
+    case -75: return "value too large";
+    case -107: return "not connected";
+    case -110: return "connection timed out";
+    default: return "unknown error";
     }
 }
 

@@ -168,6 +168,60 @@ static void init_report(void) {
     LLT_CHECK(strlen(llio_strerror(LLIO_ETIME)) > 0);
 }
 
+/* llio_strerror: every LLIO_E* code has its own name (each code checked against the host's errno value),
+   the contract's pass-through codes too, anything else "unknown error". The list is checked against the
+   header itself: every "#define LLIO_E... (-N)" in llio.h must be named, so a new code cannot go unnamed. */
+static void strerror_names(void) {
+    static const struct { int code, sys; const char *name; } codes[] = {
+        {LLIO_EPERM, EPERM, "EPERM"},         {LLIO_ENOENT, ENOENT, "ENOENT"},       {LLIO_EINTR, EINTR, "EINTR"},
+        {LLIO_EIO, EIO, "EIO"},               {LLIO_EBADF, EBADF, "EBADF"},          {LLIO_EAGAIN, EAGAIN, "EAGAIN"},
+        {LLIO_ENOMEM, ENOMEM, "ENOMEM"},      {LLIO_EFAULT, EFAULT, "EFAULT"},       {LLIO_EBUSY, EBUSY, "EBUSY"},
+        {LLIO_EEXIST, EEXIST, "EEXIST"},      {LLIO_EINVAL, EINVAL, "EINVAL"},       {LLIO_ENOSPC, ENOSPC, "ENOSPC"},
+        {LLIO_ESPIPE, ESPIPE, "ESPIPE"},      {LLIO_ENOSYS, ENOSYS, "ENOSYS"},       {LLIO_ETIME, ETIME, "ETIME"},
+        {LLIO_EBADMSG, EBADMSG, "EBADMSG"},   {LLIO_EMSGSIZE, EMSGSIZE, "EMSGSIZE"}, {LLIO_EOPNOTSUPP, EOPNOTSUPP, "EOPNOTSUPP"},
+        {LLIO_ENOBUFS, ENOBUFS, "ENOBUFS"},   {LLIO_EALREADY, EALREADY, "EALREADY"}, {LLIO_ECANCELED, ECANCELED, "ECANCELED"},
+        /* passed through from system calls: named, not defined */
+        {-EACCES, EACCES, "EACCES"},          {-ENODEV, ENODEV, "ENODEV"},           {-ERANGE, ERANGE, "ERANGE"},
+        {-EOVERFLOW, EOVERFLOW, "EOVERFLOW"}, {-ENOTCONN, ENOTCONN, "ENOTCONN"},     {-ETIMEDOUT, ETIMEDOUT, "ETIMEDOUT"},
+    };
+    const unsigned n = (unsigned)(sizeof codes / sizeof codes[0]);
+    const char *unknown = llio_strerror(-100000);
+    unsigned i, j, defined = 0;
+    char path[512], line[512];
+    const char *slash;
+    FILE *f;
+    LLT_EQ_STR(unknown, "unknown error");
+    LLT_EQ_STR(llio_strerror(-3), "unknown error"); /* ESRCH: neither returned nor in the table */
+    LLT_EQ_STR(llio_strerror(7), "unknown error");
+    LLT_EQ_STR(llio_strerror(LLIO_OK), "success");
+    for (i = 0; i < n; i++) {
+        const char *m = llio_strerror(codes[i].code);
+        LLT_CHECKF(codes[i].code == -codes[i].sys, "%s is %d, the host's errno %d", codes[i].name, codes[i].code,
+                   codes[i].sys);
+        LLT_CHECKF(m && *m && strcmp(m, unknown) != 0 && strcmp(m, "system error") != 0, "%s: \"%s\"",
+                   codes[i].name, m ? m : "(null)");
+        for (j = 0; j < i; j++)
+            LLT_CHECKF(strcmp(m, llio_strerror(codes[j].code)) != 0, "%s and %s share \"%s\"", codes[i].name,
+                       codes[j].name, m);
+    }
+    /* every code the header defines is in the list above */
+    slash = strrchr(__FILE__, '/');
+    snprintf(path, sizeof path, "%.*s%sllio.h", slash ? (int)(slash - __FILE__) : 0, __FILE__, slash ? "/../" : "../");
+    f = fopen(path, "r");
+    if (!f) LLT_SKIP("names checked; %s not readable from here, so the list was not compared with the header", path);
+    while (fgets(line, sizeof line, f)) {
+        char name[64];
+        int v, found = 0;
+        if (sscanf(line, "#define LLIO_E%63[A-Z] (%d)", name, &v) != 2) continue;
+        defined++;
+        for (i = 0; i < n; i++) found |= codes[i].code == v && strcmp(codes[i].name + 1, name) == 0;
+        LLT_CHECKF(found, "LLIO_E%s (%d) is defined in llio.h but not in this test's list", name, v);
+        LLT_CHECKF(strcmp(llio_strerror(v), unknown) != 0, "LLIO_E%s has no name", name);
+    }
+    fclose(f);
+    LLT_EQ_U64(defined, 21); /* the LLIO_E* codes above */
+}
+
 /* ---------------------------------------------------------------- */
 static void nop_batch(unsigned fl) {
     llio_ring r;
@@ -2558,6 +2612,7 @@ int main(int argc, char **argv) {
     if (!have_uring()) printf("  note: io_uring unavailable (%s): ring tests skip, fallback tests run\n",
                               llio_strerror(g_uring_err));
     LLT_RUN(init_report);
+    LLT_RUN(strerror_names);
     LLT_RUN(nop_batch_ring);
     LLT_RUN(nop_batch_sync);
     LLT_RUN(nop_batch_plain);
