@@ -72,12 +72,19 @@
                llio_buf_ring_add(br, bid), llio_buf_ring_buf(br, bid) (inline),
                llio_prep_{accept_multishot,recv_multishot,recv_select,send_zc,send_zc_fixed,sendmsg_zc},
                llio_cqe_{more,has_buf,buf_id,notif} (inline), llio_net_features(r)
+     journal   llio_log_options_init(&o), llio_log_open(dir, &o, &l) / llio_log_close(l),
+               llio_log_append(l, data, len) / llio_log_appendv -> seq, llio_log_commit, llio_log_poll,
+               llio_log_wait(l, seq, timeout_ns), llio_log_durable(l), llio_log_checkpoint(l, seq),
+               llio_log_stats(l, &info), llio_log_reader_open(dir, live, from_seq, &rd) /
+               llio_log_read(rd, &rec) / llio_log_reader_close(rd), llio_log_crc32c (docs/llio-log.md)
      misc      llio_strerror(err), llio_version(), llio_cpu_relax()
 
    SEMANTICS
    - A ring is created and used by one thread (SINGLE_ISSUER|DEFER_TASKRUN). Pass LLIO_INIT_SHARED to allow
      several threads (with your own locking) - then COOP_TASKRUN is used and the ring fd is not
-     registered. Completions of a DEFER_TASKRUN ring are posted when you call llio_wait/llio_reap/
+     registered. Under COOP_TASKRUN completion work queued to the thread that submitted a request waits
+     for that thread to pass through the kernel: while it sleeps elsewhere (futex, epoll_wait), other
+     threads waiting on the ring do not see the completion. Submit from the thread that waits. Completions of a DEFER_TASKRUN ring are posted when you call llio_wait/llio_reap/
      llio_cq_ready/llio_peek_cqe (which enter the kernel when the ring says work is pending).
    - Fallback backend: each SQE runs synchronously at submit time, in order; completions are queued
      in order with the same res/user_data. IOSQE_IO_LINK chains are honoured (a failed or short
@@ -113,7 +120,8 @@
      call llio_forget_fd or reads may run synchronously.
    - CQ overflow: the kernel keeps overflowed completions (FEAT_NODROP) and llio flushes them when
      the ring flags say so, so none are lost; the fallback queue grows instead.
-   - Counters (llio_ring_stats): submissions by kind are counted when SQEs are handed over, completions
+   - Counters (llio_ring_stats): submissions by kind are counted as the call that hands SQEs over
+     returns (after its io_uring_enter, a run of one opcode at a time), completions
      and errors when the caller takes them (llio_reap, llio_cqe_seen), kernel enters, fallback and
      direct-read operations, and the times llio found the CQ overflowed. A CQE does not say which
      operation it ends, so completions by kind and bytes read/written cover the operations llio runs
@@ -151,7 +159,9 @@
    ERRORS
      Setup calls and system wrappers return 0 (or a count) or a negative LLIO_E* code, the negative
      Linux errno value of that name; a completion's res is the kernel's (bytes, or -errno). Other
-     -errno values from system calls are passed through unchanged.
+     -errno values from system calls are passed through unchanged. llio_strerror names every LLIO_E*
+     code and the contract's pass-through ones (EACCES, ENODEV, ERANGE, EOVERFLOW, ENOTCONN,
+     ETIMEDOUT); anything else is "unknown error".
 
    PLATFORMS
      Linux only (kernel io_uring ABI, preadv2, splice, sendmmsg, statx); elsewhere the header stops
@@ -239,6 +249,8 @@ extern "C" {
 #define LLIO_ESPIPE (-29)
 #define LLIO_ENOSYS (-38)
 #define LLIO_ETIME (-62)
+#define LLIO_EBADMSG (-74)   /* journal: a segment that is damaged or belongs to another journal */
+#define LLIO_EMSGSIZE (-90)  /* journal: a record larger than the journal's largest */
 #define LLIO_EOPNOTSUPP (-95)
 #define LLIO_ENOBUFS (-105)
 #define LLIO_EALREADY (-114)
@@ -387,6 +399,19 @@ typedef struct llio_rate {
    seen by llio, and the completion's res. */
 typedef void (*llio_latency_fn)(void *ctx, unsigned kind, uint64_t ns, int32_t res);
 
+/* The ring's counters, from which llio_ring_stats builds an llio_stats. Those an operation touches come
+   first: completions, errors and enters for every one, direct_ops and direct_bytes for a direct read
+   (which is also a READ submitted and completed), then the submissions of the common kinds. */
+typedef struct llio_i_counts {
+    uint64_t completions, errors, enters;
+    uint64_t direct_ops, direct_bytes;
+    uint64_t submitted[LLIO_KINDS];
+    uint64_t completed[LLIO_KINDS];
+    uint64_t bytes_read, bytes_written;
+    uint64_t fallback_ops, cq_overflows;
+    uint64_t cq_dropped_base; /* the kernel's overflow count at the last reset */
+} llio_i_counts;
+
 struct llio_coalescer;
 struct llio_buf_ring;
 #define LLIO_I_WC_SLOTS 8
@@ -407,17 +432,23 @@ typedef struct llio_ring {
     llio_cqe *ucq;
     uint32_t ucq_head, ucq_tail, ucq_mask;
     uint32_t internal;             /* llio's own completions outstanding (+1 while tracking): peek checks */
-    /* state */
+    /* state the submit and completion paths read */
     int backend;                   /* LLIO_BACKEND_* */
-    int ring_fd, enter_fd;
+    int enter_fd;
     unsigned enter_flags;          /* REGISTERED_RING when the ring fd is registered */
-    unsigned setup_flags, features, init_flags;
-    int setup_errno;               /* why io_uring was not used (0 if it is) */
+    unsigned setup_flags;
     int direct;                    /* direct-read scan active */
-    int link_failed;               /* fallback: the current link chain failed */
-    int lt_res;                    /* fallback: result owed to the next LINK_TIMEOUT SQE (0 = none) */
     uint32_t kinflight;            /* raw backend: SQEs the kernel took whose CQE is not consumed yet
                                       (approximate: CQE_SKIP_SUCCESS and multishot skew it) */
+    uint32_t trk_on;               /* tracking (llio_track_register) */
+    /* the counters: straight after the fields above, so counting touches no other cache line */
+    llio_i_counts cnt;
+    /* state the hot paths do not read */
+    int ring_fd;
+    unsigned features, init_flags;
+    int setup_errno;               /* why io_uring was not used (0 if it is) */
+    int link_failed;               /* fallback: the current link chain failed */
+    int lt_res;                    /* fallback: result owed to the next LINK_TIMEOUT SQE (0 = none) */
     uint32_t fb_words[8];          /* fallback: head/tail/flag words */
     uint32_t ops[8];               /* bitmap of supported opcodes */
     void *sq_map, *cq_map, *sqe_map;
@@ -428,9 +459,8 @@ typedef struct llio_ring {
     unsigned nbufs;
     unsigned char *fdclass;
     void *alloc_ctx;
-    /* counters, and the internal completions (tracked operations, coalescer deadlines) */
-    llio_stats st;
-    uint32_t trk_on, trk_cap, trk_free, trk_live;
+    /* the internal completions (tracked operations, coalescer deadlines) */
+    uint32_t trk_cap, trk_free, trk_live;
     struct llio_i_trk *trk;
     llio_latency_fn trk_fn;
     void *trk_ctx;
@@ -667,8 +697,8 @@ LLIO_INLINE llio_cqe *llio_peek_cqe(llio_ring *r) {
 }
 
 LLIO_INLINE void llio_cqe_seen(llio_ring *r, llio_cqe *c) {
-    LLIO_I_STAT(r->st.completions++);
-    LLIO_I_STAT(r->st.errors += c->res < 0);
+    LLIO_I_STAT(r->cnt.completions++);
+    LLIO_I_STAT(r->cnt.errors += c->res < 0);
     if (r->ucq_head != r->ucq_tail && c == &r->ucq[r->ucq_head & r->ucq_mask]) {
         r->ucq_head++;
         return;
@@ -952,13 +982,6 @@ LLIO_INLINE void llio_prep_sendmsg_zc(llio_sqe *s, int fd, const struct msghdr *
    (llio_log_reader_open) hands back the intact records in order from any sequence number; on a live
    journal it returns 0 at the end and more records on later calls (given the llio_log, only durable
    ones). */
-
-#ifndef LLIO_EBADMSG
-#define LLIO_EBADMSG (-74)   /* a segment that is damaged or belongs to another journal */
-#endif
-#ifndef LLIO_EMSGSIZE
-#define LLIO_EMSGSIZE (-90)  /* a record larger than the journal's largest */
-#endif
 
 #define LLIO_LOG_NOSYNC 0x01u      /* durable = written to the page cache: no fdatasync */
 #define LLIO_LOG_DIRECT 0x02u      /* O_DIRECT segments, each commit one RWF_DSYNC (FUA) write */
@@ -1298,13 +1321,23 @@ LLIODEF const char *llio_strerror(int err) {
     case LLIO_EEXIST: return "exists (ring used from another task)";
     case LLIO_EINVAL: return "invalid argument (size, alignment or flags)";
     case LLIO_ENOSPC: return "no space";
+    case LLIO_ESPIPE: return "illegal seek (offset given for a pipe or socket)";
     case LLIO_ENOSYS: return "not implemented (no io_uring)";
     case LLIO_ETIME: return "timed out";
+    case LLIO_EBADMSG: return "bad message (a journal segment damaged or from another journal)";
+    case LLIO_EMSGSIZE: return "message too long (a record larger than the journal's largest)";
     case LLIO_EOPNOTSUPP: return "not supported";
     case LLIO_ENOBUFS: return "no buffer left in the provided buffer group";
     case LLIO_EALREADY: return "already running";
     case LLIO_ECANCELED: return "canceled";
-    default: return err < 0 ? "system error" : "not an error";
+    /* system call failures passed through as -errno (Linux values, as in the contract's table) */
+    case -13: return "permission denied";
+    case -19: return "no such device";
+    case -34: return "result out of range";
+    case -75: return "value too large";
+    case -107: return "not connected";
+    case -110: return "connection timed out";
+    default: return "unknown error";
     }
 }
 
@@ -1353,10 +1386,10 @@ static const unsigned char llio_i_kind_of[64] = {
 static inline void llio_i_count_done(llio_ring *r, unsigned kind, int32_t res) {
     (void)r;
     (void)kind;
-    LLIO_I_STAT(r->st.completed[kind]++);
+    LLIO_I_STAT(r->cnt.completed[kind]++);
     if (res > 0) {
-        if (kind == LLIO_KIND_READ || kind == LLIO_KIND_RECV) LLIO_I_STAT(r->st.bytes_read += (uint64_t)res);
-        else if (kind == LLIO_KIND_WRITE || kind == LLIO_KIND_SEND) LLIO_I_STAT(r->st.bytes_written += (uint64_t)res);
+        if (kind == LLIO_KIND_READ || kind == LLIO_KIND_RECV) LLIO_I_STAT(r->cnt.bytes_read += (uint64_t)res);
+        else if (kind == LLIO_KIND_WRITE || kind == LLIO_KIND_SEND) LLIO_I_STAT(r->cnt.bytes_written += (uint64_t)res);
     }
 }
 
@@ -1386,17 +1419,46 @@ static int llio_i_trk_grow(llio_ring *r) {
     return 0;
 }
 
-/* SQEs about to reach the kernel: count them by kind and, while tracking, swap their user_data for
-   a tag that leads back to a table entry (CQE_SKIP_SUCCESS ones are counted, not tracked: a success
-   would never come back to free the entry) */
-static void llio_i_publish(llio_ring *r, llio_sqe *sqes, uint32_t mask, uint32_t from, uint32_t to) {
-    uint32_t i;
-    uint64_t now = 0;
+/* SQEs [from, to) handed to the kernel: counted by kind. Called after the system call that handed them
+   over, not before: their slots stay as they are until the caller's next llio_get_sqe, and the
+   dependent loads (opcode, kind, counter) then overlap the caller's next steps instead of running in
+   front of io_uring_enter, whose entry waits for them to finish. A run of one opcode is counted once,
+   from its length: an increment in memory per SQE would chain each SQE to the previous one through
+   the same counter. */
 #ifndef LLIO_NO_STATS
-    for (i = from; i != to; i++) r->st.submitted[llio_i_kind_of[sqes[i & mask].opcode & 63u]]++;
+LLIO_INLINE void llio_i_count_span(llio_ring *r, const llio_sqe *s, uint32_t n) {
+    const llio_sqe *end = s + n, *run = s;
+    uint8_t op = s->opcode;
+    for (s++; s != end; s++)
+        if (LLIO_UNLIKELY(s->opcode != op)) {
+            r->cnt.submitted[llio_i_kind_of[op & 63u]] += (uint64_t)(s - run);
+            run = s;
+            op = s->opcode;
+        }
+    r->cnt.submitted[llio_i_kind_of[op & 63u]] += (uint64_t)(end - run);
+}
 #endif
-    if (!r->trk_on) return;
-    now = llio_i_now_ns();
+LLIO_INLINE void llio_i_count_sqes(llio_ring *r, const llio_sqe *sqes, uint32_t mask, uint32_t from, uint32_t to) {
+#ifndef LLIO_NO_STATS
+    uint32_t n = to - from, first = from & mask, part = mask + 1 - first;
+    if (n == 0) return;
+    if (n > part) { /* the range wraps: the end of the array, then its start */
+        llio_i_count_span(r, sqes + first, part);
+        llio_i_count_span(r, sqes, n - part);
+    } else {
+        llio_i_count_span(r, sqes + first, n);
+    }
+#else
+    (void)r, (void)sqes, (void)mask, (void)from, (void)to;
+#endif
+}
+
+/* Tracking (opt-in): SQEs about to reach the kernel get their user_data swapped for a tag that leads
+   back to a table entry (CQE_SKIP_SUCCESS ones are not tracked: a success would never come back to
+   free the entry) */
+static void llio_i_track_sqes(llio_ring *r, llio_sqe *sqes, uint32_t mask, uint32_t from, uint32_t to) {
+    uint32_t i;
+    uint64_t now = llio_i_now_ns();
     for (i = from; i != to; i++) {
         llio_sqe *s = &sqes[i & mask];
         uint32_t k;
@@ -1738,8 +1800,8 @@ static int llio_i_fb_submit(llio_ring *r) {
                 if (res < 0 || (want >= 0 && res != want)) r->link_failed = 1;
             }
         }
-        LLIO_I_STAT(r->st.submitted[llio_i_kind_of[s->opcode & 63u]]++);
-        LLIO_I_STAT(r->st.fallback_ops++);
+        LLIO_I_STAT(r->cnt.submitted[llio_i_kind_of[s->opcode & 63u]]++);
+        LLIO_I_STAT(r->cnt.fallback_ops++);
         llio_i_count_done(r, llio_i_kind_of[s->opcode & 63u], res);
         if (r->trk_fn) r->trk_fn(r->trk_ctx, llio_i_kind_of[s->opcode & 63u], llio_i_now_ns() - t0, res);
         if (zc) { /* the result, then at once the notification: the data was copied */
@@ -1890,9 +1952,9 @@ static void llio_i_direct_scan(llio_ring *r, int wait) {
                 done = 1;
             }
             if (done && llio_i_ucq_push(r, s->user_data, res, 0) == 0) {
-                LLIO_I_STAT(r->st.submitted[LLIO_KIND_READ]++);
-                LLIO_I_STAT(r->st.direct_ops++);
-                llio_i_count_done(r, LLIO_KIND_READ, res);
+                /* one READ submitted and completed, its bytes read: llio_ring_stats adds them in */
+                LLIO_I_STAT(r->cnt.direct_ops++);
+                LLIO_I_STAT(r->cnt.direct_bytes += res > 0 ? (uint64_t)res : 0);
                 if (r->trk_fn) r->trk_fn(r->trk_ctx, LLIO_KIND_READ, llio_i_now_ns() - t0, res);
                 continue;
             }
@@ -2298,18 +2360,30 @@ LLIODEF bool llio_op_supported(const llio_ring *r, unsigned op) {
 
 /* ---------------- counters and tracking ---------------- */
 LLIODEF void llio_ring_stats(const llio_ring *r, llio_stats *out) {
-    *out = r->st;
-    out->cq_dropped = 0;
+    const llio_i_counts *c = &r->cnt;
+    memset(out, 0, sizeof *out);
+    memcpy(out->submitted, c->submitted, sizeof out->submitted);
+    memcpy(out->completed, c->completed, sizeof out->completed);
+    out->submitted[LLIO_KIND_READ] += c->direct_ops;
+    out->completed[LLIO_KIND_READ] += c->direct_ops;
+    out->bytes_read = c->bytes_read + c->direct_bytes;
+    out->bytes_written = c->bytes_written;
+    out->completions = c->completions;
+    out->errors = c->errors;
+    out->enters = c->enters;
+    out->fallback_ops = c->fallback_ops;
+    out->direct_ops = c->direct_ops;
+    out->cq_overflows = c->cq_overflows;
     if (r->backend != LLIO_BACKEND_FALLBACK && r->cq_koverflow)
-        out->cq_dropped = __atomic_load_n(r->cq_koverflow, __ATOMIC_RELAXED) - r->st.cq_dropped;
+        out->cq_dropped = __atomic_load_n(r->cq_koverflow, __ATOMIC_RELAXED) - c->cq_dropped_base;
     out->time_ns = llio_i_now_ns();
 }
 
 LLIODEF void llio_ring_stats_reset(llio_ring *r) {
-    memset(&r->st, 0, sizeof r->st);
+    memset(&r->cnt, 0, sizeof r->cnt);
     /* the kernel's overflow count cannot be reset: remember where it stood */
     if (r->backend != LLIO_BACKEND_FALLBACK && r->cq_koverflow)
-        r->st.cq_dropped = __atomic_load_n(r->cq_koverflow, __ATOMIC_RELAXED);
+        r->cnt.cq_dropped_base = __atomic_load_n(r->cq_koverflow, __ATOMIC_RELAXED);
 }
 
 LLIODEF void llio_stats_rate(const llio_stats *a, const llio_stats *b, llio_rate *out) {
@@ -2429,8 +2503,8 @@ LLIODEF int llio_unregister_files(llio_ring *r) {
 /* ---------------- submit / complete ---------------- */
 LLIODEF void llio_i_cq_flush(llio_ring *r) {
     if (r->backend == LLIO_BACKEND_FALLBACK) return;
-    LLIO_I_STAT(r->st.enters++);
-    LLIO_I_STAT(r->st.cq_overflows += (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_CQ_OVERFLOW) != 0);
+    LLIO_I_STAT(r->cnt.enters++);
+    LLIO_I_STAT(r->cnt.cq_overflows += (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_CQ_OVERFLOW) != 0);
     if (r->backend == LLIO_BACKEND_URING)
         llio_i_sys_enter(r->enter_fd, 0, 0, LLIO_I_ENTER_GETEVENTS | r->enter_flags, NULL, 0);
 #ifdef LLIO_USE_LIBURING
@@ -2439,11 +2513,16 @@ LLIODEF void llio_i_cq_flush(llio_ring *r) {
 #endif
 }
 
-/* liburing keeps its own SQ tail: count (and tag) what io_uring_submit is about to publish */
+/* liburing keeps its own SQ tail: tag what io_uring_submit is about to publish (while tracking), and
+   count it once the submit has returned */
 #ifdef LLIO_USE_LIBURING
 static void llio_i_lu_publish(llio_ring *r) {
-    llio_i_publish(r, (llio_sqe *)(void *)r->lu.sq.sqes, r->lu.sq.ring_mask, r->lu.sq.sqe_head,
-                   r->lu.sq.sqe_tail);
+    if (LLIO_UNLIKELY(r->trk_on))
+        llio_i_track_sqes(r, (llio_sqe *)(void *)r->lu.sq.sqes, r->lu.sq.ring_mask, r->lu.sq.sqe_head,
+                          r->lu.sq.sqe_tail);
+}
+static void llio_i_lu_count(llio_ring *r, uint32_t from, uint32_t to) {
+    llio_i_count_sqes(r, (const llio_sqe *)(const void *)r->lu.sq.sqes, r->lu.sq.ring_mask, from, to);
 }
 #endif
 
@@ -2492,6 +2571,7 @@ LLIODEF unsigned llio_cq_ready(llio_ring *r) {
 
 LLIODEF int llio_submit_and_wait(llio_ring *r, unsigned wait_nr) {
     unsigned flags, to_submit, ucq;
+    uint32_t from, to;
     int ret;
     if (r->backend == LLIO_BACKEND_FALLBACK) return llio_i_fb_submit(r);
 #ifdef LLIO_USE_LIBURING
@@ -2499,44 +2579,55 @@ LLIODEF int llio_submit_and_wait(llio_ring *r, unsigned wait_nr) {
         ucq = r->ucq_tail - r->ucq_head;
         if (io_uring_sq_ready(&r->lu) == 0 && wait_nr <= ucq) return 0;
         llio_i_lu_publish(r);
+        from = r->lu.sq.sqe_head;
+        to = r->lu.sq.sqe_tail;
         do {
-            LLIO_I_STAT(r->st.enters++);
+            LLIO_I_STAT(r->cnt.enters++);
             ret = io_uring_submit_and_wait(&r->lu, wait_nr > ucq ? wait_nr - ucq : 0);
         } while (ret == LLIO_EINTR);
+        llio_i_lu_count(r, from, to);
         return ret;
     }
 #endif
     if (r->direct && r->sqe_tail != r->sqe_head)
         llio_i_direct_scan(r, wait_nr > r->ucq_tail - r->ucq_head);
-    if (r->sqe_tail != r->sqe_head) {
-        llio_i_publish(r, r->sqes, r->sq_mask, r->sqe_head, r->sqe_tail);
-        __atomic_store_n(r->sq_ktail, r->sqe_tail, __ATOMIC_RELEASE);
-        r->sqe_head = r->sqe_tail;
+    from = r->sqe_head;
+    to = r->sqe_tail;
+    if (from != to) {
+        if (LLIO_UNLIKELY(r->trk_on)) llio_i_track_sqes(r, r->sqes, r->sq_mask, from, to);
+        __atomic_store_n(r->sq_ktail, to, __ATOMIC_RELEASE);
+        r->sqe_head = to;
     }
-    to_submit = r->sqe_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
+    to_submit = to - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
     ucq = r->ucq_tail - r->ucq_head;
     wait_nr = wait_nr > ucq ? wait_nr - ucq : 0;
     flags = r->enter_flags;
     if (wait_nr || (r->setup_flags & LLIO_SETUP_IOPOLL)) flags |= LLIO_I_ENTER_GETEVENTS;
+    ret = 0;
     if (r->setup_flags & LLIO_SETUP_SQPOLL) {
         __atomic_thread_fence(__ATOMIC_SEQ_CST); /* tail store before reading NEED_WAKEUP */
         if (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_NEED_WAKEUP)
             flags |= LLIO_I_ENTER_SQ_WAKEUP;
-        if (!(flags & (LLIO_I_ENTER_SQ_WAKEUP | LLIO_I_ENTER_GETEVENTS))) return (int)to_submit;
+        if (!(flags & (LLIO_I_ENTER_SQ_WAKEUP | LLIO_I_ENTER_GETEVENTS))) {
+            ret = (int)to_submit;
+            goto out;
+        }
     } else if (!to_submit && !wait_nr) {
-        return 0;
+        goto out;
     }
     if (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & (LLIO_SQ_CQ_OVERFLOW | LLIO_SQ_TASKRUN)) {
         flags |= LLIO_I_ENTER_GETEVENTS;
-        LLIO_I_STAT(r->st.cq_overflows += (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_CQ_OVERFLOW) != 0);
+        LLIO_I_STAT(r->cnt.cq_overflows += (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_CQ_OVERFLOW) != 0);
     }
     for (;;) {
-        LLIO_I_STAT(r->st.enters++);
         ret = llio_i_sys_enter(r->enter_fd, to_submit, wait_nr, flags, NULL, 0);
+        LLIO_I_STAT(r->cnt.enters++);
         if (ret != LLIO_EINTR) break;
         to_submit = r->sqe_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
     }
     if (ret > 0) r->kinflight += (uint32_t)ret;
+out:
+    llio_i_count_sqes(r, r->sqes, r->sq_mask, from, to);
     return ret;
 }
 
@@ -2544,18 +2635,22 @@ LLIODEF int llio_submit(llio_ring *r) { return llio_submit_and_wait(r, 0); }
 
 LLIODEF unsigned llio_reap(llio_ring *r, llio_cqe *out, unsigned max) {
     unsigned n = 0;
-#ifndef LLIO_NO_STATS
-    unsigned i;
-#endif
+    int32_t res_or = 0; /* the results OR-ed: negative when any is, and only then are errors counted */
     if (max == 0) return 0;
-    while (n < max && r->ucq_head != r->ucq_tail) out[n++] = r->ucq[r->ucq_head++ & r->ucq_mask];
+    while (n < max && r->ucq_head != r->ucq_tail) {
+        out[n] = r->ucq[r->ucq_head++ & r->ucq_mask];
+        res_or |= out[n++].res;
+    }
     if (n < max && r->backend != LLIO_BACKEND_FALLBACK) { /* liburing's CQ: the same kernel ring */
         uint32_t head = *r->cq_khead, tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE), h0;
         uint64_t now = 0;
         if (head == tail &&
             (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & (LLIO_SQ_CQ_OVERFLOW | LLIO_SQ_TASKRUN))) {
             llio_i_cq_flush(r);
-            while (n < max && r->ucq_head != r->ucq_tail) out[n++] = r->ucq[r->ucq_head++ & r->ucq_mask];
+            while (n < max && r->ucq_head != r->ucq_tail) {
+                out[n] = r->ucq[r->ucq_head++ & r->ucq_mask];
+                res_or |= out[n++].res;
+            }
             tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
         }
         if (LLIO_UNLIKELY(r->internal != 0) && head != tail) now = llio_i_now_ns();
@@ -2564,14 +2659,20 @@ LLIODEF unsigned llio_reap(llio_ring *r, llio_cqe *out, unsigned max) {
             llio_cqe *c = &r->cqes[head++ & r->cq_mask];
             if (LLIO_UNLIKELY(r->internal != 0) && LLIO_I_UD_IS_OURS(c->user_data) && llio_i_own_cqe(r, c, now))
                 continue;
-            out[n++] = *c;
+            out[n] = *c;
+            res_or |= out[n++].res;
         }
         __atomic_store_n(r->cq_khead, head, __ATOMIC_RELEASE);
         r->kinflight = head - h0 < r->kinflight ? r->kinflight - (head - h0) : 0;
     }
 #ifndef LLIO_NO_STATS
-    r->st.completions += n;
-    for (i = 0; i < n; i++) r->st.errors += out[i].res < 0;
+    r->cnt.completions += n;
+    if (res_or < 0) {
+        unsigned i;
+        for (i = 0; i < n; i++) r->cnt.errors += out[i].res < 0;
+    }
+#else
+    (void)res_or;
 #endif
     return n;
 }
@@ -2614,21 +2715,26 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
             struct __kernel_timespec kts;
             kts.tv_sec = ts.tv_sec;
             kts.tv_nsec = ts.tv_nsec;
+            uint32_t from = r->lu.sq.sqe_head, to = r->lu.sq.sqe_tail;
             llio_i_lu_publish(r);
-            LLIO_I_STAT(r->st.enters++);
+            LLIO_I_STAT(r->cnt.enters++);
             ret = io_uring_submit_and_wait_timeout(&r->lu, &c, min_nr > ucq ? min_nr - ucq : 0,
                                                    timeout_ns >= 0 ? &kts : NULL, NULL);
+            llio_i_lu_count(r, from, to);
         } else
 #endif
         {
             unsigned flags = r->enter_flags | LLIO_I_ENTER_GETEVENTS;
+            uint32_t from, to;
             /* with a deadline, a lone read may not block in pread past it: only the non-blocking try */
             if (r->direct && r->sqe_tail != r->sqe_head)
                 llio_i_direct_scan(r, timeout_ns < 0 && min_nr > r->ucq_tail - r->ucq_head);
-            if (r->sqe_tail != r->sqe_head) {
-                llio_i_publish(r, r->sqes, r->sq_mask, r->sqe_head, r->sqe_tail);
-                __atomic_store_n(r->sq_ktail, r->sqe_tail, __ATOMIC_RELEASE);
-                r->sqe_head = r->sqe_tail;
+            from = r->sqe_head;
+            to = r->sqe_tail;
+            if (from != to) {
+                if (LLIO_UNLIKELY(r->trk_on)) llio_i_track_sqes(r, r->sqes, r->sq_mask, from, to);
+                __atomic_store_n(r->sq_ktail, to, __ATOMIC_RELEASE);
+                r->sqe_head = to;
             }
             pending = r->sqe_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
             ucq = r->ucq_tail - r->ucq_head;
@@ -2637,9 +2743,11 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
                 if (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & LLIO_SQ_NEED_WAKEUP)
                     flags |= LLIO_I_ENTER_SQ_WAKEUP;
             }
-            LLIO_I_STAT(r->st.enters++);
             if (timeout_ns >= 0) {
-                if (!(r->features & LLIO_FEAT_EXT_ARG)) return LLIO_EOPNOTSUPP;
+                if (!(r->features & LLIO_FEAT_EXT_ARG)) {
+                    llio_i_count_sqes(r, r->sqes, r->sq_mask, from, to); /* published: the next enter takes them */
+                    return LLIO_EOPNOTSUPP;
+                }
                 memset(&arg, 0, sizeof arg);
                 arg.ts = (uint64_t)(uintptr_t)&ts;
                 ret = llio_i_sys_enter(r->enter_fd, pending, min_nr > ucq ? min_nr - ucq : 0,
@@ -2648,6 +2756,8 @@ LLIODEF int llio_wait(llio_ring *r, unsigned min_nr, int64_t timeout_ns) {
                 ret = llio_i_sys_enter(r->enter_fd, pending, min_nr > ucq ? min_nr - ucq : 0, flags,
                                        NULL, 0);
             }
+            LLIO_I_STAT(r->cnt.enters++);
+            llio_i_count_sqes(r, r->sqes, r->sq_mask, from, to);
             if (ret > 0) r->kinflight += (uint32_t)ret;
         }
         if (timeout_ns >= 0 &&

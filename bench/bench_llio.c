@@ -38,7 +38,8 @@ static uint64_t g_off_big[NOFF], g_off_shm[NOFF];
 static const char *g_fio;
 static int g_quick;
 
-/* the loops of bench_llio_counters.c, built with the counters (cnt_on_) and without (cnt_off_) */
+/* the loops of bench_llio_counters.c, built with the counters (cnt_on_) and without (cnt_off_), each
+   twice (copies a and b, linked on a, off a, off b, on b) */
 typedef struct nostats_ctx {
     llio_ring *r;
     int fd;
@@ -47,14 +48,15 @@ typedef struct nostats_ctx {
     char *buf;
     unsigned batch;
 } nostats_ctx;
-void *cnt_on_ring_new(unsigned entries);
-void cnt_on_ring_free(void *ring);
-void cnt_on_nop(void *p, uint64_t iters);
-void cnt_on_read(void *p, uint64_t iters);
-void *cnt_off_ring_new(unsigned entries);
-void cnt_off_ring_free(void *ring);
-void cnt_off_nop(void *p, uint64_t iters);
-void cnt_off_read(void *p, uint64_t iters);
+#define CNT_DECLARE(v)                                                                               \
+    void *cnt_##v##_ring_new(unsigned entries);                                                      \
+    void cnt_##v##_ring_free(void *ring);                                                            \
+    void cnt_##v##_nop(void *p, uint64_t iters);                                                     \
+    void cnt_##v##_read(void *p, uint64_t iters);
+CNT_DECLARE(on_a)
+CNT_DECLARE(off_a)
+CNT_DECLARE(off_b)
+CNT_DECLARE(on_b)
 
 typedef struct bctx {
     llio_ring *r;
@@ -173,14 +175,61 @@ static int uring_best(struct io_uring *u, unsigned entries, int plain) {
 #endif
 
 /* ---------------- counters on / compiled out ---------------- */
-typedef struct pair_ctx {
-    nostats_ctx *on, *off;
-} pair_ctx;
-static void pair_nop_on(void *p, uint64_t iters) { cnt_on_nop(((pair_ctx *)p)->on, iters); }
-static void pair_nop_off(void *p, uint64_t iters) { cnt_off_nop(((pair_ctx *)p)->off, iters); }
-static void pair_rd_on(void *p, uint64_t iters) { cnt_on_read(((pair_ctx *)p)->on, iters); }
-static void pair_rd_off(void *p, uint64_t iters) { cnt_off_read(((pair_ctx *)p)->off, iters); }
-
+/* Four loops over one ring: counters copy a, no counters copy a, no counters copy b, counters copy b.
+   Each round runs the four in a rotated order, each for the same number of operations (about 4 ms);
+   the per-round ratio (on a + on b) / (off a + off b) sets the two builds against each other under the
+   same load, and on a / on b (the same code at two addresses) shows what placement and noise alone
+   do. Many short rounds: the VM's drift between rows is larger than the difference measured. */
+typedef void (*cnt_fn)(void *p, uint64_t iters);
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+static double quantile(const double *v, int n, double q) {
+    double t[256];
+    int i = (int)(q * (n - 1) + 0.5);
+    memcpy(t, v, (size_t)n * sizeof *v);
+    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    return t[i];
+}
+static double cnt_worst = 0;
+static void counters_row(const char *what, int rounds, cnt_fn on_a, cnt_fn off_a, cnt_fn off_b, cnt_fn on_b,
+                         nostats_ctx *c) {
+    cnt_fn f[4];
+    double t[4][256], q[256], ctl[256];
+    uint64_t iters = 64, ns = 0;
+    int i, j;
+    f[0] = on_a;
+    f[1] = off_a;
+    f[2] = off_b;
+    f[3] = on_b;
+    if (rounds > 256) rounds = 256;
+    for (;;) { /* calibrate: one run of about 4 ms (warms all four too) */
+        uint64_t t0 = llb_now_ns();
+        for (j = 0; j < 4; j++) f[j](c, iters);
+        ns = (llb_now_ns() - t0) / 4;
+        if (ns >= 4000000 || iters >= (1u << 24)) break;
+        iters = ns < 400000 ? iters * 10 : (uint64_t)((double)iters * 4e6 / (double)ns) + 1;
+    }
+    for (i = 0; i < rounds; i++) {
+        for (j = 0; j < 4; j++) {
+            int k = (i + j) & 3;
+            uint64_t t0 = llb_now_ns();
+            f[k](c, iters);
+            t[k][i] = (double)(llb_now_ns() - t0) / (double)iters;
+        }
+        q[i] = (t[0][i] + t[3][i]) / (t[1][i] + t[2][i]);
+        ctl[i] = t[0][i] / t[3][i];
+    }
+    {
+        double on = (quantile(t[0], rounds, 0.5) + quantile(t[3], rounds, 0.5)) / 2;
+        double off = (quantile(t[1], rounds, 0.5) + quantile(t[2], rounds, 0.5)) / 2;
+        double m = quantile(q, rounds, 0.5);
+        if (m > cnt_worst) cnt_worst = m;
+        printf("| %s | %.1f | %.1f | **%.3f** | %.3f..%.3f | %.3f |\n", what, on, off, m, quantile(q, rounds, 0.1),
+               quantile(q, rounds, 0.9), quantile(ctl, rounds, 0.5));
+    }
+}
 /* ---------------- QD1 reads ---------------- */
 static inline uint64_t next_off(bctx *c) { return c->offs[c->oi++ & (NOFF - 1)]; }
 
@@ -706,43 +755,47 @@ int main(void) {
 
     /* ---- the always-on counters against the same loops without them ---- */
     if (ring.backend == LLIO_BACKEND_URING && want("counters")) {
-        nostats_ctx on, off;
-        pair_ctx pc;
+        nostats_ctx cc;
         llio_stats s0, s1;
         llio_rate rt;
-        memset(&on, 0, sizeof on);
-        memset(&off, 0, sizeof off);
-        on.r = (llio_ring *)cnt_on_ring_new(64);
-        off.r = (llio_ring *)cnt_off_ring_new(64);
-        if (!on.r || !off.r) die("llio_init (counters pair)", EIO);
-        on.buf = off.buf = buf;
-        pc.on = &on;
-        pc.off = &off;
+        int nr = g_quick ? 9 : 101, rr = g_quick ? 9 : 61;
+        memset(&cc, 0, sizeof cc);
+        cc.r = (llio_ring *)cnt_on_a_ring_new(64); /* one ring for all four loops: the layout is the same */
+        if (!cc.r) die("llio_init (counters)", EIO);
+        cc.buf = buf;
         printf("### Always-on counters: llio against the same loops built with LLIO_NO_STATS (same run)\n\n");
-        llio_ring_stats(on.r, &s0); /* the unit's ring: the same struct, read from this unit */
-        on.batch = off.batch = 1;
-        rotated_pair_n(15, "NOP batch 1", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
-        on.batch = off.batch = 32;
-        rotated_pair_n(15, "NOP batch 32", "counters", pair_nop_on, "no counters", pair_nop_off, &pc);
-        on.fd = off.fd = open(g_big, O_RDONLY);
-        on.offs = off.offs = g_off_big;
-        rotated_pair_n(15, "4 KiB read QD1, page cache", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
-        close(on.fd);
-        on.fd = off.fd = open(g_shm, O_RDONLY);
-        on.offs = off.offs = g_off_shm;
-        rotated_pair_n(15, "4 KiB read QD1, tmpfs", "counters", pair_rd_on, "no counters", pair_rd_off, &pc);
-        close(on.fd);
-        llio_ring_stats(on.r, &s1);
+        printf("One ring; four loops (counters copy a and b, LLIO_NO_STATS copy a and b, functions and loops "
+               "aligned) in rotated order, about 4 ms each, every round. ratio = (on a + on b) / (off a + off b) "
+               "per round: median and 10th..90th percentile; control = on a / on b, the same code at two "
+               "addresses.\n\n");
+        printf("| row | counters ns/op | no counters ns/op | ratio (median) | p10..p90 | control |\n");
+        printf("|:---|---:|---:|---:|---:|---:|\n");
+        llio_ring_stats(cc.r, &s0); /* the unit's ring: the same struct, read from this unit */
+        cc.batch = 1;
+        counters_row("NOP batch 1", nr, cnt_on_a_nop, cnt_off_a_nop, cnt_off_b_nop, cnt_on_b_nop, &cc);
+        cc.batch = 32;
+        counters_row("NOP batch 32 (per batch)", nr, cnt_on_a_nop, cnt_off_a_nop, cnt_off_b_nop, cnt_on_b_nop, &cc);
+        cc.fd = open(g_big, O_RDONLY);
+        cc.offs = g_off_big;
+        counters_row("4 KiB read QD1, page cache", rr, cnt_on_a_read, cnt_off_a_read, cnt_off_b_read, cnt_on_b_read,
+                     &cc);
+        close(cc.fd);
+        cc.fd = open(g_shm, O_RDONLY);
+        cc.offs = g_off_shm;
+        counters_row("4 KiB read QD1, tmpfs", rr, cnt_on_a_read, cnt_off_a_read, cnt_off_b_read, cnt_on_b_read, &cc);
+        close(cc.fd);
+        printf("\nsummary counters: worst row counters/no counters time %.3f\n", cnt_worst);
+        llio_ring_stats(cc.r, &s1);
         llio_stats_rate(&s0, &s1, &rt);
-        printf("- the counters of the ring with them, over these rows: %llu NOPs and %llu reads submitted, %llu "
-               "completions, %llu enters, %llu direct reads; %.0f ops/s, %.1f MB/s read (llio_stats_rate; read "
-               "bytes are counted for the direct reads, the kernel's need llio_track_register)\n\n",
+        printf("- the ring's counters over these rows (the counting loops only): %llu NOPs and %llu reads "
+               "submitted, %llu completions, %llu enters, %llu direct reads; %.0f ops/s, %.1f MB/s read "
+               "(llio_stats_rate over the whole section; read bytes are counted for the direct reads, the "
+               "kernel's need llio_track_register)\n\n",
                (unsigned long long)(s1.submitted[LLIO_KIND_NOP] - s0.submitted[LLIO_KIND_NOP]),
                (unsigned long long)(s1.submitted[LLIO_KIND_READ] - s0.submitted[LLIO_KIND_READ]),
                (unsigned long long)(s1.completions - s0.completions), (unsigned long long)(s1.enters - s0.enters),
                (unsigned long long)(s1.direct_ops - s0.direct_ops), rt.ops_per_s, rt.read_bytes_per_s / 1e6);
-        cnt_on_ring_free(on.r);
-        cnt_off_ring_free(off.r);
+        cnt_on_a_ring_free(cc.r);
     }
 
     /* ---- QD1 page cache ---- */

@@ -19,13 +19,20 @@ $(BUILD)/test_llio_liburing: tests/test_llio.c llio.h tests/lltest.h
 LLIO_BENCH_DEFS = $(if $(filter 1,$(HAVE_URING)),-DLLB_HAVE_URING=1 $(URING_CFLAGS),)
 LLIO_BENCH_LIBS = $(if $(filter 1,$(HAVE_URING)),$(URING_LIBS),)
 
-# bench_llio_counters.c twice: with the always-on counters and with them compiled out (LLIO_NO_STATS)
-$(BUILD)/bench_llio: bench/bench_llio.c bench/bench_llio_counters.c llio.h bench/llbench.h
+# bench_llio_counters.c four times: with the always-on counters and with them compiled out (LLIO_NO_STATS),
+# each as copy a and b, linked on a, off a, off b, on b; functions, loops and jump targets aligned so that
+# the two builds are compared on their work, not on where their branches happen to fall
+LLIO_CNT_ALIGN = -falign-functions=64 -falign-loops=32 -falign-jumps=32
+LLIO_CNT_OBJS = $(addprefix $(BUILD)/bench_llio_cnt_,on_a.o off_a.o off_b.o on_b.o)
+$(BUILD)/bench_llio_cnt_on_%.o: bench/bench_llio_counters.c llio.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) $(LLIO_CNT_ALIGN) -DLLIO_BENCH_COPY=$* -c $< -o $@
+$(BUILD)/bench_llio_cnt_off_%.o: bench/bench_llio_counters.c llio.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) $(LLIO_CNT_ALIGN) -DLLIO_BENCH_COPY=$* -DLLIO_NO_STATS -c $< -o $@
+$(BUILD)/bench_llio: bench/bench_llio.c $(LLIO_CNT_OBJS) llio.h bench/llbench.h
 	@mkdir -p $(BUILD)
-	$(CC) $(BENCH_CFLAGS) -c bench/bench_llio_counters.c -o $(BUILD)/bench_llio_cnt_on.o
-	$(CC) $(BENCH_CFLAGS) -DLLIO_NO_STATS -c bench/bench_llio_counters.c -o $(BUILD)/bench_llio_cnt_off.o
-	$(CC) $(BENCH_CFLAGS) $(LLIO_BENCH_DEFS) bench/bench_llio.c $(BUILD)/bench_llio_cnt_on.o \
-		$(BUILD)/bench_llio_cnt_off.o -o $@ $(LLIO_BENCH_LIBS) -lm
+	$(CC) $(BENCH_CFLAGS) $(LLIO_BENCH_DEFS) bench/bench_llio.c $(LLIO_CNT_OBJS) -o $@ $(LLIO_BENCH_LIBS) -lm
 
 .PHONY: bench-llio
 bench-llio: $(BUILD)/bench_llio

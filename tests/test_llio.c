@@ -168,6 +168,60 @@ static void init_report(void) {
     LLT_CHECK(strlen(llio_strerror(LLIO_ETIME)) > 0);
 }
 
+/* llio_strerror: every LLIO_E* code has its own name (each code checked against the host's errno value),
+   the contract's pass-through codes too, anything else "unknown error". The list is checked against the
+   header itself: every "#define LLIO_E... (-N)" in llio.h must be named, so a new code cannot go unnamed. */
+static void strerror_names(void) {
+    static const struct { int code, sys; const char *name; } codes[] = {
+        {LLIO_EPERM, EPERM, "EPERM"},         {LLIO_ENOENT, ENOENT, "ENOENT"},       {LLIO_EINTR, EINTR, "EINTR"},
+        {LLIO_EIO, EIO, "EIO"},               {LLIO_EBADF, EBADF, "EBADF"},          {LLIO_EAGAIN, EAGAIN, "EAGAIN"},
+        {LLIO_ENOMEM, ENOMEM, "ENOMEM"},      {LLIO_EFAULT, EFAULT, "EFAULT"},       {LLIO_EBUSY, EBUSY, "EBUSY"},
+        {LLIO_EEXIST, EEXIST, "EEXIST"},      {LLIO_EINVAL, EINVAL, "EINVAL"},       {LLIO_ENOSPC, ENOSPC, "ENOSPC"},
+        {LLIO_ESPIPE, ESPIPE, "ESPIPE"},      {LLIO_ENOSYS, ENOSYS, "ENOSYS"},       {LLIO_ETIME, ETIME, "ETIME"},
+        {LLIO_EBADMSG, EBADMSG, "EBADMSG"},   {LLIO_EMSGSIZE, EMSGSIZE, "EMSGSIZE"}, {LLIO_EOPNOTSUPP, EOPNOTSUPP, "EOPNOTSUPP"},
+        {LLIO_ENOBUFS, ENOBUFS, "ENOBUFS"},   {LLIO_EALREADY, EALREADY, "EALREADY"}, {LLIO_ECANCELED, ECANCELED, "ECANCELED"},
+        /* passed through from system calls: named, not defined */
+        {-EACCES, EACCES, "EACCES"},          {-ENODEV, ENODEV, "ENODEV"},           {-ERANGE, ERANGE, "ERANGE"},
+        {-EOVERFLOW, EOVERFLOW, "EOVERFLOW"}, {-ENOTCONN, ENOTCONN, "ENOTCONN"},     {-ETIMEDOUT, ETIMEDOUT, "ETIMEDOUT"},
+    };
+    const unsigned n = (unsigned)(sizeof codes / sizeof codes[0]);
+    const char *unknown = llio_strerror(-100000);
+    unsigned i, j, defined = 0;
+    char path[512], line[512];
+    const char *slash;
+    FILE *f;
+    LLT_EQ_STR(unknown, "unknown error");
+    LLT_EQ_STR(llio_strerror(-3), "unknown error"); /* ESRCH: neither returned nor in the table */
+    LLT_EQ_STR(llio_strerror(7), "unknown error");
+    LLT_EQ_STR(llio_strerror(LLIO_OK), "success");
+    for (i = 0; i < n; i++) {
+        const char *m = llio_strerror(codes[i].code);
+        LLT_CHECKF(codes[i].code == -codes[i].sys, "%s is %d, the host's errno %d", codes[i].name, codes[i].code,
+                   codes[i].sys);
+        LLT_CHECKF(m && *m && strcmp(m, unknown) != 0 && strcmp(m, "system error") != 0, "%s: \"%s\"",
+                   codes[i].name, m ? m : "(null)");
+        for (j = 0; j < i; j++)
+            LLT_CHECKF(strcmp(m, llio_strerror(codes[j].code)) != 0, "%s and %s share \"%s\"", codes[i].name,
+                       codes[j].name, m);
+    }
+    /* every code the header defines is in the list above */
+    slash = strrchr(__FILE__, '/');
+    snprintf(path, sizeof path, "%.*s%sllio.h", slash ? (int)(slash - __FILE__) : 0, __FILE__, slash ? "/../" : "../");
+    f = fopen(path, "r");
+    if (!f) LLT_SKIP("names checked; %s not readable from here, so the list was not compared with the header", path);
+    while (fgets(line, sizeof line, f)) {
+        char name[64];
+        int v, found = 0;
+        if (sscanf(line, "#define LLIO_E%63[A-Z] (%d)", name, &v) != 2) continue;
+        defined++;
+        for (i = 0; i < n; i++) found |= codes[i].code == v && strcmp(codes[i].name + 1, name) == 0;
+        LLT_CHECKF(found, "LLIO_E%s (%d) is defined in llio.h but not in this test's list", name, v);
+        LLT_CHECKF(strcmp(llio_strerror(v), unknown) != 0, "LLIO_E%s has no name", name);
+    }
+    fclose(f);
+    LLT_EQ_U64(defined, 21); /* the LLIO_E* codes above */
+}
+
 /* ---------------------------------------------------------------- */
 static void nop_batch(unsigned fl) {
     llio_ring r;
@@ -1920,6 +1974,82 @@ static void stats_counters(unsigned fl) {
 }
 BOTH(stats_counters)
 
+/* Submissions counted by kind after the enter, a run of one opcode at a time: batches of 5 SQEs in an
+   8-entry SQ (every batch wraps somewhere else) mixing runs of NOP, READ, WRITE and FSYNC on a bad fd
+   (all four come back; three as errors) against a model; then tmpfs reads (the raw backend's direct
+   path: READ submitted and completed, bytes read, direct_ops) and the same counts after a reset. */
+static void stats_count_runs(unsigned fl) {
+    llio_ring r;
+    llio_stats a, b;
+    uint64_t want[LLIO_KINDS], errs = 0, total = 0;
+    static const unsigned kinds[4] = {LLIO_KIND_NOP, LLIO_KIND_READ, LLIO_KIND_WRITE, LLIO_KIND_SYNC};
+    static unsigned char rb[4096], wb[4 * 4096];
+    char path[300];
+    int32_t res[8];
+    unsigned round, k, i;
+    int fd;
+    memset(want, 0, sizeof want);
+    LLT_REQUIRE(open_ring(&r, 8, fl) == 0);
+    llio_ring_stats(&r, &a);
+    for (round = 0; round < 40; round++) {
+        for (k = 0; k < 5; k++) {
+            /* runs of 1..3 equal opcodes: the pattern changes every (round + k) / 2 steps */
+            unsigned pick = ((round * 5 + k) / (1 + round % 3)) % 4;
+            llio_sqe *s = sq(&r);
+            LLT_REQUIRE(s != NULL);
+            if (pick == 0) llio_prep_nop(s);
+            else if (pick == 1) llio_prep_read(s, -1, rb, 16, 0);
+            else if (pick == 2) llio_prep_write(s, -1, rb, 16, 0);
+            else llio_prep_fsync(s, -1, 0);
+            llio_sqe_set_data(s, k + 1);
+            want[kinds[pick]]++;
+            errs += pick != 0;
+            total++;
+        }
+        LLT_EQ_I64(collect(&r, 5, res), 0);
+        for (k = 0; k < 5; k++) LLT_CHECK(res[k] == 0 || res[k] == LLIO_EBADF);
+    }
+    llio_ring_stats(&r, &b);
+    for (k = 0; k < LLIO_KINDS; k++)
+        LLT_CHECKF(b.submitted[k] - a.submitted[k] == want[k], "kind %u: %llu submitted, %llu expected", k,
+                   (unsigned long long)(b.submitted[k] - a.submitted[k]), (unsigned long long)want[k]);
+    LLT_EQ_U64(b.completions - a.completions, total);
+    LLT_EQ_U64(b.errors - a.errors, errs);
+    /* reads from tmpfs */
+    fd = tmpfile_in(g_shm, path, sizeof path, 0);
+    LLT_REQUIRE(fd >= 0);
+    unlink(path);
+    fill(wb, sizeof wb, 3);
+    LLT_REQUIRE(write(fd, wb, sizeof wb) == (ssize_t)sizeof wb);
+    llio_ring_stats_reset(&r);
+    for (i = 0; i < 12; i++) {
+        llio_prep_read(sq(&r), fd, rb, 4096, (uint64_t)(i % 4) * 4096);
+        llio_sqe_set_data(g_last, 1);
+        LLT_EQ_I64(collect(&r, 1, res), 0);
+        LLT_EQ_I64(res[0], 4096);
+        LLT_EQ_MEM(rb, wb + (i % 4) * 4096, 4096);
+    }
+    llio_ring_stats(&r, &b);
+    LLT_EQ_U64(b.submitted[LLIO_KIND_READ], 12);
+    LLT_EQ_U64(b.submitted[LLIO_KIND_NOP], 0);
+    LLT_EQ_U64(b.completions, 12);
+    LLT_EQ_U64(b.errors, 0);
+    if (b.direct_ops || (fl & LLIO_INIT_FALLBACK)) { /* run by llio itself: kind and bytes known */
+        LLT_EQ_U64(b.direct_ops + b.fallback_ops, 12);
+        LLT_EQ_U64(b.completed[LLIO_KIND_READ], 12);
+        LLT_EQ_U64(b.bytes_read, 12 * 4096);
+    } else { /* the kernel ran them: neither is known without tracking */
+        LLT_EQ_U64(b.completed[LLIO_KIND_READ], 0);
+        LLT_EQ_U64(b.bytes_read, 0);
+    }
+#ifndef LLIO_USE_LIBURING
+    if (!(fl & LLIO_INIT_FALLBACK) && r.direct) LLT_EQ_U64(b.direct_ops, 12);
+#endif
+    close(fd);
+    llio_destroy(&r);
+}
+BOTH(stats_count_runs)
+
 /* The coalescer's window without a further call: a lone write registered with a ring reaches the
    file while the owner only waits on its ring (the deadline's timeout fires there and the ring
    flushes), within window + 1 ms of the add. A second thread watches the file. That the write arrives,
@@ -2482,6 +2612,7 @@ int main(int argc, char **argv) {
     if (!have_uring()) printf("  note: io_uring unavailable (%s): ring tests skip, fallback tests run\n",
                               llio_strerror(g_uring_err));
     LLT_RUN(init_report);
+    LLT_RUN(strerror_names);
     LLT_RUN(nop_batch_ring);
     LLT_RUN(nop_batch_sync);
     LLT_RUN(nop_batch_plain);
@@ -2523,6 +2654,8 @@ int main(int argc, char **argv) {
     LLT_RUN(sock_mmsg);
     LLT_RUN(stats_counters_ring);
     LLT_RUN(stats_counters_sync);
+    LLT_RUN(stats_count_runs_ring);
+    LLT_RUN(stats_count_runs_sync);
     LLT_RUN(wc_deadline_ring);
     LLT_RUN(wc_deadline_sync);
     LLT_RUN(net_bufring_recv_ring);
