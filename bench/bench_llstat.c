@@ -188,6 +188,17 @@ static void r_percentile(void *vc, uint64_t iters) {
     for (i = 0; i < iters; i++) c->acc += llstat_hist_percentile(c->h, 99.9);
 }
 
+/* one core cycle: 100 dependent register adds per iteration (x86-64), to read the rows in cycles */
+#if defined(__x86_64__)
+#define HAVE_CYCLE_ROW 1
+static void r_cycle(void *vc, uint64_t iters) {
+    uint64_t i, x = 0;
+    (void)vc;
+    for (i = 0; i < iters; i++) __asm__ volatile(".rept 100\n\taddq $1, %0\n\t.endr" : "+r"(x));
+    USE_REG(x);
+}
+#endif
+
 /* ---- clock rows: back-to-back timestamps ---- */
 #define CLOCK_ROW(name, expr)                                                                              \
     static void name(void *vc, uint64_t iters) {                                                           \
@@ -370,7 +381,17 @@ int main(int argc, char **argv) {
         printf("record: %.2f ns median, %.2fx the counter floor; record_local: %.2f ns, %.2fx (targets: <= 2 ns, "
                "<= 1.5x)\n", rec, rec / floor_ns, local, local / floor_ns);
         printf("record / floor, runs alternated in pairs: %.2fx (quartiles %.2f-%.2f); record_local / floor: "
-               "%.2fx (%.2f-%.2f)\n\n", ratio, q1, q3, ratio_local, q1l, q3l);
+               "%.2fx (%.2f-%.2f)\n", ratio, q1, q3, ratio_local, q1l, q3l);
+#ifdef HAVE_CYCLE_ROW
+        {
+            llb_table *ct = llb_table_new("one core cycle");
+            double cycle = llb_run(ct, "100 dependent adds", r_cycle, c) / 100.0;
+            printf("core clock: %.2f GHz (100 dependent adds); in cycles: floor %.2f, record %.2f, record_local %.2f\n",
+                   1.0 / cycle, floor_ns / cycle, rec / cycle, local / cycle);
+            llb_table_free(ct);
+        }
+#endif
+        printf("\n");
         llb_table_free(t);
     }
     if (!filter || strstr("clock", filter)) {
