@@ -240,7 +240,7 @@ typedef struct llpmem_region llpmem_region;   /* opaque */
 #define LLPMEM_HIST_DIGITS 2u                /* significant decimal digits */
 #define LLPMEM_HIST_COUNTS 4608u             /* counters: (bucket_count 35 + 1) * half_count 128 */
 #define LLPMEM_HIST_MAGIC 0x6c6c6873u        /* "llhs": init ran on this memory (llstat.h's value) */
-#define LLPMEM_HIST_LAYOUT 1u                /* version of the layout (llstat.h's value) */
+#define LLPMEM_HIST_LAYOUT 2u                /* version of the layout (llstat.h's value) */
 /* that layout's derived values (docs/llstat.md): sub_bucket_count 2^ceil(log2(2 * 10^2)) = 256 */
 #define LLPMEM_I_HIST_HALF 7u                /* half_magnitude: log2(256) - 1 */
 #define LLPMEM_I_HIST_UNIT 0u                /* unit_magnitude: floor(log2(LLPMEM_HIST_LOWEST)) */
@@ -254,7 +254,8 @@ typedef struct llpmem_hist {
     uint32_t half_magnitude;  /* log2(sub_bucket_count) - 1 */
     uint32_t unit_magnitude;  /* floor(log2(lowest)) */
     uint32_t counts_len;      /* LLPMEM_HIST_COUNTS */
-    uint64_t index_bias;      /* unit_magnitude << half_magnitude */
+    uint32_t slot_origin;     /* 128 + 8 * ((shift_base - unit_magnitude) << half_magnitude) */
+    uint32_t min_clz;         /* v <= top_value exactly when clz(v | sub_bucket_mask) >= min_clz */
     uint64_t reserved0;
     uint64_t lowest;          /* LLPMEM_HIST_LOWEST */
     uint64_t highest;         /* LLPMEM_HIST_HIGHEST */
@@ -2235,7 +2236,8 @@ LLPMEMDEF int llpmem_hist_init(llpmem_hist *h) {
     h->half_magnitude = LLPMEM_I_HIST_HALF;
     h->unit_magnitude = LLPMEM_I_HIST_UNIT;
     h->counts_len = LLPMEM_HIST_COUNTS;
-    h->index_bias = (uint64_t)LLPMEM_I_HIST_UNIT << LLPMEM_I_HIST_HALF;
+    h->slot_origin = 128u + 8u * ((63u - LLPMEM_I_HIST_HALF - LLPMEM_I_HIST_UNIT) << LLPMEM_I_HIST_HALF);
+    h->min_clz = 64u - (LLPMEM_I_HIST_HALF + LLPMEM_I_HIST_BUCKETS + LLPMEM_I_HIST_UNIT);
     h->reserved0 = 0;
     h->lowest = LLPMEM_HIST_LOWEST;
     h->highest = LLPMEM_HIST_HIGHEST;

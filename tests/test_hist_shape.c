@@ -68,7 +68,8 @@ static void header_shape(void) {
     SAME_FIELD(half_magnitude);
     SAME_FIELD(unit_magnitude);
     SAME_FIELD(counts_len);
-    SAME_FIELD(index_bias);
+    SAME_FIELD(slot_origin);
+    SAME_FIELD(min_clz);
     SAME_FIELD(reserved0);
     SAME_FIELD(lowest);
     SAME_FIELD(highest);
