@@ -2260,11 +2260,14 @@ static void llq_i_map_rehash(llq_map *m, llq_i_map_table *from, llq_i_map_table 
 /* the stripe of `hash` ran out of room in table `seen`: take every stripe, and unless someone already
    did it, move to a table twice the size (or the same size when most used slots are tombstones) */
 static int llq_i_map_grow(llq_map *m, llq_ebr_thread *et, llq_i_map_table *seen) {
-    llq_i_map_table *old = m->table, *nt;
+    llq_i_map_table *old, *nt;
     size_t s, nb, live = 0, used = 0, bytes;
     void *base;
     int r = 0;
     for (s = 0; s < LLQ_I_MAP_STRIPES; s++) llq_i_map_lock(&m->stripe[s]);
+    /* read under every lock: a pointer read before them may be a table another writer has replaced
+       (and retired) since, and copying from it would lose what went into its successor */
+    old = LLQ_I_LOAD(&m->table, LLQ_ACQ);
     if (old != seen) goto out; /* another writer grew it meanwhile */
     if (m->cfg.fixed) {
         r = LLQ_ENOSPC;
