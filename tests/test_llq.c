@@ -108,10 +108,13 @@ static int item_ok(const item *it) { return it->a == mix(it->seq * 31 + it->src)
 
 /* ------------------------------------------------------------------------------------------ */
 
+#define INIT_MEM 8192 /* more than any ring below needs, whatever the layout options */
 static void init_validation(void) {
     size_t ms = llq_spsc_memsize(16, 8);
-    unsigned char *m = (unsigned char *)amem(ms + 256);
+    unsigned char *m = (unsigned char *)amem(INIT_MEM);
     LLT_REQUIRE(m != NULL);
+    LLT_REQUIRE(llq_mpmc_memsize(16, 8) <= INIT_MEM && llq_bytes_memsize(1024) <= INIT_MEM &&
+                llq_bcast_memsize(8, 24) <= INIT_MEM && llq_seqlock_memsize(24) <= INIT_MEM);
     LLT_CHECK(ms > 0);
     LLT_EQ_U64(llq_spsc_memsize(15, 8), 0);
     LLT_EQ_U64(llq_spsc_memsize(16, 0), 0);
@@ -740,7 +743,13 @@ static void mpmc_layout(void) {
     LLT_EQ_U64(offsetof(llq_mpmc, deq) - offsetof(llq_mpmc, enq), LLQ_ISOLATE);
     LLT_EQ_U64(offsetof(llq_mpmc, mask) - offsetof(llq_mpmc, deq), LLQ_ISOLATE);
     LLT_EQ_U64(offsetof(llq_mpmc, park) - offsetof(llq_mpmc, mask), LLQ_ISOLATE);
-    LLT_EQ_U64(sizeof(llq_mpmc), 4 * LLQ_ISOLATE);
+#if defined(LLQ_STATS)
+    LLT_EQ_U64(offsetof(llq_mpmc, st_full) - offsetof(llq_mpmc, park), LLQ_ISOLATE);
+    LLT_EQ_U64(offsetof(llq_mpmc, st_empty) - offsetof(llq_mpmc, st_full), LLQ_ISOLATE);
+    LLT_EQ_U64(sizeof(llq_mpmc), 6 * LLQ_ISOLATE);
+#else
+    LLT_EQ_U64(sizeof(llq_mpmc), 4 * LLQ_ISOLATE); /* no statistics: nothing added */
+#endif
 }
 
 /* waiting forms, one thread: several laps, mixed with the try forms, FIFO kept */
@@ -2771,6 +2780,222 @@ static void token_bucket_concurrent(void) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* ring statistics (LLQ_STATS; make test also runs this program built with it)                 */
+
+static void ring_stats_check(const char *what, const llq_ring_stats *st, size_t full, size_t empty, size_t hw) {
+    if (st->full != full || st->empty != empty || st->high_water != hw) {
+        printf("  %s: full %zu empty %zu high water %zu, expected %zu %zu %zu\n", what, st->full, st->empty,
+               st->high_water, full, empty, hw);
+        LLT_CHECK(0);
+    }
+}
+#if defined(LLQ_STATS)
+/* one thread drives each ring through known states: exact counts */
+static void ring_stats(void) {
+    uint64_t v = 7, buf[16];
+    llq_ring_stats st;
+    size_t i, got, ms;
+    unsigned char rec[64];
+    { /* SPSC, capacity 8 */
+        llq_spsc *q;
+        ms = llq_spsc_memsize(8, 8);
+        q = (llq_spsc *)amem(ms);
+        LLT_REQUIRE(q && llq_spsc_init(q, ms, 8, 8) == 0);
+        LLT_EQ_I64(llq_spsc_stats(q, &st), 0);
+        ring_stats_check("spsc new", &st, 0, 0, 0);
+        LLT_CHECK(!llq_spsc_pop(q, &v));                       /* empty 1 */
+        for (i = 0; i < 6; i++) LLT_CHECK(llq_spsc_push(q, &v)); /* depth 6 */
+        for (i = 0; i < 6; i++) LLT_CHECK(llq_spsc_pop(q, &v));  /* 0: the producer's cached tail is stale */
+        for (i = 0; i < 3; i++) LLT_CHECK(llq_spsc_push(q, &v)); /* depth 3: the mark stays 6 */
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc after 6, 0, 3", &st, 0, 1, 6);
+        for (i = 0; i < 4; i++) LLT_CHECK(llq_spsc_push(q, &v)); /* depth 7 */
+        LLT_EQ_U64(llq_spsc_push_n(q, buf, 0), 0);             /* zero-length: not counted */
+        LLT_EQ_U64(llq_spsc_push_n(q, buf, 4), 1);             /* depth 8, cut short: full 1 */
+        LLT_CHECK(!llq_spsc_push(q, &v));                      /* full 2 */
+        LLT_CHECK(llq_spsc_reserve(q, 1, &got) == NULL);       /* full 3 */
+        LLT_CHECK(llq_spsc_reserve(q, 0, &got) == NULL);       /* want 0: not counted */
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc full", &st, 3, 1, 8);
+        LLT_EQ_U64(llq_spsc_pop_n(q, buf, 16), 8);             /* fewer than asked, but some: not empty */
+        LLT_EQ_U64(llq_spsc_pop_n(q, buf, 0), 0);
+        LLT_EQ_U64(llq_spsc_pop_n(q, buf, 4), 0);              /* empty 2 */
+        LLT_CHECK(llq_spsc_peek(q, 1, &got) == NULL);          /* empty 3 */
+        LLT_CHECK(llq_spsc_reserve(q, 2, &got) != NULL && got == 2);
+        llq_spsc_commit(q, 2);
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc drained", &st, 3, 3, 8);
+        llq_spsc_stats_reset(q);
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc reset", &st, 0, 0, 0);
+        LLT_CHECK(llq_spsc_push(q, &v)); /* depth 3 after the reset */
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc after reset", &st, 0, 0, 3);
+        LLT_EQ_I64(llq_spsc_stats(NULL, &st), LLQ_EINVAL);
+        LLT_EQ_I64(llq_spsc_stats(q, NULL), LLQ_EINVAL);
+        llq_spsc_stats_reset(NULL);
+        afree(q);
+    }
+    { /* MPMC and MPSC, capacity 8 */
+        int kind;
+        for (kind = 0; kind < 2; kind++) {
+            llq_mpmc *q;
+            llq_mpsc *qs = NULL;
+            ms = kind ? llq_mpsc_memsize(8, 8) : llq_mpmc_memsize(8, 8);
+            q = (llq_mpmc *)amem(ms);
+            LLT_REQUIRE(q);
+            if (kind) {
+                qs = (llq_mpsc *)(void *)q;
+                LLT_REQUIRE(llq_mpsc_init(qs, ms, 8, 8) == 0);
+            } else {
+                LLT_REQUIRE(llq_mpmc_init(q, ms, 8, 8) == 0);
+            }
+#define RS_POP(pv) (kind ? llq_mpsc_pop(qs, (pv)) : llq_mpmc_pop(q, (pv)))
+#define RS_POPN(p, n) (kind ? llq_mpsc_pop_n(qs, (p), (n)) : llq_mpmc_pop_n(q, (p), (n)))
+            LLT_CHECK(!RS_POP(&v));                                 /* empty 1 */
+            for (i = 0; i < 5; i++) LLT_CHECK(llq_mpmc_push(q, &v)); /* depth 5 */
+            for (i = 0; i < 5; i++) LLT_CHECK(RS_POP(&v));
+            for (i = 0; i < 2; i++) llq_mpmc_push_wait(q, &v);       /* depth 2: the mark stays 5 */
+            LLT_EQ_I64(kind ? llq_mpsc_stats(qs, &st) : llq_mpmc_stats(q, &st), 0);
+            ring_stats_check("mpmc 5, 0, 2", &st, 0, 1, 5);
+            LLT_EQ_U64(llq_mpmc_push_n(q, buf, 0), 0);
+            LLT_EQ_U64(llq_mpmc_push_n(q, buf, 7), 6);              /* depth 8, cut short: full 1 */
+            LLT_CHECK(!llq_mpmc_push(q, &v));                       /* full 2 */
+            LLT_EQ_U64(llq_mpmc_push_n(q, buf, 3), 0);              /* full 3 */
+            LLT_EQ_U64(RS_POPN(buf, 0), 0);
+            LLT_EQ_U64(RS_POPN(buf, 16), 8);
+            LLT_EQ_U64(RS_POPN(buf, 2), 0);                         /* empty 2 */
+            LLT_EQ_I64(kind ? llq_mpsc_stats(qs, &st) : llq_mpmc_stats(q, &st), 0);
+            ring_stats_check("mpmc full and drained", &st, 3, 2, 8);
+            if (kind) llq_mpsc_stats_reset(qs);
+            else llq_mpmc_stats_reset(q);
+            llq_mpmc_stats(q, &st);
+            ring_stats_check("mpmc reset", &st, 0, 0, 0);
+#undef RS_POP
+#undef RS_POPN
+            afree(q);
+        }
+    }
+    { /* byte ring: 256 bytes; a record of 8 payload bytes takes 16 */
+        llq_bytes *q;
+        size_t len;
+        ms = llq_bytes_memsize(256);
+        q = (llq_bytes *)amem(ms);
+        LLT_REQUIRE(q && llq_bytes_init(q, ms, 256) == 0);
+        LLT_EQ_I64(llq_bytes_read(q, rec, sizeof rec, &len), 0);           /* empty 1 */
+        for (i = 0; i < 16; i++) LLT_CHECK(llq_bytes_write(q, &v, 8));    /* 256 bytes */
+        LLT_CHECK(!llq_bytes_write(q, &v, 8));                            /* full 1 */
+        LLT_CHECK(!llq_bytes_write(q, rec, 1000));                        /* too large: not counted */
+        for (i = 0; i < 16; i++) LLT_EQ_I64(llq_bytes_read(q, rec, sizeof rec, &len), 1);
+        LLT_EQ_I64(llq_bytes_read(q, rec, sizeof rec, &len), 0);           /* empty 2 */
+        LLT_EQ_I64(llq_bytes_stats(q, &st), 0);
+        ring_stats_check("bytes", &st, 1, 2, 256);
+        llq_bytes_stats_reset(q);
+        LLT_CHECK(llq_bytes_write(q, rec, 20));                           /* 8 + 24 bytes */
+        llq_bytes_stats(q, &st);
+        ring_stats_check("bytes reset", &st, 0, 0, 32);
+        afree(q);
+    }
+}
+
+/* producers and consumers at once (TSan), a monitor reading meanwhile: every failed push and pop is
+   counted once, and the mark stays within the capacity */
+typedef struct rsc_ctx {
+    llq_mpmc *q;
+    uint64_t n, fails, sum;
+    uint64_t *left;
+    int producer;
+} rsc_ctx;
+static void *rsc_thread(void *arg) {
+    rsc_ctx *c = (rsc_ctx *)arg;
+    uint64_t i, v;
+    if (c->producer) {
+        for (i = 1; i <= c->n; i++)
+            while (!llq_mpmc_push(c->q, &i)) {
+                c->fails++;
+                thr_yield();
+            }
+    } else {
+        while (__atomic_load_n(c->left, __ATOMIC_ACQUIRE) > 0) {
+            if (!llq_mpmc_pop(c->q, &v)) {
+                c->fails++;
+                thr_yield();
+                continue;
+            }
+            __atomic_fetch_sub(c->left, 1, __ATOMIC_ACQ_REL);
+            c->sum += v;
+        }
+    }
+    return NULL;
+}
+static void ring_stats_concurrent(void) {
+    enum { CAP = 16 };
+    size_t ms = llq_mpmc_memsize(CAP, 8);
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    rsc_ctx c[4];
+    thr_t t[4];
+    uint64_t per = llt_scaled(50000, 2000), left = 2 * per, pf = 0, cf = 0, sum = 0;
+    llq_ring_stats st;
+    int k;
+    LLT_REQUIRE(q && llq_mpmc_init(q, ms, CAP, 8) == 0);
+    for (k = 0; k < 4; k++) {
+        memset(&c[k], 0, sizeof c[k]);
+        c[k].q = q;
+        c[k].n = per;
+        c[k].left = &left;
+        c[k].producer = k < 2;
+        thr_create(&t[k], rsc_thread, &c[k]);
+    }
+    for (k = 0; k < 4; k++) {
+        llq_mpmc_stats(q, &st); /* a monitor reading while they run */
+        LLT_CHECK(st.high_water <= CAP);
+        thr_join(t[k]);
+        if (k < 2) pf += c[k].fails;
+        else cf += c[k].fails;
+        sum += c[k].sum;
+    }
+    LLT_EQ_U64(sum, per * (per + 1));
+    llq_mpmc_stats(q, &st);
+    LLT_EQ_U64(st.full, pf);  /* every failed push counted once */
+    LLT_EQ_U64(st.empty, cf); /* every failed pop */
+    LLT_CHECK(st.high_water >= 1 && st.high_water <= CAP);
+    afree(q);
+}
+#else
+/* without LLQ_STATS: the calls exist, say so, and cost nothing (no field, no counting) */
+static void ring_stats(void) {
+    size_t ms = llq_spsc_memsize(8, 8);
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    llq_mpmc *m;
+    llq_bytes *b;
+    llq_ring_stats st;
+    uint64_t v = 1;
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 8, 8) == 0);
+    LLT_CHECK(!llq_spsc_pop(q, &v));
+    LLT_CHECK(llq_spsc_push(q, &v));
+    memset(&st, 0xff, sizeof st);
+    LLT_EQ_I64(llq_spsc_stats(q, &st), LLQ_EOPNOTSUPP);
+    ring_stats_check("spsc without LLQ_STATS", &st, 0, 0, 0);
+    LLT_EQ_I64(llq_spsc_stats(NULL, &st), LLQ_EINVAL);
+    llq_spsc_stats_reset(q);
+    afree(q);
+    ms = llq_mpmc_memsize(8, 8);
+    m = (llq_mpmc *)amem(ms);
+    LLT_REQUIRE(m && llq_mpmc_init(m, ms, 8, 8) == 0);
+    LLT_EQ_I64(llq_mpmc_stats(m, &st), LLQ_EOPNOTSUPP);
+    LLT_EQ_I64(llq_mpsc_stats((llq_mpsc *)(void *)m, &st), LLQ_EOPNOTSUPP);
+    afree(m);
+    ms = llq_bytes_memsize(256);
+    b = (llq_bytes *)amem(ms);
+    LLT_REQUIRE(b && llq_bytes_init(b, ms, 256) == 0);
+    LLT_EQ_I64(llq_bytes_stats(b, &st), LLQ_EOPNOTSUPP);
+    afree(b);
+    LLT_CHECK(strcmp(llq_strerror(LLQ_EOPNOTSUPP), "unknown error") != 0);
+}
+static void ring_stats_concurrent(void) { LLT_SKIP("built without LLQ_STATS (make test runs test_llq_stats)"); }
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
 /* blocking forms: sleeping, waking, oversubscription                                          */
 
 static uint32_t park_total(llq_mpmc *q) {
@@ -3130,6 +3355,8 @@ int main(int argc, char **argv) {
     LLT_RUN(depth_sampler);
     LLT_RUN(token_bucket);
     LLT_RUN(token_bucket_concurrent);
+    LLT_RUN(ring_stats);
+    LLT_RUN(ring_stats_concurrent);
     LLT_RUN(wait_notify);
     LLT_RUN(wait_sleeps);
     LLT_RUN(mpmc_wait_sleeps);
