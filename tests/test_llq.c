@@ -1962,9 +1962,9 @@ static void *ca_alloc(size_t n, void *ctx) {
     count_alloc *c = (count_alloc *)ctx;
     void *p = NULL;
 #if defined(_WIN32)
-    p = _aligned_malloc(n, 64);
+    p = _aligned_malloc(n, LLQ_CACHE_LINE);
 #else
-    if (posix_memalign(&p, 64, n) != 0) p = NULL;
+    if (posix_memalign(&p, LLQ_CACHE_LINE, n) != 0) p = NULL;
 #endif
     if (p) {
         __atomic_fetch_add(&c->allocs, 1, __ATOMIC_RELAXED);
@@ -3314,7 +3314,11 @@ static void wait_notify(void) {
 }
 
 int main(int argc, char **argv) {
+#if defined(LLQ_STATS)
+    LLT_INIT(LLQ_CACHE_LINE == 64 ? "llq-stats" : "llq-stats-line", argc, argv);
+#else
     LLT_INIT(LLQ_CACHE_LINE == 64 ? "llq" : LLQ_CACHE_LINE == 32 ? "llq-line32" : LLQ_CACHE_LINE == 128 ? "llq-line128" : "llq-line", argc, argv);
+#endif
     LLT_RUN(init_validation);
     LLT_RUN(spsc_layout);
     LLT_RUN(spsc_basic);
