@@ -159,7 +159,7 @@ odr:
 # ---- sanitizers ----
 # Build variants of the test programs (the mk fragments run them in `make test`) that `make check` also runs
 # under the sanitizers: name, the header whose test it is, and its extra flags and libraries.
-VARIANTS := llcrc_nosimd llpmem_sim $(if $(HAVE_URING),llio_liburing) $(if $(HAVE_NUMA),llmem_libnuma)
+VARIANTS := llcrc_nosimd llpmem_sim $(if $(HAVE_URING),llio_liburing) $(if $(HAVE_NUMA),llmem_libnuma) $(EXTRA_VARIANTS)
 VARIANT_OF_llcrc_nosimd := llcrc
 VARIANT_FLAGS_llcrc_nosimd := -DLLCRC_NO_SIMD
 VARIANT_OF_llpmem_sim := llpmem

@@ -42,6 +42,9 @@
      LLQ_CACHE_LINE       [every unit] cache-line size, default 64; required alignment of the memory.
      LLQ_ISOLATE          [every unit] bytes between the producer and consumer index blocks, default
                           2*LLQ_CACHE_LINE (defeats the adjacent-line prefetcher); at least 2*LLQ_CACHE_LINE.
+     LLQ_STATS            [every unit] ring statistics (llq_<ring>_stats): full and empty counts and the
+                          high-water depth of spsc, mpmc, mpsc and bytes rings, kept by each side in its
+                          own block. Off by default: without it no field exists and nothing is counted.
      LLQ_NO_FUTEX         [one unit] do not use futex even on Linux (blocking calls sleep in short steps).
      LLQ_NO_MEMBARRIER    [one unit] never use an asymmetric barrier: wakers and ASYM readers pay a full
                           fence. Needed when a ring with blocking users is shared between processes
@@ -95,6 +98,8 @@
        llq_bcast_lag(q, r); llq_depth_record(s, depth), llq_depth_stats_get(s, &st),
        llq_depth_stats_reset(s); llq_tb_init(tb, rate, burst, now_ns), llq_tb_take(tb, n, now_ns) -> 0 or
        ns to wait, UINT64_MAX if n > burst (inline), llq_tb_set_rate(tb, rate)
+     statistics (LLQ_STATS): llq_spsc_stats / llq_mpmc_stats / llq_mpsc_stats / llq_bytes_stats(q, &s)
+       -> 0 (LLQ_EOPNOTSUPP and zeros without LLQ_STATS), llq_<ring>_stats_reset(q)
      llq_waiter: llq_waiter_init(w), llq_notify(w) (inline: a compiler barrier and one load when nobody
        waits), llq_wait(w, ready_fn, ctx, timeout_ns) -> 0 / LLQ_ETIMEDOUT; llq_wait_tune(spins, yields),
        llq_wait_method() -> "futex+membarrier", ...
@@ -251,6 +256,7 @@
 #define LLQ_ENOSPC (-28)    /* map full and not allowed to grow */
 #define LLQ_ENOMEM (-12)    /* allocation failed (map growth) */
 #define LLQ_ENOENT (-2)     /* key not present (llq_map_erase) */
+#define LLQ_EOPNOTSUPP (-95) /* ring statistics asked of a build without LLQ_STATS */
 
 #define LLQ_ACQ __ATOMIC_ACQUIRE
 #define LLQ_REL __ATOMIC_RELEASE
@@ -259,6 +265,13 @@
 #define LLQ_I_LOAD(p, o) __atomic_load_n((p), (o))
 #define LLQ_I_STORE(p, v, o) __atomic_store_n((p), (v), (o))
 #define LLQ_I_PAD(used) char pad_[LLQ_ISOLATE - (used)]
+#if defined(LLQ_STATS)
+#define LLQ_I_STW_P 2 /* statistics words in a ring's producer block (full count, high-water depth) */
+#define LLQ_I_STW_C 1 /* and in its consumer block (empty count) */
+#else
+#define LLQ_I_STW_P 0
+#define LLQ_I_STW_C 0
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -386,6 +399,38 @@ LLQ_INLINE void llq_i_atomic_load_bytes(void *dst, const void *src, size_t n) {
 LLQDEF const char *llq_strerror(int err);
 LLQDEF const char *llq_version(void);
 
+/* Ring statistics (LLQ_STATS, [every unit]: the counters live in the rings). Each side keeps its
+   counters in its own block, written with plain relaxed stores (single producer / consumer) or a
+   relaxed add (several); nothing is counted, and nothing costs, without LLQ_STATS. */
+typedef struct llq_ring_stats {
+    size_t full;       /* calls that found no room: a push or write that failed, a push_wait that had to
+                          wait, a burst that stored fewer items than asked (counted once) */
+    size_t empty;      /* calls that found nothing: a pop or read that failed, a pop_wait that had to
+                          wait, a burst (n > 0) that got no item */
+    size_t high_water; /* largest depth a push left behind: items (llq_bytes: bytes in use) */
+} llq_ring_stats;
+#if defined(LLQ_STATS)
+#define LLQ_I_ST_INC(p) LLQ_I_STORE((p), LLQ_I_LOAD((p), LLQ_RLX) + 1, LLQ_RLX) /* one writer */
+#define LLQ_I_ST_ADD(p) ((void)__atomic_fetch_add((p), 1, LLQ_RLX))              /* several */
+#endif
+LLQ_INLINE int llq_i_stats_get(const size_t *full, const size_t *empty, const size_t *hw, llq_ring_stats *s) {
+    if (!s) return LLQ_EINVAL;
+    s->full = LLQ_I_LOAD(full, LLQ_RLX);
+    s->empty = LLQ_I_LOAD(empty, LLQ_RLX);
+    s->high_water = LLQ_I_LOAD(hw, LLQ_RLX);
+    return 0;
+}
+LLQ_INLINE void llq_i_stats_reset(size_t *full, size_t *empty, size_t *hw) {
+    LLQ_I_STORE(full, 0, LLQ_RLX);
+    LLQ_I_STORE(empty, 0, LLQ_RLX);
+    LLQ_I_STORE(hw, 0, LLQ_RLX);
+}
+LLQ_INLINE int llq_i_stats_none(const void *q, llq_ring_stats *s) {
+    if (!q || !s) return LLQ_EINVAL;
+    s->full = s->empty = s->high_water = 0;
+    return LLQ_EOPNOTSUPP;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* SPSC ring                                                                                   */
 
@@ -408,7 +453,10 @@ typedef struct llq_spsc {
     size_t mask;
     size_t esize;
     size_t mb_on; /* esize fits the mailbox */
-    char pad_[LLQ_ISOLATE - 5 * sizeof(size_t)];
+#if defined(LLQ_STATS)
+    size_t st_full, st_hwm;
+#endif
+    char pad_[LLQ_ISOLATE - (5 + LLQ_I_STW_P) * sizeof(size_t)];
     /* block 2: consumer index (the producer reads it only when the ring looks full) */
     size_t tail; /* next index to read (published with release; written, never read, by the consumer) */
     char tpad_[LLQ_ISOLATE - sizeof(size_t)];
@@ -418,7 +466,10 @@ typedef struct llq_spsc {
     size_t cmask;
     size_t cesize;
     size_t cmb;
-    char cpad_[LLQ_ISOLATE - 5 * sizeof(size_t)];
+#if defined(LLQ_STATS)
+    size_t st_empty;
+#endif
+    char cpad_[LLQ_ISOLATE - (5 + LLQ_I_STW_C) * sizeof(size_t)];
     /* slots follow */
 } llq_spsc;
 
@@ -467,6 +518,36 @@ LLQ_INLINE size_t llq_i_spsc_avail(llq_spsc *q, size_t t, size_t want) {
     return av;
 }
 
+/* statistics hooks (empty without LLQ_STATS). The high-water depth is tracked without a load per
+   push: the producer's cached consumer index gives an upper bound of the depth, and only when that
+   bound passes the mark does it load the real index (refreshing its cache, as a full ring would) */
+LLQ_INLINE void llq_i_spsc_st_depth(llq_spsc *q, size_t h) {
+#if defined(LLQ_STATS)
+    size_t hw = LLQ_I_LOAD(&q->st_hwm, LLQ_RLX);
+    if (LLQ_UNLIKELY(h - q->tail_cache > hw)) {
+        q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
+        if (h - q->tail_cache > hw) LLQ_I_STORE(&q->st_hwm, h - q->tail_cache, LLQ_RLX);
+    }
+#else
+    (void)q;
+    (void)h;
+#endif
+}
+LLQ_INLINE void llq_i_spsc_st_full(llq_spsc *q) {
+#if defined(LLQ_STATS)
+    LLQ_I_ST_INC(&q->st_full);
+#else
+    (void)q;
+#endif
+}
+LLQ_INLINE void llq_i_spsc_st_empty(llq_spsc *q) {
+#if defined(LLQ_STATS)
+    LLQ_I_ST_INC(&q->st_empty);
+#else
+    (void)q;
+#endif
+}
+
 /* The hot paths take the element size as an argument. Called with a constant (LLQ_SPSC_TYPED, or the
    generic calls below for the common sizes 4, 8, 16 and 32 bytes) they compile to fixed-size moves, the
    mailbox test folds away and a burst copies with an inline loop; the generic calls switch on the
@@ -476,12 +557,16 @@ LLQ_INLINE bool llq_i_spsc_push_k(llq_spsc *q, const void *e, size_t k, bool mb)
     e = llq_i_hide(e);
     if (LLQ_UNLIKELY(h - q->tail_cache > q->mask)) {
         q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
-        if (h - q->tail_cache > q->mask) return false;
+        if (h - q->tail_cache > q->mask) {
+            llq_i_spsc_st_full(q);
+            return false;
+        }
     }
     llq_i_copy(llq_i_spsc_slots(q) + (h & q->mask) * k, e, k);
     if (mb) llq_i_spsc_mb_put(q, h, e, k);
     LLQ_I_STORE(&q->head, h + 1, LLQ_REL);
     q->phead = h + 1;
+    llq_i_spsc_st_depth(q, h + 1);
     return true;
 }
 LLQ_INLINE bool llq_i_spsc_pop_k(llq_spsc *q, void *e, size_t k, bool mb) {
@@ -489,7 +574,10 @@ LLQ_INLINE bool llq_i_spsc_pop_k(llq_spsc *q, void *e, size_t k, bool mb) {
     e = llq_i_hide_w(e);
     if (LLQ_UNLIKELY(t == q->head_cache)) {
         q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);
-        if (t == q->head_cache) return false;
+        if (t == q->head_cache) {
+            llq_i_spsc_st_empty(q);
+            return false;
+        }
         /* at the edge: the item is probably in the mailbox on the line we just fetched */
         if (mb && llq_i_spsc_mb_get(q, t, e)) {
             LLQ_I_STORE(&q->tail, t + 1, LLQ_REL);
@@ -532,17 +620,24 @@ LLQ_INLINE void llq_i_spsc_get_n(llq_spsc *q, size_t t, unsigned char *d, size_t
 }
 LLQ_INLINE size_t llq_i_spsc_push_n_k(llq_spsc *q, const void *src, size_t n, size_t k, bool fixed) {
     size_t h = q->phead, fr = llq_i_spsc_free(q, h, n);
-    if (n > fr) n = fr;
+    if (n > fr) {
+        n = fr;
+        llq_i_spsc_st_full(q);
+    }
     if (n == 0) return 0;
     llq_i_spsc_put_n(q, h, ((const unsigned char *)llq_i_hide(src)), n, k, fixed);
     llq_i_spsc_mb_skip(q, h + n);
     LLQ_I_STORE(&q->head, h + n, LLQ_REL);
     q->phead = h + n;
+    llq_i_spsc_st_depth(q, h + n);
     return n;
 }
 LLQ_INLINE size_t llq_i_spsc_pop_n_k(llq_spsc *q, void *dst, size_t n, size_t k, bool fixed) {
     size_t t = q->ctail, av = llq_i_spsc_avail(q, t, n);
-    if (n > av) n = av;
+    if (n > av) {
+        n = av;
+        if (n == 0) llq_i_spsc_st_empty(q); /* asked for items, found none */
+    }
     if (n == 0) return 0;
     llq_i_spsc_get_n(q, t, ((unsigned char *)llq_i_hide_w(dst)), n, k, fixed);
     LLQ_I_STORE(&q->tail, t + n, LLQ_REL);
@@ -597,6 +692,7 @@ LLQ_INLINE void *llq_spsc_reserve(llq_spsc *q, size_t want, size_t *got) {
     if (fr > contig) fr = contig;
     if (fr > want) fr = want;
     if (got) *got = fr;
+    if (!fr && want) llq_i_spsc_st_full(q);
     return fr ? llq_i_spsc_slots(q) + off * q->esize : NULL;
 }
 LLQ_INLINE void llq_spsc_commit(llq_spsc *q, size_t n) {
@@ -604,6 +700,7 @@ LLQ_INLINE void llq_spsc_commit(llq_spsc *q, size_t n) {
     llq_i_spsc_mb_skip(q, h);
     LLQ_I_STORE(&q->head, h, LLQ_REL);
     q->phead = h;
+    if (n) llq_i_spsc_st_depth(q, h);
 }
 /* zero-copy consumer: pointer to *got (1..want) contiguous readable slots, NULL if empty */
 LLQ_INLINE void *llq_spsc_peek(llq_spsc *q, size_t want, size_t *got) {
@@ -612,6 +709,7 @@ LLQ_INLINE void *llq_spsc_peek(llq_spsc *q, size_t want, size_t *got) {
     if (av > contig) av = contig;
     if (av > want) av = want;
     if (got) *got = av;
+    if (!av && want) llq_i_spsc_st_empty(q);
     return av ? llq_i_spsc_slots(q) + off * q->cesize : NULL;
 }
 LLQ_INLINE void llq_spsc_release(llq_spsc *q, size_t n) {
@@ -624,6 +722,23 @@ LLQ_INLINE size_t llq_spsc_size(llq_spsc *q) {
     size_t h = LLQ_I_LOAD(&q->head, LLQ_ACQ);
     size_t n = h - t;
     return n > q->mask + 1 ? (llq_i_diff(h, t) < 0 ? 0 : q->mask + 1) : n;
+}
+/* statistics (LLQ_STATS): 0, or LLQ_EOPNOTSUPP (zeros) in a build without them; any thread. reset:
+   any thread, best done while the ring is idle (an update racing with it may survive it) */
+LLQ_INLINE int llq_spsc_stats(llq_spsc *q, llq_ring_stats *s) {
+#if defined(LLQ_STATS)
+    if (!q) return LLQ_EINVAL;
+    return llq_i_stats_get(&q->st_full, &q->st_empty, &q->st_hwm, s);
+#else
+    return llq_i_stats_none(q, s);
+#endif
+}
+LLQ_INLINE void llq_spsc_stats_reset(llq_spsc *q) {
+#if defined(LLQ_STATS)
+    if (q) llq_i_stats_reset(&q->st_full, &q->st_empty, &q->st_hwm);
+#else
+    (void)q;
+#endif
 }
 
 /* typed variant: LLQ_SPSC_TYPED(ticks, struct tick) defines ticks_memsize, ticks_init, ticks_push,
@@ -664,6 +779,14 @@ typedef struct llq_mpmc {
        reads its bucket (a line that stays shared in every cache while nobody sleeps) and makes the wake
        call only when someone sleeps there. Written only by threads going to sleep or waking up. */
     uint32_t park[LLQ_ISOLATE / sizeof(uint32_t)];
+#if defined(LLQ_STATS)
+    /* statistics, a block for each side: written only on the full / empty paths and when a push's
+       depth may pass the high-water mark (st_deq_lb: a lower bound of deq, refreshed then) */
+    size_t st_full, st_hwm, st_deq_lb;
+    char stpad_[LLQ_ISOLATE - 3 * sizeof(size_t)];
+    size_t st_empty;
+    char sepad_[LLQ_ISOLATE - sizeof(size_t)];
+#endif
     /* slots: { size_t seq; pad to 8; element } * capacity */
 } llq_mpmc;
 
@@ -698,6 +821,39 @@ LLQ_INLINE void llq_i_mpmc_kick(llq_mpmc *q, unsigned char *slot, size_t pos) {
 #endif
 }
 
+/* statistics hooks (empty without LLQ_STATS). A push that leaves its slot at `end` (its position + 1)
+   compares end - (a lower bound of deq) with the mark; only past it does it load deq itself */
+LLQ_INLINE void llq_i_mpmc_st_depth(llq_mpmc *q, size_t end) {
+#if defined(LLQ_STATS)
+    size_t hw = LLQ_I_LOAD(&q->st_hwm, LLQ_RLX), lb = LLQ_I_LOAD(&q->st_deq_lb, LLQ_RLX);
+    if (LLQ_UNLIKELY(llq_i_diff(end, lb) > (ptrdiff_t)hw)) {
+        size_t d = LLQ_I_LOAD(&q->deq, LLQ_RLX);
+        ptrdiff_t n = llq_i_diff(end, d); /* < 0: pop_wait tickets ahead of the items */
+        if (llq_i_diff(d, lb) > 0) LLQ_I_STORE(&q->st_deq_lb, d, LLQ_RLX);
+        while (n > 0 && (size_t)n > hw &&
+               !__atomic_compare_exchange_n(&q->st_hwm, &hw, (size_t)n, true, LLQ_RLX, LLQ_RLX)) {
+        }
+    }
+#else
+    (void)q;
+    (void)end;
+#endif
+}
+LLQ_INLINE void llq_i_mpmc_st_full(llq_mpmc *q) {
+#if defined(LLQ_STATS)
+    LLQ_I_ST_ADD(&q->st_full);
+#else
+    (void)q;
+#endif
+}
+LLQ_INLINE void llq_i_mpmc_st_empty(llq_mpmc *q) {
+#if defined(LLQ_STATS)
+    LLQ_I_ST_ADD(&q->st_empty);
+#else
+    (void)q;
+#endif
+}
+
 LLQ_INLINE bool llq_mpmc_push(llq_mpmc *q, const void *e) {
     size_t pos = LLQ_I_LOAD(&q->enq, LLQ_RLX);
     unsigned char *s;
@@ -708,6 +864,7 @@ LLQ_INLINE bool llq_mpmc_push(llq_mpmc *q, const void *e) {
         if (d == 0) {
             if (__atomic_compare_exchange_n(&q->enq, &pos, pos + 1, true, LLQ_RLX, LLQ_RLX)) break;
         } else if (d < 0) {
+            llq_i_mpmc_st_full(q);
             return false; /* full */
         } else {
             pos = LLQ_I_LOAD(&q->enq, LLQ_RLX);
@@ -716,6 +873,7 @@ LLQ_INLINE bool llq_mpmc_push(llq_mpmc *q, const void *e) {
     llq_i_copy(s + LLQ_I_SLOT_HDR, e, q->esize);
     LLQ_I_STORE(llq_i_seq(s), pos + 1, LLQ_REL);
     llq_i_mpmc_kick(q, s, pos);
+    llq_i_mpmc_st_depth(q, pos + 1);
     return true;
 }
 
@@ -729,6 +887,7 @@ LLQ_INLINE bool llq_mpmc_pop(llq_mpmc *q, void *e) {
         if (d == 0) {
             if (__atomic_compare_exchange_n(&q->deq, &pos, pos + 1, true, LLQ_RLX, LLQ_RLX)) break;
         } else if (d < 0) {
+            llq_i_mpmc_st_empty(q);
             return false; /* empty */
         } else {
             pos = LLQ_I_LOAD(&q->deq, LLQ_RLX);
@@ -750,18 +909,23 @@ LLQ_INLINE void llq_mpmc_push_wait(llq_mpmc *q, const void *e) {
     size_t pos = __atomic_fetch_add(&q->enq, 1, LLQ_RLX);
     size_t esize = q->esize;
     unsigned char *s = llq_i_mpmc_slot(q, pos, q->mask, q->stride);
-    if (LLQ_UNLIKELY(LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos)) /* the last lap's item still there */
+    if (LLQ_UNLIKELY(LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos)) { /* the last lap's item still there */
+        llq_i_mpmc_st_full(q);
         llq_i_await(llq_i_seq(s), pos, &q->park[pos & q->mask & (LLQ_I_NPARK - 1)], q->fence);
+    }
     llq_i_copy(s + LLQ_I_SLOT_HDR, e, esize);
     LLQ_I_STORE(llq_i_seq(s), pos + 1, LLQ_REL);
     llq_i_mpmc_kick(q, s, pos);
+    llq_i_mpmc_st_depth(q, pos + 1);
 }
 LLQ_INLINE void llq_mpmc_pop_wait(llq_mpmc *q, void *e) {
     size_t pos = __atomic_fetch_add(&q->deq, 1, LLQ_RLX);
     size_t esize = q->esize, next_lap = pos + q->mask + 1;
     unsigned char *s = llq_i_mpmc_slot(q, pos, q->mask, q->stride);
-    if (LLQ_UNLIKELY(LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + 1)) /* its producer not done */
+    if (LLQ_UNLIKELY(LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + 1)) { /* its producer not done */
+        llq_i_mpmc_st_empty(q);
         llq_i_await(llq_i_seq(s), pos + 1, &q->park[pos & q->mask & (LLQ_I_NPARK - 1)], q->fence);
+    }
     llq_i_copy(e, s + LLQ_I_SLOT_HDR, esize);
     LLQ_I_STORE(llq_i_seq(s), next_lap, LLQ_REL);
     llq_i_mpmc_kick(q, s, pos);
@@ -779,7 +943,10 @@ LLQ_INLINE size_t llq_mpmc_push_n(llq_mpmc *q, const void *src, size_t n) {
         }
         if (k == 0) {
             size_t seq0 = LLQ_I_LOAD(llq_i_seq(llq_i_mpmc_slot(q, pos, q->mask, q->stride)), LLQ_ACQ);
-            if (llq_i_diff(seq0, pos) < 0) return 0; /* full */
+            if (llq_i_diff(seq0, pos) < 0) { /* full */
+                llq_i_mpmc_st_full(q);
+                return 0;
+            }
             pos = LLQ_I_LOAD(&q->enq, LLQ_RLX);
             continue;
         }
@@ -791,6 +958,8 @@ LLQ_INLINE size_t llq_mpmc_push_n(llq_mpmc *q, const void *src, size_t n) {
         LLQ_I_STORE(llq_i_seq(s), pos + i + 1, LLQ_REL);
         llq_i_mpmc_kick(q, s, pos + i);
     }
+    if (k < n) llq_i_mpmc_st_full(q); /* cut short: no room for the rest */
+    llq_i_mpmc_st_depth(q, pos + k);
     return k;
 }
 
@@ -805,7 +974,10 @@ LLQ_INLINE size_t llq_mpmc_pop_n(llq_mpmc *q, void *dst, size_t n) {
         }
         if (k == 0) {
             size_t seq0 = LLQ_I_LOAD(llq_i_seq(llq_i_mpmc_slot(q, pos, q->mask, q->stride)), LLQ_ACQ);
-            if (llq_i_diff(seq0, pos + 1) < 0) return 0; /* empty */
+            if (llq_i_diff(seq0, pos + 1) < 0) { /* empty */
+                llq_i_mpmc_st_empty(q);
+                return 0;
+            }
             pos = LLQ_I_LOAD(&q->deq, LLQ_RLX);
             continue;
         }
@@ -826,6 +998,22 @@ LLQ_INLINE size_t llq_mpmc_size(llq_mpmc *q) {
     ptrdiff_t n = llq_i_diff(e, d);
     return n < 0 ? 0 : (((size_t)n) > q->mask + 1 ? q->mask + 1 : ((size_t)n));
 }
+/* statistics (LLQ_STATS): as llq_spsc_stats */
+LLQ_INLINE int llq_mpmc_stats(llq_mpmc *q, llq_ring_stats *s) {
+#if defined(LLQ_STATS)
+    if (!q) return LLQ_EINVAL;
+    return llq_i_stats_get(&q->st_full, &q->st_empty, &q->st_hwm, s);
+#else
+    return llq_i_stats_none(q, s);
+#endif
+}
+LLQ_INLINE void llq_mpmc_stats_reset(llq_mpmc *q) {
+#if defined(LLQ_STATS)
+    if (q) llq_i_stats_reset(&q->st_full, &q->st_empty, &q->st_hwm);
+#else
+    (void)q;
+#endif
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* MPSC bounded queue: MPMC slots, the single consumer needs no CAS                            */
@@ -844,7 +1032,10 @@ LLQ_INLINE bool llq_mpsc_pop(llq_mpsc *q, void *e) {
     llq_mpmc *m = &q->q;
     size_t pos = LLQ_I_LOAD(&m->deq, LLQ_RLX);
     unsigned char *s = llq_i_mpmc_slot(m, pos, m->mask, m->stride);
-    if (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + 1) return false;
+    if (LLQ_I_LOAD(llq_i_seq(s), LLQ_ACQ) != pos + 1) {
+        llq_i_mpmc_st_empty(m);
+        return false;
+    }
     llq_i_copy(e, s + LLQ_I_SLOT_HDR, m->esize);
     LLQ_I_STORE(llq_i_seq(s), pos + m->mask + 1, LLQ_REL);
     LLQ_I_STORE(&m->deq, pos + 1, LLQ_RLX);
@@ -863,9 +1054,12 @@ LLQ_INLINE size_t llq_mpsc_pop_n(llq_mpsc *q, void *dst, size_t n) {
         llq_i_mpmc_kick(m, s, pos + k);
     }
     if (k) LLQ_I_STORE(&m->deq, pos + k, LLQ_RLX);
+    else if (n) llq_i_mpmc_st_empty(m);
     return k;
 }
 LLQ_INLINE size_t llq_mpsc_size(llq_mpsc *q) { return llq_mpmc_size(&q->q); }
+LLQ_INLINE int llq_mpsc_stats(llq_mpsc *q, llq_ring_stats *s) { return llq_mpmc_stats(q ? &q->q : NULL, s); }
+LLQ_INLINE void llq_mpsc_stats_reset(llq_mpsc *q) { llq_mpmc_stats_reset(q ? &q->q : NULL); }
 LLQ_INLINE size_t llq_mpsc_capacity(const llq_mpsc *q) { return q->q.mask + 1; }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -927,12 +1121,18 @@ typedef struct llq_bytes {
     size_t tail_cache;
     size_t mask;
     size_t resv;       /* producer: absolute start of the reserved record */
-    LLQ_I_PAD(4 * sizeof(size_t));
+#if defined(LLQ_STATS)
+    size_t st_full, st_hwm;
+#endif
+    LLQ_I_PAD((4 + LLQ_I_STW_P) * sizeof(size_t));
     size_t tail;       /* consumer: published start */
     size_t head_cache;
     size_t cmask;
     size_t pend;       /* consumer: size of the record returned by peek */
-    char cpad_[LLQ_ISOLATE - 4 * sizeof(size_t)];
+#if defined(LLQ_STATS)
+    size_t st_empty;
+#endif
+    char cpad_[LLQ_ISOLATE - (4 + LLQ_I_STW_C) * sizeof(size_t)];
 } llq_bytes;
 
 #define LLQ_I_BYTES_SKIP 0xFFFFFFFFu
@@ -964,7 +1164,12 @@ LLQ_INLINE void *llq_bytes_reserve(llq_bytes *q, size_t len) {
     }
     if (cap - (h - q->tail_cache) < total) {
         q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
-        if (cap - (h - q->tail_cache) < total) return NULL;
+        if (cap - (h - q->tail_cache) < total) {
+#if defined(LLQ_STATS)
+            LLQ_I_ST_INC(&q->st_full);
+#endif
+            return NULL;
+        }
     }
     if (start != h) {
         uint32_t skip[2];
@@ -982,6 +1187,15 @@ LLQ_INLINE void llq_bytes_commit(llq_bytes *q, size_t len) {
     hdr[1] = ~hdr[0];
     __builtin_memcpy(llq_i_bytes_data(q) + (q->resv & q->mask), hdr, 8);
     LLQ_I_STORE(&q->head, q->resv + 8 + llq_i_round_up(len, 8), LLQ_REL);
+#if defined(LLQ_STATS)
+    { /* high-water bytes in use, as llq_spsc: the real tail is loaded only past the mark */
+        size_t h = q->resv + 8 + llq_i_round_up(len, 8), hw = LLQ_I_LOAD(&q->st_hwm, LLQ_RLX);
+        if (LLQ_UNLIKELY(h - q->tail_cache > hw)) {
+            q->tail_cache = LLQ_I_LOAD(&q->tail, LLQ_ACQ);
+            if (h - q->tail_cache > hw) LLQ_I_STORE(&q->st_hwm, h - q->tail_cache, LLQ_RLX);
+        }
+    }
+#endif
 }
 LLQ_INLINE bool llq_bytes_write(llq_bytes *q, const void *p, size_t len) {
     void *d = llq_bytes_reserve(q, len);
@@ -1001,7 +1215,12 @@ LLQ_INLINE int llq_bytes_peek(llq_bytes *q, const void **p, size_t *len) {
         if (av == 0) {
             q->head_cache = LLQ_I_LOAD(&q->head, LLQ_ACQ);
             av = q->head_cache - t;
-            if (av == 0) return 0;
+            if (av == 0) {
+#if defined(LLQ_STATS)
+                LLQ_I_ST_INC(&q->st_empty);
+#endif
+                return 0;
+            }
         }
         if (LLQ_UNLIKELY(av > cap || av < 8 || (av & 7) != 0)) return LLQ_EBADMSG;
         off = t & q->cmask;
@@ -1036,6 +1255,22 @@ LLQ_INLINE int llq_bytes_read(llq_bytes *q, void *buf, size_t bufsize, size_t *l
     llq_i_copy(buf, p, *len);
     llq_bytes_release(q);
     return 1;
+}
+/* statistics (LLQ_STATS): as llq_spsc_stats; high_water in bytes (headers and padding included) */
+LLQ_INLINE int llq_bytes_stats(llq_bytes *q, llq_ring_stats *s) {
+#if defined(LLQ_STATS)
+    if (!q) return LLQ_EINVAL;
+    return llq_i_stats_get(&q->st_full, &q->st_empty, &q->st_hwm, s);
+#else
+    return llq_i_stats_none(q, s);
+#endif
+}
+LLQ_INLINE void llq_bytes_stats_reset(llq_bytes *q) {
+#if defined(LLQ_STATS)
+    if (q) llq_i_stats_reset(&q->st_full, &q->st_empty, &q->st_hwm);
+#else
+    (void)q;
+#endif
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1805,6 +2040,7 @@ LLQDEF const char *llq_strerror(int err) {
     case LLQ_ENOSPC: return "map full";
     case LLQ_ENOMEM: return "out of memory";
     case LLQ_ENOENT: return "key not present";
+    case LLQ_EOPNOTSUPP: return "built without LLQ_STATS";
     default: return "unknown error";
     }
 }
@@ -2260,11 +2496,14 @@ static void llq_i_map_rehash(llq_map *m, llq_i_map_table *from, llq_i_map_table 
 /* the stripe of `hash` ran out of room in table `seen`: take every stripe, and unless someone already
    did it, move to a table twice the size (or the same size when most used slots are tombstones) */
 static int llq_i_map_grow(llq_map *m, llq_ebr_thread *et, llq_i_map_table *seen) {
-    llq_i_map_table *old = m->table, *nt;
+    llq_i_map_table *old, *nt;
     size_t s, nb, live = 0, used = 0, bytes;
     void *base;
     int r = 0;
     for (s = 0; s < LLQ_I_MAP_STRIPES; s++) llq_i_map_lock(&m->stripe[s]);
+    /* read under every lock: a pointer read before them may be a table another writer has replaced
+       (and retired) since, and copying from it would lose what went into its successor */
+    old = LLQ_I_LOAD(&m->table, LLQ_ACQ);
     if (old != seen) goto out; /* another writer grew it meanwhile */
     if (m->cfg.fixed) {
         r = LLQ_ENOSPC;
@@ -2882,9 +3121,12 @@ LLQDEF int llq_wait(llq_waiter *w, bool (*ready)(void *ctx), void *ctx, int64_t 
 
 /*
    CHANGE HISTORY
-     0.2.0  contract header layout; bursts copy with inline loops for 4/8/16/32-byte and typed elements
-            and skip the mailbox; llq_bcast_publish_n/read_n; zero-length bulk calls on every kind;
-            llq_stack_push_list of an empty chain is a no-op.
+     0.2.0  llq_map (concurrent hash map), RCU pointer (llq_rcu_*, LLQ_RCU_TYPED), llq_ebr reader modes
+            (ASYM, QSBR) with synchronize/barrier; blocking calls spin, yield, then sleep (futex /
+            WaitOnAddress); backpressure helpers (watermarks, depth sampling, token bucket); ring
+            statistics under LLQ_STATS; contract header layout; bursts copy with inline loops for
+            4/8/16/32-byte and typed elements and skip the mailbox; llq_bcast_publish_n/read_n;
+            zero-length bulk calls on every kind; llq_stack_push_list of an empty chain is a no-op.
      0.1.0  first release: spsc, mpmc, mpsc, mpsc_list, bytes, bcast, seqlock, stack, msq, ebr, wait.
 
    LICENSE: choose either of the following.

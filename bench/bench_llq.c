@@ -1530,8 +1530,10 @@ int main(void) {
 
     spsc[ns++] = &impl_llq_spsc;
     spsc[ns++] = &impl_llq_typed;
+    spsc[ns++] = &llqb_llq_spsc_stats;
     burst[nb++] = &impl_llq_spsc;
     burst[nb++] = &impl_llq_typed;
+    burst[nb++] = &llqb_llq_spsc_stats;
     burst[nb++] = &impl_iring;
     rt_s[nrs++] = &impl_line;
     rt_s[nrs++] = &impl_line2;
@@ -1542,6 +1544,7 @@ int main(void) {
     rt_m[nrm++] = &impl_llq_mpmc_wait;
     mpmc[nm++] = &impl_llq_mpmc;
     mpmc[nm++] = &impl_llq_mpmc_wait;
+    mpmc[nm++] = &llqb_llq_mpmc_stats;
     lf[nlf++] = &impl_llq_stack;
     lf[nlf++] = &impl_llq_msq;
 #if defined(LLB_HAVE_DPDK)
@@ -1659,6 +1662,12 @@ int main(void) {
     target("bound: DPDK MP/MC 1P/1C time / llq_spsc single-item time (informational)",
            ns_of(r_1p1c, nm, &impl_rte_m) / ns_of(r_s, ns, &impl_llq_spsc), 1, 10.0);
 #endif
+    target("cost of LLQ_STATS: SPSC single-item time with / without (informational)",
+           paired(r_s, ns, &impl_llq_spsc, &llqb_llq_spsc_stats, 0), 0, 1.1);
+    target("cost of LLQ_STATS: SPSC burst-32 time with / without (informational)",
+           paired(r_b, nb, &impl_llq_spsc, &llqb_llq_spsc_stats, 0), 0, 1.1);
+    target("cost of LLQ_STATS: MPMC 1P/1C time with / without (informational)",
+           paired(r_1p1c, nm, &impl_llq_mpmc, &llqb_llq_mpmc_stats, 0), 0, 1.1);
     target("SPSC round trip / bare cache-line round trip", paired(r_rs, nrs, &impl_line, &impl_llq_spsc, 0), 0, 1.5);
     target("SPSC round trip / two-line round trip (informational)", paired(r_rs, nrs, &impl_line2, &impl_llq_spsc, 0),
            0, 1.5);

@@ -234,6 +234,7 @@ void llqb_lfht_run_replace(llqb_mjob *j);
 void llqb_lfht_free(void *map);
 
 extern const llqb_impl llqb_boost_spsc, llqb_boost_queue, llqb_boost_stack;
+extern const llqb_impl llqb_llq_spsc_stats, llqb_llq_mpmc_stats; /* bench_llq_stats.c */
 int llqb_have_boost(void);
 
 #ifdef __cplusplus

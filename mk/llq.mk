@@ -6,11 +6,20 @@ LLQ_CROSS := 1
 LLQ_WINDOWS := 1
 # the same test program built for other LLQ_CACHE_LINE values (32 and 128 bytes: layouts, mailbox size
 # and alignment checks follow the option, not the CPU), run shorter by a wrapper (LLT_SCALE 0.1)
-LLQ_EXTRA_TESTS := $(BUILD)/test_llq_lines
+# and built with LLQ_STATS (ring statistics compiled in: their exact counts, the layouts with them)
+LLQ_EXTRA_TESTS := $(BUILD)/test_llq_lines $(BUILD)/test_llq_stats
+# make check runs that build under ASan/UBSan and TSan too (the Makefile's EXTRA_VARIANTS)
+EXTRA_VARIANTS += llq_stats
+VARIANT_OF_llq_stats := llq
+VARIANT_FLAGS_llq_stats := -DLLQ_STATS
 
 $(BUILD)/test_llq_line%.bin: tests/test_llq.c llq.h tests/lltest.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -DLLQ_CACHE_LINE=$* $< -o $@
+
+$(BUILD)/test_llq_stats: tests/test_llq.c llq.h tests/lltest.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -DLLQ_STATS $< -o $@
 
 $(BUILD)/test_llq_lines: $(BUILD)/test_llq_line32.bin $(BUILD)/test_llq_line128.bin
 	@printf '#!/bin/sh\n# test_llq built with LLQ_CACHE_LINE 32 and 128\nd=$$(dirname "$$0"); s=0\nfor b in "$$d"/test_llq_line32.bin "$$d"/test_llq_line128.bin; do LLT_SCALE=$${LLT_SCALE:-0.1} "$$b" || s=1; done\nexit $$s\n' >$@
@@ -24,7 +33,13 @@ LLQ_BENCH_DEFS := $(if $(HAVE_DPDK),-DLLB_HAVE_DPDK=1) $(if $(HAVE_CK),-DLLB_HAV
 	$(if $(HAVE_BOOST),-DLLB_HAVE_BOOST=1) $(if $(HAVE_URCU),-DLLB_HAVE_URCU=1)
 LLQ_BENCH_CFLAGS := $(LLQ_BENCH_DEFS) $(if $(HAVE_DPDK),$(filter -I% -include rte_config.h,$(DPDK_CFLAGS)))
 LLQ_BENCH_LIBS := $(if $(HAVE_DPDK),-lrte_ring -lrte_eal) $(if $(HAVE_CK),$(CK_LIBS)) $(if $(HAVE_URCU),$(URCU_LIBS))
-LLQ_BENCH_OBJS := $(BUILD)/bench_llq_boost.o $(if $(HAVE_URCU),$(BUILD)/bench_llq_urcu_memb.o $(BUILD)/bench_llq_urcu_qsbr.o)
+LLQ_BENCH_OBJS := $(BUILD)/bench_llq_boost.o $(BUILD)/bench_llq_stats.o \
+	$(if $(HAVE_URCU),$(BUILD)/bench_llq_urcu_memb.o $(BUILD)/bench_llq_urcu_qsbr.o)
+
+# the rings built with LLQ_STATS, a unit of its own (the option changes their layout)
+$(BUILD)/bench_llq_stats.o: bench/bench_llq_stats.c bench/bench_llq.h llq.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(BENCH_CFLAGS) -c $< -o $@
 
 $(BUILD)/bench_llq_urcu_memb.o: bench/bench_llq_urcu.c bench/bench_llq.h
 	@mkdir -p $(@D)

@@ -108,10 +108,13 @@ static int item_ok(const item *it) { return it->a == mix(it->seq * 31 + it->src)
 
 /* ------------------------------------------------------------------------------------------ */
 
+#define INIT_MEM 8192 /* more than any ring below needs, whatever the layout options */
 static void init_validation(void) {
     size_t ms = llq_spsc_memsize(16, 8);
-    unsigned char *m = (unsigned char *)amem(ms + 256);
+    unsigned char *m = (unsigned char *)amem(INIT_MEM);
     LLT_REQUIRE(m != NULL);
+    LLT_REQUIRE(llq_mpmc_memsize(16, 8) <= INIT_MEM && llq_bytes_memsize(1024) <= INIT_MEM &&
+                llq_bcast_memsize(8, 24) <= INIT_MEM && llq_seqlock_memsize(24) <= INIT_MEM);
     LLT_CHECK(ms > 0);
     LLT_EQ_U64(llq_spsc_memsize(15, 8), 0);
     LLT_EQ_U64(llq_spsc_memsize(16, 0), 0);
@@ -740,7 +743,13 @@ static void mpmc_layout(void) {
     LLT_EQ_U64(offsetof(llq_mpmc, deq) - offsetof(llq_mpmc, enq), LLQ_ISOLATE);
     LLT_EQ_U64(offsetof(llq_mpmc, mask) - offsetof(llq_mpmc, deq), LLQ_ISOLATE);
     LLT_EQ_U64(offsetof(llq_mpmc, park) - offsetof(llq_mpmc, mask), LLQ_ISOLATE);
-    LLT_EQ_U64(sizeof(llq_mpmc), 4 * LLQ_ISOLATE);
+#if defined(LLQ_STATS)
+    LLT_EQ_U64(offsetof(llq_mpmc, st_full) - offsetof(llq_mpmc, park), LLQ_ISOLATE);
+    LLT_EQ_U64(offsetof(llq_mpmc, st_empty) - offsetof(llq_mpmc, st_full), LLQ_ISOLATE);
+    LLT_EQ_U64(sizeof(llq_mpmc), 6 * LLQ_ISOLATE);
+#else
+    LLT_EQ_U64(sizeof(llq_mpmc), 4 * LLQ_ISOLATE); /* no statistics: nothing added */
+#endif
 }
 
 /* waiting forms, one thread: several laps, mixed with the try forms, FIFO kept */
@@ -1819,30 +1828,41 @@ static void rcu_synchronize_waits(void) {
     }
 }
 
-/* readers chase a pointer a writer keeps replacing (objects really freed: ASan reports a reader that
-   touches one); every object a reader sees is intact and versions never go backwards */
+/* readers chase a pointer two writers keep replacing (objects really freed: ASan reports a reader that
+   touches one, and a freed object's magic is overwritten first); every object a reader sees is intact
+   and, from one writer's objects, versions never go backwards. Now and then a reader keeps its object
+   across a yield and checks it again: a grace period must wait for it. Objects are freed while the
+   readers run (by the writers' polls and barriers), not only by the final drain. */
 #define RCU_READERS 3
+#define RCU_WRITERS 2
 typedef struct rcu_ctx {
     llq_ebr *d;
     cfg **slot;
-    int mode;
+    int mode, id;
     int *stop;
-    uint64_t reads, bad;
+    uint64_t reads, bad, n;
 } rcu_ctx;
+static int rcu_obj_ok(const cfg *p) { return p->magic == MAGIC_LIVE && p->check == mix(p->version); }
 static void *rcu_reader(void *arg) {
     rcu_ctx *c = (rcu_ctx *)arg;
     llq_ebr_thread *t;
-    uint64_t last = 0, i = 0;
+    uint64_t last[RCU_WRITERS] = {0, 0}, i = 0;
     if (llq_ebr_register(c->d, &t) != 0) {
         c->bad++;
         return NULL;
     }
     while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
         cfg *p;
+        unsigned w;
         if (c->mode != LLQ_EBR_QSBR) llq_ebr_enter(t);
         p = cfgp_read(c->slot);
-        if (p->magic != MAGIC_LIVE || p->check != mix(p->version) || p->version < last) c->bad++;
-        last = p->version;
+        w = (unsigned)(p->version & 1); /* writer w publishes versions of its parity */
+        if (!rcu_obj_ok(p) || p->version < last[w]) c->bad++;
+        last[w] = p->version;
+        if ((c->reads & 255) == 0) { /* hold it across a yield: it must still be intact after */
+            thr_yield();
+            if (!rcu_obj_ok(p)) c->bad++;
+        }
         if (c->mode != LLQ_EBR_QSBR) llq_ebr_exit(t);
         else if ((++i & 15) == 0) llq_ebr_quiescent(t);
         c->reads++;
@@ -1851,39 +1871,66 @@ static void *rcu_reader(void *arg) {
     llq_ebr_unregister(t);
     return NULL;
 }
+/* writer id publishes versions id + 2, id + 4, ...: replace, and now and then wait (synchronize) or
+   wait and free (barrier) */
+static void *rcu_writer(void *arg) {
+    rcu_ctx *c = (rcu_ctx *)arg;
+    llq_ebr_thread *w;
+    uint64_t v;
+    if (llq_ebr_register(c->d, &w) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    if (c->mode == LLQ_EBR_QSBR) llq_ebr_offline(w); /* the writer reads nothing */
+    for (v = (uint64_t)c->id + 2; v <= c->n; v += RCU_WRITERS) {
+        cfgp_replace(w, c->slot, cfg_new(v), cfg_free);
+        if (v % 1000 < 2) {
+            if (llq_ebr_synchronize(c->d, w) != 0) c->bad++;
+        } else if (v % 1500 < 2) {
+            if (llq_ebr_barrier(w) != 0) c->bad++;
+        }
+        if (v % 64 < 2) thr_yield();
+    }
+    llq_ebr_unregister(w); /* its limbo stays in the domain: the final drain frees it */
+    return NULL;
+}
 static void rcu_stress(void) {
     int mode;
     for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_QSBR; mode++) {
-        size_t ms = llq_ebr_memsize(RCU_READERS + 1);
+        size_t ms = llq_ebr_memsize(RCU_READERS + RCU_WRITERS + 1);
         llq_ebr *d = (llq_ebr *)amem(ms);
         llq_ebr_thread *w;
         cfg *slot = NULL;
-        rcu_ctx c[RCU_READERS];
-        thr_t t[RCU_READERS];
+        rcu_ctx c[RCU_READERS + RCU_WRITERS];
+        thr_t t[RCU_READERS + RCU_WRITERS];
         int stop = 0, k;
-        uint64_t v, n = llt_scaled(20000, 500), a0 = g_cfg_allocs, f0 = g_cfg_frees, bad = 0;
-        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, RCU_READERS + 1, mode) == 0 && llq_ebr_register(d, &w) == 0);
-        if (mode == LLQ_EBR_QSBR) llq_ebr_offline(w); /* the writer reads nothing */
+        uint64_t n = llt_scaled(20000, 500), a0 = g_cfg_allocs, f0 = g_cfg_frees, bad = 0, freed_live;
+        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, RCU_READERS + RCU_WRITERS + 1, mode) == 0);
         cfgp_publish(&slot, cfg_new(1));
-        for (k = 0; k < RCU_READERS; k++) {
+        for (k = 0; k < RCU_READERS + RCU_WRITERS; k++) {
             memset(&c[k], 0, sizeof c[k]);
             c[k].d = d;
             c[k].slot = &slot;
             c[k].mode = mode;
             c[k].stop = &stop;
-            thr_create(&t[k], rcu_reader, &c[k]);
+            c[k].id = k < RCU_READERS ? k : k - RCU_READERS;
+            c[k].n = n;
+            thr_create(&t[k], k < RCU_READERS ? rcu_reader : rcu_writer, &c[k]);
         }
-        for (v = 2; v <= n; v++) {
-            cfgp_replace(w, &slot, cfg_new(v), cfg_free);
-            if (v % 1000 == 0) llq_ebr_synchronize(d, w);
-            if (v % 64 == 0) thr_yield();
+        for (k = RCU_READERS; k < RCU_READERS + RCU_WRITERS; k++) {
+            thr_join(t[k]);
+            bad += c[k].bad;
         }
+        freed_live = __atomic_load_n(&g_cfg_frees, __ATOMIC_RELAXED) - f0; /* freed while readers ran */
         __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
         for (k = 0; k < RCU_READERS; k++) {
             thr_join(t[k]);
             bad += c[k].bad;
         }
         LLT_EQ_U64(bad, 0);
+        LLT_CHECK(freed_live >= n / 4);
+        LLT_REQUIRE(llq_ebr_register(d, &w) == 0);
+        if (mode == LLQ_EBR_QSBR) llq_ebr_offline(w);
         cfgp_replace(w, &slot, NULL, cfg_free);
         llq_ebr_unregister(w);
         llq_ebr_drain(d);
@@ -1915,9 +1962,9 @@ static void *ca_alloc(size_t n, void *ctx) {
     count_alloc *c = (count_alloc *)ctx;
     void *p = NULL;
 #if defined(_WIN32)
-    p = _aligned_malloc(n, 64);
+    p = _aligned_malloc(n, LLQ_CACHE_LINE);
 #else
-    if (posix_memalign(&p, 64, n) != 0) p = NULL;
+    if (posix_memalign(&p, LLQ_CACHE_LINE, n) != 0) p = NULL;
 #endif
     if (p) {
         __atomic_fetch_add(&c->allocs, 1, __ATOMIC_RELAXED);
@@ -2067,23 +2114,44 @@ static void map_basic(void) {
     afree(d);
 }
 
-/* writers own disjoint keys and publish each key's version after every change (odd: present with a
-   value made of key and version; even: absent); readers check every lookup against the versions
-   before and after it: no phantom key, no lost key, no value from another key or from outside the
-   call's window. The first table holds 64 keys, so the run goes through many resizes. */
+/* A model of every key's history. Writers own disjoint keys; each change of a key makes its next
+   version v: the writer first records in hist[key][v % MAP_HIST] the word (v << 1 | present) (the
+   value of a present version is map_val(key, v)), then raises `pending` to v, makes the change, and
+   raises `committed` to v. A reader reads `committed` (a) before a lookup and `pending` (p) after it:
+   the versions a..p are exactly those the key may have had during the call, and the lookup must
+   match one of them (found with that version's value, or absent in an absent version): no phantom
+   key, no lost key, no value from another key or from outside the call. A history entry that was
+   overwritten meanwhile (its word no longer names its version) makes the lookup uncheckable; those
+   are counted and must stay rare. Keys no writer ever inserts must never be found. The first table
+   holds 64 keys, so the run grows the map several times, and erases leave tombstones that force
+   rehashes at the same size. At the end, with no writer running, the map's contents (size, lookups,
+   and a full iteration) equal the model's. */
 #define MAP_WRITERS 2
 #define MAP_READERS 2
 #define MAP_KEYS 4096
+#define MAP_HIST 64
+typedef struct map_key_hist {
+    uint64_t committed, pending;
+    uint64_t hist[MAP_HIST];
+} map_key_hist;
 typedef struct map_ctx {
     llq_map *m;
     llq_ebr *d;
-    uint64_t *ver; /* [MAP_KEYS] */
-    int id;
+    map_key_hist *h; /* [MAP_KEYS] */
+    int id, mode;
     int *stop;
-    uint64_t ops, bad;
+    uint64_t ops, bad, unchecked, phantom_checks;
 } map_ctx;
-static uint64_t map_key(uint64_t i) { return mix(i) | 8; } /* spread, never a reserved value... */
+static uint64_t map_key(uint64_t i) { return i < 3 ? i : (mix(i) | 8); } /* 0, 1, 2 are keys too */
 static uint64_t map_val(uint64_t key, uint64_t ver) { return mix(key ^ (ver << 20)) ^ ver; }
+static uint64_t map_absent_key(uint64_t i) { return (mix(i + (1ULL << 40)) | 8) ^ 4; } /* never a map_key */
+static void map_section_enter(map_ctx *c, llq_ebr_thread *t) {
+    if (c->mode != LLQ_EBR_QSBR) llq_ebr_enter(t);
+}
+static void map_section_exit(map_ctx *c, llq_ebr_thread *t, uint64_t n) {
+    if (c->mode != LLQ_EBR_QSBR) llq_ebr_exit(t);
+    else if ((n & 7) == 0) llq_ebr_quiescent(t);
+}
 static void *map_writer(void *arg) {
     map_ctx *c = (map_ctx *)arg;
     llq_ebr_thread *t;
@@ -2095,33 +2163,28 @@ static void *map_writer(void *arg) {
     while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
         uint64_t r = mix(n++ * 77 + (uint64_t)c->id);
         size_t idx = (size_t)((r % (MAP_KEYS / MAP_WRITERS)) * MAP_WRITERS + (uint64_t)c->id);
-        uint64_t key = idx < 3 ? idx : map_key(idx), ver = c->ver[idx], v = 0;
-        int x;
-        if (ver & 1) { /* present: update or erase */
-            if ((r >> 32) % 3 == 0) {
-                x = llq_map_erase(c->m, key);
-                if (x != 0) c->bad++;
-            } else {
-                ver += 2;
-                x = llq_map_put(c->m, t, key, map_val(key, ver));
-                if (x != 1) c->bad++;
-                __atomic_store_n(&c->ver[idx], ver, __ATOMIC_RELEASE);
-                goto check;
-            }
-            ver++;
-        } else {
-            ver++;
-            x = llq_map_insert(c->m, t, key, map_val(key, ver));
-            if (x != 0) c->bad++;
-        }
-        __atomic_store_n(&c->ver[idx], ver, __ATOMIC_RELEASE);
-    check: /* its own keys: exact */
-        llq_ebr_enter(t);
-        if (llq_map_get(c->m, key, &v) != ((ver & 1) != 0) || ((ver & 1) && v != map_val(key, ver))) c->bad++;
-        llq_ebr_exit(t);
+        map_key_hist *h = &c->h[idx];
+        uint64_t key = map_key(idx), ver = h->committed, next = ver + 1, v = 0;
+        bool present = (h->hist[ver % MAP_HIST] & 1) != 0, now;
+        int x, op; /* 0 insert, 1 put, 2 erase */
+        if (!present) op = 0;
+        else op = (r >> 32) % 3 == 0 ? 2 : 1;
+        now = op != 2;
+        __atomic_store_n(&h->hist[next % MAP_HIST], (next << 1) | (now ? 1u : 0u), __ATOMIC_RELAXED);
+        __atomic_store_n(&h->pending, next, __ATOMIC_RELEASE);
+        if (op == 0) x = llq_map_insert(c->m, t, key, map_val(key, next)) == 0;
+        else if (op == 1) x = llq_map_put(c->m, t, key, map_val(key, next)) == 1;
+        else x = llq_map_erase(c->m, key) == 0;
+        if (!x) c->bad++;
+        __atomic_store_n(&h->committed, next, __ATOMIC_RELEASE);
+        /* its own keys: exact */
+        map_section_enter(c, t);
+        if (llq_map_get(c->m, key, &v) != now || (now && v != map_val(key, next))) c->bad++;
+        map_section_exit(c, t, n);
         if ((n & 255) == 0) thr_yield();
-        c->ops++;
+        __atomic_store_n(&c->ops, c->ops + 1, __ATOMIC_RELAXED);
     }
+    if (c->mode == LLQ_EBR_QSBR) llq_ebr_quiescent(t);
     for (i = 0; i < 4; i++) llq_ebr_poll(t);
     llq_ebr_unregister(t);
     return NULL;
@@ -2135,83 +2198,209 @@ static void *map_reader(void *arg) {
         return NULL;
     }
     while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
-        size_t idx = (size_t)(mix(n++ * 13 + 1000003 * (uint64_t)c->id) % MAP_KEYS), w;
-        uint64_t key = idx < 3 ? idx : map_key(idx), v = 0, a, b;
-        bool found, ok = false;
-        a = __atomic_load_n(&c->ver[idx], __ATOMIC_ACQUIRE);
-        llq_ebr_enter(t);
+        size_t idx = (size_t)(mix(n++ * 13 + 1000003 * (uint64_t)c->id) % MAP_KEYS);
+        map_key_hist *h = &c->h[idx];
+        uint64_t key = map_key(idx), v = 0, a, p, w;
+        bool found, ok = false, checkable = true;
+        a = __atomic_load_n(&h->committed, __ATOMIC_ACQUIRE);
+        map_section_enter(c, t);
         found = llq_map_get(c->m, key, &v);
-        llq_ebr_exit(t);
-        b = __atomic_load_n(&c->ver[idx], __ATOMIC_ACQUIRE);
-        /* some version in the call's window explains it: from the one published before the call to the
-           one its writer may be storing after the last publication (a put moves the version by 2) */
-        for (w = a; w <= b + 2 && !ok; w++) {
-            if (found) ok = (w & 1) && v == map_val(key, w);
-            else ok = !(w & 1);
+        map_section_exit(c, t, n);
+        p = __atomic_load_n(&h->pending, __ATOMIC_ACQUIRE);
+        if (p - a >= MAP_HIST) checkable = false;
+        for (w = a; checkable && w <= p && !ok; w++) {
+            uint64_t e = __atomic_load_n(&h->hist[w % MAP_HIST], __ATOMIC_ACQUIRE);
+            if (w == 0) e = 0; /* version 0: never inserted */
+            else if (e >> 1 != w) {
+                checkable = false; /* overwritten by a version 64 later: the reader was very late */
+                break;
+            }
+            ok = found ? (e & 1) && v == map_val(key, w) : !(e & 1);
         }
-        if (!ok) c->bad++;
+        if (!checkable) c->unchecked++;
+        else if (!ok) c->bad++;
+        if ((n & 7) == 0) { /* a key nobody inserts: never found */
+            map_section_enter(c, t);
+            if (llq_map_get(c->m, map_absent_key(n), &v)) c->bad++;
+            map_section_exit(c, t, n);
+            c->phantom_checks++;
+        }
         if ((n & 1023) == 0) {
             llq_map_iter it; /* a walk sees only well-formed entries */
             uint64_t k2, v2;
-            llq_ebr_enter(t);
+            map_section_enter(c, t);
             llq_map_iter_init(c->m, &it);
             while (llq_map_iter_next(&it, &k2, &v2))
                 if (k2 > 2 && (k2 & 8) == 0) c->bad++;
-            llq_ebr_exit(t);
+            map_section_exit(c, t, 0);
             thr_yield();
         }
-        c->ops++;
+        __atomic_store_n(&c->ops, c->ops + 1, __ATOMIC_RELAXED);
     }
+    if (c->mode == LLQ_EBR_QSBR) llq_ebr_quiescent(t);
     llq_ebr_unregister(t);
     return NULL;
 }
 static void map_model_stress(void) {
     int mode;
-    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_ASYM; mode++) {
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_QSBR; mode++) {
         size_t ms = llq_ebr_memsize(8), i;
         llq_ebr *d = (llq_ebr *)amem(ms);
         llq_map *m;
-        uint64_t *ver = (uint64_t *)calloc(MAP_KEYS, sizeof(uint64_t)), bad = 0, wops = 0, rops = 0, live = 0;
+        map_key_hist *h = (map_key_hist *)calloc(MAP_KEYS, sizeof(map_key_hist));
+        uint64_t bad = 0, wops = 0, rops = 0, live = 0, unchecked = 0, seen = 0, k2, v2;
         map_ctx c[MAP_WRITERS + MAP_READERS];
         thr_t th[MAP_WRITERS + MAP_READERS];
+        llq_ebr_thread *self;
+        llq_map_iter it;
+        unsigned char *hit = (unsigned char *)calloc(MAP_KEYS, 1);
         int stop = 0, k;
-        LLT_REQUIRE(d && ver && llq_ebr_init_mode(d, ms, 8, mode) == 0);
+        LLT_REQUIRE(d && h && hit && llq_ebr_init_mode(d, ms, 8, mode) == 0);
         m = map_new(64, d, NULL);
         for (k = 0; k < MAP_WRITERS + MAP_READERS; k++) {
             memset(&c[k], 0, sizeof c[k]);
             c[k].m = m;
             c[k].d = d;
-            c[k].ver = ver;
+            c[k].h = h;
+            c[k].mode = mode;
             c[k].id = k < MAP_WRITERS ? k : k - MAP_WRITERS;
             c[k].stop = &stop;
             thr_create(&th[k], k < MAP_WRITERS ? map_writer : map_reader, &c[k]);
         }
         for (i = 0; i < (size_t)llt_scaled(400, 20); i++) {
             thr_sleep_us(1000);
-            if (c[0].ops > llt_scaled(300000, 3000) && c[MAP_WRITERS].ops > llt_scaled(300000, 3000)) break;
+            if (__atomic_load_n(&c[0].ops, __ATOMIC_RELAXED) > llt_scaled(300000, 3000) &&
+                __atomic_load_n(&c[MAP_WRITERS].ops, __ATOMIC_RELAXED) > llt_scaled(300000, 3000))
+                break;
         }
         __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
         for (k = 0; k < MAP_WRITERS + MAP_READERS; k++) {
             thr_join(th[k]);
             bad += c[k].bad;
+            unchecked += c[k].unchecked;
             if (k < MAP_WRITERS) wops += c[k].ops;
             else rops += c[k].ops;
         }
-        for (i = 0; i < MAP_KEYS; i++) live += ver[i] & 1;
         LLT_EQ_U64(bad, 0);
         LLT_CHECK(wops > 0 && rops > 0);
-        LLT_EQ_U64(llq_map_size(m), live);
+        LLT_CHECK(unchecked * 100 <= rops); /* at most 1 % of the lookups could not be checked */
         LLT_CHECK(m->resizes >= 2);
+        /* quiescent: the map equals the model */
+        LLT_REQUIRE(llq_ebr_register(d, &self) == 0);
+        if (mode == LLQ_EBR_QSBR) llq_ebr_offline(self);
+        for (i = 0; i < MAP_KEYS; i++) {
+            uint64_t ver = h[i].committed, key = map_key(i), v = 0;
+            bool present = ver && (h[i].hist[ver % MAP_HIST] & 1);
+            LLT_EQ_U64(h[i].pending, ver);
+            live += present;
+            if (mode == LLQ_EBR_QSBR) llq_ebr_online(self);
+            else llq_ebr_enter(self);
+            if (llq_map_get(m, key, &v) != present || (present && v != map_val(key, ver))) bad++;
+            if (mode == LLQ_EBR_QSBR) llq_ebr_offline(self);
+            else llq_ebr_exit(self);
+        }
+        LLT_EQ_U64(bad, 0);
+        LLT_EQ_U64(llq_map_size(m), live);
+        if (mode == LLQ_EBR_QSBR) llq_ebr_online(self);
+        else llq_ebr_enter(self);
+        llq_map_iter_init(m, &it);
+        while (llq_map_iter_next(&it, &k2, &v2)) { /* every live key once, with its value, nothing else */
+            size_t j = 0;
+            for (j = 0; j < MAP_KEYS && map_key(j) != k2; j++) {
+            }
+            if (j == MAP_KEYS || hit[j]++ || v2 != map_val(k2, h[j].committed)) bad++;
+            seen++;
+        }
+        if (mode == LLQ_EBR_QSBR) llq_ebr_offline(self);
+        else llq_ebr_exit(self);
+        LLT_EQ_U64(bad, 0);
+        LLT_EQ_U64(seen, live);
+        llq_ebr_unregister(self);
         llq_ebr_drain(d);
         llq_map_destroy(m);
-        free(ver);
+        free(h);
+        free(hit);
         afree(m);
         afree(d);
+    }
+}
+/* writers that fill a small map at once all run out of room together and race to grow it: every
+   insert must survive every growth (a grower that copied from a table another grower had already
+   replaced would drop what went into the newer one) */
+#define GROW_WRITERS 4
+typedef struct grow_ctx {
+    llq_map *m;
+    llq_ebr *d;
+    int id, *go;
+    uint64_t n, bad;
+} grow_ctx;
+static void *grow_writer(void *arg) {
+    grow_ctx *c = (grow_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t i;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (!__atomic_load_n(c->go, __ATOMIC_ACQUIRE)) thr_yield();
+    for (i = 0; i < c->n; i++) {
+        uint64_t key = map_key(i * GROW_WRITERS + (uint64_t)c->id + 3);
+        if (llq_map_insert(c->m, i & 1 ? t : NULL, key, map_val(key, 1)) != 0) c->bad++;
+    }
+    for (i = 0; i < 4; i++) llq_ebr_poll(t);
+    llq_ebr_unregister(t);
+    return NULL;
+}
+static void map_concurrent_growth(void) {
+    int rep, reps = (int)llt_scaled(30, 3);
+    for (rep = 0; rep < reps; rep++) {
+        size_t ms = llq_ebr_memsize(GROW_WRITERS + 1);
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_map *m;
+        grow_ctx c[GROW_WRITERS];
+        thr_t th[GROW_WRITERS];
+        llq_ebr_thread *self;
+        uint64_t per = 20000, i, bad = 0, v;
+        int go = 0, k;
+        LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, GROW_WRITERS + 1, rep % 2 ? LLQ_EBR_ASYM : LLQ_EBR_FENCED) == 0);
+        m = map_new(64, d, NULL);
+        for (k = 0; k < GROW_WRITERS; k++) {
+            memset(&c[k], 0, sizeof c[k]);
+            c[k].m = m;
+            c[k].d = d;
+            c[k].id = k;
+            c[k].go = &go;
+            c[k].n = per;
+            thr_create(&th[k], grow_writer, &c[k]);
+        }
+        __atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+        for (k = 0; k < GROW_WRITERS; k++) {
+            thr_join(th[k]);
+            bad += c[k].bad;
+        }
+        LLT_EQ_U64(bad, 0);
+        LLT_EQ_U64(llq_map_size(m), per * GROW_WRITERS);
+        LLT_REQUIRE(llq_ebr_register(d, &self) == 0);
+        llq_ebr_enter(self);
+        for (i = 0; i < per * GROW_WRITERS; i++) {
+            uint64_t key = map_key(i + 3);
+            if (!llq_map_get(m, key, &v) || v != map_val(key, 1)) bad++;
+        }
+        llq_ebr_exit(self);
+        LLT_EQ_U64(bad, 0); /* no insert lost */
+        LLT_CHECK(m->resizes >= 4);
+        llq_ebr_unregister(self);
+        llq_ebr_drain(d);
+        llq_map_destroy(m);
+        afree(m);
+        afree(d);
+        if (bad) break;
     }
 }
 #else
 static void map_basic(void) { LLT_SKIP("llq_map needs 64-bit atomics (64-bit targets only)"); }
 static void map_model_stress(void) { LLT_SKIP("llq_map needs 64-bit atomics (64-bit targets only)"); }
+static void map_concurrent_growth(void) { LLT_SKIP("llq_map needs 64-bit atomics (64-bit targets only)"); }
 #endif
 
 
@@ -2591,6 +2780,222 @@ static void token_bucket_concurrent(void) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* ring statistics (LLQ_STATS; make test also runs this program built with it)                 */
+
+static void ring_stats_check(const char *what, const llq_ring_stats *st, size_t full, size_t empty, size_t hw) {
+    if (st->full != full || st->empty != empty || st->high_water != hw) {
+        printf("  %s: full %zu empty %zu high water %zu, expected %zu %zu %zu\n", what, st->full, st->empty,
+               st->high_water, full, empty, hw);
+        LLT_CHECK(0);
+    }
+}
+#if defined(LLQ_STATS)
+/* one thread drives each ring through known states: exact counts */
+static void ring_stats(void) {
+    uint64_t v = 7, buf[16];
+    llq_ring_stats st;
+    size_t i, got, ms;
+    unsigned char rec[64];
+    { /* SPSC, capacity 8 */
+        llq_spsc *q;
+        ms = llq_spsc_memsize(8, 8);
+        q = (llq_spsc *)amem(ms);
+        LLT_REQUIRE(q && llq_spsc_init(q, ms, 8, 8) == 0);
+        LLT_EQ_I64(llq_spsc_stats(q, &st), 0);
+        ring_stats_check("spsc new", &st, 0, 0, 0);
+        LLT_CHECK(!llq_spsc_pop(q, &v));                       /* empty 1 */
+        for (i = 0; i < 6; i++) LLT_CHECK(llq_spsc_push(q, &v)); /* depth 6 */
+        for (i = 0; i < 6; i++) LLT_CHECK(llq_spsc_pop(q, &v));  /* 0: the producer's cached tail is stale */
+        for (i = 0; i < 3; i++) LLT_CHECK(llq_spsc_push(q, &v)); /* depth 3: the mark stays 6 */
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc after 6, 0, 3", &st, 0, 1, 6);
+        for (i = 0; i < 4; i++) LLT_CHECK(llq_spsc_push(q, &v)); /* depth 7 */
+        LLT_EQ_U64(llq_spsc_push_n(q, buf, 0), 0);             /* zero-length: not counted */
+        LLT_EQ_U64(llq_spsc_push_n(q, buf, 4), 1);             /* depth 8, cut short: full 1 */
+        LLT_CHECK(!llq_spsc_push(q, &v));                      /* full 2 */
+        LLT_CHECK(llq_spsc_reserve(q, 1, &got) == NULL);       /* full 3 */
+        LLT_CHECK(llq_spsc_reserve(q, 0, &got) == NULL);       /* want 0: not counted */
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc full", &st, 3, 1, 8);
+        LLT_EQ_U64(llq_spsc_pop_n(q, buf, 16), 8);             /* fewer than asked, but some: not empty */
+        LLT_EQ_U64(llq_spsc_pop_n(q, buf, 0), 0);
+        LLT_EQ_U64(llq_spsc_pop_n(q, buf, 4), 0);              /* empty 2 */
+        LLT_CHECK(llq_spsc_peek(q, 1, &got) == NULL);          /* empty 3 */
+        LLT_CHECK(llq_spsc_reserve(q, 2, &got) != NULL && got == 2);
+        llq_spsc_commit(q, 2);
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc drained", &st, 3, 3, 8);
+        llq_spsc_stats_reset(q);
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc reset", &st, 0, 0, 0);
+        LLT_CHECK(llq_spsc_push(q, &v)); /* depth 3 after the reset */
+        llq_spsc_stats(q, &st);
+        ring_stats_check("spsc after reset", &st, 0, 0, 3);
+        LLT_EQ_I64(llq_spsc_stats(NULL, &st), LLQ_EINVAL);
+        LLT_EQ_I64(llq_spsc_stats(q, NULL), LLQ_EINVAL);
+        llq_spsc_stats_reset(NULL);
+        afree(q);
+    }
+    { /* MPMC and MPSC, capacity 8 */
+        int kind;
+        for (kind = 0; kind < 2; kind++) {
+            llq_mpmc *q;
+            llq_mpsc *qs = NULL;
+            ms = kind ? llq_mpsc_memsize(8, 8) : llq_mpmc_memsize(8, 8);
+            q = (llq_mpmc *)amem(ms);
+            LLT_REQUIRE(q);
+            if (kind) {
+                qs = (llq_mpsc *)(void *)q;
+                LLT_REQUIRE(llq_mpsc_init(qs, ms, 8, 8) == 0);
+            } else {
+                LLT_REQUIRE(llq_mpmc_init(q, ms, 8, 8) == 0);
+            }
+#define RS_POP(pv) (kind ? llq_mpsc_pop(qs, (pv)) : llq_mpmc_pop(q, (pv)))
+#define RS_POPN(p, n) (kind ? llq_mpsc_pop_n(qs, (p), (n)) : llq_mpmc_pop_n(q, (p), (n)))
+            LLT_CHECK(!RS_POP(&v));                                 /* empty 1 */
+            for (i = 0; i < 5; i++) LLT_CHECK(llq_mpmc_push(q, &v)); /* depth 5 */
+            for (i = 0; i < 5; i++) LLT_CHECK(RS_POP(&v));
+            for (i = 0; i < 2; i++) llq_mpmc_push_wait(q, &v);       /* depth 2: the mark stays 5 */
+            LLT_EQ_I64(kind ? llq_mpsc_stats(qs, &st) : llq_mpmc_stats(q, &st), 0);
+            ring_stats_check("mpmc 5, 0, 2", &st, 0, 1, 5);
+            LLT_EQ_U64(llq_mpmc_push_n(q, buf, 0), 0);
+            LLT_EQ_U64(llq_mpmc_push_n(q, buf, 7), 6);              /* depth 8, cut short: full 1 */
+            LLT_CHECK(!llq_mpmc_push(q, &v));                       /* full 2 */
+            LLT_EQ_U64(llq_mpmc_push_n(q, buf, 3), 0);              /* full 3 */
+            LLT_EQ_U64(RS_POPN(buf, 0), 0);
+            LLT_EQ_U64(RS_POPN(buf, 16), 8);
+            LLT_EQ_U64(RS_POPN(buf, 2), 0);                         /* empty 2 */
+            LLT_EQ_I64(kind ? llq_mpsc_stats(qs, &st) : llq_mpmc_stats(q, &st), 0);
+            ring_stats_check("mpmc full and drained", &st, 3, 2, 8);
+            if (kind) llq_mpsc_stats_reset(qs);
+            else llq_mpmc_stats_reset(q);
+            llq_mpmc_stats(q, &st);
+            ring_stats_check("mpmc reset", &st, 0, 0, 0);
+#undef RS_POP
+#undef RS_POPN
+            afree(q);
+        }
+    }
+    { /* byte ring: 256 bytes; a record of 8 payload bytes takes 16 */
+        llq_bytes *q;
+        size_t len;
+        ms = llq_bytes_memsize(256);
+        q = (llq_bytes *)amem(ms);
+        LLT_REQUIRE(q && llq_bytes_init(q, ms, 256) == 0);
+        LLT_EQ_I64(llq_bytes_read(q, rec, sizeof rec, &len), 0);           /* empty 1 */
+        for (i = 0; i < 16; i++) LLT_CHECK(llq_bytes_write(q, &v, 8));    /* 256 bytes */
+        LLT_CHECK(!llq_bytes_write(q, &v, 8));                            /* full 1 */
+        LLT_CHECK(!llq_bytes_write(q, rec, 1000));                        /* too large: not counted */
+        for (i = 0; i < 16; i++) LLT_EQ_I64(llq_bytes_read(q, rec, sizeof rec, &len), 1);
+        LLT_EQ_I64(llq_bytes_read(q, rec, sizeof rec, &len), 0);           /* empty 2 */
+        LLT_EQ_I64(llq_bytes_stats(q, &st), 0);
+        ring_stats_check("bytes", &st, 1, 2, 256);
+        llq_bytes_stats_reset(q);
+        LLT_CHECK(llq_bytes_write(q, rec, 20));                           /* 8 + 24 bytes */
+        llq_bytes_stats(q, &st);
+        ring_stats_check("bytes reset", &st, 0, 0, 32);
+        afree(q);
+    }
+}
+
+/* producers and consumers at once (TSan), a monitor reading meanwhile: every failed push and pop is
+   counted once, and the mark stays within the capacity */
+typedef struct rsc_ctx {
+    llq_mpmc *q;
+    uint64_t n, fails, sum;
+    uint64_t *left;
+    int producer;
+} rsc_ctx;
+static void *rsc_thread(void *arg) {
+    rsc_ctx *c = (rsc_ctx *)arg;
+    uint64_t i, v;
+    if (c->producer) {
+        for (i = 1; i <= c->n; i++)
+            while (!llq_mpmc_push(c->q, &i)) {
+                c->fails++;
+                thr_yield();
+            }
+    } else {
+        while (__atomic_load_n(c->left, __ATOMIC_ACQUIRE) > 0) {
+            if (!llq_mpmc_pop(c->q, &v)) {
+                c->fails++;
+                thr_yield();
+                continue;
+            }
+            __atomic_fetch_sub(c->left, 1, __ATOMIC_ACQ_REL);
+            c->sum += v;
+        }
+    }
+    return NULL;
+}
+static void ring_stats_concurrent(void) {
+    enum { CAP = 16 };
+    size_t ms = llq_mpmc_memsize(CAP, 8);
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    rsc_ctx c[4];
+    thr_t t[4];
+    uint64_t per = llt_scaled(50000, 2000), left = 2 * per, pf = 0, cf = 0, sum = 0;
+    llq_ring_stats st;
+    int k;
+    LLT_REQUIRE(q && llq_mpmc_init(q, ms, CAP, 8) == 0);
+    for (k = 0; k < 4; k++) {
+        memset(&c[k], 0, sizeof c[k]);
+        c[k].q = q;
+        c[k].n = per;
+        c[k].left = &left;
+        c[k].producer = k < 2;
+        thr_create(&t[k], rsc_thread, &c[k]);
+    }
+    for (k = 0; k < 4; k++) {
+        llq_mpmc_stats(q, &st); /* a monitor reading while they run */
+        LLT_CHECK(st.high_water <= CAP);
+        thr_join(t[k]);
+        if (k < 2) pf += c[k].fails;
+        else cf += c[k].fails;
+        sum += c[k].sum;
+    }
+    LLT_EQ_U64(sum, per * (per + 1));
+    llq_mpmc_stats(q, &st);
+    LLT_EQ_U64(st.full, pf);  /* every failed push counted once */
+    LLT_EQ_U64(st.empty, cf); /* every failed pop */
+    LLT_CHECK(st.high_water >= 1 && st.high_water <= CAP);
+    afree(q);
+}
+#else
+/* without LLQ_STATS: the calls exist, say so, and cost nothing (no field, no counting) */
+static void ring_stats(void) {
+    size_t ms = llq_spsc_memsize(8, 8);
+    llq_spsc *q = (llq_spsc *)amem(ms);
+    llq_mpmc *m;
+    llq_bytes *b;
+    llq_ring_stats st;
+    uint64_t v = 1;
+    LLT_REQUIRE(q && llq_spsc_init(q, ms, 8, 8) == 0);
+    LLT_CHECK(!llq_spsc_pop(q, &v));
+    LLT_CHECK(llq_spsc_push(q, &v));
+    memset(&st, 0xff, sizeof st);
+    LLT_EQ_I64(llq_spsc_stats(q, &st), LLQ_EOPNOTSUPP);
+    ring_stats_check("spsc without LLQ_STATS", &st, 0, 0, 0);
+    LLT_EQ_I64(llq_spsc_stats(NULL, &st), LLQ_EINVAL);
+    llq_spsc_stats_reset(q);
+    afree(q);
+    ms = llq_mpmc_memsize(8, 8);
+    m = (llq_mpmc *)amem(ms);
+    LLT_REQUIRE(m && llq_mpmc_init(m, ms, 8, 8) == 0);
+    LLT_EQ_I64(llq_mpmc_stats(m, &st), LLQ_EOPNOTSUPP);
+    LLT_EQ_I64(llq_mpsc_stats((llq_mpsc *)(void *)m, &st), LLQ_EOPNOTSUPP);
+    afree(m);
+    ms = llq_bytes_memsize(256);
+    b = (llq_bytes *)amem(ms);
+    LLT_REQUIRE(b && llq_bytes_init(b, ms, 256) == 0);
+    LLT_EQ_I64(llq_bytes_stats(b, &st), LLQ_EOPNOTSUPP);
+    afree(b);
+    LLT_CHECK(strcmp(llq_strerror(LLQ_EOPNOTSUPP), "unknown error") != 0);
+}
+static void ring_stats_concurrent(void) { LLT_SKIP("built without LLQ_STATS (make test runs test_llq_stats)"); }
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
 /* blocking forms: sleeping, waking, oversubscription                                          */
 
 static uint32_t park_total(llq_mpmc *q) {
@@ -2909,7 +3314,11 @@ static void wait_notify(void) {
 }
 
 int main(int argc, char **argv) {
+#if defined(LLQ_STATS)
+    LLT_INIT(LLQ_CACHE_LINE == 64 ? "llq-stats" : "llq-stats-line", argc, argv);
+#else
     LLT_INIT(LLQ_CACHE_LINE == 64 ? "llq" : LLQ_CACHE_LINE == 32 ? "llq-line32" : LLQ_CACHE_LINE == 128 ? "llq-line128" : "llq-line", argc, argv);
+#endif
     LLT_RUN(init_validation);
     LLT_RUN(spsc_layout);
     LLT_RUN(spsc_basic);
@@ -2942,6 +3351,7 @@ int main(int argc, char **argv) {
     LLT_RUN(rcu_stress);
     LLT_RUN(map_basic);
     LLT_RUN(map_model_stress);
+    LLT_RUN(map_concurrent_growth);
     LLT_RUN(watermark_basic);
     LLT_RUN(watermark_every_ring);
     LLT_RUN(watermark_concurrent);
@@ -2949,6 +3359,8 @@ int main(int argc, char **argv) {
     LLT_RUN(depth_sampler);
     LLT_RUN(token_bucket);
     LLT_RUN(token_bucket_concurrent);
+    LLT_RUN(ring_stats);
+    LLT_RUN(ring_stats_concurrent);
     LLT_RUN(wait_notify);
     LLT_RUN(wait_sleeps);
     LLT_RUN(mpmc_wait_sleeps);
