@@ -1718,10 +1718,20 @@ LLMEMDEF void *llmem_i_cache_alloc_slow(llmem_cache *c) {
     nb = (uint32_t)(c->free_top - c->free_buf);
     llmem_i_seq_begin(c);
     if (nb) { /* the most recently freed objects first */
-        memcpy(c->mag + 1, c->free_buf, (size_t)nb * sizeof(void *));
-        LLMEM_I_SETP(c->alloc_top, c->alloc_base + nb);
+        /* Topped up from the spare to a whole window: in a loop of alloc+free pairs the free side hands
+           back exactly what this refill takes, so a refill of nb objects would repeat every nb pairs for
+           good, and nb is whatever the phase left (1 when the magazine ran out just after the buffer
+           overflowed: a slow path every pair). */
+        uint32_t k = nb < c->window ? c->window - nb : 0;
+        if (k > c->spare_n) k = c->spare_n;
+        if (k) {
+            c->spare_n -= k;
+            memcpy(c->mag + 1, c->spare + 1 + c->spare_n, (size_t)k * sizeof(void *));
+        }
+        memcpy(c->mag + 1 + k, c->free_buf, (size_t)nb * sizeof(void *));
+        LLMEM_I_SETP(c->alloc_top, c->alloc_base + k + nb);
         LLMEM_I_SETP(c->free_top, &c->free_buf[0]);
-        LLMEM_I_ADD(c->taken, nb);
+        LLMEM_I_ADD(c->taken, k + nb);
         LLMEM_I_ADD(c->moved, nb);
     } else if (c->spare_n) {
         void **m = c->spare;

@@ -476,6 +476,38 @@ static void pool_hot_window(void) {
     }
 }
 
+/* a hot loop of alloc+free pairs refills its alloc magazine once per window of pairs, whatever phase it
+   starts in: a refill that took only what the free buffer held came back every few pairs, for good (each
+   slow path moves the cache's seqcount by 2) */
+static void pool_hot_refill_period(void) {
+    static void *held[64];
+    llmem_pool p;
+    llmem_cache *c;
+    uint32_t w, seq0, slow, worst = 0;
+    int shift, i, k;
+    for (shift = 0; shift < 64; shift++) {
+        LLT_REQUIRE(llmem_pool_init(&p, 64, 16) == 0);
+        LLT_REQUIRE((c = llmem_pool_cache(&p)) != NULL);
+        w = c->window;
+        LLT_REQUIRE(w >= 8);
+        for (k = 0; k < shift; k++) LLT_REQUIRE((held[k] = llmem_cache_alloc(c)) != NULL);
+        for (i = 0; i < 1000; i++) llmem_cache_free(c, llmem_cache_alloc(c)); /* past the first magazine */
+        seq0 = __atomic_load_n(&c->seq, __ATOMIC_RELAXED);
+        for (i = 0; i < 100 * (int)w; i++) {
+            void *o = llmem_cache_alloc(c);
+            LLT_REQUIRE(o != NULL);
+            llmem_cache_free(c, o);
+        }
+        slow = (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) - seq0) / 2;
+        if (slow > worst) worst = slow;
+        LLT_CHECKF(slow <= 101, "%u slow paths in %u pairs after a start shifted by %d objects (window %u)",
+                   slow, 100 * w, shift, w);
+        for (k = 0; k < shift; k++) llmem_cache_free(c, held[k]);
+        llmem_pool_destroy(&p);
+    }
+    printf("  hot pairs: at most %u slow paths per 100 windows, over 64 starting phases\n", worst);
+}
+
 /* llmem_pool_stats / llmem_sc_stats read other threads' counts while they run: every read is a
    consistent count (never more than were started, never going back), and the last one is exact */
 typedef struct {
@@ -2091,6 +2123,7 @@ int main(int argc, char **argv) {
     LLT_RUN(pool_cross_thread);
     LLT_RUN(pool_many_threads);
     LLT_RUN(pool_hot_window);
+    LLT_RUN(pool_hot_refill_period);
     LLT_RUN(pool_bulk);
     LLT_RUN(pool_bulk_cache_and_oom);
     LLT_RUN(stats_while_running);
