@@ -447,6 +447,14 @@ LLCRCDEF const char *llcrc_version(void);
 #define LLCRC_I_ALIGN(n)
 #endif
 
+#if defined(__cplusplus) && __cplusplus >= 201703L
+#define LLCRC_I_FALLTHROUGH [[fallthrough]]
+#elif defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 7
+#define LLCRC_I_FALLTHROUGH __attribute__((fallthrough))
+#else
+#define LLCRC_I_FALLTHROUGH ((void)0)
+#endif
+
 #if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define LLCRC_I_BIG_ENDIAN 1
 #else
@@ -460,10 +468,16 @@ LLCRCDEF const char *llcrc_version(void);
 #define LLCRC_I_STORE_REL(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define LLCRC_I_CAS(p, e, d) \
     __atomic_compare_exchange_n((p), (e), (d), 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
+#define LLCRC_I_LOAD_FN(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define LLCRC_I_STORE_FN(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+#define LLCRC_I_LOAD_SC(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 #else
 #define LLCRC_I_LOAD_ACQ(p) (*(volatile int *)(p))
 #define LLCRC_I_STORE_REL(p, v) (*(volatile int *)(p) = (v))
 #define LLCRC_I_CAS(p, e, d) (*(p) == *(e) ? (*(p) = (d), 1) : (*(e) = *(p), 0))
+#define LLCRC_I_LOAD_FN(p) (*(p))
+#define LLCRC_I_STORE_FN(p, v) (*(p) = (v))
+#define LLCRC_I_LOAD_SC(p) (*(volatile int *)(p))
 #endif
 
 /* GCC 12's AVX-512 intrinsics (_mm512_undefined_* self-initialisation) trip -Wuninitialized in C++ */
@@ -853,6 +867,14 @@ LLCRC_I_INLINE uint64_t llcrc_i_clmul32_sw(uint32_t a, uint32_t b) {
     return r;
 }
 
+#if LLCRC_I_HAS_SSE42 || LLCRC_I_HAS_PMULL
+/* byte shuffles: from +n, n zero bytes then bytes 0..15-n; from +16+n, bytes n..15 then n zeros */
+static const unsigned char llcrc_i_shuf[48] LLCRC_I_ALIGN(16) = {
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+#endif
+
 /* ---------------------------------------------------------------------------------------- */
 /* x86-64 kernels                                                                           */
 #if LLCRC_I_HAS_SSE42
@@ -861,10 +883,6 @@ LLCRC_I_INLINE uint64_t llcrc_i_clmul32_sw(uint32_t a, uint32_t b) {
 #define LLCRC_I_TGT_AVX512 \
     __attribute__((target("sse4.2,pclmul,avx,avx2,avx512f,avx512bw,avx512vl,vpclmulqdq")))
 
-static const unsigned char llcrc_i_shuf[48] LLCRC_I_ALIGN(16) = {
-    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
 
 LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint64_t llcrc_i_clmul32_hw(uint32_t a, uint32_t b) {
     __m128i p = _mm_clmulepi64_si128(_mm_cvtsi32_si128(((int)a)),
@@ -1620,15 +1638,32 @@ LLCRCDEF uint32_t llcrc_crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len
 /* left-aligned in 64 bits (the first message bit is bit 63), so one slice-by-8 step and one fold      */
 /* serve every width up to 64. Each variant's tables are built at its first use (an unused variant     */
 /* costs no memory after --gc-sections, e.g. on Cortex-M).                                             */
+/* A left-aligned register of width w is the CRC of the degree-64 polynomial Q = P x^(64-w) (M x^64    */
+/* mod Q = (M x^w mod P) x^(64-w)), so every constant is taken mod Q and one 64-bit Barrett reduction  */
+/* serves every width. Reflected variants are all 64 bits wide (Q = P).                                */
+/* The carry-less kernels turn the message into 128 bits T with T = M x^64 (mod Q) and reduce T:      */
+/* each 16-byte lane is multiplied straight to that scale by the constant of its distance from the end */
+/* (below 256 bytes every lane, above it the four fold accumulators and the lanes after them), so the  */
+/* lanes do not wait on each other; then two carry-less multiplies (Barrett) give the register. A      */
+/* length that is not a multiple of 16 takes its n mod 16 first bytes as a lane of their own, so every */
+/* other lane stays 16-byte granular.                                                                  */
 
+#define LLCRC_I_KD 32 /* lanes a kernel takes straight to T: below 512 bytes every one */
+struct llcrc_i_cx;
+/* a variant's CRC on one path: public value in and out, any length */
+typedef uint64_t (*llcrc_i_cx_fn)(const struct llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n);
 typedef struct llcrc_i_cx {
-    uint64_t t[8][256];                  /* slice-by-8 */
+    uint64_t t[8][256];                    /* slice-by-8 */
     uint64_t fold[5][2] LLCRC_I_ALIGN(16); /* fold by 128, 256, 384, 512, 1024 bits: {lo lane, hi lane} */
-    uint64_t pw[64];                     /* x^(8 * 2^i) mod P, normal form (combine) */
-    uint64_t poly;                       /* normal form, without x^width */
+    uint64_t kd[LLCRC_I_KD][2] LLCRC_I_ALIGN(32); /* kd[KD-1-j]: a lane with j lanes after it to T (by 128 j + 64) */
+    uint64_t bar[2] LLCRC_I_ALIGN(16);     /* Barrett: normal {mu, Q}, reflected {mu / x, Q / x} bit-reversed */
+    uint64_t pw[64];                       /* x^(8 * 2^i) mod P, normal form (combine) */
+    uint64_t poly;                         /* normal form, without x^width */
+    uint64_t xorout;                       /* = init: the public value is the register ^ xorout */
     unsigned width;
     int refl;
-    int state;                           /* 0 none, 1 building, 2 ready */
+    int state;                             /* 0 none, 1 building, 2 ready */
+    llcrc_i_cx_fn fn;                      /* the path in use, resolved at first use and after llcrc_force_path */
 } llcrc_i_cx;
 
 static uint64_t llcrc_i_rev64(uint64_t v) {
@@ -1658,17 +1693,31 @@ static uint64_t llcrc_i_cx_mulmod(const llcrc_i_cx *cx, uint64_t a, uint64_t b) 
     }
     return r;
 }
-/* x^n mod P, normal form, for the modest n of the fold constants */
-static uint64_t llcrc_i_cx_xpow(const llcrc_i_cx *cx, unsigned n) {
-    uint64_t r = 1, top = (uint64_t)1 << (cx->width - 1), mask = top | (top - 1);
-    while (n--) r = ((r << 1) & mask) ^ ((r & top) ? cx->poly : 0);
+/* x^n mod Q (Q = P x^(64 - width), degree 64), normal form, for the modest n of the constants */
+static uint64_t llcrc_i_cx_xq(const llcrc_i_cx *cx, unsigned n) {
+    uint64_t q = cx->poly << (64 - cx->width), r = 1;
+    while (n--) r = (r << 1) ^ ((r >> 63) ? q : 0);
     return r;
+}
+/* the constant pair that multiplies a 128-bit lane by x^d mod Q. Reflected lanes (bytes in memory
+   order, bit j of a qword = x^(63-j)): the carry-less product comes out times x, so the first qword's
+   constant is x^(d+63) and the second's x^(d-1), bit-reversed. Normal lanes (each 16 bytes reversed):
+   the low qword is the later half, constants x^d and x^(d+64) as they are. */
+static void llcrc_i_cx_pair(const llcrc_i_cx *cx, uint64_t *k, unsigned d) {
+    if (cx->refl) {
+        k[0] = llcrc_i_rev64(llcrc_i_cx_xq(cx, d + 63));
+        k[1] = llcrc_i_rev64(llcrc_i_cx_xq(cx, d - 1));
+    } else {
+        k[0] = llcrc_i_cx_xq(cx, d);
+        k[1] = llcrc_i_cx_xq(cx, d + 64);
+    }
 }
 static void llcrc_i_cx_build(llcrc_i_cx *cx) {
     static const unsigned dist[5] = {128, 256, 384, 512, 1024};
     unsigned w = cx->width;
     int i, k;
-    uint64_t rp = llcrc_i_rev64(cx->poly) >> (64 - w), lp = cx->poly << (64 - w);
+    uint64_t rp = llcrc_i_rev64(cx->poly) >> (64 - w), lp = cx->poly << (64 - w), mu = 0, win = lp;
+    LLCRC_ASSERT(!cx->refl || w == 64); /* the carry-less kernels take x^-1 mod Q: Q = P for reflected */
     for (i = 0; i < 256; i++) {
         uint64_t c;
         if (cx->refl) {
@@ -1685,34 +1734,52 @@ static void llcrc_i_cx_build(llcrc_i_cx *cx) {
             uint64_t c = cx->t[k - 1][i];
             cx->t[k][i] = cx->refl ? (c >> 8) ^ cx->t[0][c & 0xff] : (c << 8) ^ cx->t[0][c >> 56];
         }
-    /* fold a 128-bit lane forward by D bits. Reflected lanes (bytes in memory order, bit j of a qword =
-       x^(63-j)): clmul yields the product times x, so the first qword's constant is x^(D+63) mod P and
-       the second's x^(D-1), bit-reversed. Normal lanes (each 16 bytes reversed): the low qword is the
-       later half, constants x^D and x^(D+64) mod P as they are. */
-    for (k = 0; k < 5; k++) {
-        if (cx->refl) {
-            cx->fold[k][0] = llcrc_i_rev64(llcrc_i_cx_xpow(cx, dist[k] + 63));
-            cx->fold[k][1] = llcrc_i_rev64(llcrc_i_cx_xpow(cx, dist[k] - 1));
-        } else {
-            cx->fold[k][0] = llcrc_i_cx_xpow(cx, dist[k]);
-            cx->fold[k][1] = llcrc_i_cx_xpow(cx, dist[k] + 64);
+    for (k = 0; k < 5; k++) llcrc_i_cx_pair(cx, cx->fold[k], dist[k]);
+    /* a lane followed by j lanes ends 16 j bytes before the end: T takes it times x^(128 j + 64) */
+    for (k = 0; k < LLCRC_I_KD; k++) llcrc_i_cx_pair(cx, cx->kd[LLCRC_I_KD - 1 - k], 128 * (unsigned)k + 64);
+    /* Barrett: mu = floor(x^128 / Q) = x^64 + mu', by long division (win: the next 64 coefficients) */
+    for (i = 63; i >= 0; i--) {
+        uint64_t top = win >> 63;
+        win <<= 1;
+        if (top) {
+            mu |= (uint64_t)1 << i;
+            win ^= lp;
         }
     }
-    cx->pw[0] = llcrc_i_cx_xpow(cx, 8);
+    if (cx->refl) { /* x^64 + mu' and Q = x^64 + Q' without their x^0 terms, divided by x, bit-reversed */
+        cx->bar[0] = llcrc_i_rev64(((uint64_t)1 << 63) | (mu >> 1));
+        cx->bar[1] = llcrc_i_rev64(((uint64_t)1 << 63) | (lp >> 1));
+    } else {
+        cx->bar[0] = mu;
+        cx->bar[1] = lp;
+    }
+    cx->pw[0] = llcrc_i_cx_mulmod(cx, 1, (uint64_t)1 << 8);
     for (k = 1; k < 64; k++) cx->pw[k] = llcrc_i_cx_mulmod(cx, cx->pw[k - 1], cx->pw[k - 1]);
 }
 
-static const llcrc_i_cx *llcrc_i_cx_ready(llcrc_i_cx *cx) {
-    int st = LLCRC_I_LOAD_ACQ(&cx->state);
-    if (LLCRC_LIKELY(st == 2)) return cx;
-    st = 0;
+LLCRC_I_NOINLINE static void llcrc_i_cx_first_use(llcrc_i_cx *cx) {
+    int st = 0;
     if (LLCRC_I_CAS(&cx->state, &st, 1)) {
         llcrc_i_cx_build(cx);
         LLCRC_I_STORE_REL(&cx->state, 2);
-        return cx;
+        return;
     }
     while (LLCRC_I_LOAD_ACQ(&cx->state) != 2) llcrc_cpu_relax();
+}
+LLCRC_I_INLINE const llcrc_i_cx *llcrc_i_cx_ready(llcrc_i_cx *cx) {
+    if (LLCRC_UNLIKELY(LLCRC_I_LOAD_ACQ(&cx->state) != 2)) llcrc_i_cx_first_use(cx);
     return cx;
+}
+/* the public value (zlib conventions: start with 0, chain by passing the result) to the register in
+   the engine's alignment, and back */
+LLCRC_I_INLINE uint64_t llcrc_i_cx_in(const llcrc_i_cx *cx, uint64_t crc) { return (crc ^ cx->xorout) << (64 - cx->width); }
+LLCRC_I_INLINE uint64_t llcrc_i_cx_out(const llcrc_i_cx *cx, uint64_t r) { return (r >> (64 - cx->width)) ^ cx->xorout; }
+/* the same where the form is known (every reflected variant is 64 bits wide) */
+LLCRC_I_INLINE uint64_t llcrc_i_cx_in_k(const llcrc_i_cx *cx, uint64_t crc, int refl) {
+    return refl ? crc ^ cx->xorout : llcrc_i_cx_in(cx, crc);
+}
+LLCRC_I_INLINE uint64_t llcrc_i_cx_out_k(const llcrc_i_cx *cx, uint64_t r, int refl) {
+    return refl ? r ^ cx->xorout : llcrc_i_cx_out(cx, r);
 }
 
 static uint64_t llcrc_i_cx_tab(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p, size_t n) {
@@ -1737,148 +1804,371 @@ static uint64_t llcrc_i_cx_tab(const llcrc_i_cx *cx, uint64_t r, const unsigned 
 
 #if LLCRC_I_HAS_SSE42
 static const unsigned char llcrc_i_rev16[16] LLCRC_I_ALIGN(16) = {15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
-/* the 16 bytes of a lane in message order, fed to the tables from a zero register */
-LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint64_t llcrc_i_cx_lane(const llcrc_i_cx *cx, __m128i x) {
-    unsigned char b[16] LLCRC_I_ALIGN(16);
-    if (!cx->refl) x = _mm_shuffle_epi8(x, _mm_load_si128((const __m128i *)llcrc_i_rev16));
-    _mm_store_si128((__m128i *)b, x);
-    return llcrc_i_cx_tab(cx, 0, b, 16);
-}
-LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_ld(const unsigned char *p, __m128i rev, int refl) {
-    __m128i v = _mm_loadu_si128((const __m128i *)p);
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_dom(__m128i v, __m128i rev, int refl) { /* memory -> lane order */
     return refl ? v : _mm_shuffle_epi8(v, rev);
 }
-/* the start register as a lane over the first 16 bytes */
-LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_init(const llcrc_i_cx *cx, uint64_t r) {
-    return cx->refl ? _mm_cvtsi64_si128((long long)r) : _mm_slli_si128(_mm_cvtsi64_si128((long long)r), 8);
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_ld(const unsigned char *p, __m128i rev, int refl) {
+    return llcrc_i_cx_dom(_mm_loadu_si128((const __m128i *)p), rev, refl);
 }
-/* PCLMULQDQ folding, four 128-bit lanes (64 bytes per round); n >= 16 */
-LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_fold_sse(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p,
-                                                                      size_t n) {
-    const __m128i rev = _mm_load_si128((const __m128i *)llcrc_i_rev16);
-    const int refl = cx->refl;
-    __m128i k128 = _mm_load_si128((const __m128i *)cx->fold[0]);
-    __m128i x = _mm_xor_si128(llcrc_i_cx_ld(p, rev, refl), llcrc_i_cx_init(cx, r));
-    p += 16;
-    n -= 16;
-    if (n >= 48) {
-        __m128i x1 = llcrc_i_cx_ld(p, rev, refl), x2 = llcrc_i_cx_ld(p + 16, rev, refl);
-        __m128i x3 = llcrc_i_cx_ld(p + 32, rev, refl), k512 = _mm_load_si128((const __m128i *)cx->fold[3]);
-        for (p += 48, n -= 48; n >= 64; p += 64, n -= 64) {
-            x = _mm_xor_si128(llcrc_i_fold128(x, k512), llcrc_i_cx_ld(p, rev, refl));
-            x1 = _mm_xor_si128(llcrc_i_fold128(x1, k512), llcrc_i_cx_ld(p + 16, rev, refl));
-            x2 = _mm_xor_si128(llcrc_i_fold128(x2, k512), llcrc_i_cx_ld(p + 32, rev, refl));
-            x3 = _mm_xor_si128(llcrc_i_fold128(x3, k512), llcrc_i_cx_ld(p + 48, rev, refl));
-        }
-        /* the three earlier lanes straight onto the last, each with its own distance */
-        x = _mm_xor_si128(_mm_xor_si128(llcrc_i_fold128(x, _mm_load_si128((const __m128i *)cx->fold[2])),
-                                        llcrc_i_fold128(x1, _mm_load_si128((const __m128i *)cx->fold[1]))),
-                          _mm_xor_si128(llcrc_i_fold128(x2, k128), x3));
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_k(const uint64_t *k) { return _mm_load_si128((const __m128i *)k); }
+/* the start register as the first 8 message bytes (memory order), to be xored onto them */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_start(uint64_t r, int refl) {
+    return _mm_cvtsi64_si128((long long)(refl ? r : llcrc_i_bswap64(r)));
+}
+/* the first t (0..15) bytes at p, start value included, as a lane of their own (t = 0: zero); *rl
+   becomes what is left of the start value for the bytes from p + t. n >= 16. */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_head(const unsigned char *p, size_t t, __m128i *rl, __m128i rev, int refl) {
+    __m128i head = _mm_shuffle_epi8(_mm_xor_si128(_mm_loadu_si128((const __m128i *)p), *rl),
+                                    _mm_loadu_si128((const __m128i *)(llcrc_i_shuf + t)));
+    *rl = _mm_shuffle_epi8(*rl, _mm_loadu_si128((const __m128i *)(llcrc_i_shuf + 16 + t)));
+    return llcrc_i_cx_dom(head, rev, refl);
+}
+/* Barrett: T (deg < 128, T = M x^64 mod Q) -> T mod Q, the register. Normal: q = Th + hi(Th mu'),
+   T mod Q = Tl + lo(q Q'). Reflected (T's first qword holds Th): the constants are mu and Q divided by
+   x, so the first product's low qword is q and the second's high qword lo(q Q) without Q's x^0 term,
+   which is added as q itself. */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint64_t llcrc_i_cx_barrett(const llcrc_i_cx *cx, __m128i t, int refl) {
+    __m128i k = llcrc_i_cx_k(cx->bar);
+    if (refl) {
+        __m128i q = _mm_clmulepi64_si128(t, k, 0x00);
+        __m128i r = _mm_xor_si128(_mm_clmulepi64_si128(q, k, 0x10), _mm_xor_si128(t, _mm_slli_si128(q, 8)));
+        return (uint64_t)_mm_extract_epi64(r, 1);
+    } else {
+        __m128i u = _mm_xor_si128(_mm_clmulepi64_si128(t, k, 0x01), t);
+        return (uint64_t)_mm_cvtsi128_si64(_mm_xor_si128(_mm_clmulepi64_si128(u, k, 0x11), t));
     }
-    for (; n >= 16; p += 16, n -= 16) x = _mm_xor_si128(llcrc_i_fold128(x, k128), llcrc_i_cx_ld(p, rev, refl));
-    return llcrc_i_cx_tab(cx, llcrc_i_cx_lane(cx, x), p, n);
+}
+/* the start register's share of T, one carry-less multiply: rl holds what is left of it for the first
+   full lane (memory order; refl: in its low qword, normal: in its high qword once reversed), kr that
+   lane's constants */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_rl(__m128i rl, const uint64_t *kr, __m128i rev, int refl) {
+    return refl ? _mm_clmulepi64_si128(rl, llcrc_i_cx_k(kr), 0x00)
+                : _mm_clmulepi64_si128(_mm_shuffle_epi8(rl, rev), llcrc_i_cx_k(kr), 0x11);
+}
+/* the head lane (n mod 16 first bytes) and the start register, both straight to T; m full lanes follow */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_early(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p, size_t t,
+                                                          size_t m, __m128i rev, int refl) {
+    const uint64_t *kr = cx->kd[LLCRC_I_KD - m];
+    if (LLCRC_UNLIKELY(t)) {
+        __m128i rl = llcrc_i_cx_start(r, refl);
+        __m128i head = llcrc_i_cx_head(p, t, &rl, rev, refl);
+        return _mm_xor_si128(llcrc_i_fold128(head, llcrc_i_cx_k(cx->kd[LLCRC_I_KD - 1 - m])), llcrc_i_cx_rl(rl, kr, rev, refl));
+    }
+    /* normal: the register is the reversed first lane's high qword as it is */
+    return refl ? _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)r), llcrc_i_cx_k(kr), 0x00)
+                : _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)r), llcrc_i_cx_k(kr), 0x10);
+}
+/* the c (<= 15) lanes that end at e, each straight to T: lane j = c-1 .. 0 */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE __m128i llcrc_i_cx_singles(const llcrc_i_cx *cx, const unsigned char *e, size_t c, __m128i acc,
+                                                            __m128i rev, int refl) {
+#define LLCRC_I_CX1(c) acc = _mm_xor_si128(acc, llcrc_i_fold128(llcrc_i_cx_ld(e - 16 * (c), rev, refl), llcrc_i_cx_k(cx->kd[LLCRC_I_KD - (c)])))
+    switch (c) {
+    case 15: LLCRC_I_CX1(15); LLCRC_I_FALLTHROUGH;
+    case 14: LLCRC_I_CX1(14); LLCRC_I_FALLTHROUGH;
+    case 13: LLCRC_I_CX1(13); LLCRC_I_FALLTHROUGH;
+    case 12: LLCRC_I_CX1(12); LLCRC_I_FALLTHROUGH;
+    case 11: LLCRC_I_CX1(11); LLCRC_I_FALLTHROUGH;
+    case 10: LLCRC_I_CX1(10); LLCRC_I_FALLTHROUGH;
+    case 9: LLCRC_I_CX1(9); LLCRC_I_FALLTHROUGH;
+    case 8: LLCRC_I_CX1(8); LLCRC_I_FALLTHROUGH;
+    case 7: LLCRC_I_CX1(7); LLCRC_I_FALLTHROUGH;
+    case 6: LLCRC_I_CX1(6); LLCRC_I_FALLTHROUGH;
+    case 5: LLCRC_I_CX1(5); LLCRC_I_FALLTHROUGH;
+    case 4: LLCRC_I_CX1(4); LLCRC_I_FALLTHROUGH;
+    case 3: LLCRC_I_CX1(3); LLCRC_I_FALLTHROUGH;
+    case 2: LLCRC_I_CX1(2); LLCRC_I_FALLTHROUGH;
+    case 1: LLCRC_I_CX1(1); LLCRC_I_FALLTHROUGH;
+    default: break;
+    }
+#undef LLCRC_I_CX1
+    return acc;
+}
+/* 16..255 bytes: every lane straight to T, 128-bit registers */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint64_t llcrc_i_cx_short_sse(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p,
+                                                               size_t n, int refl) {
+    const __m128i rev = _mm_load_si128((const __m128i *)llcrc_i_rev16);
+    __m128i acc = llcrc_i_cx_early(cx, r, p, n & 15, n >> 4, rev, refl);
+    return llcrc_i_cx_barrett(cx, llcrc_i_cx_singles(cx, p + n, n >> 4, acc, rev, refl), refl);
+}
+/* PCLMULQDQ folding, four 128-bit lanes (64 bytes per round); n >= 64 */
+LLCRC_I_TGT_SSE42 LLCRC_I_INLINE uint64_t llcrc_i_cx_fold_sse(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p,
+                                                              size_t n, int refl) {
+    const __m128i rev = _mm_load_si128((const __m128i *)llcrc_i_rev16);
+    const __m128i k512 = llcrc_i_cx_k(cx->fold[3]);
+    const unsigned char *e = p + n;
+    size_t t = n & 15, m;
+    __m128i rl = llcrc_i_cx_start(r, refl), x0, x1, x2, x3, acc;
+    if (t) {
+        __m128i head = llcrc_i_cx_head(p, t, &rl, rev, refl);
+        p += t;
+        n -= t;
+        x0 = _mm_xor_si128(llcrc_i_fold128(head, llcrc_i_cx_k(cx->fold[0])),
+                           llcrc_i_cx_dom(_mm_xor_si128(_mm_loadu_si128((const __m128i *)p), rl), rev, refl));
+    } else {
+        x0 = llcrc_i_cx_dom(_mm_xor_si128(_mm_loadu_si128((const __m128i *)p), rl), rev, refl);
+    }
+    x1 = llcrc_i_cx_ld(p + 16, rev, refl);
+    x2 = llcrc_i_cx_ld(p + 32, rev, refl);
+    x3 = llcrc_i_cx_ld(p + 48, rev, refl);
+    for (p += 64, n -= 64; n >= 64; p += 64, n -= 64) {
+        x0 = _mm_xor_si128(llcrc_i_fold128(x0, k512), llcrc_i_cx_ld(p, rev, refl));
+        x1 = _mm_xor_si128(llcrc_i_fold128(x1, k512), llcrc_i_cx_ld(p + 16, rev, refl));
+        x2 = _mm_xor_si128(llcrc_i_fold128(x2, k512), llcrc_i_cx_ld(p + 32, rev, refl));
+        x3 = _mm_xor_si128(llcrc_i_fold128(x3, k512), llcrc_i_cx_ld(p + 48, rev, refl));
+    }
+    /* the four accumulators and the 0..3 lanes after them, each straight to T */
+    m = 4 + n / 16;
+    acc = _mm_xor_si128(_mm_xor_si128(llcrc_i_fold128(x0, llcrc_i_cx_k(cx->kd[LLCRC_I_KD - m])),
+                                      llcrc_i_fold128(x1, llcrc_i_cx_k(cx->kd[LLCRC_I_KD - m + 1]))),
+                        _mm_xor_si128(llcrc_i_fold128(x2, llcrc_i_cx_k(cx->kd[LLCRC_I_KD - m + 2])),
+                                      llcrc_i_fold128(x3, llcrc_i_cx_k(cx->kd[LLCRC_I_KD - m + 3]))));
+    return llcrc_i_cx_barrett(cx, llcrc_i_cx_singles(cx, e, n / 16, acc, rev, refl), refl);
+}
+/* public value in and out, any length; the two forms compiled apart (the lane order is known inside each) */
+LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_port(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n);
+LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_sse_refl(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n) {
+    uint64_t r = llcrc_i_cx_in_k(cx, crc, 1);
+    if (LLCRC_UNLIKELY(n < 16)) return llcrc_i_cx_port(cx, crc, p, n);
+    return llcrc_i_cx_out_k(cx, n < 256 ? llcrc_i_cx_short_sse(cx, r, p, n, 1) : llcrc_i_cx_fold_sse(cx, r, p, n, 1), 1);
+}
+LLCRC_I_TGT_SSE42 LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_sse_norm(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n) {
+    uint64_t r = llcrc_i_cx_in_k(cx, crc, 0);
+    if (LLCRC_UNLIKELY(n < 16)) return llcrc_i_cx_port(cx, crc, p, n);
+    return llcrc_i_cx_out_k(cx, n < 256 ? llcrc_i_cx_short_sse(cx, r, p, n, 0) : llcrc_i_cx_fold_sse(cx, r, p, n, 0), 0);
 }
 #endif
 
 #if LLCRC_I_HAS_VPCLMUL
-/* VPCLMULQDQ on 256-bit registers: four accumulators, 128 bytes per round; n >= 128 (also the AVX-512
-   path's kernel for these CRCs) */
-LLCRC_I_TGT_VPCL LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_fold_vpcl(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p,
-                                                                      size_t n) {
+LLCRC_I_TGT_VPCL LLCRC_I_INLINE __m256i llcrc_i_cx_ld256(const unsigned char *p, __m256i rev, int refl) {
+    return refl ? llcrc_i_ld256(p) : _mm256_shuffle_epi8(llcrc_i_ld256(p), rev);
+}
+LLCRC_I_TGT_VPCL LLCRC_I_INLINE __m256i llcrc_i_cx_k256(const uint64_t *k) { return _mm256_loadu_si256((const __m256i *)k); }
+LLCRC_I_TGT_VPCL LLCRC_I_INLINE __m256i llcrc_i_zext256(__m128i x) { return _mm256_inserti128_si256(_mm256_setzero_si256(), x, 0); }
+/* T from the 256-bit accumulator and the 128-bit early terms: the low half and the early terms meet
+   while the high half is extracted */
+LLCRC_I_TGT_VPCL LLCRC_I_INLINE __m128i llcrc_i_cx_t256(__m256i y, __m128i early) {
+    return _mm_xor_si128(_mm_xor_si128(_mm256_castsi256_si128(y), early), _mm256_extracti128_si256(y, 1));
+}
+/* the 2 c (c <= 15) lanes that end at e, straight to T, two per 256-bit multiply: lanes j = 2c-1 .. 0,
+   from the end (not-taken tests only, up to the first pair not there) */
+LLCRC_I_TGT_VPCL LLCRC_I_INLINE __m256i llcrc_i_cx_pairs(const llcrc_i_cx *cx, const unsigned char *e, size_t c, __m256i acc,
+                                                         __m256i rev, int refl) {
+#define LLCRC_I_CX2(c) if (LLCRC_UNLIKELY(c > i)) return acc; acc = llcrc_i_fold256(llcrc_i_cx_ld256(e - 32 * (c), rev, refl), llcrc_i_cx_k256(cx->kd[LLCRC_I_KD - 2 * (c)]), acc)
+    size_t i = c;
+    LLCRC_I_CX2(1); LLCRC_I_CX2(2); LLCRC_I_CX2(3); LLCRC_I_CX2(4); LLCRC_I_CX2(5); LLCRC_I_CX2(6); LLCRC_I_CX2(7);
+    LLCRC_I_CX2(8); LLCRC_I_CX2(9); LLCRC_I_CX2(10); LLCRC_I_CX2(11); LLCRC_I_CX2(12); LLCRC_I_CX2(13); LLCRC_I_CX2(14);
+    LLCRC_I_CX2(15);
+#undef LLCRC_I_CX2
+    return acc;
+}
+/* 16..511 bytes: every lane straight to T, two lanes per 256-bit carry-less multiply; the odd lane (if
+   any) on its own. The start value goes onto the first full lane (the odd one, or the first pair). */
+LLCRC_I_TGT_VPCL LLCRC_I_INLINE uint64_t llcrc_i_cx_short_vpcl(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p,
+                                                               size_t n, int refl) {
     const __m256i rev = _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)llcrc_i_rev16));
-    const int refl = cx->refl;
-    const __m256i k = llcrc_i_bcast256(cx->fold[4]), k256 = llcrc_i_bcast256(cx->fold[1]);
+    const unsigned char *e = p + n;
+    size_t t = n & 15, m = n >> 4;
+    __m128i rl = llcrc_i_cx_start(r, refl);
+    __m256i acc = _mm256_setzero_si256();
+    if (LLCRC_LIKELY((n & 31) == 0)) { /* the common lengths (blocks): straight-line code, no head, no odd lane */
+        __m256i y = _mm256_xor_si256(llcrc_i_ld256(p), llcrc_i_zext256(rl));
+        /* the first pair's constants: kd[KD - m], which is n bytes before the end of kd */
+        __m256i k = llcrc_i_cx_k256((const uint64_t *)(const void *)((const unsigned char *)(cx->kd + LLCRC_I_KD) - n));
+        if (!refl) y = _mm256_shuffle_epi8(y, rev);
+        acc = _mm256_xor_si256(_mm256_clmulepi64_epi128(y, k, 0x00), _mm256_clmulepi64_epi128(y, k, 0x11));
+        acc = llcrc_i_cx_pairs(cx, e, n / 32 - 1, acc, rev, refl);
+        return llcrc_i_cx_barrett(cx, _mm_xor_si128(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1)), refl);
+    }
+    if (t) {
+        acc = llcrc_i_zext256(llcrc_i_fold128(llcrc_i_cx_head(p, t, &rl, _mm256_castsi256_si128(rev), refl),
+                                              llcrc_i_cx_k(cx->kd[LLCRC_I_KD - 1 - m])));
+        p += t;
+    }
+    if (m & 1) {
+        acc = _mm256_xor_si256(acc, llcrc_i_zext256(llcrc_i_fold128(
+                                        llcrc_i_cx_dom(_mm_xor_si128(_mm_loadu_si128((const __m128i *)p), rl), _mm256_castsi256_si128(rev), refl),
+                                        llcrc_i_cx_k(cx->kd[LLCRC_I_KD - m]))));
+        if (m == 1) return llcrc_i_cx_barrett(cx, _mm256_castsi256_si128(acc), refl);
+        p += 16;
+        m -= 1;
+        rl = _mm_setzero_si128();
+    }
+    {   /* the first pair, with the start value */
+        __m256i y = _mm256_xor_si256(llcrc_i_ld256(p), llcrc_i_zext256(rl));
+        if (!refl) y = _mm256_shuffle_epi8(y, rev);
+        acc = llcrc_i_fold256(y, llcrc_i_cx_k256(cx->kd[LLCRC_I_KD - m]), acc);
+    }
+    acc = llcrc_i_cx_pairs(cx, e, (m >> 1) - 1, acc, rev, refl);
+    return llcrc_i_cx_barrett(cx, _mm_xor_si128(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1)), refl);
+}
+/* VPCLMULQDQ on 256-bit registers: four accumulators, 128 bytes per round; n >= 256 (also the AVX-512
+   path's kernel for these CRCs) */
+LLCRC_I_TGT_VPCL LLCRC_I_INLINE uint64_t llcrc_i_cx_fold_vpcl(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p,
+                                                              size_t n, int refl) {
+    const __m256i rev = _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)llcrc_i_rev16));
+    const __m256i k1024 = llcrc_i_bcast256(cx->fold[4]);
+    const unsigned char *e = p + n;
+    size_t t = n & 15, m, c;
+    __m128i rl = llcrc_i_cx_start(r, refl), early = _mm_setzero_si128();
     __m256i x0, x1, x2, x3, y;
-    __m128i x, k128 = _mm_load_si128((const __m128i *)cx->fold[0]);
-#define LLCRC_I_CXLD(q) (refl ? llcrc_i_ld256(q) : _mm256_shuffle_epi8(llcrc_i_ld256(q), rev))
-    x0 = _mm256_xor_si256(LLCRC_I_CXLD(p), _mm256_inserti128_si256(_mm256_setzero_si256(), llcrc_i_cx_init(cx, r), 0));
-    x1 = LLCRC_I_CXLD(p + 32);
-    x2 = LLCRC_I_CXLD(p + 64);
-    x3 = LLCRC_I_CXLD(p + 96);
+    if (t) {
+        __m128i head = llcrc_i_cx_head(p, t, &rl, _mm256_castsi256_si128(rev), refl);
+        p += t;
+        n -= t;
+        x0 = _mm256_xor_si256(llcrc_i_ld256(p), llcrc_i_zext256(rl));
+        if (!refl) x0 = _mm256_shuffle_epi8(x0, rev);
+        x0 = _mm256_xor_si256(x0, llcrc_i_zext256(llcrc_i_fold128(head, llcrc_i_cx_k(cx->fold[0]))));
+    } else {
+        x0 = _mm256_xor_si256(llcrc_i_ld256(p), llcrc_i_zext256(rl));
+        if (!refl) x0 = _mm256_shuffle_epi8(x0, rev);
+    }
+    x1 = llcrc_i_cx_ld256(p + 32, rev, refl);
+    x2 = llcrc_i_cx_ld256(p + 64, rev, refl);
+    x3 = llcrc_i_cx_ld256(p + 96, rev, refl);
     for (p += 128, n -= 128; n >= 128; p += 128, n -= 128) {
-        x0 = llcrc_i_fold256(x0, k, LLCRC_I_CXLD(p));
-        x1 = llcrc_i_fold256(x1, k, LLCRC_I_CXLD(p + 32));
-        x2 = llcrc_i_fold256(x2, k, LLCRC_I_CXLD(p + 64));
-        x3 = llcrc_i_fold256(x3, k, LLCRC_I_CXLD(p + 96));
+        x0 = llcrc_i_fold256(x0, k1024, llcrc_i_cx_ld256(p, rev, refl));
+        x1 = llcrc_i_fold256(x1, k1024, llcrc_i_cx_ld256(p + 32, rev, refl));
+        x2 = llcrc_i_fold256(x2, k1024, llcrc_i_cx_ld256(p + 64, rev, refl));
+        x3 = llcrc_i_fold256(x3, k1024, llcrc_i_cx_ld256(p + 96, rev, refl));
     }
-#undef LLCRC_I_CXLD
-    y = llcrc_i_fold256(llcrc_i_fold256(x0, k256, x1), llcrc_i_bcast256(cx->fold[3]), llcrc_i_fold256(x2, k256, x3));
-    x = _mm_xor_si128(llcrc_i_fold128(_mm256_castsi256_si128(y), k128), _mm256_extracti128_si256(y, 1));
-    for (; n >= 16; p += 16, n -= 16) {
-        __m128i d = _mm_loadu_si128((const __m128i *)p);
-        if (!refl) d = _mm_shuffle_epi8(d, _mm256_castsi256_si128(rev));
-        x = _mm_xor_si128(llcrc_i_fold128(x, k128), d);
-    }
-    return llcrc_i_cx_tab(cx, llcrc_i_cx_lane(cx, x), p, n);
+    /* the eight accumulator lanes and the c (0..7) lanes after them, each straight to T */
+    c = n / 16;
+    m = 8 + c;
+    y = _mm256_xor_si256(llcrc_i_fold256(x0, llcrc_i_cx_k256(cx->kd[LLCRC_I_KD - m]), llcrc_i_fold256(x1, llcrc_i_cx_k256(cx->kd[LLCRC_I_KD - m + 2]), _mm256_setzero_si256())),
+                         llcrc_i_fold256(x2, llcrc_i_cx_k256(cx->kd[LLCRC_I_KD - m + 4]), llcrc_i_fold256(x3, llcrc_i_cx_k256(cx->kd[LLCRC_I_KD - m + 6]), _mm256_setzero_si256())));
+    if (c & 1)
+        early = llcrc_i_fold128(llcrc_i_cx_ld(p, _mm256_castsi256_si128(rev), refl), llcrc_i_cx_k(cx->kd[LLCRC_I_KD - c]));
+    return llcrc_i_cx_barrett(cx, llcrc_i_cx_t256(llcrc_i_cx_pairs(cx, e, c >> 1, y, rev, refl), early), refl);
+}
+/* public value in and out, any length: 16..511 bytes in the entry (no stack frame), the rest apart */
+LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_port(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n);
+LLCRC_I_TGT_VPCL LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_vpcl_other(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n) {
+    if (n < 16) return llcrc_i_cx_port(cx, crc, p, n);
+    if (cx->refl) return llcrc_i_cx_out_k(cx, llcrc_i_cx_fold_vpcl(cx, llcrc_i_cx_in_k(cx, crc, 1), p, n, 1), 1);
+    return llcrc_i_cx_out_k(cx, llcrc_i_cx_fold_vpcl(cx, llcrc_i_cx_in_k(cx, crc, 0), p, n, 0), 0);
+}
+LLCRC_I_TGT_VPCL LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_vpcl_refl(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n) {
+    if (LLCRC_UNLIKELY(n - 16 >= 512 - 16)) return llcrc_i_cx_vpcl_other(cx, crc, p, n);
+    return llcrc_i_cx_out_k(cx, llcrc_i_cx_short_vpcl(cx, llcrc_i_cx_in_k(cx, crc, 1), p, n, 1), 1);
+}
+LLCRC_I_TGT_VPCL LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_vpcl_norm(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n) {
+    if (LLCRC_UNLIKELY(n - 16 >= 512 - 16)) return llcrc_i_cx_vpcl_other(cx, crc, p, n);
+    return llcrc_i_cx_out_k(cx, llcrc_i_cx_short_vpcl(cx, llcrc_i_cx_in_k(cx, crc, 0), p, n, 0), 0);
 }
 #endif
 
 #if LLCRC_I_HAS_PMULL
-/* PMULL folding, four 128-bit lanes; n >= 16 */
-LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64x2_t llcrc_i_cx_ld_pm(const unsigned char *p, int refl) {
-    uint8x16_t v = vld1q_u8(p);
+/* the same kernels with ARMv8 PMULL on 128-bit registers */
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64x2_t llcrc_i_cx_dom_pm(uint64x2_t x, int refl) {
+    uint8x16_t v = vreinterpretq_u8_u64(x);
     if (!refl) v = vextq_u8(vrev64q_u8(v), vrev64q_u8(v), 8);
     return vreinterpretq_u64_u8(v);
 }
-LLCRC_I_TGT_PMULL LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_fold_pmull(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p,
-                                                                        size_t n) {
-    const int refl = cx->refl;
-    poly64x2_t k128 = llcrc_i_pm_k(cx->fold[0]);
-    uint64x2_t x = veorq_u64(llcrc_i_cx_ld_pm(p, refl),
-                             refl ? vsetq_lane_u64(r, vdupq_n_u64(0), 0) : vsetq_lane_u64(r, vdupq_n_u64(0), 1));
-    unsigned char b[16];
-    p += 16;
-    n -= 16;
-    if (n >= 48) {
-        uint64x2_t x1 = llcrc_i_cx_ld_pm(p, refl), x2 = llcrc_i_cx_ld_pm(p + 16, refl), x3 = llcrc_i_cx_ld_pm(p + 32, refl);
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64x2_t llcrc_i_cx_ld_pm(const unsigned char *p, int refl) {
+    return llcrc_i_cx_dom_pm(llcrc_i_pm_ld(p), refl);
+}
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64x2_t llcrc_i_cx_head_pm(const unsigned char *p, size_t t, uint64x2_t *rl, int refl) {
+    uint8x16_t x = vreinterpretq_u8_u64(veorq_u64(llcrc_i_pm_ld(p), *rl));
+    uint8x16_t head = vqtbl1q_u8(x, vld1q_u8(llcrc_i_shuf + t));
+    *rl = vreinterpretq_u64_u8(vqtbl1q_u8(vreinterpretq_u8_u64(*rl), vld1q_u8(llcrc_i_shuf + 16 + t)));
+    return llcrc_i_cx_dom_pm(vreinterpretq_u64_u8(head), refl);
+}
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64_t llcrc_i_cx_barrett_pm(const llcrc_i_cx *cx, uint64x2_t t, int refl) {
+    uint64_t tl = vgetq_lane_u64(t, 0), th = vgetq_lane_u64(t, 1);
+    if (refl) {
+        uint64_t q = vgetq_lane_u64(vreinterpretq_u64_p128(vmull_p64(tl, cx->bar[0])), 0);
+        return vgetq_lane_u64(vreinterpretq_u64_p128(vmull_p64(q, cx->bar[1])), 1) ^ th ^ q;
+    } else {
+        uint64_t q = vgetq_lane_u64(vreinterpretq_u64_p128(vmull_p64(th, cx->bar[0])), 1) ^ th;
+        return vgetq_lane_u64(vreinterpretq_u64_p128(vmull_p64(q, cx->bar[1])), 0) ^ tl;
+    }
+}
+LLCRC_I_TGT_PMULL LLCRC_I_INLINE uint64_t llcrc_i_cx_pmull_k(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p,
+                                                             size_t n, int refl) {
+    size_t t = n & 15, i;
+    const uint64_t (*k)[2];
+    uint64x2_t rl = vsetq_lane_u64(refl ? r : llcrc_i_bswap64(r), vdupq_n_u64(0), 0), acc = vdupq_n_u64(0), x0;
+    if (t) {
+        uint64x2_t head = llcrc_i_cx_head_pm(p, t, &rl, refl);
+        p += t;
+        n -= t;
+        /* below 256 bytes the head goes to T with its own constant, above it is folded onto lane 0 */
+        if (n < 256) acc = llcrc_i_pm_fold(head, llcrc_i_pm_k(cx->kd[LLCRC_I_KD - 1 - n / 16]));
+        else rl = veorq_u64(rl, llcrc_i_cx_dom_pm(llcrc_i_pm_fold(head, llcrc_i_pm_k(cx->fold[0])), refl));
+    }
+    x0 = llcrc_i_cx_dom_pm(veorq_u64(llcrc_i_pm_ld(p), rl), refl);
+    if (n < 256) {
+        k = cx->kd + (LLCRC_I_KD - n / 16);
+        acc = veorq_u64(acc, llcrc_i_pm_fold(x0, llcrc_i_pm_k(k[0])));
+        for (i = 1; i < n / 16; i++) acc = veorq_u64(acc, llcrc_i_pm_fold(llcrc_i_cx_ld_pm(p + 16 * i, refl), llcrc_i_pm_k(k[i])));
+    } else {
         poly64x2_t k512 = llcrc_i_pm_k(cx->fold[3]);
-        for (p += 48, n -= 48; n >= 64; p += 64, n -= 64) {
-            x = veorq_u64(llcrc_i_pm_fold(x, k512), llcrc_i_cx_ld_pm(p, refl));
+        uint64x2_t x1 = llcrc_i_cx_ld_pm(p + 16, refl), x2 = llcrc_i_cx_ld_pm(p + 32, refl), x3 = llcrc_i_cx_ld_pm(p + 48, refl);
+        for (p += 64, n -= 64; n >= 64; p += 64, n -= 64) {
+            x0 = veorq_u64(llcrc_i_pm_fold(x0, k512), llcrc_i_cx_ld_pm(p, refl));
             x1 = veorq_u64(llcrc_i_pm_fold(x1, k512), llcrc_i_cx_ld_pm(p + 16, refl));
             x2 = veorq_u64(llcrc_i_pm_fold(x2, k512), llcrc_i_cx_ld_pm(p + 32, refl));
             x3 = veorq_u64(llcrc_i_pm_fold(x3, k512), llcrc_i_cx_ld_pm(p + 48, refl));
         }
-        x = veorq_u64(veorq_u64(llcrc_i_pm_fold(x, llcrc_i_pm_k(cx->fold[2])), llcrc_i_pm_fold(x1, llcrc_i_pm_k(cx->fold[1]))),
-                      veorq_u64(llcrc_i_pm_fold(x2, k128), x3));
+        k = cx->kd + (LLCRC_I_KD - 4 - n / 16);
+        acc = veorq_u64(veorq_u64(llcrc_i_pm_fold(x0, llcrc_i_pm_k(k[0])), llcrc_i_pm_fold(x1, llcrc_i_pm_k(k[1]))),
+                        veorq_u64(llcrc_i_pm_fold(x2, llcrc_i_pm_k(k[2])), llcrc_i_pm_fold(x3, llcrc_i_pm_k(k[3]))));
+        for (i = 0; i < n / 16; i++) acc = veorq_u64(acc, llcrc_i_pm_fold(llcrc_i_cx_ld_pm(p + 16 * i, refl), llcrc_i_pm_k(k[4 + i])));
     }
-    for (; n >= 16; p += 16, n -= 16) x = veorq_u64(llcrc_i_pm_fold(x, k128), llcrc_i_cx_ld_pm(p, refl));
-    {
-        uint8x16_t v = vreinterpretq_u8_u64(x);
-        if (!refl) v = vextq_u8(vrev64q_u8(v), vrev64q_u8(v), 8);
-        vst1q_u8(b, v);
-    }
-    return llcrc_i_cx_tab(cx, llcrc_i_cx_tab(cx, 0, b, 16), p, n);
+    return llcrc_i_cx_barrett_pm(cx, acc, refl);
+}
+/* public value in and out, any length */
+LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_port(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n);
+LLCRC_I_TGT_PMULL LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_pmull_refl(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n) {
+    if (n < 16) return llcrc_i_cx_port(cx, crc, p, n);
+    return llcrc_i_cx_out_k(cx, llcrc_i_cx_pmull_k(cx, llcrc_i_cx_in_k(cx, crc, 1), p, n, 1), 1);
+}
+LLCRC_I_TGT_PMULL LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_pmull_norm(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n) {
+    if (n < 16) return llcrc_i_cx_port(cx, crc, p, n);
+    return llcrc_i_cx_out_k(cx, llcrc_i_cx_pmull_k(cx, llcrc_i_cx_in_k(cx, crc, 0), p, n, 0), 0);
 }
 #endif
 
-/* register in, register out, on the path in use */
-static uint64_t llcrc_i_cx_run(const llcrc_i_cx *cx, uint64_t r, const unsigned char *p, size_t n) {
-    int lvl = llcrc_i_lvl();
+/* the tables, any length */
+LLCRC_I_NOINLINE static uint64_t llcrc_i_cx_port(const llcrc_i_cx *cx, uint64_t crc, const unsigned char *p, size_t n) {
+    if (!n) return crc;
+    return llcrc_i_cx_out(cx, llcrc_i_cx_tab(cx, llcrc_i_cx_in(cx, crc), p, n));
+}
+/* the kernel of a path */
+static llcrc_i_cx_fn llcrc_i_cx_pick(int lvl, int refl) {
 #if LLCRC_I_HAS_VPCLMUL
-    if (n >= 256 && (lvl == LLCRC_PATH_AVX2_VPCLMUL || lvl == LLCRC_PATH_AVX512)) return llcrc_i_cx_fold_vpcl(cx, r, p, n);
+    if (lvl == LLCRC_PATH_AVX2_VPCLMUL || lvl == LLCRC_PATH_AVX512) return refl ? llcrc_i_cx_vpcl_refl : llcrc_i_cx_vpcl_norm;
 #endif
 #if LLCRC_I_HAS_SSE42
-    if (n >= 16 && (unsigned)(lvl - LLCRC_PATH_SSE42) <= LLCRC_PATH_AVX512 - LLCRC_PATH_SSE42)
-        return llcrc_i_cx_fold_sse(cx, r, p, n);
+    if ((unsigned)(lvl - LLCRC_PATH_SSE42) <= LLCRC_PATH_AVX512 - LLCRC_PATH_SSE42) return refl ? llcrc_i_cx_sse_refl : llcrc_i_cx_sse_norm;
 #endif
 #if LLCRC_I_HAS_PMULL
-    if (n >= 16 && lvl == LLCRC_PATH_ARMV8_PMULL) return llcrc_i_cx_fold_pmull(cx, r, p, n);
+    if (lvl == LLCRC_PATH_ARMV8_PMULL) return refl ? llcrc_i_cx_pmull_refl : llcrc_i_cx_pmull_norm;
 #endif
-    (void)lvl;
-    return llcrc_i_cx_tab(cx, r, p, n);
+    (void)lvl, (void)refl;
+    return llcrc_i_cx_port;
+}
+/* a variant's first call, and its first call after llcrc_force_path: tables, CPU detection, then the
+   kernel of the path in use is published for the calls that follow (re-read if the path changed
+   meanwhile, so a forced path is never lost) */
+static uint64_t llcrc_i_cx_resolve(const llcrc_i_cx *cx0, uint64_t crc, const unsigned char *p, size_t n) {
+    llcrc_i_cx *cx = (llcrc_i_cx *)cx0; /* the variants are writable statics */
+    llcrc_i_cx_fn fn;
+    int lvl;
+    llcrc_i_cx_ready(cx);
+    do {
+        lvl = llcrc_i_lvl();
+        fn = llcrc_i_cx_pick(lvl, cx->refl);
+        LLCRC_I_STORE_FN(&cx->fn, fn);
+    } while (LLCRC_I_LOAD_SC(&llcrc_i_level) != lvl);
+    return fn(cx, crc, p, n);
+}
+/* zlib conventions for every variant: start with 0, chain by passing the result (init == xorout in
+   all of them). One load and a tail call. */
+LLCRC_I_INLINE uint64_t llcrc_i_cx_crc(llcrc_i_cx *cx, uint64_t crc, const void *data, size_t len) {
+    return LLCRC_I_LOAD_FN(&cx->fn)(cx, crc, (const unsigned char *)data, len);
 }
 
-/* zlib conventions for every variant: start with 0, chain by passing the result. The register is
-   crc ^ xorout (init == xorout in all of them), in the engine's alignment. */
-static uint64_t llcrc_i_cx_crc(llcrc_i_cx *cx0, uint64_t crc, const void *data, size_t len, uint64_t xorout) {
-    const llcrc_i_cx *cx = llcrc_i_cx_ready(cx0);
-    uint64_t r = crc ^ xorout;
-    if (!len) return crc;
-    if (!cx->refl) r <<= 64 - cx->width;
-    r = llcrc_i_cx_run(cx, r, (const unsigned char *)data, len);
-    if (!cx->refl) r >>= 64 - cx->width;
-    return r ^ xorout;
-}
 /* crc(A||B) = crc2 ^ crc1 * x^(8 len2) mod P (init == xorout cancels) */
 static uint64_t llcrc_i_cx_combine(llcrc_i_cx *cx0, uint64_t crc1, uint64_t crc2, uint64_t len2) {
     const llcrc_i_cx *cx = llcrc_i_cx_ready(cx0);
@@ -1890,30 +2180,39 @@ static uint64_t llcrc_i_cx_combine(llcrc_i_cx *cx0, uint64_t crc1, uint64_t crc2
 }
 
 /* catalogue parameters (reveng.sourceforge.io/crc-catalogue) */
-static llcrc_i_cx llcrc_i_cx_nvme = {{{0}}, {{0}}, {0}, 0xAD93D23594C93659ull, 64, 1, 0};
-static llcrc_i_cx llcrc_i_cx_xz = {{{0}}, {{0}}, {0}, 0x42F0E1EBA9EA3693ull, 64, 1, 0};
-static llcrc_i_cx llcrc_i_cx_ecma = {{{0}}, {{0}}, {0}, 0x42F0E1EBA9EA3693ull, 64, 0, 0};
-static llcrc_i_cx llcrc_i_cx_goiso = {{{0}}, {{0}}, {0}, 0x000000000000001Bull, 64, 1, 0};
-static llcrc_i_cx llcrc_i_cx_t10dif = {{{0}}, {{0}}, {0}, 0x8BB7u, 16, 0, 0};
-static llcrc_i_cx llcrc_i_cx_bzip2 = {{{0}}, {{0}}, {0}, 0x04C11DB7u, 32, 0, 0};
+static llcrc_i_cx llcrc_i_cx_nvme = {{{0}}, {{0}}, {{0}}, {0}, {0}, 0xAD93D23594C93659ull, ~(uint64_t)0, 64, 1, 0, llcrc_i_cx_resolve};
+static llcrc_i_cx llcrc_i_cx_xz = {{{0}}, {{0}}, {{0}}, {0}, {0}, 0x42F0E1EBA9EA3693ull, ~(uint64_t)0, 64, 1, 0, llcrc_i_cx_resolve};
+static llcrc_i_cx llcrc_i_cx_ecma = {{{0}}, {{0}}, {{0}}, {0}, {0}, 0x42F0E1EBA9EA3693ull, 0, 64, 0, 0, llcrc_i_cx_resolve};
+static llcrc_i_cx llcrc_i_cx_goiso = {{{0}}, {{0}}, {{0}}, {0}, {0}, 0x000000000000001Bull, ~(uint64_t)0, 64, 1, 0, llcrc_i_cx_resolve};
+static llcrc_i_cx llcrc_i_cx_t10dif = {{{0}}, {{0}}, {{0}}, {0}, {0}, 0x8BB7u, 0, 16, 0, 0, llcrc_i_cx_resolve};
+static llcrc_i_cx llcrc_i_cx_bzip2 = {{{0}}, {{0}}, {{0}}, {0}, {0}, 0x04C11DB7u, 0xffffffffu, 32, 0, 0, llcrc_i_cx_resolve};
+
+/* after a change of path every variant resolves its kernel again at its next call */
+static void llcrc_i_cx_unresolve(void) {
+    static llcrc_i_cx *const all[] = {&llcrc_i_cx_nvme, &llcrc_i_cx_xz, &llcrc_i_cx_ecma,
+                                      &llcrc_i_cx_goiso, &llcrc_i_cx_t10dif, &llcrc_i_cx_bzip2};
+    llcrc_i_cx_fn resolve = llcrc_i_cx_resolve;
+    size_t i;
+    for (i = 0; i < sizeof all / sizeof all[0]; i++) LLCRC_I_STORE_FN(&all[i]->fn, resolve);
+}
 
 LLCRCDEF uint64_t llcrc_crc64_nvme(uint64_t crc, const void *data, size_t len) {
-    return llcrc_i_cx_crc(&llcrc_i_cx_nvme, crc, data, len, ~(uint64_t)0);
+    return llcrc_i_cx_crc(&llcrc_i_cx_nvme, crc, data, len);
 }
 LLCRCDEF uint64_t llcrc_crc64_xz(uint64_t crc, const void *data, size_t len) {
-    return llcrc_i_cx_crc(&llcrc_i_cx_xz, crc, data, len, ~(uint64_t)0);
+    return llcrc_i_cx_crc(&llcrc_i_cx_xz, crc, data, len);
 }
 LLCRCDEF uint64_t llcrc_crc64_ecma182(uint64_t crc, const void *data, size_t len) {
-    return llcrc_i_cx_crc(&llcrc_i_cx_ecma, crc, data, len, 0);
+    return llcrc_i_cx_crc(&llcrc_i_cx_ecma, crc, data, len);
 }
 LLCRCDEF uint64_t llcrc_crc64_goiso(uint64_t crc, const void *data, size_t len) {
-    return llcrc_i_cx_crc(&llcrc_i_cx_goiso, crc, data, len, ~(uint64_t)0);
+    return llcrc_i_cx_crc(&llcrc_i_cx_goiso, crc, data, len);
 }
 LLCRCDEF uint16_t llcrc_crc16_t10dif(uint16_t crc, const void *data, size_t len) {
-    return (uint16_t)llcrc_i_cx_crc(&llcrc_i_cx_t10dif, crc, data, len, 0);
+    return (uint16_t)llcrc_i_cx_crc(&llcrc_i_cx_t10dif, crc, data, len);
 }
 LLCRCDEF uint32_t llcrc_crc32_bzip2(uint32_t crc, const void *data, size_t len) {
-    return (uint32_t)llcrc_i_cx_crc(&llcrc_i_cx_bzip2, crc, data, len, 0xffffffffu);
+    return (uint32_t)llcrc_i_cx_crc(&llcrc_i_cx_bzip2, crc, data, len);
 }
 LLCRCDEF uint64_t llcrc_crc64_nvme_combine(uint64_t crc1, uint64_t crc2, uint64_t len2) {
     return llcrc_i_cx_combine(&llcrc_i_cx_nvme, crc1, crc2, len2);
@@ -3386,6 +3685,7 @@ LLCRCDEF int llcrc_force_path(int path) {
     if (!llcrc_path_supported(path)) return LLCRC_EOPNOTSUPP;
     if (path == LLCRC_PATH_AUTO) path = LLCRC_I_LOAD_ACQ(&llcrc_i_best);
     LLCRC_I_STORE_REL(&llcrc_i_level, path);
+    llcrc_i_cx_unresolve();
     return 0;
 }
 

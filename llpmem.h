@@ -58,7 +58,11 @@
      tuning    llpmem_set_flush/get_flush  llpmem_set_nt/get_nt  llpmem_set_nt_threshold/get_nt_threshold
                llpmem_force_pmem  llpmem_force_eadr  llpmem_cpu_features  llpmem_flush_name  llpmem_nt_name
      stats     llpmem_region_stats_enable(r, on)  llpmem_region_stats(r, &s)  llpmem_region_stats_reset(r)
-               llpmem_hist_record  llpmem_hist_percentile
+               llpmem_region_hist(r, &h) (a copy of the region's persist-latency histogram)
+     histogram llpmem_hist_init(h)  llpmem_hist_record_atomic(h, v)  llpmem_hist_record_n_atomic(h, v, n)
+               llpmem_hist_percentile(h, pct)  llpmem_hist_count/_sum/_mean/_min/_max/_overflow(h)
+               llpmem_hist_reset(h)  llpmem_hist_merge(dst, src)  llpmem_hist_index/_value_at_index
+               llpmem_hist_lowest_equivalent/_highest_equivalent  (llstat.h's histogram, this prefix)
      tx        llpmem_tx_init(&tx, r, log, log_len) (recovers)  llpmem_tx_destroy(&tx)  llpmem_tx_begin(&tx)
                llpmem_tx_add(&tx, addr, len) (snapshot, then write)  llpmem_tx_commit(&tx)  llpmem_tx_abort(&tx)
      crash sim llpmem_sim_set_hook  llpmem_sim_events  llpmem_sim_crash_image  llpmem_sim_crash
@@ -80,7 +84,8 @@
      msync failures come back as -errno unchanged. Every llpmem_tx_* call documents its codes below.
 
    THREADS
-     Flushing, copies and statistics may be used from any number of threads. llpmem_open/attach/close
+     Flushing, copies, statistics and histograms may be used from any number of threads (every write to
+     an llpmem_hist is a relaxed atomic add; a reader sees each counter whole). llpmem_open/attach/close
      are serialised internally; closing a region while another thread still flushes into it is a bug of
      the caller (as with munmap). The crash simulator serialises everything behind one lock.
 
@@ -220,11 +225,46 @@ extern "C" {
 
 typedef struct llpmem_region llpmem_region;   /* opaque */
 
-/* Log-linear latency histogram: exact below 16, then 16 sub-buckets per power of two (<= 3.2 % error). */
-#define LLPMEM_HIST_BUCKETS 976
+/* ---- latency histogram ----
+   llstat.h's histogram (HdrHistogram's layout, docs/llstat.md "Layout") repeated under this prefix so that
+   llpmem needs no other header: the same 128-byte header (fields, order, magic), the same counts index,
+   bucket bounds, percentile and merge arithmetic (tests/test_hist_shape.c compares the two on the same
+   samples and fails when either changes). Its range is fixed, so its storage is too: 1 ns .. 1 h at 2
+   significant digits (each slot at most 1/128 of its lowest value wide), 4608 counters in the struct, no
+   allocation. A value above the range is counted in the last slot and in llpmem_hist_overflow. Every
+   write is an atomic add: any number of threads may record into one histogram. The bytes of an
+   llpmem_hist are those of an llstat histogram of (LLPMEM_HIST_LOWEST, _HIGHEST, _DIGITS): memcpy it into
+   llstat_hist_memsize(...) bytes of llstat memory to print its distribution with llstat.h. */
+#define LLPMEM_HIST_LOWEST 1u                /* lowest discernible value (ns) */
+#define LLPMEM_HIST_HIGHEST 3600000000000u   /* highest trackable value (ns): 1 h */
+#define LLPMEM_HIST_DIGITS 2u                /* significant decimal digits */
+#define LLPMEM_HIST_COUNTS 4608u             /* counters: (bucket_count 35 + 1) * half_count 128 */
+#define LLPMEM_HIST_MAGIC 0x6c6c6873u        /* "llhs": init ran on this memory (llstat.h's value) */
+#define LLPMEM_HIST_LAYOUT 2u                /* version of the layout (llstat.h's value) */
+/* that layout's derived values (docs/llstat.md): sub_bucket_count 2^ceil(log2(2 * 10^2)) = 256 */
+#define LLPMEM_I_HIST_HALF 7u                /* half_magnitude: log2(256) - 1 */
+#define LLPMEM_I_HIST_UNIT 0u                /* unit_magnitude: floor(log2(LLPMEM_HIST_LOWEST)) */
+#define LLPMEM_I_HIST_BUCKETS 35u            /* smallest b with 256 << (b - 1) > LLPMEM_HIST_HIGHEST */
 typedef struct llpmem_hist {
-    uint64_t count, sum, max;
-    uint64_t bucket[LLPMEM_HIST_BUCKETS];
+    uint64_t sum;             /* sum of every recorded value (those above top_value unclamped) */
+    uint64_t overflow;        /* samples above top_value, counted in the last bucket */
+    uint64_t top_value;       /* highest value with a bucket of its own: 2^42 - 1 */
+    uint64_t sub_bucket_mask; /* (sub_bucket_count - 1) << unit_magnitude */
+    uint32_t shift_base;      /* 63 - half_magnitude: shift = shift_base - clz(v | sub_bucket_mask) */
+    uint32_t half_magnitude;  /* log2(sub_bucket_count) - 1 */
+    uint32_t unit_magnitude;  /* floor(log2(lowest)) */
+    uint32_t counts_len;      /* LLPMEM_HIST_COUNTS */
+    uint32_t slot_origin;     /* 128 + 8 * ((shift_base - unit_magnitude) << half_magnitude) */
+    uint32_t min_clz;         /* v <= top_value exactly when clz(v | sub_bucket_mask) >= min_clz */
+    uint64_t reserved0;
+    uint64_t lowest;          /* LLPMEM_HIST_LOWEST */
+    uint64_t highest;         /* LLPMEM_HIST_HIGHEST */
+    uint32_t digits;          /* LLPMEM_HIST_DIGITS */
+    uint32_t bucket_count;    /* buckets (powers of two) covering 0..highest */
+    uint32_t magic;           /* LLPMEM_HIST_MAGIC */
+    uint32_t layout;          /* LLPMEM_HIST_LAYOUT */
+    uint64_t reserved1[4];
+    uint64_t counts[LLPMEM_HIST_COUNTS];
 } llpmem_hist;
 
 typedef struct llpmem_stats {
@@ -236,8 +276,9 @@ typedef struct llpmem_stats {
     uint64_t bytes_copied;   /* bytes written by copy / set calls */
     uint64_t errors;         /* failed msync calls */
     uint64_t lat_count;      /* timed durable operations (only while statistics are enabled) */
-    uint64_t lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_max_ns;
-    double lat_mean_ns;
+    uint64_t lat_p50_ns, lat_p99_ns, lat_p999_ns, lat_max_ns; /* llpmem_hist_percentile / _max: the
+                                highest value of the slot (within 1/128), as HdrHistogram reports them */
+    double lat_mean_ns;      /* exact: sum / count */
 } llpmem_stats;
 
 /* ---- mapping ---- */
@@ -340,8 +381,57 @@ LLPMEMDEF const char *llpmem_nt_name(int kind);
 LLPMEMDEF int llpmem_region_stats_enable(llpmem_region *r, bool on);    /* 0 or LLPMEM_ENOMEM */
 LLPMEMDEF int llpmem_region_stats(const llpmem_region *r, llpmem_stats *out);
 LLPMEMDEF void llpmem_region_stats_reset(llpmem_region *r);
-LLPMEMDEF void llpmem_hist_record(llpmem_hist *h, uint64_t value);
-LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q);   /* q in [0,1] */
+/* A copy of the region's latency histogram (out is initialised first; empty while statistics are off):
+   any percentile, the bucket counts, a merge of several regions. 0 or LLPMEM_EINVAL. */
+LLPMEMDEF int llpmem_region_hist(const llpmem_region *r, llpmem_hist *out);
+
+/* the histogram (llstat.h's calls under this prefix; the thread rules differ: writes are atomic adds) */
+LLPMEMDEF int llpmem_hist_init(llpmem_hist *h); /* lay out and zero; 0 or LLPMEM_EINVAL (NULL) */
+/* counts index of v: HdrHistogram's counts_index_for with the bucket and sub-bucket folded (shift =
+   bucket + unit), llstat_hist_index's arithmetic on this layout's constants; >= LLPMEM_HIST_COUNTS
+   exactly when v > top_value. The layout is fixed, so the mask and shifts are immediates and a record
+   reads nothing from the header. */
+LLPMEM_INLINE uint64_t llpmem_i_hist_index(uint64_t v) {
+    uint32_t shift = (63u - LLPMEM_I_HIST_HALF) -
+                     (uint32_t)__builtin_clzll((unsigned long long)(v | ((((uint64_t)2 << LLPMEM_I_HIST_HALF) - 1)
+                                                                         << LLPMEM_I_HIST_UNIT)));
+    return ((uint64_t)shift << LLPMEM_I_HIST_HALF) + (v >> shift) - ((uint64_t)LLPMEM_I_HIST_UNIT << LLPMEM_I_HIST_HALF);
+}
+LLPMEM_INLINE uint32_t llpmem_hist_index(const llpmem_hist *h, uint64_t v) { /* v <= top_value */
+    (void)h;
+    return (uint32_t)llpmem_i_hist_index(v);
+}
+/* record n samples of v from any thread: one relaxed atomic add to the sum (v * n) and one to v's
+   counter. false when v was above the range: counted in the last bucket and in llpmem_hist_overflow */
+LLPMEM_INLINE bool llpmem_hist_record_n_atomic(llpmem_hist *h, uint64_t v, uint64_t n) {
+    uint64_t i = llpmem_i_hist_index(v);
+    (void)__atomic_fetch_add(&h->sum, v * n, __ATOMIC_RELAXED);
+    if (LLPMEM_LIKELY(i < LLPMEM_HIST_COUNTS)) {
+        (void)__atomic_fetch_add(&h->counts[i], n, __ATOMIC_RELAXED);
+        return true;
+    }
+    (void)__atomic_fetch_add(&h->overflow, n, __ATOMIC_RELAXED);
+    (void)__atomic_fetch_add(&h->counts[LLPMEM_HIST_COUNTS - 1], n, __ATOMIC_RELAXED);
+    return false;
+}
+LLPMEM_INLINE bool llpmem_hist_record_atomic(llpmem_hist *h, uint64_t v) {
+    return llpmem_hist_record_n_atomic(h, v, 1u);
+}
+/* value at counts index i: the lowest value of that bucket */
+LLPMEMDEF uint64_t llpmem_hist_value_at_index(const llpmem_hist *h, uint32_t i);
+LLPMEMDEF uint64_t llpmem_hist_lowest_equivalent(const llpmem_hist *h, uint64_t v);
+LLPMEMDEF uint64_t llpmem_hist_highest_equivalent(const llpmem_hist *h, uint64_t v);
+LLPMEMDEF uint64_t llpmem_hist_count(const llpmem_hist *h);    /* sum of the buckets */
+LLPMEMDEF uint64_t llpmem_hist_sum(const llpmem_hist *h);      /* exact sum of the recorded values */
+LLPMEMDEF uint64_t llpmem_hist_overflow(const llpmem_hist *h); /* samples above the range */
+LLPMEMDEF double llpmem_hist_mean(const llpmem_hist *h);       /* sum / count, 0 when empty */
+LLPMEMDEF uint64_t llpmem_hist_min(const llpmem_hist *h);      /* lowest equivalent of the first sample */
+LLPMEMDEF uint64_t llpmem_hist_max(const llpmem_hist *h);      /* highest equivalent of the last one */
+/* value at percentile pct (0..100): HdrHistogram's getValueAtPercentile; 0 when empty */
+LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double pct);
+LLPMEMDEF void llpmem_hist_reset(llpmem_hist *h);
+/* add src into dst bucket by bucket (atomic adds: dst may be recorded into meanwhile). 0 or LLPMEM_EINVAL */
+LLPMEMDEF int llpmem_hist_merge(llpmem_hist *dst, const llpmem_hist *src);
 
 /* ---- failure-atomic transactions (undo log in the mapped region) ----
    A log of log_len bytes inside a region holds, for the transaction in flight, a snapshot of every range
@@ -1541,24 +1631,6 @@ static int llpmem_i_region_msync(llpmem_region *r, const void *addr, size_t len)
     return rc;
 }
 
-static void llpmem_i_hist_add(llpmem_hist *h, uint64_t v) {
-    size_t idx;
-    if (v < 16u) {
-        idx = (size_t)v;
-    } else {
-        unsigned e = 63u - (unsigned)__builtin_clzll(v);
-        idx = (size_t)(e - 3u) * 16u + (size_t)((v >> (e - 4u)) & 15u);
-    }
-    LLPMEM_I_ADD(&h->bucket[idx], 1u);
-    LLPMEM_I_ADD(&h->count, 1u);
-    LLPMEM_I_ADD(&h->sum, v);
-    {
-        uint64_t m = LLPMEM_I_LOAD(&h->max);
-        while (v > m && !__atomic_compare_exchange_n(&h->max, &m, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-        }
-    }
-}
-
 static inline size_t llpmem_i_wb_counted(llpmem_region *r, const void *addr, size_t len) {
     size_t lines = 0;
     if (!llpmem_i_region_eadr(r)) lines = llpmem_i_wb((uintptr_t)addr, len, LLPMEM_I_LOAD(&llpmem_i_g.flush));
@@ -1586,7 +1658,7 @@ LLPMEM_I_NOINLINE static int llpmem_i_persist_slow(llpmem_region *r, const void 
     if (s) {
         if (drain) {
             LLPMEM_I_ADD(&s->persists, 1u);
-            llpmem_i_hist_add(&s->hist, llpmem_i_ticks_to_ns(llpmem_i_ticks() - t0));
+            (void)llpmem_hist_record_atomic(&s->hist, llpmem_i_ticks_to_ns(llpmem_i_ticks() - t0));
         } else {
             LLPMEM_I_ADD(&s->flushes, 1u);
         }
@@ -1955,7 +2027,7 @@ LLPMEM_I_NOINLINE static int llpmem_i_copy_slow(int i, void *dst, const void *sr
         LLPMEM_I_ADD(&s->bytes_copied, (uint64_t)n);
         if (drain) {
             LLPMEM_I_ADD(&s->persists, 1u);
-            llpmem_i_hist_add(&s->hist, llpmem_i_ticks_to_ns(llpmem_i_ticks() - t0));
+            (void)llpmem_hist_record_atomic(&s->hist, llpmem_i_ticks_to_ns(llpmem_i_ticks() - t0));
         } else {
             LLPMEM_I_ADD(&s->flushes, 1u);
         }
@@ -2081,36 +2153,8 @@ LLPMEMDEF const char *llpmem_nt_name(int kind) {
 /* ------------------------------------------------------------------------------------------------------
    Statistics
    ------------------------------------------------------------------------------------------------------ */
-LLPMEMDEF void llpmem_hist_record(llpmem_hist *h, uint64_t value) {
-    if (h) llpmem_i_hist_add(h, value);
-}
-
-LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double q) {
-    uint64_t count, rank, cum = 0;
-    size_t i;
-    if (!h) return 0;
-    count = LLPMEM_I_LOAD(&h->count);
-    if (!count) return 0;
-    if (q < 0) q = 0;
-    if (q > 1) q = 1;
-    rank = (uint64_t)(q * (double)count + 0.999999);
-    if (rank < 1) rank = 1;
-    for (i = 0; i < LLPMEM_HIST_BUCKETS; i++) {
-        cum += LLPMEM_I_LOAD(&h->bucket[i]);
-        if (cum >= rank) {
-            uint64_t lo, w, mx = LLPMEM_I_LOAD(&h->max), v;
-            if (i < 16u) return (uint64_t)i;
-            {
-                unsigned e = (unsigned)(i / 16u) + 3u;
-                lo = (uint64_t)(16u + i % 16u) << (e - 4u);
-                w = (uint64_t)1 << (e - 4u);
-            }
-            v = lo + w / 2u;
-            return v > mx ? mx : v;
-        }
-    }
-    return LLPMEM_I_LOAD(&h->max);
-}
+static uint64_t llpmem_i_hist_percentiles(const llpmem_hist *h, const double *pct, size_t n, uint64_t *out,
+                                          uint64_t *max);
 
 LLPMEMDEF int llpmem_region_stats_enable(llpmem_region *r, bool on) {
     llpmem_i_stats *s;
@@ -2122,6 +2166,7 @@ LLPMEMDEF int llpmem_region_stats_enable(llpmem_region *r, bool on) {
     s = (llpmem_i_stats *)LLPMEM_MALLOC(NULL, sizeof(llpmem_i_stats));
     if (!s) return LLPMEM_ENOMEM;
     memset(s, 0, sizeof *s);
+    (void)llpmem_hist_init(&s->hist); /* the histogram's storage is in s: nothing is allocated later */
     {
         llpmem_i_stats *expect = NULL;
         if (!__atomic_compare_exchange_n(&r->stats, &expect, s, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
@@ -2144,26 +2189,207 @@ LLPMEMDEF int llpmem_region_stats(const llpmem_region *r, llpmem_stats *out) {
     out->copies = LLPMEM_I_LOAD(&s->copies);
     out->bytes_copied = LLPMEM_I_LOAD(&s->bytes_copied);
     out->errors = LLPMEM_I_LOAD(&s->errors);
-    out->lat_count = LLPMEM_I_LOAD(&s->hist.count);
-    out->lat_p50_ns = llpmem_hist_percentile(&s->hist, 0.50);
-    out->lat_p99_ns = llpmem_hist_percentile(&s->hist, 0.99);
-    out->lat_p999_ns = llpmem_hist_percentile(&s->hist, 0.999);
-    out->lat_max_ns = LLPMEM_I_LOAD(&s->hist.max);
-    out->lat_mean_ns = out->lat_count ? (double)LLPMEM_I_LOAD(&s->hist.sum) / (double)out->lat_count : 0.0;
+    {
+        /* one walk for the three levels, so that they come from one view of the buckets (threads may be
+           recording): p50 <= p99 <= p99.9 <= max always */
+        static const double pct[3] = {50.0, 99.0, 99.9};
+        uint64_t v[3], mx = 0, n = llpmem_i_hist_percentiles(&s->hist, pct, 3, v, &mx);
+        out->lat_count = n;
+        out->lat_p50_ns = v[0];
+        out->lat_p99_ns = v[1];
+        out->lat_p999_ns = v[2];
+        out->lat_max_ns = mx;
+        out->lat_mean_ns = n ? (double)LLPMEM_I_LOAD(&s->hist.sum) / (double)n : 0.0;
+    }
     return 0;
 }
 
 LLPMEMDEF void llpmem_region_stats_reset(llpmem_region *r) {
     llpmem_i_stats *s;
-    size_t i;
     if (!r) return;
     s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
     if (!s) return;
     LLPMEM_I_STORE(&s->persists, 0u); LLPMEM_I_STORE(&s->flushes, 0u); LLPMEM_I_STORE(&s->msyncs, 0u);
     LLPMEM_I_STORE(&s->lines, 0u); LLPMEM_I_STORE(&s->copies, 0u); LLPMEM_I_STORE(&s->bytes_copied, 0u);
     LLPMEM_I_STORE(&s->errors, 0u);
-    LLPMEM_I_STORE(&s->hist.count, 0u); LLPMEM_I_STORE(&s->hist.sum, 0u); LLPMEM_I_STORE(&s->hist.max, 0u);
-    for (i = 0; i < LLPMEM_HIST_BUCKETS; i++) LLPMEM_I_STORE(&s->hist.bucket[i], 0u);
+    llpmem_hist_reset(&s->hist);
+}
+
+LLPMEMDEF int llpmem_region_hist(const llpmem_region *r, llpmem_hist *out) {
+    llpmem_i_stats *s;
+    if (!r || !out) return LLPMEM_EINVAL;
+    (void)llpmem_hist_init(out);
+    s = __atomic_load_n(&r->stats, __ATOMIC_ACQUIRE);
+    return s ? llpmem_hist_merge(out, &s->hist) : 0;
+}
+
+/* The histogram: llstat.h's arithmetic (docs/llstat.md) on the fixed layout of LLPMEM_HIST_*. */
+LLPMEMDEF int llpmem_hist_init(llpmem_hist *h) {
+    uint32_t i;
+    if (!h) return LLPMEM_EINVAL;
+    h->sum = 0;
+    h->overflow = 0;
+    /* sub_bucket_count << (bucket_count - 1 + unit), minus one */
+    h->top_value = ((uint64_t)1 << (LLPMEM_I_HIST_BUCKETS + LLPMEM_I_HIST_UNIT + LLPMEM_I_HIST_HALF)) - 1u;
+    h->sub_bucket_mask = (((uint64_t)2 << LLPMEM_I_HIST_HALF) - 1u) << LLPMEM_I_HIST_UNIT;
+    h->shift_base = 63u - LLPMEM_I_HIST_HALF;
+    h->half_magnitude = LLPMEM_I_HIST_HALF;
+    h->unit_magnitude = LLPMEM_I_HIST_UNIT;
+    h->counts_len = LLPMEM_HIST_COUNTS;
+    h->slot_origin = 128u + 8u * ((63u - LLPMEM_I_HIST_HALF - LLPMEM_I_HIST_UNIT) << LLPMEM_I_HIST_HALF);
+    h->min_clz = 64u - (LLPMEM_I_HIST_HALF + LLPMEM_I_HIST_BUCKETS + LLPMEM_I_HIST_UNIT);
+    h->reserved0 = 0;
+    h->lowest = LLPMEM_HIST_LOWEST;
+    h->highest = LLPMEM_HIST_HIGHEST;
+    h->digits = LLPMEM_HIST_DIGITS;
+    h->bucket_count = LLPMEM_I_HIST_BUCKETS;
+    h->magic = LLPMEM_HIST_MAGIC;
+    h->layout = LLPMEM_HIST_LAYOUT;
+    for (i = 0; i < 4; i++) h->reserved1[i] = 0;
+    for (i = 0; i < LLPMEM_HIST_COUNTS; i++) h->counts[i] = 0;
+    LLPMEM_ASSERT((uint64_t)(LLPMEM_I_HIST_BUCKETS + 1u) << LLPMEM_I_HIST_HALF == LLPMEM_HIST_COUNTS);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return LLPMEM_OK;
+}
+
+static bool llpmem_i_hist_ok(const llpmem_hist *h) {
+    return h && h->magic == LLPMEM_HIST_MAGIC && h->layout == LLPMEM_HIST_LAYOUT;
+}
+
+LLPMEMDEF uint64_t llpmem_hist_value_at_index(const llpmem_hist *h, uint32_t i) {
+    uint32_t bucket = i >> LLPMEM_I_HIST_HALF, sub = i & ((1u << LLPMEM_I_HIST_HALF) - 1u);
+    (void)h;
+    if (bucket == 0) return (uint64_t)sub << LLPMEM_I_HIST_UNIT; /* the lower half of bucket 0 */
+    /* index = (bucket_index + 1) * half_count + (sub_bucket_index - half_count) */
+    return ((uint64_t)sub + ((uint64_t)1 << LLPMEM_I_HIST_HALF)) << (bucket - 1u + LLPMEM_I_HIST_UNIT);
+}
+/* the shift (bucket + unit) of the bucket holding v: every value in it is a multiple of 2^shift */
+static uint32_t llpmem_i_hist_shift(uint64_t v) {
+    return (63u - LLPMEM_I_HIST_HALF) -
+           (uint32_t)__builtin_clzll((unsigned long long)(v | ((((uint64_t)2 << LLPMEM_I_HIST_HALF) - 1u)
+                                                               << LLPMEM_I_HIST_UNIT)));
+}
+LLPMEMDEF uint64_t llpmem_hist_lowest_equivalent(const llpmem_hist *h, uint64_t v) {
+    uint32_t sh = llpmem_i_hist_shift(v);
+    (void)h;
+    return (v >> sh) << sh;
+}
+LLPMEMDEF uint64_t llpmem_hist_highest_equivalent(const llpmem_hist *h, uint64_t v) {
+    uint32_t sh = llpmem_i_hist_shift(v);
+    (void)h;
+    return ((v >> sh) << sh) + (((uint64_t)1 << sh) - 1u);
+}
+
+LLPMEMDEF uint64_t llpmem_hist_count(const llpmem_hist *h) {
+    uint64_t n = 0;
+    uint32_t i;
+    if (!llpmem_i_hist_ok(h)) return 0;
+    for (i = 0; i < LLPMEM_HIST_COUNTS; i++) n += LLPMEM_I_LOAD(&h->counts[i]);
+    return n;
+}
+LLPMEMDEF uint64_t llpmem_hist_sum(const llpmem_hist *h) { return llpmem_i_hist_ok(h) ? LLPMEM_I_LOAD(&h->sum) : 0; }
+LLPMEMDEF uint64_t llpmem_hist_overflow(const llpmem_hist *h) {
+    return llpmem_i_hist_ok(h) ? LLPMEM_I_LOAD(&h->overflow) : 0;
+}
+LLPMEMDEF double llpmem_hist_mean(const llpmem_hist *h) {
+    uint64_t n = llpmem_hist_count(h);
+    return n ? (double)llpmem_hist_sum(h) / (double)n : 0.0;
+}
+LLPMEMDEF uint64_t llpmem_hist_min(const llpmem_hist *h) {
+    uint32_t i;
+    if (!llpmem_i_hist_ok(h)) return 0;
+    for (i = 0; i < LLPMEM_HIST_COUNTS; i++)
+        if (LLPMEM_I_LOAD(&h->counts[i])) return llpmem_hist_value_at_index(h, i);
+    return 0;
+}
+LLPMEMDEF uint64_t llpmem_hist_max(const llpmem_hist *h) {
+    uint32_t i;
+    if (!llpmem_i_hist_ok(h)) return 0;
+    for (i = LLPMEM_HIST_COUNTS; i-- > 0;)
+        if (LLPMEM_I_LOAD(&h->counts[i])) return llpmem_hist_highest_equivalent(h, llpmem_hist_value_at_index(h, i));
+    return 0;
+}
+
+/* the unit in the last place of x > 0 (Java's Math.ulp), from the exponent bits: no libm */
+static double llpmem_i_ulp(double x) {
+    uint64_t bits, e;
+    double r;
+    memcpy(&bits, &x, sizeof bits);
+    e = (bits >> 52) & 0x7ffu;
+    if (e <= 52u) return 0.0; /* subnormal-sized ulps do not matter here */
+    bits = (e - 52u) << 52;
+    memcpy(&r, &bits, sizeof r);
+    return r;
+}
+/* HdrHistogram's getValueAtPercentile for n levels (ascending) in one walk of the buckets: the count at
+   each level rounded up, less one ulp so that fp error cannot skip a count; the highest value of the
+   bucket where the walk reaches it (the lowest for 0). Fills out[] and *max (the highest equivalent of
+   the last non-empty bucket, when max is not NULL); returns the count the levels were taken from. */
+static uint64_t llpmem_i_hist_percentiles(const llpmem_hist *h, const double *pct, size_t n, uint64_t *out,
+                                          uint64_t *max) {
+    uint64_t total = llpmem_hist_count(h), cum = 0, want[4];
+    double level[4];
+    size_t k = 0, j;
+    uint32_t i, last = 0;
+    bool any = false;
+    for (j = 0; j < n; j++) out[j] = 0;
+    if (max) *max = 0;
+    if (total == 0 || n > 4) return total;
+    for (j = 0; j < n; j++) {
+        double p = pct[j], fp;
+        if (!(p >= 0.0)) p = 0.0; /* NaN too */
+        if (p > 100.0) p = 100.0;
+        level[j] = p;
+        fp = p / 100.0 * (double)total;
+        fp -= fp > 0.0 ? llpmem_i_ulp(fp) : 0.0;
+        want[j] = (uint64_t)fp;
+        if ((double)want[j] < fp) want[j]++;
+        if (want[j] < 1) want[j] = 1;
+    }
+    for (i = 0; i < LLPMEM_HIST_COUNTS; i++) {
+        uint64_t c = LLPMEM_I_LOAD(&h->counts[i]);
+        if (!c) continue;
+        cum += c;
+        last = i;
+        any = true;
+        for (; k < n && cum >= want[k]; k++) {
+            uint64_t v = llpmem_hist_value_at_index(h, i);
+            out[k] = level[k] == 0.0 ? v : llpmem_hist_highest_equivalent(h, v);
+        }
+        if (k == n && !max) break;
+    }
+    if (any) {
+        uint64_t top = llpmem_hist_highest_equivalent(h, llpmem_hist_value_at_index(h, last));
+        for (; k < n; k++) out[k] = top; /* buckets emptied by a reset while reading */
+        if (max) *max = top;
+    }
+    return total;
+}
+LLPMEMDEF uint64_t llpmem_hist_percentile(const llpmem_hist *h, double pct) {
+    uint64_t v;
+    if (!llpmem_i_hist_ok(h)) return 0;
+    (void)llpmem_i_hist_percentiles(h, &pct, 1, &v, NULL);
+    return v;
+}
+
+LLPMEMDEF void llpmem_hist_reset(llpmem_hist *h) {
+    uint32_t i;
+    if (!llpmem_i_hist_ok(h)) return;
+    for (i = 0; i < LLPMEM_HIST_COUNTS; i++) LLPMEM_I_STORE(&h->counts[i], 0u);
+    LLPMEM_I_STORE(&h->sum, 0u);
+    LLPMEM_I_STORE(&h->overflow, 0u);
+}
+
+LLPMEMDEF int llpmem_hist_merge(llpmem_hist *dst, const llpmem_hist *src) {
+    uint32_t i;
+    if (!llpmem_i_hist_ok(dst) || !llpmem_i_hist_ok(src)) return LLPMEM_EINVAL;
+    for (i = 0; i < LLPMEM_HIST_COUNTS; i++) {
+        uint64_t c = LLPMEM_I_LOAD(&src->counts[i]);
+        if (c) LLPMEM_I_ADD(&dst->counts[i], c);
+    }
+    LLPMEM_I_ADD(&dst->overflow, LLPMEM_I_LOAD(&src->overflow));
+    LLPMEM_I_ADD(&dst->sum, LLPMEM_I_LOAD(&src->sum));
+    return LLPMEM_OK;
 }
 
 /* ------------------------------------------------------------------------------------------------------
@@ -2701,7 +2927,9 @@ LLPMEMDEF const char *llpmem_version(void) { return LLPMEM_VERSION_STRING; }
    0.2.0  follows docs/contract.md: prelude and implementation frame, [one/every/any unit] options,
           compiled EXAMPLE; LLPMEM_ENOTSUP -> LLPMEM_EOPNOTSUPP, LLPMEM_EXCL -> LLPMEM_CREATE_EXCL (implies
           LLPMEM_CREATE), llpmem_stats_get/_enable/_reset -> llpmem_region_stats/_stats_enable/
-          _stats_reset; LLPMEM_ASSERT defaults to assert(); llpmem_cpu_relax.
+          _stats_reset; LLPMEM_ASSERT defaults to assert(); llpmem_cpu_relax; the latency histogram is
+          llstat.h's (HdrHistogram's layout, 1 ns .. 1 h, 2 digits): llpmem_hist_record ->
+          llpmem_hist_record_atomic, llpmem_hist_percentile takes 0..100, llpmem_hist_init, llpmem_region_hist.
    0.1.0  first version: mapping (file, fsdax with MAP_SYNC, device DAX), registry, clwb/clflushopt/clflush/
           DC CVAP/DC CVAC flushing, eADR, msync fallback, non-temporal copies (AVX-512, movdir64b, AVX2,
           SSE2), overrides, latency histogram, crash simulator.

@@ -4,10 +4,12 @@
    WHAT
      Bounded rings and unbounded queues whose names say their concurrency contract (spsc, mpmc, mpsc,
      bytes, bcast), a seqlock, a Treiber stack and a Michael-Scott queue made ABA-safe by epoch-based
-     reclamation, and a spin-then-sleep waiter. Everything lives in memory the caller supplies:
-     llq_<kind>_memsize(...) says how much, llq_<kind>_init(mem, memsize, ...) validates it. Nothing
-     allocates, and bounded rings hold no pointers, so they may live in shared memory. Hot paths are
-     static inline; only setup, errors, reclamation slow paths and the waiter need the implementation.
+     reclamation, an RCU pointer and a concurrent hash map over that reclamation, backpressure helpers
+     (watermarks, depth sampling, a token bucket) and a spin-yield-sleep waiter. Everything but the
+     map's growth lives in memory the caller supplies: llq_<kind>_memsize(...) says how much,
+     llq_<kind>_init(mem, memsize, ...) validates it. Bounded rings hold no pointers, so they may live
+     in shared memory. Hot paths are static inline; setup, errors, reclamation slow paths, map writes
+     and the sleeping phase of waits need the implementation.
 
    EXAMPLE
      #define LLQ_IMPLEMENTATION
@@ -32,19 +34,22 @@
                           function static (LL_STATIC: every ll header).
      LLQ_ASSERT(x)        [one unit] assertion for internal invariants (default: assert(), nothing when
                           freestanding).
+     LLQ_MALLOC(ctx, size), LLQ_FREE(ctx, ptr)
+                          [one unit] the allocator of the tables an llq_map grows into when its config
+                          gives none (ctx = the config's alloc_ctx); both or neither; default malloc/free.
      LLQ_FREESTANDING     [every unit] only <stddef.h>, <stdint.h>, <stdbool.h> and builtins (on by itself
                           when __STDC_HOSTED__ == 0); waiting spins with pause/yield.
      LLQ_CACHE_LINE       [every unit] cache-line size, default 64; required alignment of the memory.
      LLQ_ISOLATE          [every unit] bytes between the producer and consumer index blocks, default
                           2*LLQ_CACHE_LINE (defeats the adjacent-line prefetcher); at least 2*LLQ_CACHE_LINE.
-     LLQ_INLINE           [every unit] marker of the inline hot paths (default static inline).
-     LLQ_NO_FUTEX         [one unit] do not use futex even on Linux (spin + yield).
+     LLQ_NO_FUTEX         [one unit] do not use futex even on Linux (blocking calls sleep in short steps).
+     LLQ_NO_MEMBARRIER    [one unit] never use an asymmetric barrier: wakers and ASYM readers pay a full
+                          fence. Needed when a ring with blocking users is shared between processes
+                          (membarrier and the private futex reach the threads of one process).
      LLQ_SPIN_COUNT       [one unit] most spins a blocking call makes before it yields, default 4096
                           (the budget adapts below it; llq_wait_tune changes it at run time).
      LLQ_YIELD_COUNT      [one unit] yields before a blocking call sleeps, default 16.
-     LLQ_NO_MEMBARRIER    [one unit] never use an asymmetric barrier: wakers pay a full fence. Needed when
-                          a ring with blocking users is shared between processes (membarrier and the
-                          private futex reach the threads of one process).
+     LLQ_INLINE           [every unit] marker of the inline hot paths (default static inline).
 
    API (q = pointer to caller memory of memsize bytes; hot paths inline)
      size_t llq_spsc_memsize(size_t capacity, size_t esize);
@@ -73,11 +78,26 @@
        llq_stack_push_list(s, first, last), llq_stack_pop_all(s) -> chain (freelists)
      llq_msq_memsize/init(q, memsize, dummy), llq_msq_push(q, node, value),
        llq_msq_pop(q, &value, &retired_node) -> bool
-     llq_ebr_memsize(max_threads)/init, llq_ebr_register(d, &t), llq_ebr_unregister(t),
-       llq_ebr_enter(t), llq_ebr_exit(t), llq_ebr_retire(t, node, fn), llq_ebr_poll(t),
+     llq_ebr_memsize(max_threads)/init, llq_ebr_init_mode(d, memsize, max, LLQ_EBR_FENCED|ASYM|QSBR),
+       llq_ebr_register(d, &t), llq_ebr_unregister(t), llq_ebr_enter(t), llq_ebr_exit(t),
+       llq_ebr_quiescent(t) / llq_ebr_offline(t) / llq_ebr_online(t) (QSBR), llq_ebr_retire(t, node, fn),
+       llq_ebr_poll(t), llq_ebr_synchronize(d, self) -> 0 / LLQ_EBUSY, llq_ebr_barrier(t),
        llq_ebr_drain(d) (no thread inside; frees every retired node), llq_ebr_pending(d)
-     llq_waiter: llq_waiter_init(w), llq_notify(w) (inline: one fence + one load when nobody waits),
-       llq_wait(w, ready_fn, ctx, timeout_ns) -> 0 / LLQ_ETIMEDOUT
+     RCU pointer: llq_rcu_read(&slot), llq_rcu_publish(&slot, p), llq_rcu_replace(t, &slot, p,
+       node_offset, fn) -> old; LLQ_RCU_TYPED(name, T, member) -> name_read/publish/replace
+     llq_map (64-bit targets): llq_map_memsize(cap), llq_map_init(m, memsize, cap, dom, cfg|NULL),
+       llq_map_get(m, key, &v) -> bool (inline, inside a read-side section), llq_map_insert(m, t, k, v)
+       -> 0/LLQ_EEXIST/LLQ_ENOSPC/LLQ_ENOMEM, llq_map_put -> 0 new / 1 replaced / <0, llq_map_erase(m, k)
+       -> 0/LLQ_ENOENT, llq_map_iter_init/next, llq_map_size, llq_map_capacity, llq_map_destroy,
+       llq_map_hash64(k)
+     backpressure: llq_watermark_init(w, low, high, cb, ctx), llq_watermark_check(w, depth) ->
+       LLQ_WM_NONE/HIGH/LOW (inline), llq_watermark_above(w); depth: llq_<ring>_size, llq_bytes_size(q),
+       llq_bcast_lag(q, r); llq_depth_record(s, depth), llq_depth_stats_get(s, &st),
+       llq_depth_stats_reset(s); llq_tb_init(tb, rate, burst, now_ns), llq_tb_take(tb, n, now_ns) -> 0 or
+       ns to wait, UINT64_MAX if n > burst (inline), llq_tb_set_rate(tb, rate)
+     llq_waiter: llq_waiter_init(w), llq_notify(w) (inline: a compiler barrier and one load when nobody
+       waits), llq_wait(w, ready_fn, ctx, timeout_ns) -> 0 / LLQ_ETIMEDOUT; llq_wait_tune(spins, yields),
+       llq_wait_method() -> "futex+membarrier", ...
      const char *llq_strerror(int err);  const char *llq_version(void);
      void llq_cpu_relax(void);  (pause / yield hint for spin loops)
 
@@ -109,8 +129,28 @@
      llq_stack       Treiber stack (intrusive), ABA-safe through epoch protection (below).
      llq_msq         Michael-Scott unbounded queue (intrusive nodes carrying a void *value).
      llq_ebr         epoch-based reclamation (Fraser): enter/exit critical sections, retire nodes,
-                     free them once no reader can see them; drain frees everything at the end.
-     llq_waiter      spin-then-futex wait/notify (Linux futex; elsewhere spin + yield).
+                     free them once no reader can see them; drain frees everything at the end. Three
+                     reader modes: FENCED (enter = one locked exchange: for retire-heavy users such as
+                     the stack and queue), ASYM (enter/exit = plain stores; each epoch advance issues
+                     membarrier / FlushProcessWriteBuffers: the RCU read side) and QSBR (no enter/exit;
+                     threads announce quiescent states). Guards do not nest.
+     RCU pointer     a pointer word readers load inside a read-side section (nothing read through it
+                     may be kept past the section) and writers replace whole, the old object retired
+                     through the domain; synchronize waits for a grace period, barrier also frees.
+     llq_map         concurrent hash map, 64-bit keys and values (every key value allowed): readers
+                     lock-free and wait-free (no store, no retry), writers striped (64 locks by hash),
+                     growth into a table twice the size without stopping readers (the old table is
+                     retired through the map's domain); a deleted key leaves a tombstone until the next
+                     resize, so a slot never changes key under a reader. Iteration inside one section.
+     backpressure    watermarks with hysteresis whose crossings are reported exactly once (one CAS),
+                     callbacks serialised and alternating; depth sampling, a token bucket (generic cell-rate algorithm: one CAS per take, the
+                     caller passes the time, no system call).
+     blocking        push_wait/pop_wait, llq_wait, llq_seqlock_read and llq_ebr_synchronize spin for an
+                     adaptive per-thread budget (0 on one CPU), yield, then sleep: futex on the slot's
+                     word (WaitOnAddress on Windows; short sleeps where neither exists). A sleeper
+                     counts itself where wakers look and issues the asymmetric barrier, so the waker's
+                     hot path is a compiler barrier and one load; no wakeup is lost (Dekker ordering).
+     llq_waiter      the same sleep protocol for a condition of the caller's.
      Zero-length bulk calls return at once and change nothing, whatever the ring's state: push_n/pop_n
      of 0 return 0 (the pointer is not used, NULL is fine) on every ring kind; llq_spsc_reserve/peek
      with want 0 return NULL and set *got to 0, commit/release of 0 do nothing; llq_bcast_publish_n of 0
@@ -123,9 +163,13 @@
      that was popped (llq_stack) or handed back by llq_msq_pop is NOT pushed again or freed directly but
      given to llq_ebr_retire. A node's address therefore cannot reappear while any thread may still hold
      it, which excludes ABA without tagged pointers or double-width CAS (so it also works on Cortex-M).
-     Every structure uses only pointer-sized (size_t) atomics, so all of it builds for 32-bit targets
-     without 64-bit atomics (Cortex-M4). Indices wrap modulo 2^(bits of size_t); that is fine because
-     capacities are powers of two and all comparisons use wrapping differences.
+     Every structure but llq_map (and the thread-safe token bucket) uses only pointer-sized (size_t)
+     atomics, so the rest builds for 32-bit targets without 64-bit atomics (Cortex-M4). Indices wrap
+     modulo 2^(bits of size_t); that is fine because capacities are powers of two and all comparisons
+     use wrapping differences.
+
+   ENVIRONMENT
+     LLQ_MEMBARRIER=0     do not use the asymmetric barrier (as LLQ_NO_MEMBARRIER, at run time).
 */
 #if defined(LL_IMPLEMENTATION) && !defined(LLQ_IMPLEMENTATION)
 #define LLQ_IMPLEMENTATION
@@ -203,6 +247,10 @@
 #define LLQ_EOVERFLOW (-75) /* reader lapped by the producer (llq_bcast) */
 #define LLQ_ETIMEDOUT (-110)
 #define LLQ_EMSGSIZE (-90)  /* record larger than the ring can hold / buffer too small */
+#define LLQ_EEXIST (-17)    /* key already present (llq_map_insert) */
+#define LLQ_ENOSPC (-28)    /* map full and not allowed to grow */
+#define LLQ_ENOMEM (-12)    /* allocation failed (map growth) */
+#define LLQ_ENOENT (-2)     /* key not present (llq_map_erase) */
 
 #define LLQ_ACQ __ATOMIC_ACQUIRE
 #define LLQ_REL __ATOMIC_RELEASE
@@ -1253,6 +1301,180 @@ LLQ_INLINE void *llq_rcu_replace(llq_ebr_thread *t, void **slot, void *p, size_t
     typedef int name##_llq_rcu_typed_end_
 
 /* ------------------------------------------------------------------------------------------ */
+/* concurrent hash map: 64-bit keys and values (or pointers), lock-free reads                  */
+
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+#define LLQ_HAVE_MAP 1 /* it needs 64-bit atomics: 64-bit targets only */
+
+/* Open addressing, linear probing over buckets of one cache line: 4 keys then their 4 values, so a
+   lookup reads one line in the common case and needs no pointer chase. Readers never write and never
+   wait: they run inside a read-side section of the map's llq_ebr domain (llq_ebr_enter/exit, or
+   between quiescent states in QSBR mode) and may keep nothing from the map past it. Writers are
+   serialised per stripe (64 stripes by hash, each a lock on its own line), so writers of different
+   keys rarely meet; a growing writer takes every stripe, copies the live entries into a table twice
+   the size, publishes it and retires the old one through the domain, while readers go on reading
+   the old table until they see the new pointer. Slots are never reused by another key before a
+   resize (a deleted key leaves a tombstone), so a reader that found its key reads that key's value:
+   the one present before, or one written during, its call.
+   Keys 0, 1 and 2 mark empty, deleted and being-written slots; the map keeps those three user keys
+   in slots of their own, so every 64-bit key works. */
+typedef uint64_t (*llq_map_hash_fn)(uint64_t key, void *ctx);
+typedef void *(*llq_map_alloc_fn)(size_t size, void *ctx);         /* LLQ_CACHE_LINE-aligned, or NULL */
+typedef void (*llq_map_free_fn)(void *p, size_t size, void *ctx);
+
+typedef struct llq_map_config {
+    llq_map_hash_fn hash; /* NULL: llq_map_hash64 (inlined) */
+    void *hash_ctx;
+    llq_map_alloc_fn alloc; /* tables the map grows into; NULL: LLQ_MALLOC (over-allocated, aligned) */
+    llq_map_free_fn free;
+    void *alloc_ctx;
+    int fixed; /* never grow: an insert that would pass the load limit gets LLQ_ENOSPC */
+} llq_map_config;
+
+#define LLQ_I_MAP_WAYS 4
+#define LLQ_I_MAP_STRIPES 64
+typedef struct llq_i_map_bucket {
+    uint64_t key[LLQ_I_MAP_WAYS];
+    uint64_t val[LLQ_I_MAP_WAYS];
+} llq_i_map_bucket;
+typedef struct llq_i_map_table {
+    size_t nb;         /* buckets (any number: the index is a multiply-shift of the hash) */
+    size_t stripe_max; /* slots (live + deleted) a stripe may use before the table grows */
+    size_t bytes;      /* allocation size (0: caller memory, never freed by the map) */
+    void *base;        /* allocation start */
+    llq_map_free_fn free;
+    void *alloc_ctx;
+    llq_ebr_node node; /* retirement of a replaced table */
+    char pad_[LLQ_CACHE_LINE - (6 * sizeof(size_t) + sizeof(llq_ebr_node)) % LLQ_CACHE_LINE];
+    /* llq_i_map_bucket[nb] follows */
+} llq_i_map_table;
+typedef struct llq_i_map_stripe {
+    uint32_t lock;
+    uint32_t pad0_;
+    size_t used; /* slots this stripe's inserts took in the current table (live + deleted) */
+    size_t live;
+    char pad_[LLQ_CACHE_LINE - 3 * sizeof(size_t)];
+} llq_i_map_stripe;
+
+typedef struct llq_map {
+    llq_i_map_table *table; /* current table, published with release */
+    llq_ebr *dom;
+    llq_map_config cfg;
+    uint64_t special_val[3];   /* user keys 0, 1, 2 */
+    uint32_t special_have[3];
+    uint32_t resizes;
+    char pad_[LLQ_CACHE_LINE];
+    llq_i_map_stripe stripe[LLQ_I_MAP_STRIPES];
+    /* the first table follows */
+} llq_map;
+
+/* the default mixer (a 64-bit finaliser: every input bit reaches every output bit) */
+LLQ_INLINE uint64_t llq_map_hash64(uint64_t k) {
+    k ^= k >> 32;
+    k *= 0xd6e8feb86659fd93ULL;
+    k ^= k >> 32;
+    k *= 0xd6e8feb86659fd93ULL;
+    k ^= k >> 32;
+    return k;
+}
+
+LLQDEF size_t llq_map_memsize(size_t capacity); /* map + a first table for `capacity` keys; 0: too big */
+/* dom: the reclamation domain readers guard themselves with; cfg may be NULL (defaults) */
+LLQDEF int llq_map_init(llq_map *m, size_t memsize, size_t capacity, llq_ebr *dom, const llq_map_config *cfg);
+LLQDEF void llq_map_destroy(llq_map *m); /* no user left; frees the tables the map allocated */
+/* writers: t is the caller's registration in dom (for retiring a replaced table), or NULL (a growing
+   writer then waits for a grace period itself: it must not be inside a read-side section) */
+LLQDEF int llq_map_insert(llq_map *m, llq_ebr_thread *t, uint64_t key, uint64_t value); /* 0/EEXIST/ENOSPC/ENOMEM */
+LLQDEF int llq_map_put(llq_map *m, llq_ebr_thread *t, uint64_t key, uint64_t value); /* 0 new, 1 replaced, <0 */
+LLQDEF int llq_map_erase(llq_map *m, uint64_t key); /* 0 / LLQ_ENOENT */
+LLQDEF size_t llq_map_size(llq_map *m);              /* live keys (exact when no writer runs) */
+LLQDEF size_t llq_map_capacity(llq_map *m);          /* keys the current table holds before growing */
+LLQDEF bool llq_i_map_get_special(llq_map *m, uint64_t key, uint64_t *value);
+
+LLQ_INLINE size_t llq_i_map_index(uint64_t h, size_t nb) { /* h * nb / 2^64: any bucket count */
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 llq_i_u128;
+    return ((size_t)(((llq_i_u128)h * nb) >> 64));
+#else
+    uint64_t a = h >> 32, b = h & 0xffffffffu, c = ((uint64_t)nb) >> 32, d = nb & 0xffffffffu;
+    uint64_t mid = a * d + ((b * d) >> 32), mid2 = b * c + (mid & 0xffffffffu);
+    return ((size_t)(a * c + (mid >> 32) + (mid2 >> 32)));
+#endif
+}
+LLQ_INLINE llq_i_map_bucket *llq_i_map_buckets(llq_i_map_table *t) {
+    return ((llq_i_map_bucket *)(((unsigned char *)t) + sizeof(llq_i_map_table)));
+}
+
+/* lookup, inside a read-side section: true and *value set if key is present */
+LLQ_INLINE bool llq_map_get(llq_map *m, uint64_t key, uint64_t *value) {
+    llq_i_map_table *t;
+    llq_i_map_bucket *bk;
+    uint64_t h;
+    size_t b, nb, i;
+    if (LLQ_UNLIKELY(key <= 2)) return llq_i_map_get_special(m, key, value);
+    t = LLQ_I_LOAD(&m->table, LLQ_ACQ);
+    h = m->cfg.hash ? m->cfg.hash(key, m->cfg.hash_ctx) : llq_map_hash64(key);
+    nb = t->nb;
+    b = llq_i_map_index(h, nb);
+    bk = llq_i_map_buckets(t);
+    for (;;) {
+        /* the four keys compared without a branch per way: the way a key sits in is random, and a
+           mispredicted branch on a key still in flight from memory would discard the lookups the
+           core has already started for the caller's next operations */
+        unsigned hit = 0, empty = 0;
+        for (i = 0; i < LLQ_I_MAP_WAYS; i++) {
+            uint64_t k = LLQ_I_LOAD(&bk[b].key[i], LLQ_ACQ);
+            hit |= (unsigned)(k == key) << i;
+            empty |= (unsigned)(k == 0) << i;
+        }
+        if (LLQ_LIKELY(hit != 0)) {
+            *value = LLQ_I_LOAD(&bk[b].val[__builtin_ctz(hit)], LLQ_RLX);
+            return true;
+        }
+        if (empty) return false; /* the key would sit in or before the first empty slot */
+        if (++b == nb) b = 0;
+    }
+}
+
+/* iteration inside one read-side section: every key present for the whole walk is returned once;
+   keys inserted or erased meanwhile may or may not be; after a resize the walk goes on over the
+   table it started with */
+typedef struct llq_map_iter {
+    llq_map *m;
+    llq_i_map_table *t;
+    size_t pos; /* 0..2: the special keys, then table slots */
+} llq_map_iter;
+LLQ_INLINE void llq_map_iter_init(llq_map *m, llq_map_iter *it) {
+    it->m = m;
+    it->t = LLQ_I_LOAD(&m->table, LLQ_ACQ);
+    it->pos = 0;
+}
+LLQ_INLINE bool llq_map_iter_next(llq_map_iter *it, uint64_t *key, uint64_t *value) {
+    size_t total = 3 + it->t->nb * LLQ_I_MAP_WAYS;
+    while (it->pos < total) {
+        size_t p = it->pos++;
+        if (p < 3) {
+            if (LLQ_I_LOAD(&it->m->special_have[p], LLQ_ACQ)) {
+                *key = p;
+                *value = LLQ_I_LOAD(&it->m->special_val[p], LLQ_RLX);
+                return true;
+            }
+        } else {
+            llq_i_map_bucket *bk = &llq_i_map_buckets(it->t)[(p - 3) / LLQ_I_MAP_WAYS];
+            size_t w = (p - 3) % LLQ_I_MAP_WAYS;
+            uint64_t k = LLQ_I_LOAD(&bk->key[w], LLQ_ACQ);
+            if (k > 2) {
+                *key = k;
+                *value = LLQ_I_LOAD(&bk->val[w], LLQ_RLX);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+#endif /* 64-bit */
+
+/* ------------------------------------------------------------------------------------------ */
 /* Treiber stack (intrusive). push/pop inside llq_ebr_enter/exit; retire popped nodes.         */
 
 typedef struct llq_stack_node {
@@ -1353,6 +1575,122 @@ LLQ_INLINE bool llq_msq_pop(llq_msq *q, void **value, llq_msq_node **retired) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* backpressure: watermarks, depth sampling, a token bucket                                    */
+
+/* High/low watermarks with hysteresis on a depth the caller reads (llq_spsc_size, llq_mpmc_size,
+   llq_mpsc_size, llq_bytes_size, llq_bcast_lag, or anything else). llq_watermark_check moves the state
+   to "above" when depth >= high and back to "below" when depth <= low. Each move is claimed by exactly
+   one caller (a compare-and-swap on one word), which gets LLQ_WM_HIGH or LLQ_WM_LOW back and runs the
+   callback before the state settles; while a callback runs, other callers see a crossing in progress
+   and get LLQ_WM_NONE. So every crossing is reported once however many threads check, callbacks never
+   overlap and always alternate HIGH, LOW, HIGH... (a callback that sets a rate cannot be overtaken by
+   the opposite one), and a crossing that happens during a callback is reported at the next check after
+   it. Between the marks nothing changes: a depth wobbling around one mark does not flap. */
+#define LLQ_WM_NONE 0
+#define LLQ_WM_HIGH 1 /* this call saw the depth reach the high mark: slow down */
+#define LLQ_WM_LOW 2  /* this call saw it fall to the low mark: full speed again */
+typedef struct llq_watermark {
+    size_t low, high;
+    size_t state;           /* 0 below, 1 going above (callback running), 2 above, 3 going below */
+    size_t highs, lows;     /* crossings so far */
+    void (*cb)(void *ctx, int event, size_t depth); /* may be NULL */
+    void *ctx;
+} llq_watermark;
+LLQDEF int llq_watermark_init(llq_watermark *w, size_t low, size_t high, void (*cb)(void *ctx, int event, size_t depth),
+                              void *ctx); /* LLQ_EINVAL (NULL), LLQ_ERANGE (low >= high) */
+LLQDEF int llq_i_watermark_cross(llq_watermark *w, size_t depth, size_t from);
+LLQ_INLINE int llq_watermark_check(llq_watermark *w, size_t depth) {
+    size_t s = LLQ_I_LOAD(&w->state, LLQ_RLX);
+    if (LLQ_LIKELY(s == 0 ? depth < w->high : s != 2 || depth > w->low)) return LLQ_WM_NONE;
+    return llq_i_watermark_cross(w, depth, s);
+}
+/* true from the moment a high crossing is claimed until a low one is: the flag producers may poll */
+LLQ_INLINE bool llq_watermark_above(const llq_watermark *w) {
+    size_t s = LLQ_I_LOAD(&w->state, LLQ_ACQ);
+    return s == 1 || s == 2;
+}
+
+/* depth of the other ring kinds: bytes in use, and how far a broadcast reader is behind */
+LLQ_INLINE size_t llq_bytes_size(llq_bytes *q) {
+    size_t t = LLQ_I_LOAD(&q->tail, LLQ_ACQ), h = LLQ_I_LOAD(&q->head, LLQ_ACQ), n = h - t;
+    return n > q->mask + 1 ? (llq_i_diff(h, t) < 0 ? 0 : q->mask + 1) : n;
+}
+LLQ_INLINE size_t llq_bcast_lag(llq_bcast *q, const llq_bcast_reader *r) {
+    size_t h = LLQ_I_LOAD(&q->head, LLQ_ACQ);
+    return llq_i_diff(h, r->pos) > 0 ? h - r->pos : 0;
+}
+
+/* Depth sampling: one thread (a monitor, or the consumer now and then) records depths; anyone reads
+   the summary. Counts are words written with relaxed atomics: a reader may see a sample's count
+   without its sum, never a torn word. */
+typedef struct llq_depth_sampler {
+    size_t n, last, max;
+    size_t sum; /* pointer-sized: no 64-bit atomics on 32-bit targets (wraps after 4 G there) */
+    size_t hist[8]; /* samples with depth in [0, 1), [1, 4), [4, 16), ... [4^6, inf): powers of 4 */
+} llq_depth_sampler;
+typedef struct llq_depth_stats {
+    size_t samples, last, max;
+    double mean;
+    size_t hist[8];
+} llq_depth_stats;
+LLQ_INLINE void llq_depth_record(llq_depth_sampler *s, size_t depth) {
+    size_t b = 0, d = depth;
+    while (d && b < 7) {
+        b++;
+        d >>= 2;
+    }
+    LLQ_I_STORE(&s->hist[b], s->hist[b] + 1, LLQ_RLX);
+    LLQ_I_STORE(&s->sum, s->sum + depth, LLQ_RLX);
+    if (depth > s->max) LLQ_I_STORE(&s->max, depth, LLQ_RLX);
+    LLQ_I_STORE(&s->last, depth, LLQ_RLX);
+    LLQ_I_STORE(&s->n, s->n + 1, LLQ_REL);
+}
+LLQDEF void llq_depth_stats_get(llq_depth_sampler *s, llq_depth_stats *out);
+LLQDEF void llq_depth_stats_reset(llq_depth_sampler *s); /* by the recording thread */
+
+/* Token bucket as a generic cell-rate algorithm: one word, the theoretical time the next token
+   becomes due. take(n) moves it n intervals on if that leaves it at most `burst` intervals ahead of
+   now; otherwise it refuses and says how long to wait. The caller passes the time (CLOCK_MONOTONIC ns:
+   clock_gettime through the vDSO, llstat_now converted to ns, or any monotonic counter in ns), so a
+   producer's hot path makes no system call. Thread-safe on 64-bit targets (one compare-and-swap); on
+   32-bit targets, one thread. The rate may change at run time (llq_tb_set_rate) for adaptive limiting.
+   Times are kept in 1/256 ns since the time given to init and compared as wrapping differences, so
+   the clock may run for ever; a bucket left untouched for more than a year (2^63 units) may refuse
+   for as long again. A take of more than `burst` tokens can never succeed: it returns UINT64_MAX. */
+typedef struct llq_tb {
+    uint64_t tat;      /* next token due, 1/256 ns since `base` */
+    uint64_t interval; /* one token, 1/256 ns */
+    uint64_t burst;    /* tolerance: burst - 1 tokens, 1/256 ns */
+    uint64_t base;     /* ns */
+    uint64_t max_take; /* floor(burst tokens) */
+    double burst_tokens;
+} llq_tb;
+LLQDEF int llq_tb_init(llq_tb *tb, double tokens_per_sec, double burst, uint64_t now_ns); /* LLQ_EINVAL/ERANGE */
+LLQDEF void llq_tb_set_rate(llq_tb *tb, double tokens_per_sec);
+LLQ_INLINE uint64_t llq_i_tb_now(const llq_tb *tb, uint64_t now_ns) {
+    return now_ns > tb->base ? (now_ns - tb->base) << 8 : 0;
+}
+/* 0 if n tokens were taken now, else the ns to wait before they can be (nothing taken) */
+LLQ_INLINE uint64_t llq_tb_take(llq_tb *tb, uint64_t n, uint64_t now_ns) {
+    uint64_t now = llq_i_tb_now(tb, now_ns);
+    if (LLQ_UNLIKELY(n - 1 >= tb->max_take)) return n ? UINT64_MAX : 0; /* 0: nothing asked, nothing taken */
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+    uint64_t tat = LLQ_I_LOAD(&tb->tat, LLQ_RLX), iv = LLQ_I_LOAD(&tb->interval, LLQ_RLX);
+    uint64_t limit = LLQ_I_LOAD(&tb->burst, LLQ_RLX) + iv;
+    for (;;) {
+        uint64_t start = (int64_t)(tat - now) > 0 ? tat : now, next = start + n * iv;
+        if (next - now > limit) return ((next - now - limit) >> 8) + 1;
+        if (__atomic_compare_exchange_n(&tb->tat, &tat, next, true, LLQ_RLX, LLQ_RLX)) return 0;
+    }
+#else
+    uint64_t start = (int64_t)(tb->tat - now) > 0 ? tb->tat : now, next = start + n * tb->interval;
+    if (next - now > tb->burst + tb->interval) return ((next - now - tb->burst - tb->interval) >> 8) + 1;
+    tb->tat = next;
+    return 0;
+#endif
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* wait / notify                                                                               */
 
 typedef struct llq_waiter {
@@ -1428,6 +1766,15 @@ LLQDEF const char *llq_wait_method(void);
 #endif
 #endif
 
+#if defined(LLQ_MALLOC) != defined(LLQ_FREE)
+#error "llq.h: define both LLQ_MALLOC and LLQ_FREE, or neither"
+#endif
+#ifndef LLQ_MALLOC
+#include <stdlib.h>
+#define LLQ_MALLOC(ctx, size) ((void)(ctx), malloc(size))
+#define LLQ_FREE(ctx, ptr) ((void)(ctx), free(ptr))
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -1454,6 +1801,10 @@ LLQDEF const char *llq_strerror(int err) {
     case LLQ_EOVERFLOW: return "reader overrun by the producer";
     case LLQ_ETIMEDOUT: return "timed out";
     case LLQ_EMSGSIZE: return "message too large";
+    case LLQ_EEXIST: return "key already present";
+    case LLQ_ENOSPC: return "map full";
+    case LLQ_ENOMEM: return "out of memory";
+    case LLQ_ENOENT: return "key not present";
     default: return "unknown error";
     }
 }
@@ -1805,6 +2156,360 @@ LLQDEF size_t llq_ebr_pending(llq_ebr *d) {
     size_t i, c = 0;
     for (i = 0; i < d->max_threads; i++) c += llq_i_ebr_threads(d)[i].l.pending;
     return c;
+}
+
+/* --- concurrent hash map --- */
+#if defined(LLQ_HAVE_MAP)
+
+#define LLQ_I_MAP_SLOT_LOAD 0.7 /* slots per key the first table is sized for: 1/0.7 */
+static size_t llq_i_map_buckets_for(size_t capacity) {
+    double nb = (double)capacity / (LLQ_I_MAP_WAYS * LLQ_I_MAP_SLOT_LOAD) + 1;
+    if (nb > (double)(SIZE_MAX / 4 / sizeof(llq_i_map_bucket))) return 0;
+    return nb < 128 ? 128 : (size_t)nb;
+}
+/* slots a stripe's inserts may take: 80 % of the table spread over the stripes, so that an empty slot
+   always ends every probe */
+static size_t llq_i_map_stripe_max(size_t nb) {
+    return (size_t)((double)(nb * LLQ_I_MAP_WAYS) * 0.8 / LLQ_I_MAP_STRIPES);
+}
+LLQDEF size_t llq_map_memsize(size_t capacity) {
+    size_t nb = llq_i_map_buckets_for(capacity);
+    if (nb == 0) return 0;
+    return sizeof(llq_map) + sizeof(llq_i_map_table) + nb * sizeof(llq_i_map_bucket);
+}
+static void llq_i_map_default_free(void *p, size_t size, void *ctx) {
+    (void)size;
+    (void)ctx;
+    LLQ_FREE(ctx, p);
+}
+static void llq_i_map_table_setup(llq_i_map_table *t, size_t nb, void *base, size_t bytes, llq_map_free_fn fr,
+                                  void *ctx) {
+    llq_i_zero(t, sizeof(*t) + nb * sizeof(llq_i_map_bucket));
+    t->nb = nb;
+    t->stripe_max = llq_i_map_stripe_max(nb);
+    t->base = base;
+    t->bytes = bytes;
+    t->free = fr;
+    t->alloc_ctx = ctx;
+}
+LLQDEF int llq_map_init(llq_map *m, size_t memsize, size_t capacity, llq_ebr *dom, const llq_map_config *cfg) {
+    size_t need, nb;
+    int r = llq_i_check_mem(m);
+    if (r) return r;
+    if (!dom) return LLQ_EINVAL;
+    if (cfg && (!cfg->alloc) != (!cfg->free)) return LLQ_EINVAL; /* both or neither */
+    need = llq_map_memsize(capacity);
+    if (need == 0) return LLQ_ERANGE;
+    if (memsize < need) return LLQ_ENOBUFS;
+    nb = llq_i_map_buckets_for(capacity);
+    llq_i_zero(m, sizeof(*m));
+    if (cfg) m->cfg = *cfg;
+    m->dom = dom;
+    m->table = ((llq_i_map_table *)(((unsigned char *)m) + sizeof(llq_map)));
+    llq_i_map_table_setup(m->table, nb, NULL, 0, NULL, NULL);
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+static void llq_i_map_table_free(llq_ebr_node *n) {
+    llq_i_map_table *t = ((llq_i_map_table *)(((unsigned char *)n) - offsetof(llq_i_map_table, node)));
+    if (t->bytes) t->free(t->base, t->bytes, t->alloc_ctx);
+}
+LLQDEF void llq_map_destroy(llq_map *m) {
+    if (!m || !m->table) return;
+    llq_i_map_table_free(&m->table->node);
+    m->table = NULL;
+}
+LLQDEF bool llq_i_map_get_special(llq_map *m, uint64_t key, uint64_t *value) {
+    if (!LLQ_I_LOAD(&m->special_have[key], LLQ_ACQ)) return false;
+    *value = LLQ_I_LOAD(&m->special_val[key], LLQ_RLX);
+    return true;
+}
+static uint64_t llq_i_map_hash(llq_map *m, uint64_t key) {
+    return m->cfg.hash ? m->cfg.hash(key, m->cfg.hash_ctx) : llq_map_hash64(key);
+}
+static void llq_i_map_lock(llq_i_map_stripe *s) {
+    size_t round = 0;
+    for (;;) {
+        if (LLQ_I_LOAD(&s->lock, LLQ_RLX) == 0 && __atomic_exchange_n(&s->lock, 1u, LLQ_ACQ) == 0) return;
+        llq_i_backoff(&round);
+    }
+}
+static void llq_i_map_unlock(llq_i_map_stripe *s) { LLQ_I_STORE(&s->lock, 0u, LLQ_REL); }
+
+/* copy every live entry of `from` into the empty table `to` (nobody else sees `to` yet) */
+static void llq_i_map_rehash(llq_map *m, llq_i_map_table *from, llq_i_map_table *to) {
+    llq_i_map_bucket *fb = llq_i_map_buckets(from), *tb = llq_i_map_buckets(to);
+    size_t i, w, s;
+    for (s = 0; s < LLQ_I_MAP_STRIPES; s++) m->stripe[s].used = m->stripe[s].live;
+    for (i = 0; i < from->nb; i++)
+        for (w = 0; w < LLQ_I_MAP_WAYS; w++) {
+            uint64_t k = fb[i].key[w];
+            size_t b, x;
+            if (k <= 2) continue;
+            b = llq_i_map_index(llq_i_map_hash(m, k), to->nb);
+            for (;;) {
+                for (x = 0; x < LLQ_I_MAP_WAYS; x++)
+                    if (tb[b].key[x] == 0) break;
+                if (x < LLQ_I_MAP_WAYS) break;
+                if (++b == to->nb) b = 0;
+            }
+            tb[b].val[x] = fb[i].val[w];
+            tb[b].key[x] = k;
+        }
+}
+/* the stripe of `hash` ran out of room in table `seen`: take every stripe, and unless someone already
+   did it, move to a table twice the size (or the same size when most used slots are tombstones) */
+static int llq_i_map_grow(llq_map *m, llq_ebr_thread *et, llq_i_map_table *seen) {
+    llq_i_map_table *old = m->table, *nt;
+    size_t s, nb, live = 0, used = 0, bytes;
+    void *base;
+    int r = 0;
+    for (s = 0; s < LLQ_I_MAP_STRIPES; s++) llq_i_map_lock(&m->stripe[s]);
+    if (old != seen) goto out; /* another writer grew it meanwhile */
+    if (m->cfg.fixed) {
+        r = LLQ_ENOSPC;
+        goto out;
+    }
+    for (s = 0; s < LLQ_I_MAP_STRIPES; s++) {
+        live += m->stripe[s].live;
+        used += m->stripe[s].used;
+    }
+    nb = live * 2 > used ? old->nb * 2 : old->nb;
+    if (nb > (SIZE_MAX - sizeof(llq_i_map_table) - LLQ_CACHE_LINE) / sizeof(llq_i_map_bucket) / 2) {
+        r = LLQ_ENOMEM;
+        goto out;
+    }
+    bytes = sizeof(llq_i_map_table) + nb * sizeof(llq_i_map_bucket);
+    if (m->cfg.alloc) {
+        base = m->cfg.alloc(bytes, m->cfg.alloc_ctx);
+        nt = (llq_i_map_table *)base;
+        if (base && (((uintptr_t)base) & (LLQ_CACHE_LINE - 1))) {
+            m->cfg.free(base, bytes, m->cfg.alloc_ctx);
+            base = NULL; /* the allocator broke its promise */
+        }
+    } else {
+        bytes += LLQ_CACHE_LINE;
+        base = LLQ_MALLOC(m->cfg.alloc_ctx, bytes);
+        nt = ((llq_i_map_table *)llq_i_round_up((uintptr_t)base, LLQ_CACHE_LINE));
+    }
+    if (!base) {
+        r = LLQ_ENOMEM;
+        goto out;
+    }
+    llq_i_map_table_setup(nt, nb, base, bytes, m->cfg.alloc ? m->cfg.free : llq_i_map_default_free,
+                          m->cfg.alloc_ctx);
+    llq_i_map_rehash(m, old, nt);
+    LLQ_I_STORE(&m->table, nt, LLQ_REL); /* readers move over from here on */
+    m->resizes++;
+    for (s = LLQ_I_MAP_STRIPES; s-- > 0;) llq_i_map_unlock(&m->stripe[s]);
+    if (et) {
+        llq_ebr_retire(et, &old->node, llq_i_map_table_free);
+    } else if (llq_ebr_synchronize(m->dom, NULL) == 0) {
+        llq_i_map_table_free(&old->node);
+    } else {
+        /* unreachable: synchronize(NULL) never refuses; keep the table rather than free it early */
+        LLQ_ASSERT(0);
+    }
+    return 0;
+out:
+    for (s = LLQ_I_MAP_STRIPES; s-- > 0;) llq_i_map_unlock(&m->stripe[s]);
+    return r;
+}
+
+/* insert (replace == 0) or put (replace == 1) */
+static int llq_i_map_write(llq_map *m, llq_ebr_thread *et, uint64_t key, uint64_t value, int replace) {
+    uint64_t h;
+    llq_i_map_stripe *st;
+    if (!m) return LLQ_EINVAL;
+    h = llq_i_map_hash(m, key);
+    st = &m->stripe[h >> 58];
+    for (;;) {
+        llq_i_map_table *t;
+        llq_i_map_bucket *bk;
+        size_t b, i;
+        int r;
+        llq_i_map_lock(st);
+        if (key <= 2) {
+            bool had = LLQ_I_LOAD(&m->special_have[key], LLQ_RLX) != 0;
+            if (had && !replace) {
+                llq_i_map_unlock(st);
+                return LLQ_EEXIST;
+            }
+            LLQ_I_STORE(&m->special_val[key], value, LLQ_RLX);
+            LLQ_I_STORE(&m->special_have[key], 1u, LLQ_REL);
+            if (!had) LLQ_I_STORE(&st->live, st->live + 1, LLQ_RLX); /* size() reads it unlocked */
+            llq_i_map_unlock(st);
+            return had ? 1 : 0;
+        }
+        t = LLQ_I_LOAD(&m->table, LLQ_ACQ);
+        bk = llq_i_map_buckets(t);
+        b = llq_i_map_index(h, t->nb);
+        for (;;) { /* find the key, or the first empty slot (where it would be) */
+            for (i = 0; i < LLQ_I_MAP_WAYS; i++) {
+                uint64_t k = LLQ_I_LOAD(&bk[b].key[i], LLQ_ACQ);
+                if (k == key) {
+                    if (!replace) {
+                        llq_i_map_unlock(st);
+                        return LLQ_EEXIST;
+                    }
+                    LLQ_I_STORE(&bk[b].val[i], value, LLQ_REL);
+                    llq_i_map_unlock(st);
+                    return 1;
+                }
+                if (k == 0) break;
+            }
+            if (i < LLQ_I_MAP_WAYS) break;
+            if (++b == t->nb) b = 0;
+        }
+        if (st->used < t->stripe_max) {
+            /* claim an empty slot from here on: writers of other stripes may race for the same ones.
+               The value goes in before the key appears, so a reader never sees the key without it. */
+            for (;;) {
+                for (; i < LLQ_I_MAP_WAYS; i++) {
+                    uint64_t z = 0;
+                    if (LLQ_I_LOAD(&bk[b].key[i], LLQ_RLX) == 0 &&
+                        __atomic_compare_exchange_n(&bk[b].key[i], &z, (uint64_t)2, false, LLQ_ACQ, LLQ_RLX)) {
+                        LLQ_I_STORE(&bk[b].val[i], value, LLQ_RLX);
+                        LLQ_I_STORE(&bk[b].key[i], key, LLQ_REL);
+                        st->used++;
+                        LLQ_I_STORE(&st->live, st->live + 1, LLQ_RLX); /* size() reads it unlocked */
+                        llq_i_map_unlock(st);
+                        return 0;
+                    }
+                }
+                i = 0;
+                if (++b == t->nb) b = 0;
+            }
+        }
+        llq_i_map_unlock(st);
+        r = llq_i_map_grow(m, et, t);
+        if (r) return r;
+    }
+}
+LLQDEF int llq_map_insert(llq_map *m, llq_ebr_thread *t, uint64_t key, uint64_t value) {
+    return llq_i_map_write(m, t, key, value, 0);
+}
+LLQDEF int llq_map_put(llq_map *m, llq_ebr_thread *t, uint64_t key, uint64_t value) {
+    return llq_i_map_write(m, t, key, value, 1);
+}
+LLQDEF int llq_map_erase(llq_map *m, uint64_t key) {
+    uint64_t h;
+    llq_i_map_stripe *st;
+    llq_i_map_table *t;
+    llq_i_map_bucket *bk;
+    size_t b, i;
+    if (!m) return LLQ_EINVAL;
+    h = llq_i_map_hash(m, key);
+    st = &m->stripe[h >> 58];
+    llq_i_map_lock(st);
+    if (key <= 2) {
+        int had = LLQ_I_LOAD(&m->special_have[key], LLQ_RLX) != 0;
+        LLQ_I_STORE(&m->special_have[key], 0u, LLQ_REL);
+        if (had) LLQ_I_STORE(&st->live, st->live - 1, LLQ_RLX);
+        llq_i_map_unlock(st);
+        return had ? 0 : LLQ_ENOENT;
+    }
+    t = LLQ_I_LOAD(&m->table, LLQ_ACQ);
+    bk = llq_i_map_buckets(t);
+    b = llq_i_map_index(h, t->nb);
+    for (;;) {
+        for (i = 0; i < LLQ_I_MAP_WAYS; i++) {
+            uint64_t k = LLQ_I_LOAD(&bk[b].key[i], LLQ_ACQ);
+            if (k == key) {
+                LLQ_I_STORE(&bk[b].key[i], (uint64_t)1, LLQ_REL); /* tombstone: slot not reused */
+                LLQ_I_STORE(&st->live, st->live - 1, LLQ_RLX);
+                llq_i_map_unlock(st);
+                return 0;
+            }
+            if (k == 0) {
+                llq_i_map_unlock(st);
+                return LLQ_ENOENT;
+            }
+        }
+        if (++b == t->nb) b = 0;
+    }
+}
+LLQDEF size_t llq_map_size(llq_map *m) {
+    size_t s, n = 0;
+    for (s = 0; s < LLQ_I_MAP_STRIPES; s++) n += LLQ_I_LOAD(&m->stripe[s].live, LLQ_RLX);
+    return n;
+}
+LLQDEF size_t llq_map_capacity(llq_map *m) {
+    return LLQ_I_LOAD(&m->table, LLQ_ACQ)->stripe_max * LLQ_I_MAP_STRIPES;
+}
+#endif /* LLQ_HAVE_MAP */
+
+/* --- backpressure --- */
+
+LLQDEF int llq_watermark_init(llq_watermark *w, size_t low, size_t high, void (*cb)(void *ctx, int event, size_t depth),
+                              void *ctx) {
+    if (!w) return LLQ_EINVAL;
+    if (low >= high) return LLQ_ERANGE;
+    llq_i_zero(w, sizeof(*w));
+    w->low = low;
+    w->high = high;
+    w->cb = cb;
+    w->ctx = ctx;
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+LLQDEF int llq_i_watermark_cross(llq_watermark *w, size_t depth, size_t from) {
+    size_t expect = from; /* 0 (below) or 2 (above) */
+    int event = from ? LLQ_WM_LOW : LLQ_WM_HIGH;
+    if (!__atomic_compare_exchange_n(&w->state, &expect, from + 1, false, __ATOMIC_ACQ_REL, LLQ_RLX))
+        return LLQ_WM_NONE; /* another caller claimed this crossing */
+    if (from) LLQ_I_STORE(&w->lows, w->lows + 1, LLQ_RLX);
+    else LLQ_I_STORE(&w->highs, w->highs + 1, LLQ_RLX);
+    if (w->cb) w->cb(w->ctx, event, depth);
+    LLQ_I_STORE(&w->state, (from + 2) & 3, LLQ_REL); /* settled: the next crossing may be claimed */
+    return event;
+}
+LLQDEF void llq_depth_stats_get(llq_depth_sampler *s, llq_depth_stats *out) {
+    size_t i, n = LLQ_I_LOAD(&s->n, LLQ_ACQ);
+    size_t sum = LLQ_I_LOAD(&s->sum, LLQ_RLX);
+    out->samples = n;
+    out->last = LLQ_I_LOAD(&s->last, LLQ_RLX);
+    out->max = LLQ_I_LOAD(&s->max, LLQ_RLX);
+    out->mean = n ? (double)sum / (double)n : 0.0;
+    for (i = 0; i < 8; i++) out->hist[i] = LLQ_I_LOAD(&s->hist[i], LLQ_RLX);
+}
+LLQDEF void llq_depth_stats_reset(llq_depth_sampler *s) {
+    size_t i;
+    LLQ_I_STORE(&s->n, 0, LLQ_RLX);
+    LLQ_I_STORE(&s->sum, 0, LLQ_RLX);
+    LLQ_I_STORE(&s->max, 0, LLQ_RLX);
+    LLQ_I_STORE(&s->last, 0, LLQ_RLX);
+    for (i = 0; i < 8; i++) LLQ_I_STORE(&s->hist[i], 0, LLQ_RLX);
+}
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+#define LLQ_I_TB_STORE(p, v) LLQ_I_STORE((p), (v), LLQ_RLX)
+#else
+#define LLQ_I_TB_STORE(p, v) (*(p) = (v)) /* one thread: no 64-bit atomics needed */
+#endif
+/* one token in 1/256 ns, at least 1, and small enough that a whole burst spans under 2^62 units (so
+   wrapping differences of the bucket's times stay meaningful) */
+static uint64_t llq_i_tb_interval(double tokens_per_sec, double burst) {
+    double v = 256e9 / tokens_per_sec, most = 4611686018427387904.0 / (burst + 1);
+    return v < 1 ? 1 : v > most ? (uint64_t)most : (uint64_t)v;
+}
+LLQDEF int llq_tb_init(llq_tb *tb, double tokens_per_sec, double burst, uint64_t now_ns) {
+    if (!tb) return LLQ_EINVAL;
+    if (!(tokens_per_sec > 0) || !(burst >= 1) || burst > 1e12) return LLQ_ERANGE;
+    tb->base = now_ns;
+    tb->burst_tokens = burst;
+    tb->max_take = (uint64_t)burst;
+    LLQ_I_TB_STORE(&tb->interval, llq_i_tb_interval(tokens_per_sec, burst));
+    LLQ_I_TB_STORE(&tb->burst, (uint64_t)((burst - 1) * (double)tb->interval));
+    LLQ_I_TB_STORE(&tb->tat, 0);
+    __atomic_thread_fence(LLQ_SC);
+    return 0;
+}
+LLQDEF void llq_tb_set_rate(llq_tb *tb, double tokens_per_sec) {
+    uint64_t iv;
+    if (!tb || !(tokens_per_sec > 0)) return;
+    iv = llq_i_tb_interval(tokens_per_sec, tb->burst_tokens);
+    LLQ_I_TB_STORE(&tb->burst, (uint64_t)((tb->burst_tokens - 1) * (double)iv));
+    LLQ_I_TB_STORE(&tb->interval, iv);
 }
 
 /* --- blocking: spin, yield, sleep --- */

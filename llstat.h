@@ -68,14 +68,15 @@
      2^ceil(log2(2 * 10^digits)), unit = floor(log2(lowest)); bucket 0 holds sub_bucket_count slots of
      width 2^unit, every later bucket k the upper half_count = sub_bucket_count / 2 slots of width
      2^(unit + k). counts_len = (bucket_count + 1) * half_count 64-bit counters follow a 128-byte header.
-     Record costs an OR, a count of leading zeros, two shifts and two adds, then two increments (the
-     bucket and the sum); there is no total counter and no min/max on the hot path: count, min and max
-     are read from the buckets (min/max at bucket resolution, as HdrHistogram reports them), the sum is
-     exact. A value above the top of the range is counted in the last bucket and in llstat_hist_overflow
-     (record returns false), so count and sum stay exact. llstat_hist_percentile(h, p) is the highest
-     value equivalent to the sample at rank ceil(p/100 * count) (the lowest for p == 0), as HdrHistogram's
-     getValueAtPercentile. llstat_hist_mean is sum / count; llstat_hist_stddev and the printed Mean use
-     bucket midpoints, as HdrHistogram does, so the output compares line for line with HdrHistogram's.
+     Record costs an OR, a count of leading zeros, three shifts and a subtract (the rest of the index is
+     precomputed in the header), then two increments (the bucket and the sum); there is no total counter
+     and no min/max on the hot path: count, min and max are read from the buckets (min/max at bucket
+     resolution, as HdrHistogram reports them), the sum is exact. A value above the top of the range is
+     counted in the last bucket and in llstat_hist_overflow (record returns false), so count and sum stay
+     exact. llstat_hist_percentile(h, p) is the highest value equivalent to the sample at rank
+     ceil(p/100 * count) (the lowest for p == 0), as HdrHistogram's getValueAtPercentile.
+     llstat_hist_mean is sum / count; llstat_hist_stddev and the printed Mean use bucket midpoints, as
+     HdrHistogram does, so the output compares line for line with HdrHistogram's.
      Clock: llstat_now() returns ticks of the chosen source (TSC cycles, CNTVCT ticks, or ns for the
      fallback), llstat_ticks_to_ns converts a difference, llstat_now_ns() is ns on CLOCK_MONOTONIC's
      scale (equal to it at calibration, then advancing at the calibrated rate). The rule for the counter
@@ -219,7 +220,7 @@
 #define LLSTAT_I_ATOMIC_ADD(p, n) ((void)__atomic_fetch_add((p), (n), __ATOMIC_RELAXED))
 
 #define LLSTAT_HIST_MAGIC 0x6c6c6873u /* "llhs": init ran on this memory */
-#define LLSTAT_HIST_LAYOUT 1u         /* version of the layout below */
+#define LLSTAT_HIST_LAYOUT 2u         /* version of the layout below */
 
 #ifdef __cplusplus
 extern "C" {
@@ -240,7 +241,9 @@ LLSTATDEF const char *llstat_version(void);
 
 /* The header of a histogram: 128 bytes, then counts_len uint64_t counters (llstat_hist_counts). The
    first line holds everything record reads and writes; the second, the parameters as given. A copy
-   under another prefix keeps these fields, their order and their meaning (docs/llstat.md). */
+   under another prefix keeps these fields, their order and their meaning (docs/llstat.md). What record
+   reads is precomputed here, in 32-bit fields where it fits: GCC keeps those in registers across a loop
+   of records (the counter stores are 64-bit, so by type they cannot change them). */
 typedef struct llstat_hist {
     uint64_t sum;             /* sum of every recorded value (those above top_value unclamped) */
     uint64_t overflow;        /* samples above top_value, counted in the last bucket */
@@ -250,7 +253,8 @@ typedef struct llstat_hist {
     uint32_t half_magnitude;  /* log2(sub_bucket_count) - 1 */
     uint32_t unit_magnitude;  /* floor(log2(lowest)) */
     uint32_t counts_len;      /* counters after the header: (bucket_count + 1) << half_magnitude */
-    uint64_t index_bias;      /* unit_magnitude << half_magnitude */
+    uint32_t slot_origin;     /* 128 + 8 * ((shift_base - unit_magnitude) << half_magnitude): see below */
+    uint32_t min_clz;         /* v <= top_value exactly when clz(v | sub_bucket_mask) >= min_clz */
     uint64_t reserved0;
     uint64_t lowest;          /* lowest discernible value, as given */
     uint64_t highest;         /* highest trackable value, as given */
@@ -272,67 +276,73 @@ LLSTAT_INLINE uint64_t *llstat_hist_counts(llstat_hist *h) { return (uint64_t *)
 LLSTAT_INLINE const uint64_t *llstat_hist_counts_const(const llstat_hist *h) {
     return (const uint64_t *)(const void *)(h + 1);
 }
-/* counts index of v: HdrHistogram's counts_index_for with the bucket and sub-bucket folded (shift =
-   bucket + unit); it holds for every 64-bit v and is >= counts_len exactly when v > top_value. Only
-   32-bit fields, so that a loop of records keeps them in registers across the stores to counters. */
+/* Where v is counted. With z = clz(v | sub_bucket_mask) (the OR puts the values of bucket 0 under its
+   top bit), HdrHistogram's counts_index_for(v) with the bucket and sub-bucket folded is
+       index = ((63 - half - unit - z) << half) + (v >> (63 - half - z))
+             = index_base + ((v << z) >> shift_base) - (z << half),   index_base = (63 - half - unit) << half
+   (v << z loses no bit: z <= clz(v)). It holds for every 64-bit v; index < counts_len exactly when
+   z >= min_clz. The counter's address is h + slot_origin + 8 * ((v << z) >> shift_base) - 8 * (z << half)
+   with slot_origin = 128 + 8 * index_base: record is an OR, an LZCNT, three shifts and a subtract before
+   its two adds, the constant folding into the address. */
+LLSTAT_INLINE uint32_t llstat_i_hist_clz(const llstat_hist *h, uint64_t v) {
+    return llstat_i_clz64(v | h->sub_bucket_mask);
+}
 LLSTAT_INLINE uint64_t llstat_i_hist_index(const llstat_hist *h, uint64_t v) {
-    uint32_t half = h->half_magnitude, unit = h->unit_magnitude;
-    uint32_t shift = h->shift_base - llstat_i_clz64(v | ((((uint64_t)2 << half) - 1) << unit));
-    return ((uint64_t)shift << half) + (v >> shift) - ((uint64_t)unit << half);
+    uint32_t z = llstat_i_hist_clz(h, v);
+    return (uint64_t)((h->slot_origin - sizeof(llstat_hist)) / 8u) + ((v << z) >> h->shift_base) -
+           ((uint64_t)z << h->half_magnitude);
 }
 LLSTAT_INLINE uint32_t llstat_hist_index(const llstat_hist *h, uint64_t v) { /* v <= top_value */
     return (uint32_t)llstat_i_hist_index(h, v);
 }
+/* how a record form adds to a counter (a constant: each form compiles to one kind) */
+#define LLSTAT_I_OWNER 0  /* LLSTAT_I_HADD: single writer, concurrent readers */
+#define LLSTAT_I_LOCAL 1  /* plain +=: nobody else touches the histogram meanwhile */
+#define LLSTAT_I_SHARED 2 /* atomic add: many writers */
+LLSTAT_INLINE void llstat_i_hist_bump(uint64_t *p, uint64_t n, int kind) {
+    if (kind == LLSTAT_I_OWNER)
+        LLSTAT_I_HADD(p, n);
+    else if (kind == LLSTAT_I_LOCAL)
+        *p += n;
+    else
+        LLSTAT_I_ATOMIC_ADD(p, n);
+}
+/* Every field is read before the branch: one read only on the likely path would not be kept in a
+   register across a loop of records. The address is computed in uintptr_t: its constant part may lie
+   outside the counters, and modular arithmetic holds with a 32-bit uintptr_t too. */
+LLSTAT_INLINE bool llstat_i_hist_record(llstat_hist *h, uint64_t v, uint64_t n, int kind) {
+    uint32_t shift_base = h->shift_base, half = h->half_magnitude, min_clz = h->min_clz;
+    uintptr_t origin = (uintptr_t)h + h->slot_origin;
+    uint32_t z = llstat_i_hist_clz(h, v);
+    llstat_i_hist_bump(&h->sum, v * n, kind);
+    if (LLSTAT_LIKELY(z >= min_clz)) {
+        uintptr_t slot = origin + (uintptr_t)(((v << z) >> shift_base) - ((uint64_t)z << half)) * 8u;
+        llstat_i_hist_bump((uint64_t *)(void *)slot, n, kind);
+        return true;
+    }
+    llstat_i_hist_bump(&h->overflow, n, kind);
+    llstat_i_hist_bump(&llstat_hist_counts(h)[h->counts_len - 1], n, kind);
+    return false;
+}
+
 /* record one value: the owner thread only (readers may run at the same time). false when v was above
    the range: it is then counted in the last bucket and in llstat_hist_overflow */
 LLSTAT_INLINE bool llstat_hist_record(llstat_hist *h, uint64_t v) {
-    uint64_t *counts = llstat_hist_counts(h), i = llstat_i_hist_index(h, v);
-    LLSTAT_I_HADD(&h->sum, v);
-    if (LLSTAT_LIKELY(i < h->counts_len)) {
-        LLSTAT_I_HADD(&counts[i], 1u);
-        return true;
-    }
-    LLSTAT_I_HADD(&h->overflow, 1u);
-    LLSTAT_I_HADD(&counts[h->counts_len - 1], 1u);
-    return false;
+    return llstat_i_hist_record(h, v, 1u, LLSTAT_I_OWNER);
 }
 /* record n samples of value v (v * n is added to the sum) */
 LLSTAT_INLINE bool llstat_hist_record_n(llstat_hist *h, uint64_t v, uint64_t n) {
-    uint64_t *counts = llstat_hist_counts(h), i = llstat_i_hist_index(h, v);
-    LLSTAT_I_HADD(&h->sum, v * n);
-    if (LLSTAT_LIKELY(i < h->counts_len)) {
-        LLSTAT_I_HADD(&counts[i], n);
-        return true;
-    }
-    LLSTAT_I_HADD(&h->overflow, n);
-    LLSTAT_I_HADD(&counts[h->counts_len - 1], n);
-    return false;
+    return llstat_i_hist_record(h, v, n, LLSTAT_I_OWNER);
 }
 /* record into a histogram that no other thread reads or writes until this one hands it over (after
    a join, through a queue, or at the swap of an interval): plain increments in C, as cheap as
    llstat_hist_record on x86-64 and cheaper elsewhere; a concurrent reader is a data race */
 LLSTAT_INLINE bool llstat_hist_record_local(llstat_hist *h, uint64_t v) {
-    uint64_t *counts = llstat_hist_counts(h), i = llstat_i_hist_index(h, v);
-    h->sum += v;
-    if (LLSTAT_LIKELY(i < h->counts_len)) {
-        counts[i]++;
-        return true;
-    }
-    h->overflow++;
-    counts[h->counts_len - 1]++;
-    return false;
+    return llstat_i_hist_record(h, v, 1u, LLSTAT_I_LOCAL);
 }
 /* the same from any number of threads at once: one relaxed atomic add per counter */
 LLSTAT_INLINE bool llstat_hist_record_n_atomic(llstat_hist *h, uint64_t v, uint64_t n) {
-    uint64_t *counts = llstat_hist_counts(h), i = llstat_i_hist_index(h, v);
-    LLSTAT_I_ATOMIC_ADD(&h->sum, v * n);
-    if (LLSTAT_LIKELY(i < h->counts_len)) {
-        LLSTAT_I_ATOMIC_ADD(&counts[i], n);
-        return true;
-    }
-    LLSTAT_I_ATOMIC_ADD(&h->overflow, n);
-    LLSTAT_I_ATOMIC_ADD(&counts[h->counts_len - 1], n);
-    return false;
+    return llstat_i_hist_record(h, v, n, LLSTAT_I_SHARED);
 }
 LLSTAT_INLINE bool llstat_hist_record_atomic(llstat_hist *h, uint64_t v) {
     return llstat_hist_record_n_atomic(h, v, 1u);
@@ -596,12 +606,13 @@ static int llstat_i_hist_layout(llstat_hist *l, uint64_t lowest, uint64_t highes
     l->unit_magnitude = unit;
     l->shift_base = 63u - half;
     l->sub_bucket_mask = (((uint64_t)2 << half) - 1) << unit;
-    l->index_bias = (uint64_t)unit << half;
+    l->slot_origin = (uint32_t)sizeof(llstat_hist) + 8u * ((63u - half - unit) << half);
     l->bucket_count = buckets;
     l->counts_len = (buckets + 1u) << half;
     /* the top of the last bucket: sub_bucket_count << (buckets - 1 + unit), minus one */
     l->top_value = buckets - 1u + unit + half + 1u >= 64u ? UINT64_MAX
                                                            : ((uint64_t)1 << (buckets + unit + half)) - 1u;
+    l->min_clz = buckets + unit + half >= 64u ? 0u : 64u - (buckets + unit + half);
     l->lowest = lowest;
     l->highest = highest;
     l->digits = digits;
@@ -1241,7 +1252,8 @@ LLSTATDEF double llstat_clock_hz(void) {
 /*
    CHANGE HISTORY
      0.2.0  first release: cycle clock (TSC / CNTVCT_EL0 / CLOCK_MONOTONIC), HdrHistogram-layout
-            histogram with percentile-distribution output, counters, rates.
+            histogram with percentile-distribution output, counters, rates (histogram layout 2: the
+            record path reads a precomputed slot_origin and min_clz).
 
    LICENSE: choose either of the following.
    ---------------------------------------------------------------------------------------------------

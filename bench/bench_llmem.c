@@ -601,6 +601,294 @@ static void bl_numa(void) {
     munmap(bl_numa_buf, 1 << 20);
 }
 
+/* ---- non-temporal copy / fill against memcpy / memset (same run) ---- */
+typedef struct {
+    unsigned char *src, *dst;
+    size_t len;
+} bl_ntctx;
+static void nt_memcpy(void *v, uint64_t it) {
+    bl_ntctx *c = (bl_ntctx *)v;
+    uint64_t i;
+    for (i = 0; i < it; i++) {
+        memcpy(c->dst, c->src, c->len);
+        llb_clobber();
+    }
+}
+static void nt_llmem(void *v, uint64_t it) {
+    bl_ntctx *c = (bl_ntctx *)v;
+    uint64_t i;
+    for (i = 0; i < it; i++) {
+        llmem_nt_copy(c->dst, c->src, c->len);
+        llb_clobber();
+    }
+}
+static void nt_memset(void *v, uint64_t it) {
+    bl_ntctx *c = (bl_ntctx *)v;
+    uint64_t i;
+    for (i = 0; i < it; i++) {
+        memset(c->dst, (int)i, c->len);
+        llb_clobber();
+    }
+}
+static void nt_fill(void *v, uint64_t it) {
+    bl_ntctx *c = (bl_ntctx *)v;
+    uint64_t i;
+    for (i = 0; i < it; i++) {
+        llmem_nt_fill(c->dst, (int)i, c->len);
+        llb_clobber();
+    }
+}
+static void bl_nt(void) {
+    size_t thr = llmem_nt_threshold(), sizes[8], i, nsz = 0;
+    bl_ntctx c;
+    double r64 = 0, worst_below = 0;
+    char nm[96];
+    llb_table *t = llb_table_new("non-temporal copy and fill vs memcpy / memset (ns per call; GB/s)");
+    sizes[nsz++] = 64u << 10;
+    sizes[nsz++] = 1u << 20;
+    if (thr / 2 > (1u << 20)) sizes[nsz++] = thr / 2;
+    if (thr > 4096) sizes[nsz++] = thr - 4096; /* just below: memcpy itself */
+    sizes[nsz++] = thr;
+    if (thr * 2 < (64u << 20)) sizes[nsz++] = thr * 2;
+    sizes[nsz++] = 64u << 20;
+    c.src = (unsigned char *)llmem_aligned_alloc(64u << 20, 4096);
+    c.dst = (unsigned char *)llmem_aligned_alloc(64u << 20, 4096);
+    if (!c.src || !c.dst) return;
+    memset(c.src, 1, 64u << 20);
+    memset(c.dst, 2, 64u << 20);
+    printf("\nllmem_nt_copy path %s, threshold %zu bytes (half the L3; LLMEM_NT_THRESHOLD overrides)\n",
+           llmem_nt_path(), thr);
+    for (i = 0; i < nsz; i++) {
+        double m = 0, n = 0, me = 0, ne = 0;
+        int k;
+        c.len = sizes[i];
+        llb_bytes(t, (double)c.len);
+        for (k = 0; k < 3; k++) { /* alternated, best of three each: this VM's neighbours move single runs */
+            llb_table *sc = llb_table_new("scratch");
+            double a = llb_run(sc, "m", nt_memcpy, &c), b = llb_run(sc, "n", nt_llmem, &c);
+            if (m == 0 || a < m) {
+                m = a;
+                me = llb_err(sc, "m");
+            }
+            if (n == 0 || b < n) {
+                n = b;
+                ne = llb_err(sc, "n");
+            }
+            llb_table_free(sc);
+        }
+        snprintf(nm, sizeof nm, "memcpy %zu KiB", c.len >> 10);
+        llb_add(t, strdup(nm), m, me);
+        llb_note(t, "best of 3");
+        snprintf(nm, sizeof nm, "llmem_nt_copy %zu KiB", c.len >> 10);
+        llb_add(t, strdup(nm), n, ne);
+        llb_note(t, "best of 3; %.2fx memcpy%s", m / n, c.len < thr ? " (below the threshold: memcpy)" : "");
+        if (c.len < thr && (worst_below == 0 || m / n < worst_below)) worst_below = m / n;
+        if (c.len == (64u << 20)) r64 = m / n;
+    }
+    c.len = 64u << 20;
+    llb_bytes(t, (double)c.len);
+    {
+        double m = llb_run(t, "memset 65536 KiB", nt_memset, &c), n = llb_run(t, "llmem_nt_fill 65536 KiB", nt_fill, &c);
+        llb_note(t, "%.2fx memset", m / n);
+    }
+    llb_print(t);
+    printf("\n- 64 MiB: llmem_nt_copy = %.2fx memcpy (target >= 1.3x); below the threshold the slowest row is %.2fx"
+           " (target: never slower; those calls are memcpy)\n", r64, worst_below);
+    llb_table_free(t);
+    llmem_aligned_free(c.src);
+    llmem_aligned_free(c.dst);
+}
+
+/* ---- bulk: 32 objects per call against 32 single calls ---- */
+typedef struct {
+    llmem_pool *pool;
+    llmem_sc *sc;
+    void *o[32];
+} bl_bulkctx;
+static void bk_single(void *v, uint64_t it) {
+    bl_bulkctx *c = (bl_bulkctx *)v;
+    uint64_t i;
+    int k;
+    for (i = 0; i < it; i++) {
+        for (k = 0; k < 32; k++) c->o[k] = llmem_pool_alloc(c->pool);
+        llb_clobber();
+        for (k = 0; k < 32; k++) llmem_pool_free(c->pool, c->o[k]);
+    }
+}
+static void bk_bulk(void *v, uint64_t it) {
+    bl_bulkctx *c = (bl_bulkctx *)v;
+    uint64_t i;
+    for (i = 0; i < it; i++) {
+        llmem_pool_alloc_n(c->pool, c->o, 32);
+        llb_clobber();
+        llmem_pool_free_n(c->pool, c->o, 32);
+    }
+}
+static void bk_sc_single(void *v, uint64_t it) {
+    bl_bulkctx *c = (bl_bulkctx *)v;
+    uint64_t i;
+    int k;
+    for (i = 0; i < it; i++) {
+        for (k = 0; k < 32; k++) c->o[k] = llmem_sc_alloc(c->sc, 64);
+        llb_clobber();
+        for (k = 0; k < 32; k++) llmem_sc_free(c->sc, c->o[k]);
+    }
+}
+static void bk_sc_bulk(void *v, uint64_t it) {
+    bl_bulkctx *c = (bl_bulkctx *)v;
+    uint64_t i;
+    for (i = 0; i < it; i++) {
+        llmem_sc_alloc_n(c->sc, 64, c->o, 32);
+        llb_clobber();
+        llmem_sc_free_n(c->sc, c->o, 32);
+    }
+}
+static void bk_malloc(void *v, uint64_t it) {
+    bl_bulkctx *c = (bl_bulkctx *)v;
+    uint64_t i;
+    int k;
+    for (i = 0; i < it; i++) {
+        for (k = 0; k < 32; k++) c->o[k] = malloc(64);
+        llb_clobber();
+        for (k = 0; k < 32; k++) free(c->o[k]);
+    }
+}
+static void bl_bulk(void) {
+    static llmem_pool pool;
+    static llmem_sc sc;
+    bl_bulkctx c;
+    double a, b, d, e;
+    llb_table *t = llb_table_new("32 objects of 64 B: allocated, then freed (ns per 32 + 32)");
+    llmem_pool_init(&pool, 64, 16);
+    llmem_sc_init(&sc, 0, -1);
+    c.pool = &pool;
+    c.sc = &sc;
+    llb_run(t, "glibc malloc/free x 32", bk_malloc, &c);
+    a = llb_run(t, "llmem_pool_alloc/_free x 32", bk_single, &c);
+    b = llb_run(t, "llmem_pool_alloc_n/_free_n (32)", bk_bulk, &c);
+    llb_note(t, "%.2fx the single calls", a / b);
+    d = llb_run(t, "llmem_sc_alloc/_free x 32", bk_sc_single, &c);
+    e = llb_run(t, "llmem_sc_alloc_n/_free_n (32)", bk_sc_bulk, &c);
+    llb_note(t, "%.2fx the single calls", d / e);
+    llb_print(t);
+    printf("\n- bulk 32: fixed pool %.2fx, size classes %.2fx 32 single calls (target >= 1.5x)\n", a / b, d / e);
+    llb_table_free(t);
+    llmem_pool_destroy(&pool);
+    llmem_sc_destroy(&sc);
+}
+
+/* ---- prefetch: a pointer chase and a strided scan, with and without ---- */
+typedef struct bl_node {
+    struct bl_node *next; /* the chase */
+    struct bl_node *jump; /* the node 16 steps ahead (a jump pointer, kept by the structure's owner) */
+    uint64_t payload[6];
+} bl_node;
+typedef struct {
+    bl_node *nodes, *head;
+    uint64_t *data;
+    size_t n, rows, cols, dist;
+} bl_pfctx;
+static void pf_chase(void *v, uint64_t it) {
+    bl_pfctx *c = (bl_pfctx *)v;
+    const bl_node *p = c->head;
+    uint64_t i, sum = 0;
+    for (i = 0; i < it; i++) {
+        sum += p->payload[0];
+        p = p->next;
+    }
+    llb_do_not_optimize(sum);
+}
+static void pf_chase_pf(void *v, uint64_t it) {
+    bl_pfctx *c = (bl_pfctx *)v;
+    const bl_node *p = c->head;
+    uint64_t i, sum = 0;
+    for (i = 0; i < it; i++) {
+        llmem_prefetch(p->jump, 0, LLMEM_PF_L1);
+        sum += p->payload[0];
+        p = p->next;
+    }
+    llb_do_not_optimize(sum);
+}
+static void pf_column(void *v, uint64_t it) { /* it = elements read */
+    bl_pfctx *c = (bl_pfctx *)v;
+    uint64_t i, sum = 0;
+    size_t r = 0, col = 0;
+    for (i = 0; i < it; i++) {
+        sum += c->data[r * c->cols + col];
+        if (++r == c->rows) {
+            r = 0;
+            col = (col + 1) % c->cols;
+        }
+    }
+    llb_do_not_optimize(sum);
+}
+static void pf_column_pf(void *v, uint64_t it) {
+    bl_pfctx *c = (bl_pfctx *)v;
+    uint64_t i, sum = 0;
+    size_t r = 0, col = 0, stride = c->cols * sizeof(uint64_t);
+    for (i = 0; i < it; i++) {
+        if ((r & 7) == 0 && r + c->dist + 8 <= c->rows) /* every 8 rows, the 8 rows `dist` ahead */
+            llmem_prefetch_strided(&c->data[(r + c->dist) * c->cols + col], stride, 8, 0, LLMEM_PF_L1);
+        sum += c->data[r * c->cols + col];
+        if (++r == c->rows) {
+            r = 0;
+            col = (col + 1) % c->cols;
+        }
+    }
+    llb_do_not_optimize(sum);
+}
+static void bl_prefetch(void) {
+    bl_pfctx c;
+    size_t i, *perm;
+    double a, b, d, e;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    llb_table *t = llb_table_new("prefetch: pointer chase and column walk over 64 MiB (ns per element)");
+    c.n = (64u << 20) / sizeof(bl_node);
+    c.nodes = (bl_node *)llmem_aligned_alloc(c.n * sizeof(bl_node), 4096);
+    perm = (size_t *)malloc(c.n * sizeof(size_t));
+    if (!c.nodes || !perm) return;
+    for (i = 0; i < c.n; i++) perm[i] = i;
+    for (i = c.n - 1; i > 0; i--) { /* a random cycle through every node (Fisher-Yates, xorshift) */
+        size_t j, tmp;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        j = (size_t)(x % (i + 1));
+        tmp = perm[i];
+        perm[i] = perm[j];
+        perm[j] = tmp;
+    }
+    for (i = 0; i < c.n; i++) {
+        bl_node *nd = &c.nodes[perm[i]];
+        nd->next = &c.nodes[perm[(i + 1) % c.n]];
+        nd->jump = &c.nodes[perm[(i + 16) % c.n]];
+        nd->payload[0] = i;
+    }
+    c.head = &c.nodes[perm[0]];
+    free(perm);
+    a = llb_run(t, "pointer chase", pf_chase, &c);
+    b = llb_run(t, "pointer chase, llmem_prefetch of the node 16 ahead", pf_chase_pf, &c);
+    llb_note(t, "%.2fx: each step waits for the last load; the jump pointer starts the miss 16 steps early", a / b);
+    llmem_aligned_free(c.nodes);
+    c.data = (uint64_t *)llmem_aligned_alloc(64u << 20, 4096);
+    if (!c.data) return;
+    for (i = 0; i < (64u << 20) / 8; i++) c.data[i] = i;
+    c.cols = 1024; /* 8 KiB rows: every element of a column is on its own page */
+    c.rows = (64u << 20) / 8 / c.cols;
+    c.dist = 16;
+    d = llb_run(t, "column walk, 8 KiB stride", pf_column, &c);
+    e = llb_run(t, "column walk, llmem_prefetch_strided 16 rows ahead", pf_column_pf, &c);
+    if (d / e < 1.05)
+        llb_note(t, "%.2fx, no gain: the loads are independent (already overlapped); a page per element, the DTLB "
+                    "miss sets the pace", d / e);
+    else
+        llb_note(t, "%.2fx", d / e);
+    llb_print(t);
+    printf("\n- prefetch: pointer chase %.2fx, column walk %.2fx without it (> 1: the prefetch helped)\n", a / b, d / e);
+    llb_table_free(t);
+    llmem_aligned_free(c.data);
+}
+
 static const char *bl_anchors[] = {"glibc", "mimalloc", "jemalloc", "tcmalloc"};
 static double bl_best_anchor(llb_table *t, const char **who) {
     double best = 0;
@@ -756,12 +1044,17 @@ int main(int argc, char **argv) {
     {
         llmem_stats st;
         llmem_sc_stats(&sc, &st, NULL);
-        printf("\nsize-class pool over the whole run: %llu allocations, hit rate %.4f%%\n",
-               (unsigned long long)st.allocs, st.allocs ? 100.0 * (double)st.hits / (double)st.allocs : 0.0);
+        printf("\nsize-class pool over the whole run (llmem_sc_stats, kept with no fast-path counter): %llu allocations, "
+               "hit rate %.4f%%, %.1f MiB handed out, peak footprint %.1f MiB, %.1f MiB held now\n",
+               (unsigned long long)st.allocs, 100.0 * st.hit_rate, (double)st.bytes_allocated / 1048576.0,
+               (double)st.bytes_peak / 1048576.0, (double)st.bytes_held / 1048576.0);
     }
     for (i = 0; i < 4; i++) llmem_pool_destroy(&pools[i]);
     llmem_sc_destroy(&sc);
 
+    bl_bulk();
+    bl_nt();
+    bl_prefetch();
     bl_pages();
     bl_numa();
     for (i = 0; i < BL_NTAB && bl_key[i]; i++) llb_table_free(bl_tab[i]);

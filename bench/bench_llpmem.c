@@ -5,7 +5,8 @@
    initialises - the program re-executes itself to arrange that). Small operations rotate through a 1 MiB
    window of the mapping so that every call touches fresh lines, like a log append.
 
-   Tables: memcpy_persist (64 B, 256 B, 4 KiB, 1 MiB), persist, msync fallback, forced paths against
+   Tables: memcpy_persist (64 B, 256 B, 4 KiB, 1 MiB), persist, the cost of per-region statistics (the
+   same persist and copy with statistics off and on), msync fallback, forced paths against
    hand-written equivalents, the non-temporal threshold measurement, failure-atomic transactions
    (llpmem_tx against PMDK libpmemobj's pmemobj_tx_add_range, 64 B / 1 KiB / 16 KiB updates), and, in a
    child process per other non-temporal path this CPU has, memcpy_persist on that path.
@@ -15,6 +16,8 @@
    libpmem initialises - so a row never silently compares two different instruction sets. */
 #define LLPMEM_IMPLEMENTATION
 #include "llpmem.h"
+#define LLSTAT_IMPLEMENTATION
+#include "llstat.h" /* the histogram llpmem's is a copy of: its record is a row of the statistics table */
 #define LLBENCH_IMPLEMENTATION
 #include "llbench.h"
 
@@ -42,11 +45,13 @@ typedef struct ctx {
     size_t n;           /* bytes per operation */
     size_t off;         /* rotating offset in the window */
     size_t step;
+    char *alt;          /* a second window with the same offsets (the statistics rows), or NULL */
 } ctx;
 
 static char *g_map;     /* forced-pmem mapping */
 static char *g_src;
 static char *g_file;    /* ordinary (msync) mapping */
+static char *g_smap;    /* forced-pmem mapping with per-region statistics on (LLPMEM_STATS) */
 
 static inline char *next_dst(ctx *c) {
     char *d = c->dst + c->off;
@@ -232,6 +237,70 @@ static void r_hw_msync(void *v, uint64_t it) {
     }
 }
 
+/* ---- statistics rows: the same operations in the region with statistics on (c->alt: same offsets) ---- */
+static void r_ll_persist_stats(void *v, uint64_t it) {
+    ctx *c = (ctx *)v;
+    while (it--) {
+        char *d = c->alt + (next_dst(c) - c->dst);
+        dirty(d, c->n, it);
+        llpmem_persist(d, c->n);
+    }
+}
+static void r_ll_memcpy_persist_stats(void *v, uint64_t it) {
+    ctx *c = (ctx *)v;
+    while (it--) llpmem_memcpy_persist(c->alt + (next_dst(c) - c->dst), c->src, c->n);
+}
+
+/* ---- recording one latency, alone: llpmem_hist against the histogram it replaced and against llstat's ---- */
+#define REC_VALUES 4096u
+static uint64_t g_rec_values[REC_VALUES]; /* persist-like latencies: ~90..400 ns, 1 % at 2..60 us */
+
+/* llpmem 0.1's histogram, as it was in llpmem.h before it became llstat's (the anchor for "must not grow"):
+   exact below 16, then 16 sub-buckets per power of two; count, sum and the bucket by atomic adds, the
+   maximum by a compare-and-swap loop */
+typedef struct old_hist {
+    uint64_t count, sum, max;
+    uint64_t bucket[976];
+} old_hist;
+static inline void old_hist_add(old_hist *h, uint64_t v) {
+    size_t idx;
+    if (v < 16u) {
+        idx = (size_t)v;
+    } else {
+        unsigned e = 63u - (unsigned)__builtin_clzll(v);
+        idx = (size_t)(e - 3u) * 16u + (size_t)((v >> (e - 4u)) & 15u);
+    }
+    __atomic_fetch_add(&h->bucket[idx], 1u, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&h->count, 1u, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&h->sum, v, __ATOMIC_RELAXED);
+    {
+        uint64_t m = __atomic_load_n(&h->max, __ATOMIC_RELAXED);
+        while (v > m && !__atomic_compare_exchange_n(&h->max, &m, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        }
+    }
+}
+static void r_old_hist(void *v, uint64_t it) {
+    old_hist *h = (old_hist *)v;
+    while (it--) {
+        old_hist_add(h, g_rec_values[it & (REC_VALUES - 1u)]);
+        llb_clobber();
+    }
+}
+static void r_llpmem_hist(void *v, uint64_t it) {
+    llpmem_hist *h = (llpmem_hist *)v;
+    while (it--) {
+        (void)llpmem_hist_record_atomic(h, g_rec_values[it & (REC_VALUES - 1u)]);
+        llb_clobber();
+    }
+}
+static void r_llstat_hist(void *v, uint64_t it) {
+    llstat_hist *h = (llstat_hist *)v;
+    while (it--) {
+        (void)llstat_hist_record_atomic(h, g_rec_values[it & (REC_VALUES - 1u)]);
+        llb_clobber();
+    }
+}
+
 /* every row starts from the same cache state: the window written back and evicted */
 static void evict(char *base) {
     size_t i;
@@ -242,6 +311,7 @@ static void evict(char *base) {
 static double run_row(llb_table *t, const char *name, llb_fn fn, ctx *c) {
     c->off = 0;
     evict(c->dst);
+    if (c->alt) evict(c->alt);
     return llb_run(t, name, fn, c);
 }
 
@@ -260,6 +330,7 @@ static ctx mk(char *base, size_t n) {
     c.n = n;
     c.off = 0;
     c.step = n < 64 ? 64 : n;
+    c.alt = NULL;
     return c;
 }
 
@@ -416,6 +487,110 @@ static void bench_persist(const char *tag) {
         sum_add(" PMDK skipped |\n");
 #endif
         llb_table_free(t);
+    }
+}
+
+/* What the per-region statistics cost: the same persist and copy in a region with statistics off and in
+   one with them on (LLPMEM_STATS: counters, two counter readings and one latency-histogram record per
+   durable call), rows interleaved in rotated rounds. The difference is the recording cost. */
+static void bench_stats(void) {
+    static const row persist_rows[] = {
+        {"llpmem_persist, statistics off", r_ll_persist},
+        {"llpmem_persist, statistics on", r_ll_persist_stats},
+    };
+    static const row copy_rows[] = {
+        {"llpmem_memcpy_persist, statistics off", r_ll_memcpy_persist},
+        {"llpmem_memcpy_persist, statistics on", r_ll_memcpy_persist_stats},
+    };
+    static const size_t sizes[] = {64, 4096};
+    static const char *names[] = {"64 B", "4 KiB"};
+    size_t k;
+    for (k = 0; k < 2; k++) {
+        char title[160];
+        ctx c = mk(g_map, sizes[k]);
+        llb_table *t;
+        double on, off;
+        c.alt = g_smap;
+        snprintf(title, sizeof title, "statistics on vs off: persist and memcpy_persist %s (forced-pmem mappings)",
+                 names[k]);
+        t = llb_table_new(title);
+        run_rows(t, persist_rows, 2, &c);
+        run_rows(t, copy_rows, 2, &c);
+        llb_print(t);
+        off = llb_ns(t, "llpmem_persist, statistics off");
+        on = llb_ns(t, "llpmem_persist, statistics on");
+        sum_add("| statistics on, persist %s | time on/off %.3fx (+%.1f ns) |", names[k], off > 0 ? on / off : 0,
+                on - off);
+        off = llb_ns(t, "llpmem_memcpy_persist, statistics off");
+        on = llb_ns(t, "llpmem_memcpy_persist, statistics on");
+        sum_add(" memcpy_persist: time on/off %.3fx (+%.1f ns) |\n", off > 0 ? on / off : 0, on - off);
+        llb_table_free(t);
+    }
+    /* the record alone, one thread, hot: what the statistics add besides the two counter readings */
+    {
+        old_hist *oh = (old_hist *)calloc(1, sizeof *oh);
+        llpmem_hist *ph = (llpmem_hist *)malloc(sizeof *ph);
+        size_t lsz = llstat_hist_memsize(LLPMEM_HIST_LOWEST, LLPMEM_HIST_HIGHEST, LLPMEM_HIST_DIGITS);
+        llstat_hist *lh = (llstat_hist *)malloc(lsz);
+        uint64_t seed = 88172645463325252ull;
+        llb_table *t;
+        size_t i;
+        if (!oh || !ph || !lh || llpmem_hist_init(ph) != 0 ||
+            llstat_hist_init(lh, lsz, LLPMEM_HIST_LOWEST, LLPMEM_HIST_HIGHEST, LLPMEM_HIST_DIGITS) != 0) {
+            printf("skipped: histogram record rows (no memory)\n\n");
+        } else {
+            for (i = 0; i < REC_VALUES; i++) {
+                seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+                g_rec_values[i] = seed % 100u == 0 ? 2000u + seed % 58000u : 90u + (seed >> 8) % 310u;
+            }
+            t = llb_table_new("recording one latency: atomic record, one thread, hot (4096 persist-like values)");
+            {
+                /* rotated rounds, as the other tables; each row has its own histogram */
+                enum { MAXROUNDS = 5 };
+                static const char *names[3] = {"llpmem 0.1 histogram (976 buckets; count, sum, bucket + max CAS)",
+                                               "llpmem_hist_record_atomic (llstat's layout, 1 ns .. 1 h, 2 digits)",
+                                               "llstat_hist_record_atomic (same range)"};
+                llb_fn fns[3] = {r_old_hist, r_llpmem_hist, r_llstat_hist};
+                void *ctxs[3];
+                double ns[3][MAXROUNDS], err[3] = {0, 0, 0};
+                int rounds = llb_quick() ? 1 : 3, rd;
+                const char *env = getenv("LLPMEM_BENCH_ROUNDS");
+                if (env && atoi(env) > 0) rounds = atoi(env) > MAXROUNDS ? MAXROUNDS : atoi(env);
+                ctxs[0] = oh;
+                ctxs[1] = ph;
+                ctxs[2] = lh;
+                for (rd = 0; rd < rounds; rd++) {
+                    llb_table *scratch = llb_table_new("scratch");
+                    for (i = 0; i < 3; i++) {
+                        size_t j = (i + (size_t)rd) % 3u;
+                        double e;
+                        ns[j][rd] = llb_run(scratch, names[j], fns[j], ctxs[j]);
+                        e = llb_err(scratch, names[j]);
+                        if (e > err[j]) err[j] = e;
+                    }
+                    llb_table_free(scratch);
+                }
+                for (i = 0; i < 3; i++) {
+                    double v[MAXROUNDS], lo = ns[i][0], hi = ns[i][0];
+                    for (rd = 0; rd < rounds; rd++) {
+                        v[rd] = ns[i][rd];
+                        if (v[rd] < lo) lo = v[rd];
+                        if (v[rd] > hi) hi = v[rd];
+                    }
+                    llb_add(t, names[i], llb_median(v, (size_t)rounds), err[i]);
+                    if (rounds > 1) llb_note(t, "%d rounds: %.2f..%.2f ns", rounds, lo, hi);
+                }
+                llb_print(t);
+                sum_add("| histogram record alone | llpmem_hist time / 0.1 histogram time %.3fx |"
+                        " llpmem_hist time / llstat_hist_record_atomic time %.3fx |\n",
+                        llb_ns(t, names[0]) > 0 ? llb_ns(t, names[1]) / llb_ns(t, names[0]) : 0,
+                        llb_ns(t, names[2]) > 0 ? llb_ns(t, names[1]) / llb_ns(t, names[2]) : 0);
+            }
+            llb_table_free(t);
+        }
+        free(oh);
+        free(ph);
+        free(lh);
     }
 }
 
@@ -713,8 +888,9 @@ static void bench_tx(void) {
 }
 
 int main(int argc, char **argv) {
-    llpmem_region *r, *rf;
+    llpmem_region *r, *rf, *rs;
     const char *path = "/dev/shm/llpmem_bench";
+    const char *paths = "/dev/shm/llpmem_bench_stats";
     const char *pathf = "/dev/shm/llpmem_bench_file";
     int child = argc > 1 && strcmp(argv[1], "--path") == 0;
     char self[4096];
@@ -736,12 +912,14 @@ int main(int argc, char **argv) {
     g_src = (char *)aligned_alloc(4096, 1u << 21);
     memset(g_src, 0x3c, 1u << 21);
     if (llpmem_open(path, MAP_LEN, LLPMEM_CREATE | LLPMEM_FORCE | LLPMEM_PREWARM, 0600, &r) != 0 ||
-        llpmem_open(pathf, MAP_LEN, LLPMEM_CREATE | LLPMEM_PREWARM, 0600, &rf) != 0) {
+        llpmem_open(pathf, MAP_LEN, LLPMEM_CREATE | LLPMEM_PREWARM, 0600, &rf) != 0 ||
+        llpmem_open(paths, WINDOW + 4096, LLPMEM_CREATE | LLPMEM_FORCE | LLPMEM_PREWARM | LLPMEM_STATS, 0600, &rs) != 0) {
         fprintf(stderr, "cannot map %s\n", path);
         return 1;
     }
     g_map = (char *)llpmem_addr(r);
     g_file = (char *)llpmem_addr(rf);
+    g_smap = (char *)llpmem_addr(rs);
     if (child) {
         char tag[64];
         printf("## copy path %s: llpmem with LLPMEM_FORCE_NT=%s, PMDK pinned to %s\n\n", llpmem_nt_name(llpmem_get_nt()),
@@ -760,6 +938,7 @@ int main(int argc, char **argv) {
 #endif
         if (section("memcpy")) bench_memcpy_persist("");
         if (section("persist")) bench_persist("");
+        if (section("stats")) bench_stats();
         if (section("msync")) bench_msync();
         if (section("forced")) bench_forced();
         if (section("threshold")) bench_threshold();
@@ -777,9 +956,11 @@ int main(int argc, char **argv) {
     }
     llpmem_close(r);
     llpmem_close(rf);
+    llpmem_close(rs);
     if (!child) {
         unlink(path);
         unlink(pathf);
+        unlink(paths);
     }
     free(g_src);
     return 0;

@@ -185,7 +185,13 @@ typedef struct llqb_rjob {
     volatile int *go, *stop;
     double ns;
     uint64_t sum, writes;
+    uint64_t period_ns; /* writer: one grace period per period_ns (0: back to back) */
 } llqb_rjob;
+/* writer pacing: after grace period number `done` (from 1), wait until start + done * period */
+static inline void llqb_pace(uint64_t (*now)(void), uint64_t start, uint64_t done, uint64_t period_ns) {
+    if (period_ns)
+        while (now() - start < done * period_ns) LLQB_RELAX();
+}
 #define LLQB_QS_EVERY 1024 /* QSBR readers announce a quiescent state every this many sections */
 void llqb_urcu_memb_setup(void);
 void llqb_urcu_memb_reader(llqb_rjob *j);
@@ -193,6 +199,39 @@ void llqb_urcu_memb_writer(llqb_rjob *j);
 void llqb_urcu_qsbr_setup(void);
 void llqb_urcu_qsbr_reader(llqb_rjob *j);
 void llqb_urcu_qsbr_writer(llqb_rjob *j);
+
+/* hash maps: nkeys keys llqb_key(0..nkeys-1) pre-inserted; each thread runs n operations on random keys,
+   read_pct of them lookups, the rest updates of an existing key's value */
+#define LLQB_MAP_KEYS (1u << 20)
+static inline uint64_t llqb_mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+static inline uint64_t llqb_key(uint64_t i) { return llqb_mix(i + 12345) | 8; } /* never 0, 1 or 2 */
+static inline uint64_t llqb_rand(uint64_t *s) { /* xorshift64* */
+    uint64_t x = *s;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+typedef struct llqb_mjob {
+    void *map;
+    uint64_t n, seed, nkeys;
+    unsigned read_pct;
+    volatile int *go;
+    double ns; /* out: ns per operation on this thread */
+    uint64_t sum, misses;
+} llqb_mjob;
+void *llqb_lfht_make(uint64_t nkeys);
+void llqb_lfht_run(llqb_mjob *j);
+void llqb_lfht_run_replace(llqb_mjob *j);
+void llqb_lfht_free(void *map);
 
 extern const llqb_impl llqb_boost_spsc, llqb_boost_queue, llqb_boost_stack;
 int llqb_have_boost(void);

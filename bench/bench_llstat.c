@@ -90,12 +90,18 @@ typedef struct ctx {
     uint64_t acc;
 } ctx;
 
+/* the sample in a register: every row loads its sample (llb_do_not_optimize's "g" would let the
+   compiler hand the asm a memory operand and skip the load) */
+#define USE_REG(v) __asm__ volatile("" : : "r"(v))
+
+/* The floor: the same loop and the same sample load as the record rows, and one increment of a counter
+   in memory (volatile: a load, an add and a store every iteration, never kept in a register). */
 static void r_plain(void *vc, uint64_t iters) {
     ctx *c = (ctx *)vc;
     uint64_t i;
     for (i = 0; i < iters; i++) {
         uint64_t v = c->samples[i & (NSAMPLES - 1)];
-        llb_do_not_optimize(v);
+        USE_REG(v);
         c->plain++;
     }
 }
@@ -104,7 +110,7 @@ static void r_counter(void *vc, uint64_t iters) {
     uint64_t i;
     for (i = 0; i < iters; i++) {
         uint64_t v = c->samples[i & (NSAMPLES - 1)];
-        llb_do_not_optimize(v);
+        USE_REG(v);
         llstat_counter_add(&c->counter, 1);
     }
 }
@@ -113,6 +119,29 @@ static void r_record(void *vc, uint64_t iters) {
     llstat_hist *h = c->h;
     uint64_t i;
     for (i = 0; i < iters; i++) llstat_hist_record(h, c->samples[i & (NSAMPLES - 1)]);
+}
+/* the histogram's pointer passes through an asm each iteration: every record reads its fields again, as
+   one record per message does when the compiler cannot keep them in registers between messages */
+static void r_record_reload(void *vc, uint64_t iters) {
+    ctx *c = (ctx *)vc;
+    llstat_hist *h = c->h;
+    uint64_t i;
+    for (i = 0; i < iters; i++) {
+        __asm__ volatile("" : "+r"(h));
+        llstat_hist_record(h, c->samples[i & (NSAMPLES - 1)]);
+    }
+}
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool record_call(llstat_hist *h, uint64_t v) {
+    return llstat_hist_record(h, v);
+}
+static void r_record_call(void *vc, uint64_t iters) {
+    ctx *c = (ctx *)vc;
+    llstat_hist *h = c->h;
+    uint64_t i;
+    for (i = 0; i < iters; i++) record_call(h, c->samples[i & (NSAMPLES - 1)]);
 }
 static void r_record_local(void *vc, uint64_t iters) {
     ctx *c = (ctx *)vc;
@@ -158,6 +187,17 @@ static void r_percentile(void *vc, uint64_t iters) {
     uint64_t i;
     for (i = 0; i < iters; i++) c->acc += llstat_hist_percentile(c->h, 99.9);
 }
+
+/* one core cycle: 100 dependent register adds per iteration (x86-64), to read the rows in cycles */
+#if defined(__x86_64__)
+#define HAVE_CYCLE_ROW 1
+static void r_cycle(void *vc, uint64_t iters) {
+    uint64_t i, x = 0;
+    (void)vc;
+    for (i = 0; i < iters; i++) __asm__ volatile(".rept 100\n\taddq $1, %0\n\t.endr" : "+r"(x));
+    USE_REG(x);
+}
+#endif
 
 /* ---- clock rows: back-to-back timestamps ---- */
 #define CLOCK_ROW(name, expr)                                                                              \
@@ -259,6 +299,32 @@ static double mt_measure(ctx *c, int mode, int cpus, double *err) {
     return v[3];
 }
 
+/* a / b measured alternately, pair by pair, so that both runs of a pair see the same machine (on a VM the
+   core's other hardware thread may belong to another guest: one row alone moves by 2-3x from one minute to
+   the next). Each run lasts ~5 ms; the order alternates; the result is the median of the pairs' ratios and
+   *q1, *q3 their quartiles. */
+static double paired_ratio(ctx *c, llb_fn a, llb_fn b, double b_ns, double *q1, double *q3) {
+    enum { MAX_PAIRS = 31 };
+    double r[MAX_PAIRS];
+    int pairs = llb_quick() ? 5 : MAX_PAIRS, p;
+    uint64_t iters = (uint64_t)(5e6 / (b_ns > 0.05 ? b_ns : 0.05));
+    for (p = 0; p < pairs; p++) {
+        uint64_t t0, ta, tb;
+        if (p & 1) {
+            t0 = llb_now_ns(), b(c, iters), tb = llb_now_ns() - t0;
+            t0 = llb_now_ns(), a(c, iters), ta = llb_now_ns() - t0;
+        } else {
+            t0 = llb_now_ns(), a(c, iters), ta = llb_now_ns() - t0;
+            t0 = llb_now_ns(), b(c, iters), tb = llb_now_ns() - t0;
+        }
+        r[p] = (double)ta / (double)(tb ? tb : 1);
+    }
+    qsort(r, (size_t)pairs, sizeof r[0], cmp_d);
+    *q1 = r[pairs / 4];
+    *q3 = r[(3 * pairs) / 4];
+    return r[pairs / 2];
+}
+
 static void clock_line(void) {
     printf("llstat clock: %s (%s), %.4f GHz\n\n", llstat_clock_name(), llstat_clock_reason(), llstat_clock_hz() / 1e9);
 }
@@ -297,18 +363,35 @@ int main(int argc, char **argv) {
     clock_line();
 
     if (!filter || strstr("record", filter)) {
+        double ratio, q1, q3, ratio_local, q1l, q3l;
         t = llb_table_new("llstat: record one latency sample (single thread, hot, 1024 log-normal samples)");
         floor_ns = llb_run(t, "plain counter increment (volatile uint64_t++) - floor", r_plain, c);
         llb_run(t, "llstat_counter_add", r_counter, c);
         rec = llb_run(t, "llstat_hist_record", r_record, c);
         llb_run(t, "llstat_hist_record_n (n = 1)", r_record_n, c);
         local = llb_run(t, "llstat_hist_record_local (no concurrent reader)", r_record_local, c);
+        llb_run(t, "llstat_hist_record, fields read again every call", r_record_reload, c);
+        llb_run(t, "llstat_hist_record through a call (not inlined)", r_record_call, c);
         llb_run(t, "HdrHistogram's algorithm (index, count, total, min, max)", r_hdr_ref, c);
         llb_run(t, "llstat_hist_record_atomic (uncontended)", r_record_atomic, c);
         llb_run(t, "llstat_now + llstat_ticks_to_ns + llstat_hist_record", r_time_and_record, c);
         llb_print(t);
+        ratio = paired_ratio(c, r_record, r_plain, floor_ns, &q1, &q3);
+        ratio_local = paired_ratio(c, r_record_local, r_plain, floor_ns, &q1l, &q3l);
         printf("record: %.2f ns median, %.2fx the counter floor; record_local: %.2f ns, %.2fx (targets: <= 2 ns, "
-               "<= 1.5x)\n\n", rec, rec / floor_ns, local, local / floor_ns);
+               "<= 1.5x)\n", rec, rec / floor_ns, local, local / floor_ns);
+        printf("record / floor, runs alternated in pairs: %.2fx (quartiles %.2f-%.2f); record_local / floor: "
+               "%.2fx (%.2f-%.2f)\n", ratio, q1, q3, ratio_local, q1l, q3l);
+#ifdef HAVE_CYCLE_ROW
+        {
+            llb_table *ct = llb_table_new("one core cycle");
+            double cycle = llb_run(ct, "100 dependent adds", r_cycle, c) / 100.0;
+            printf("core clock: %.2f GHz (100 dependent adds); in cycles: floor %.2f, record %.2f, record_local %.2f\n",
+                   1.0 / cycle, floor_ns / cycle, rec / cycle, local / cycle);
+            llb_table_free(ct);
+        }
+#endif
+        printf("\n");
         llb_table_free(t);
     }
     if (!filter || strstr("clock", filter)) {

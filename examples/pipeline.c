@@ -12,7 +12,14 @@
    frame is injected every 997 ticks; the decoder must drop it (no order comes back for it).
 
    The same pipeline is then run with a mutex/condition-variable queue and malloc/free in the same
-   process, and the two latency distributions are compared.
+   process, and the two latency distributions are compared. The gateway times each order with
+   llstat_now() (the TSC where the kernel trusts it) and records it into a latency histogram it owns
+   (llstat.h, HdrHistogram's layout): percentiles, the CSV and the plot come from the histograms, and
+   bench mode prints each one's percentile distribution in HdrHistogram's format.
+
+   Last, flow control: a feed offering ticks 20x faster than a slow strategy takes them, once dropping
+   what finds the ring full and once slowing down through a watermark and a token bucket (llq.h's
+   backpressure helpers): the second run drops nothing.
 
    Usage:
        pipeline          checked mode: 20000 ticks through each pipeline, every invariant checked
@@ -23,10 +30,12 @@
 #define LLCRC_IMPLEMENTATION
 #define LLQ_IMPLEMENTATION
 #define LLMEM_IMPLEMENTATION
+#define LLSTAT_IMPLEMENTATION
 #define LLBENCH_IMPLEMENTATION
 #include "llcrc.h"
 #include "llq.h"
 #include "llmem.h"
+#include "llstat.h"
 #include "bench/llbench.h"
 
 #include <math.h>
@@ -119,8 +128,8 @@ static void spin_step(unsigned *spins) {
 }
 
 typedef struct result {
-    uint64_t *lat;        /* per-order latency, ns */
-    size_t n;
+    llstat_hist *lat;     /* order latencies, ns: written only by the gateway thread that measures */
+    size_t n;             /* orders received */
     uint64_t dropped, bad_orders, book_reads;
     uint64_t risk_rejects; /* orders seen against a crossed book (a dropped frame left a stale side) */
     uint64_t live_after;  /* pool objects still allocated at the end (ll) */
@@ -212,7 +221,7 @@ static void ll_run(uint64_t nticks, result *res) {
         book b;
         uint64_t t0;
         make_frame(&w, i, &rng, &mid);
-        t0 = llb_now_ns(); /* the frame has arrived */
+        t0 = llstat_now(); /* the frame has arrived */
         if (!decode(&w, &t)) {
             res->dropped++;
             continue;
@@ -225,7 +234,8 @@ static void ll_run(uint64_t nticks, result *res) {
         if (b.seq < o->seq) res->bad_orders++;
         if (o->seq != t.seq || o->price != t.price || o->side != (t.side ^ 1u)) res->bad_orders++;
         if (b.bid && b.ask && b.bid >= b.ask) res->risk_rejects++;
-        res->lat[res->n++] = llb_now_ns() - o->t0;
+        llstat_hist_record(res->lat, llstat_ticks_to_ns(llstat_now() - o->t0));
+        res->n++;
         llmem_cache_free(c, o); /* remote free: lands in this thread's magazine */
     }
     __atomic_store_n(&p.done, 1, __ATOMIC_RELEASE);
@@ -349,7 +359,7 @@ static void mx_run(uint64_t nticks, result *res) {
         book b;
         uint64_t t0;
         make_frame(&w, i, &rng, &mid);
-        t0 = llb_now_ns();
+        t0 = llstat_now();
         if (!decode(&w, &t)) {
             res->dropped++;
             continue;
@@ -364,7 +374,8 @@ static void mx_run(uint64_t nticks, result *res) {
         if (b.seq < o->seq) res->bad_orders++;
         if (o->seq != t.seq || o->price != t.price || o->side != (t.side ^ 1u)) res->bad_orders++;
         if (b.bid && b.ask && b.bid >= b.ask) res->risk_rejects++;
-        res->lat[res->n++] = llb_now_ns() - o->t0;
+        llstat_hist_record(res->lat, llstat_ticks_to_ns(llstat_now() - o->t0));
+        res->n++;
         free(o);
     }
     pthread_mutex_lock(&p.ticks.m);
@@ -379,6 +390,140 @@ static void mx_run(uint64_t nticks, result *res) {
 }
 
 /* ============================================================================================== */
+/* Flow control: a feed offering ticks faster than the strategy can take them.
+
+   The strategy spends FLOW_WORK_NS on each tick (a model that has to be recomputed), so it keeps up
+   with about 1e9 / FLOW_WORK_NS ticks/s; the feed offers FLOW_FAST ticks/s, paced by a token bucket
+   (llq_tb: one compare-and-swap per tick, no system call). Without backpressure the feed drops every
+   tick that finds the ring full. With it, a watermark on the ring's depth (high 3/4, low 1/4 of the
+   ring) lowers the bucket's rate to FLOW_SLOW when the depth reaches the high mark and restores it at
+   the low mark: the feed slows down, the ring never fills, nothing is dropped. The strategy samples
+   the depth every 16 ticks (llq_depth_sampler) for the report. */
+
+#define FLOW_RING 1024u
+#define FLOW_WORK_NS 20000u   /* the strategy's cost per tick: 50 k ticks/s */
+#define FLOW_FAST 1000000.0   /* what the feed offers */
+#define FLOW_SLOW 10000.0     /* its rate above the high watermark: well below what the strategy takes */
+
+typedef struct flow {
+    llq_spsc *q;
+    llq_watermark wm;
+    llq_tb tb;
+    llq_depth_sampler depth;
+    int backpressure;
+    uint64_t n, dropped, full_waits, slowdowns, got, out_of_order;
+    volatile int done;
+} flow;
+
+static void flow_wm(void *ctx, int event, size_t depth) {
+    flow *f = (flow *)ctx;
+    (void)depth;
+    llq_tb_set_rate(&f->tb, event == LLQ_WM_HIGH ? FLOW_SLOW : FLOW_FAST);
+    if (event == LLQ_WM_HIGH) f->slowdowns++;
+}
+static void *flow_strategy(void *arg) {
+    flow *f = (flow *)arg;
+    uint64_t last = 0;
+    unsigned spins = 0;
+    for (;;) {
+        tick t;
+        uint64_t until;
+        if (!llq_spsc_pop(f->q, &t)) {
+            if (__atomic_load_n(&f->done, __ATOMIC_ACQUIRE) && llq_spsc_size(f->q) == 0) break;
+            spin_step(&spins);
+            continue;
+        }
+        if (t.seq <= last && f->got) f->out_of_order++;
+        last = t.seq;
+        if (++f->got % 16 == 0) llq_depth_record(&f->depth, llq_spsc_size(f->q));
+        until = llstat_now_ns() + FLOW_WORK_NS;
+        while (llstat_now_ns() < until) llq_cpu_relax();
+    }
+    return NULL;
+}
+static double flow_run(flow *f, uint64_t n, int backpressure) {
+    size_t ms = llq_spsc_memsize(FLOW_RING, sizeof(tick));
+    pthread_t th;
+    uint64_t i, t0;
+    unsigned spins = 0;
+    memset(f, 0, sizeof *f);
+    f->q = (llq_spsc *)aligned_alloc(128, (ms + 127) & ~(size_t)127);
+    if (!f->q || llq_spsc_init(f->q, ms, FLOW_RING, sizeof(tick)) != 0) exit(2);
+    f->n = n;
+    f->backpressure = backpressure;
+    t0 = llstat_now_ns();
+    if (llq_tb_init(&f->tb, FLOW_FAST, 32, t0) != 0 ||
+        llq_watermark_init(&f->wm, FLOW_RING / 4, FLOW_RING * 3 / 4, flow_wm, f) != 0)
+        exit(2);
+    if (pthread_create(&th, NULL, flow_strategy, f) != 0) exit(2);
+    for (i = 1; i <= n; i++) {
+        tick t;
+        uint64_t wait;
+        memset(&t, 0, sizeof t);
+        t.seq = i;
+        while ((wait = llq_tb_take(&f->tb, 1, llstat_now_ns())) != 0) { /* paced: wait for the token */
+            if (wait > 50000) {
+                struct timespec ts = {0, (long)wait};
+                nanosleep(&ts, NULL);
+            } else {
+                llq_cpu_relax();
+            }
+        }
+        if (!backpressure) {
+            if (!llq_spsc_push(f->q, &t)) f->dropped++; /* the naive feed: the tick is lost */
+            continue;
+        }
+        while (!llq_spsc_push(f->q, &t)) { /* never expected: the watermark acts long before */
+            f->full_waits++;
+            spin_step(&spins);
+        }
+        llq_watermark_check(&f->wm, llq_spsc_size(f->q));
+    }
+    __atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
+    pthread_join(th, NULL);
+    free(f->q);
+    return (double)(llstat_now_ns() - t0) / 1e9;
+}
+static int flow_demo(uint64_t n, int bench) {
+    flow naive, bp;
+    llq_depth_stats ds, dn;
+    double tn = flow_run(&naive, n, 0), tb = flow_run(&bp, n, 1);
+    int ok = 1;
+    llq_depth_stats_get(&naive.depth, &dn);
+    llq_depth_stats_get(&bp.depth, &ds);
+    printf("\n### pipeline: flow control, a feed offering %.0f ticks/s to a strategy taking ~%u/s (ring of %u, %llu "
+           "ticks)\n\n", FLOW_FAST, 1000000000u / FLOW_WORK_NS, FLOW_RING, (unsigned long long)n);
+    printf("| feed | delivered | dropped | waits on a full ring | slowdowns (high-mark crossings) | delivered/s | "
+           "depth mean / max |\n|:---|---:|---:|---:|---:|---:|---:|\n");
+    printf("| drops what finds the ring full | %llu | %llu (%.1f %%) | - | - | %.0f | %.0f / %zu |\n",
+           (unsigned long long)naive.got, (unsigned long long)naive.dropped, 100.0 * (double)naive.dropped / (double)n,
+           (double)naive.got / tn, dn.mean, dn.max);
+    printf("| slows down: watermarks %u/%u switch its token bucket %.0f/s <-> %.0f/s | %llu | %llu | %llu | %llu | %.0f "
+           "| %.0f / %zu |\n",
+           FLOW_RING * 3 / 4, FLOW_RING / 4, FLOW_FAST, FLOW_SLOW, (unsigned long long)bp.got,
+           (unsigned long long)bp.dropped, (unsigned long long)bp.full_waits, (unsigned long long)bp.slowdowns,
+           (double)bp.got / tb, ds.mean, ds.max);
+    if (!bench) printf("\n");
+    if (bp.dropped || bp.got != n || bp.out_of_order) {
+        printf("  backpressure run: %llu of %llu ticks arrived, %llu out of order\n", (unsigned long long)bp.got,
+               (unsigned long long)n, (unsigned long long)bp.out_of_order);
+        ok = 0;
+    }
+    /* the feed slowed down: at least one high-mark crossing, crossings alternate (one LOW per HIGH, but
+       the last), and it took longer than offering n ticks at full speed would */
+    if (bp.slowdowns == 0 || bp.wm.highs != bp.slowdowns ||
+        bp.wm.highs != bp.wm.lows + (llq_watermark_above(&bp.wm) ? 1 : 0) || tb < (double)n / FLOW_FAST) {
+        printf("  backpressure run: the feed never slowed down, or crossings did not alternate\n");
+        ok = 0;
+    }
+    /* the naive feed lost ticks, and every tick either arrived or was counted as dropped */
+    if (naive.got + naive.dropped != n || naive.out_of_order || naive.dropped == 0) {
+        printf("  naive run: %llu arrived + %llu dropped of %llu\n", (unsigned long long)naive.got,
+               (unsigned long long)naive.dropped, (unsigned long long)n);
+        ok = 0;
+    }
+    return ok;
+}
 
 static int check_result(const char *name, const result *r, uint64_t nticks) {
     uint64_t expect_dropped = nticks / CORRUPT_EVERY;
@@ -404,20 +549,31 @@ static int check_result(const char *name, const result *r, uint64_t nticks) {
     return ok;
 }
 
-static void add_row(llb_table *t, const char *name, result *r, double *pct) {
-    double p50, p99, p999, mx;
-    llb_percentiles(r->lat, r->n, &p50, &p99, &p999, &mx);
-    llb_add(t, name, p50, 0);
-    llb_note(t, "p50 %.0f ns, p99 %.0f ns, p99.9 %.0f ns, max %.0f ns", p50, p99, p999, mx);
-    pct[0] = p50;
-    pct[1] = p99;
-    pct[2] = p999;
-    pct[3] = mx;
+static void add_row(llb_table *t, const char *name, const result *r, double *pct) {
+    pct[0] = (double)llstat_hist_percentile(r->lat, 50);
+    pct[1] = (double)llstat_hist_percentile(r->lat, 99);
+    pct[2] = (double)llstat_hist_percentile(r->lat, 99.9);
+    pct[3] = (double)llstat_hist_max(r->lat);
+    llb_add(t, name, pct[0], 0);
+    llb_note(t, "p50 %.0f ns, p99 %.0f ns, p99.9 %.0f ns, max %.0f ns", pct[0], pct[1], pct[2], pct[3]);
 }
 
-/* Latency by percentile for both runs (r->lat is sorted by llb_percentiles), on a "nines" axis so the
-   tail is visible: x = -log10(1 - q), i.e. 1 = p90, 2 = p99, 3 = p99.9. Then gnuplot, when present. */
-static void write_plot(result *a, result *b) {
+/* the histogram holds exactly the orders received, in range, and its percentiles are ordered */
+static int check_hist(const char *name, const result *r) {
+    uint64_t p50 = llstat_hist_percentile(r->lat, 50), p99 = llstat_hist_percentile(r->lat, 99);
+    uint64_t mx = llstat_hist_max(r->lat);
+    if (llstat_hist_count(r->lat) == r->n && llstat_hist_overflow(r->lat) == 0 && p50 > 0 && p50 <= p99 &&
+        p99 <= mx && llstat_hist_min(r->lat) <= p50)
+        return 1;
+    printf("  %s: histogram holds %llu samples for %zu orders (%llu above its range), p50 %llu, p99 %llu, max %llu\n",
+           name, (unsigned long long)llstat_hist_count(r->lat), r->n, (unsigned long long)llstat_hist_overflow(r->lat),
+           (unsigned long long)p50, (unsigned long long)p99, (unsigned long long)mx);
+    return 0;
+}
+
+/* Latency by percentile for both runs, read from their histograms, on a "nines" axis so the tail is
+   visible: x = -log10(1 - q), i.e. 1 = p90, 2 = p99, 3 = p99.9. Then gnuplot, when present. */
+static void write_plot(const result *a, const result *b) {
     FILE *f = fopen("build/pipeline-latency.csv", "w");
     size_t n = a->n < b->n ? a->n : b->n;
     double x, xmax = log10((double)n);
@@ -425,10 +581,11 @@ static void write_plot(result *a, result *b) {
     fprintf(f, "nines,percentile,ll_ns,mutex_malloc_ns\n");
     for (x = 0; x <= xmax + 1e-9; x += 0.01) {
         double q = 1.0 - pow(10.0, -x);
-        size_t ia = (size_t)(q * (double)(a->n - 1)), ib = (size_t)(q * (double)(b->n - 1));
-        fprintf(f, "%.3f,%.6f,%llu,%llu\n", x, q * 100.0, (unsigned long long)a->lat[ia], (unsigned long long)b->lat[ib]);
+        fprintf(f, "%.3f,%.6f,%llu,%llu\n", x, q * 100.0, (unsigned long long)llstat_hist_percentile(a->lat, q * 100.0),
+                (unsigned long long)llstat_hist_percentile(b->lat, q * 100.0));
     }
-    fprintf(f, "%.3f,100,%llu,%llu\n", xmax, (unsigned long long)a->lat[a->n - 1], (unsigned long long)b->lat[b->n - 1]);
+    fprintf(f, "%.3f,100,%llu,%llu\n", xmax, (unsigned long long)llstat_hist_max(a->lat),
+            (unsigned long long)llstat_hist_max(b->lat));
     fclose(f);
     printf("CSV: build/pipeline-latency.csv\n");
     if (system("command -v gnuplot >/dev/null 2>&1") == 0) {
@@ -450,6 +607,16 @@ static void write_plot(result *a, result *b) {
     }
 }
 
+/* 1 ns .. 10 s at 3 significant digits (0.1 %): ~27 KB per histogram, allocated once, before the run */
+#define LAT_LOWEST 1u
+#define LAT_HIGHEST 10000000000ull
+static llstat_hist *lat_new(void) {
+    size_t bytes = llstat_hist_memsize(LAT_LOWEST, LAT_HIGHEST, 3);
+    llstat_hist *h = (llstat_hist *)malloc(bytes);
+    if (!h || llstat_hist_init(h, bytes, LAT_LOWEST, LAT_HIGHEST, 3) != LLSTAT_OK) exit(2);
+    return h;
+}
+
 int main(int argc, char **argv) {
     int bench = argc > 1 && strcmp(argv[1], "bench") == 0;
     uint64_t nticks = bench ? (llb_quick() ? 200000u : 1000000u) : 20000u;
@@ -458,32 +625,40 @@ int main(int argc, char **argv) {
     llb_table *t;
     int ok;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    llstat_clock_init(LLSTAT_CLOCK_AUTO);
+    printf("clock: %s (%s)\n", llstat_clock_name(), llstat_clock_reason());
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
-    a.lat = (uint64_t *)malloc(nticks * sizeof(uint64_t));
-    b.lat = (uint64_t *)malloc(nticks * sizeof(uint64_t));
-    if (!a.lat || !b.lat) return 2;
+    a.lat = lat_new();
+    b.lat = lat_new();
     /* warm up both (page faults, pool slabs, first futex) */
     {
         result w;
         memset(&w, 0, sizeof w);
-        w.lat = (uint64_t *)malloc(2000 * sizeof(uint64_t));
+        w.lat = lat_new();
         ll_run(2000, &w);
-        w.n = 0;
         mx_run(2000, &w);
         free(w.lat);
     }
     ll_run(nticks, &a);
     mx_run(nticks, &b);
     ok = check_result("ll", &a, nticks) & check_result("mutex", &b, nticks);
+    ok &= check_hist("ll", &a) & check_hist("mutex", &b);
     t = llb_table_new("pipeline: tick-to-trade latency, decode -> strategy -> order back (ns/op = p50)");
     add_row(t, "ll: SPSC rings + seqlock + fixed pool", &a, pa);
     add_row(t, "mutex/condvar queue + malloc", &b, pb);
     llb_print(t);
     printf("mutex+malloc / ll: p50 %.1fx, p99 %.1fx, p99.9 %.1fx (%llu ticks each, %llu corrupt frames dropped)\n",
            pb[0] / pa[0], pb[1] / pa[1], pb[2] / pa[2], (unsigned long long)nticks, (unsigned long long)a.dropped);
-    if (bench) write_plot(&a, &b);
+    if (bench) {
+        printf("\nll pipeline, percentile distribution (ns; HdrHistogram's format):\n");
+        llstat_hist_print(a.lat, stdout, 1, 1.0, false);
+        printf("\nmutex/condvar + malloc pipeline, percentile distribution (ns):\n");
+        llstat_hist_print(b.lat, stdout, 1, 1.0, false);
+        write_plot(&a, &b);
+    }
     llb_table_free(t);
+    ok &= flow_demo(bench ? 200000u : 20000u, bench);
     free(a.lat);
     free(b.lat);
     printf("%s examples/pipeline\n", ok ? "PASS" : "FAIL");

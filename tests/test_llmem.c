@@ -589,6 +589,95 @@ static void zero_and_edge_arguments(void) {
     llmem_aligned_free(o);
 }
 
+/* bulk calls against a model: random batch sizes (0 included), NULL entries, singles mixed in; no object
+   handed out twice, every object aligned and writable, counts exact; the same for size classes */
+static pset bulk_set;
+static void bulk_model(int sc_mode) {
+    static void *live[4096], *batch[300];
+    llmem_pool p;
+    llmem_sc s;
+    llmem_stats st;
+    size_t nlive = 0, i, k, steps = (size_t)llt_scaled(20000, 1000), sz = 0;
+    uint64_t na = 0, nf = 0;
+    memset(&bulk_set, 0, sizeof bulk_set);
+    if (sc_mode) LLT_REQUIRE(llmem_sc_init(&s, g_pf, -1) == 0);
+    else LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 48, .magazine = 16, .flags = g_pf, .node = -1}) == 0);
+    LLT_EQ_U64(sc_mode ? llmem_sc_alloc_n(&s, 64, batch, 0) : llmem_pool_alloc_n(&p, batch, 0), 0);
+    if (sc_mode) llmem_sc_free_n(&s, batch, 0);
+    else llmem_pool_free_n(&p, batch, 0);
+    for (i = 0; i < steps; i++) {
+        size_t n = (size_t)(rnd() % 70), got;
+        if (rnd() % 2 && nlive + n <= 4096) {
+            if (sc_mode) sz = 1 + (size_t)(rnd() % 3000);
+            got = sc_mode ? llmem_sc_alloc_n(&s, sz, batch, n) : llmem_pool_alloc_n(&p, batch, n);
+            LLT_REQUIRE(got == n);
+            for (k = 0; k < n; k++) {
+                LLT_REQUIRE(batch[k] != NULL && !pset_has(&bulk_set, batch[k]));
+                LLT_CHECK(((uintptr_t)batch[k] & 15) == 0);
+                memset(batch[k], 0x5a, sc_mode ? sz : 48);
+                pset_add(&bulk_set, batch[k]);
+                live[nlive++] = batch[k];
+            }
+            na += n;
+            if (n && rnd() % 4 == 0) { /* a single call in between */
+                void *o = sc_mode ? llmem_sc_alloc(&s, 40) : llmem_pool_alloc(&p);
+                LLT_REQUIRE(o && !pset_has(&bulk_set, o));
+                if (sc_mode) llmem_sc_free(&s, o);
+                else llmem_pool_free(&p, o);
+                na++;
+                nf++;
+            }
+        } else {
+            size_t m = 0;
+            if (n > nlive) n = nlive;
+            for (k = 0; k < n; k++) { /* random victims, with a NULL now and then */
+                size_t v = (size_t)(rnd() % nlive);
+                if (rnd() % 8 == 0) batch[m++] = NULL;
+                batch[m++] = live[v];
+                pset_del(&bulk_set, live[v]);
+                live[v] = live[--nlive];
+            }
+            if (sc_mode) llmem_sc_free_n(&s, batch, m);
+            else llmem_pool_free_n(&p, batch, m);
+            nf += n;
+        }
+    }
+    if (sc_mode) llmem_sc_free_n(&s, live, nlive);
+    else llmem_pool_free_n(&p, live, nlive);
+    nf += nlive;
+    if (sc_mode) llmem_sc_stats(&s, &st, NULL);
+    else llmem_pool_stats(&p, &st);
+    LLT_EQ_U64(st.allocs, na);
+    LLT_EQ_U64(st.frees, nf);
+    LLT_EQ_U64(st.live, 0);
+    if (sc_mode) llmem_sc_destroy(&s);
+    else llmem_pool_destroy(&p);
+}
+static void pool_bulk(void) { bulk_model(0); }
+static void sc_bulk(void) { bulk_model(1); }
+
+/* bulk through the thread-cache handle, and a bulk allocation that runs the pool out of memory */
+static void pool_bulk_cache_and_oom(void) {
+    static unsigned char mem[64 * 1024] __attribute__((aligned(64)));
+    void *o[2000];
+    llmem_pool p;
+    llmem_cache *c;
+    size_t got, i;
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 64, .magazine = 32, .flags = LLMEM_POOL_NO_GROW | g_pf, .node = -1}) == 0);
+    LLT_REQUIRE(llmem_pool_add_memory(&p, mem, sizeof mem) == 0);
+    c = llmem_pool_cache(&p);
+    LLT_REQUIRE(c != NULL);
+    LLT_EQ_U64(llmem_cache_alloc_n(c, o, 0), 0);
+    got = llmem_cache_alloc_n(c, o, 2000); /* the region holds fewer: the count says how many */
+    LLT_CHECK(got > 900 && got < 1024);
+    for (i = 0; i < got; i++) memset(o[i], 1, 64);
+    LLT_EQ_PTR(llmem_pool_alloc(&p), NULL);
+    llmem_cache_free_n(c, o, got);
+    LLT_EQ_U64(llmem_cache_alloc_n(c, o, got), got);
+    llmem_cache_free_n(c, o, got);
+    llmem_pool_destroy(&p);
+}
+
 static void pool_many_threads(void) {
     llmem_pool p;
     llmem_stats st;
@@ -963,6 +1052,8 @@ static void sc_cross_thread(void) {
 }
 
 T_HANDOFF(sc_model)
+T_HANDOFF(sc_bulk)
+T_HANDOFF(pool_bulk)
 T_HANDOFF(sc_cross_thread)
 #ifndef _WIN32
 T_HANDOFF(pool_fork)
@@ -1471,6 +1562,481 @@ static void cpu_aligned(void) {
     llmem_aligned_free(NULL);
 }
 
+/* ================================ statistics ================================ */
+/* totals, live counts, bytes, hit rate and the footprint's peak, exact on a quiet pool; reset */
+static void pool_stats_figures(void) {
+    static void *o[300];
+    llmem_pool p;
+    llmem_stats st;
+    uint64_t held, peak;
+    int i;
+    LLT_REQUIRE(llmem_pool_init_opts(&p, &(llmem_pool_opts){.obj_size = 100, .magazine = 16, .node = -1}) == 0);
+    llmem_pool_stats(&p, &st);
+    LLT_CHECK(st.allocs == 0 && st.bytes_held == 0 && st.bytes_peak == 0 && st.hit_rate == 0.0);
+    for (i = 0; i < 64; i++) LLT_REQUIRE((o[i] = llmem_pool_alloc(&p)) != NULL);
+    llmem_pool_stats(&p, &st);
+    LLT_EQ_U64(st.allocs, 64);
+    LLT_EQ_U64(st.misses, 4); /* four magazines of 16 carved from the slab */
+    LLT_EQ_U64(st.hits, 60);
+    LLT_CHECK(st.hit_rate > 0.9374 && st.hit_rate < 0.9376);
+    for (i = 64; i < 300; i++) LLT_REQUIRE((o[i] = llmem_pool_alloc(&p)) != NULL);
+    for (i = 0; i < 100; i++) llmem_pool_free(&p, o[i]);
+    llmem_pool_stats(&p, &st);
+    LLT_EQ_U64(st.allocs, 300);
+    LLT_EQ_U64(st.frees, 100);
+    LLT_EQ_U64(st.live, 200);
+    LLT_EQ_U64(st.bytes_allocated, 300 * 100);
+    LLT_EQ_U64(st.bytes_freed, 100 * 100);
+    LLT_EQ_U64(st.live_bytes, 200 * 100);
+    LLT_EQ_U64(st.hits + st.misses, st.allocs);
+    LLT_CHECK(st.bytes_held > 0 && st.bytes_peak == st.bytes_held);
+    held = st.bytes_held;
+    for (i = 100; i < 300; i++) llmem_pool_free(&p, o[i]);
+    LLT_CHECK(llmem_pool_trim(&p) > 0);
+    llmem_pool_stats(&p, &st);
+    LLT_CHECK(st.bytes_held < held);
+    LLT_EQ_U64(st.bytes_peak, held); /* the high-water mark stays */
+    peak = st.bytes_peak;
+    llmem_pool_stats_reset(&p);
+    llmem_pool_stats(&p, &st);
+    LLT_CHECK(st.allocs == 0 && st.frees == 0 && st.hits == 0 && st.bytes_allocated == 0 && st.hit_rate == 0.0);
+    LLT_EQ_U64(st.live, 0);
+    LLT_CHECK(st.bytes_peak == st.bytes_held && st.bytes_peak < peak);
+    for (i = 0; i < 10; i++) o[i] = llmem_pool_alloc(&p);
+    for (i = 0; i < 4; i++) llmem_pool_free(&p, o[i]);
+    llmem_pool_stats(&p, &st);
+    LLT_CHECK(st.allocs == 10 && st.frees == 4 && st.live == 6 && st.live_bytes == 600);
+    LLT_EQ_U64(st.bytes_allocated, 1000);
+    for (i = 4; i < 10; i++) llmem_pool_free(&p, o[i]);
+    llmem_pool_destroy(&p);
+}
+
+static void sc_stats_figures(void) {
+    static const size_t sizes[] = {1, 64, 65, 300, 4096, 5000, 65536, LLMEM_SC_MAX};
+    llmem_sc s;
+    llmem_stats tot, per[LLMEM_SC_CLASSES];
+    void *o[8], *big;
+    uint64_t want = 0, sum = 0, peak;
+    size_t i;
+    LLT_REQUIRE(llmem_sc_init(&s, 0, -1) == 0);
+    for (i = 0; i < 8; i++) {
+        LLT_REQUIRE((o[i] = llmem_sc_alloc(&s, sizes[i])) != NULL);
+        want += llmem_sc_class_size(llmem_sc_class(sizes[i]));
+    }
+    LLT_REQUIRE((big = llmem_sc_alloc(&s, 3u << 20)) != NULL); /* above 1 MiB: its own mapping */
+    llmem_sc_stats(&s, &tot, per);
+    LLT_EQ_U64(tot.allocs, 8);
+    LLT_EQ_U64(tot.large_allocs, 1);
+    LLT_CHECK(tot.large_bytes >= 3u << 20);
+    LLT_EQ_U64(tot.bytes_allocated, want + tot.large_bytes);
+    LLT_EQ_U64(tot.live_bytes, want + tot.large_bytes);
+    for (i = 0; i < LLMEM_SC_CLASSES; i++) sum += per[i].bytes_allocated;
+    LLT_EQ_U64(sum, want);
+    LLT_CHECK(tot.bytes_held >= tot.large_bytes && tot.bytes_peak == tot.bytes_held);
+    llmem_sc_free(&s, big);
+    for (i = 0; i < 8; i++) llmem_sc_free(&s, o[i]);
+    llmem_sc_stats(&s, &tot, NULL);
+    LLT_EQ_U64(tot.live_bytes, 0);
+    LLT_EQ_U64(tot.large_bytes, 0);
+    LLT_CHECK(tot.bytes_peak > tot.bytes_held); /* the large mapping is gone, its peak remains */
+    peak = tot.bytes_peak;
+    LLT_EQ_U64(tot.bytes_freed, tot.bytes_allocated);
+    llmem_sc_stats_reset(&s);
+    llmem_sc_stats(&s, &tot, NULL);
+    LLT_CHECK(tot.allocs == 0 && tot.large_allocs == 0 && tot.bytes_allocated == 0 && tot.bytes_peak < peak);
+    o[0] = llmem_sc_alloc(&s, 100);
+    llmem_sc_stats(&s, &tot, per);
+    LLT_CHECK(tot.allocs == 1 && per[llmem_sc_class(100)].allocs == 1 && tot.bytes_allocated == llmem_sc_class_size(llmem_sc_class(100)));
+    llmem_sc_free(&s, o[0]);
+    llmem_sc_destroy(&s);
+}
+
+/* ================================ recorded topologies ================================ */
+/* a two-socket server with 2 x 96 logical CPUs: Windows splits each node into two groups of 48 */
+static const char *topo_2x96 =
+    "# 2 sockets x 48 cores x 2 threads\n"
+    "cpus 192\n"
+    "node 0 cpus 0-95 total 256G free 512M distance 10 32\n"
+    "node 1 cpus 96-191 total 256G free 200G distance 32 10\n"
+    "group 0 cpus 0-47\n"
+    "group 1 cpus 48-95\n"
+    "group 2 cpus 96-143\n"
+    "group 3 cpus 144-191\n"
+    "package 0 cpus 0-95\n"
+    "package 1 cpus 96-191\n"
+    "smt 2\n"
+    "cache l1d 48K l2 2M l3 105M line 64\n";
+/* four nodes in a ring: 0-1 and 2-3 close, 1-3 and 0-2 across, 0-3 and 1-2 farthest */
+static const char *topo_4node =
+    "cpus 64\n"
+    "node 0 cpus 0-15 total 64G free 30G distance 10 16 16 22\n"
+    "node 1 cpus 16-31 total 64G free 30G distance 16 10 22 16\n"
+    "node 2 cpus 32-47 total 64G free 30G distance 16 22 10 16\n"
+    "node 3 cpus 48-63 total 64G free 30G distance 22 16 16 10\n";
+
+static void *topo_unpinned_thread(void *arg) {
+    int *seen = (int *)arg;
+    seen[0] = llmem_current_cpu();
+    seen[1] = llmem_pin_get(NULL, 0);
+    return NULL;
+}
+
+static void topology_2x96(void) {
+    llmem_topology t;
+    llmem_pages pg;
+    int cpus[256], n, g = -1, k = -1, order[8];
+    uint64_t tot, fr;
+    LLT_REQUIRE(llmem_topology_load(topo_2x96) == 0);
+    LLT_EQ_I64(llmem_cpu_count(), 192);
+    LLT_EQ_I64(llmem_numa_node_count(), 2);
+    LLT_EQ_I64(llmem_numa_node_of_cpu(150), 1);
+    LLT_EQ_I64(llmem_numa_node_of_cpu(95), 0);
+    LLT_EQ_I64(llmem_numa_node_of_cpu(192), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_cpu_group(150, &g, &k), 0);
+    LLT_EQ_I64(g, 3);
+    LLT_EQ_I64(k, 6);
+    LLT_EQ_I64(llmem_cpu_group(47, &g, &k), 0);
+    LLT_CHECK(g == 0 && k == 47);
+    LLT_EQ_I64(llmem_topology_get(&t), 0);
+    LLT_CHECK(t.cpus == 192 && t.nodes == 2 && t.packages == 2 && t.groups == 4 && t.cores == 96);
+    LLT_CHECK(t.l3_bytes == 105 << 20 && t.l1d_bytes == 48 << 10 && t.cache_line == 64);
+    LLT_EQ_I64(llmem_numa_distance(0, 1), 32);
+    LLT_EQ_I64(llmem_numa_distance(1, 1), 10);
+    LLT_EQ_I64(llmem_numa_distance(0, 2), LLMEM_ENODEV);
+    LLT_EQ_I64(llmem_numa_node_memory(1, &tot, &fr), 0);
+    LLT_CHECK(tot == 256ull << 30 && fr == 200ull << 30);
+    /* pinning to any CPU of any group (simulated: this machine has two CPUs) */
+    LLT_EQ_I64(llmem_pin_cpu(150), 0);
+    LLT_EQ_I64(llmem_current_cpu(), 150);
+    LLT_EQ_I64(llmem_current_node(), 1);
+    n = llmem_pin_get(cpus, 256);
+    LLT_CHECK(n == 1 && cpus[0] == 150);
+    { /* the simulation is per thread: another thread starts unpinned while this one stays on CPU 150 */
+        t_thread th;
+        int seen[2] = {-1, -1};
+        LLT_REQUIRE(t_create(&th, topo_unpinned_thread, seen) == 0);
+        t_join(th);
+        LLT_EQ_I64(seen[0], 0);
+        LLT_EQ_I64(seen[1], 192);
+        LLT_EQ_I64(llmem_current_cpu(), 150);
+    }
+    LLT_EQ_I64(llmem_pin_cpu(192), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_pin_node(1), 0);
+    n = llmem_pin_get(cpus, 256);
+#ifdef _WIN32 /* one processor group per thread: the node's first group */
+    LLT_CHECK(n == 48 && cpus[0] == 96 && cpus[47] == 143);
+#else
+    LLT_CHECK(n == 96 && cpus[0] == 96 && cpus[95] == 191);
+#endif
+    LLT_EQ_I64(llmem_current_node(), 1);
+    LLT_EQ_I64(llmem_pin_reset(), 0);
+    n = llmem_pin_get(cpus, 4); /* the count even when the array is shorter */
+#ifdef _WIN32
+    LLT_EQ_I64(n, 48);
+#else
+    LLT_EQ_I64(n, 192);
+#endif
+    /* node 0 has 512 MiB free: a 1 GiB request falls back to node 1, the nearest with room */
+    LLT_EQ_I64(llmem_numa_order(0, order, 8), 2);
+    LLT_CHECK(order[0] == 0 && order[1] == 1);
+    LLT_EQ_I64(llmem_numa_nearest(0, 256ull << 20), 0);
+    LLT_EQ_I64(llmem_numa_nearest(0, 1ull << 30), 1);
+    LLT_EQ_I64(llmem_numa_nearest(0, 300ull << 30), LLMEM_ENOMEM);
+    LLT_EQ_I64(llmem_numa_nearest(5, 1), LLMEM_ENODEV);
+    LLT_EQ_I64(llmem_pages_alloc_near(&pg, 1u << 30, LLMEM_PAGE_4K, 0), 0); /* placement simulated, no touch */
+    LLT_EQ_I64(pg.node, 1);
+    llmem_pages_free(&pg);
+    LLT_EQ_I64(llmem_pin_cpu(3), 0);
+    LLT_EQ_I64(llmem_current_node(), 0);
+    LLT_EQ_I64(llmem_topology_load(NULL), 0);
+    LLT_CHECK(llmem_cpu_count() >= 1 && llmem_cpu_count() < 192);
+}
+
+static void topology_4node(void) {
+    static char saved[4096], again[4096];
+    int order[8], n;
+    llmem_pages pg;
+    LLT_REQUIRE(llmem_topology_load(topo_4node) == 0);
+    LLT_EQ_I64(llmem_numa_node_count(), 4);
+    n = llmem_numa_order(1, order, 8);
+    LLT_EQ_I64(n, 4);
+    LLT_CHECK(order[0] == 1 && order[1] == 0 && order[2] == 3 && order[3] == 2); /* ties by id */
+    LLT_EQ_I64(llmem_numa_order(1, order, 2), 2);
+    LLT_CHECK(order[0] == 1 && order[1] == 0);
+    LLT_EQ_I64(llmem_numa_order(1, NULL, 0), 0);
+    LLT_EQ_I64(llmem_numa_nearest(1, 10ull << 30), 1);
+    /* node 1 full: its nearest neighbours, 0 then 3, then the far one */
+    LLT_REQUIRE(llmem_topology_load(
+                    "cpus 64\n"
+                    "node 0 cpus 0-15 total 64G free 1G distance 10 16 16 22\n"
+                    "node 1 cpus 16-31 total 64G free 0 distance 16 10 22 16\n"
+                    "node 2 cpus 32-47 total 64G free 30G distance 16 22 10 16\n"
+                    "node 3 cpus 48-63 total 64G free 20G distance 22 16 16 10\n") == 0);
+    LLT_EQ_I64(llmem_numa_nearest(1, 512u << 20), 0);
+    LLT_EQ_I64(llmem_numa_nearest(1, 2ull << 30), 3);
+    LLT_EQ_I64(llmem_numa_nearest(1, 25ull << 30), 2);
+    LLT_EQ_I64(llmem_pages_alloc_near(&pg, 1u << 20, LLMEM_PAGE_4K, 1), 0);
+    LLT_EQ_I64(pg.node, 0);
+    memset(pg.addr, 1, 1u << 20);
+    llmem_pages_free(&pg);
+    LLT_EQ_I64(pg.node, -1);
+    LLT_EQ_I64(llmem_pin_node(2), 0);
+    LLT_EQ_I64(llmem_current_cpu(), 32);
+    LLT_EQ_I64(llmem_current_node(), 2);
+    /* save, load what was saved, save again: the same text */
+    n = llmem_topology_save(saved, sizeof saved);
+    LLT_REQUIRE(n > 0 && (size_t)n < sizeof saved);
+    LLT_EQ_I64(llmem_topology_save(NULL, 0), n);
+    LLT_EQ_I64(llmem_topology_save(saved, 10), n); /* truncated: still the full length */
+    n = llmem_topology_save(saved, sizeof saved);
+    LLT_REQUIRE(llmem_topology_load(saved) == 0);
+    LLT_EQ_I64(llmem_topology_save(again, sizeof again), n);
+    LLT_EQ_STR(again, saved);
+    LLT_EQ_I64(llmem_topology_load(NULL), 0);
+}
+
+/* the machine's own topology recorded, replayed and recorded again */
+static void topology_roundtrip(void) {
+    static char a[65536], b[65536];
+    int n = llmem_topology_save(a, sizeof a), cpus = llmem_cpu_count(), nodes = llmem_numa_node_count();
+    LLT_REQUIRE(n > 0 && (size_t)n < sizeof a);
+    LLT_EQ_I64(llmem_numa_distance(0, 0), 10);
+    LLT_REQUIRE(llmem_topology_load(a) == 0);
+    LLT_EQ_I64(llmem_cpu_count(), cpus);
+    LLT_EQ_I64(llmem_numa_node_count(), nodes);
+    LLT_EQ_I64(llmem_topology_save(b, sizeof b), n);
+    LLT_EQ_STR(a, b);
+    LLT_EQ_I64(llmem_topology_load(NULL), 0);
+}
+
+static void topology_bad_records(void) {
+    static const char *bad[] = {
+        "",                                                        /* no cpus line */
+        "node 0 cpus 0-3\n",                                       /* cpus must come first */
+        "cpus 0\n",                                                /* no CPU */
+        "cpus 4096\n",                                             /* above the maximum */
+        "cpus 4\nnode 0 cpus 0-4\n",                               /* CPU out of range */
+        "cpus 4\nnode 0 cpus 0-2\n",                               /* CPU 3 in no node */
+        "cpus 4\nnode 0 cpus 0-2\nnode 1 cpus 2-3\n",              /* CPU 2 in two nodes */
+        "cpus 4\nnode 64 cpus 0-3\n",                              /* node id above 63 */
+        "cpus 4\nnode 0 cpus 0-1 distance 10 20\nnode 1 cpus 2-3 distance 20\n", /* a short row */
+        "cpus 4\nnode 0 cpus 0-3 distance 0\n",                    /* a zero distance */
+        "cpus 80\ngroup 0 cpus 0-79\n",                            /* a group above 64 CPUs */
+        "cpus 4\ngroup 0 cpus 0-2\n",                              /* CPU 3 in no group */
+        "cpus 4\nnode 0 cpus 3-1\n",                               /* reversed range */
+        "cpus 4\nnode 0 cpus 0-3 whatever\n",                      /* unknown word */
+        "cpus 4\nsockets 2\n",                                     /* unknown line */
+        "cpus 4\ncpus 4\n",                                        /* twice */
+        "cpus 4\nnode 0 cpus 0,,3\n",                              /* empty list item */
+        "cpus 4\nnode 0 total 99999999999999999999999\n",          /* overflow */
+    };
+    size_t i;
+    int cpus = llmem_cpu_count();
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        LLT_CHECKF(llmem_topology_load(bad[i]) == LLMEM_EINVAL, "record %zu accepted", i);
+    LLT_EQ_I64(llmem_cpu_count(), cpus); /* a bad record leaves the source as it was */
+    LLT_EQ_I64(llmem_topology_load("# comment only\ncpus 3 # trailing comment\n\n"), 0);
+    LLT_EQ_I64(llmem_cpu_count(), 3);
+    LLT_EQ_I64(llmem_numa_node_count(), 1);
+    LLT_EQ_I64(llmem_topology_load(NULL), 0);
+}
+
+/* ACPI SLIT / SRAT parsing (Windows reads them through GetSystemFirmwareTable), on made-up tables */
+static int prox_to_node(uint32_t d) { return d < 4 ? (int)(3 - d) : -1; } /* domains 0..3 = nodes 3..0 */
+static void acpi_tables(void) {
+    static unsigned char slit[44 + 16], srat[48 + 3 * 40];
+    static llmem_i_topo t;
+    uint64_t n = 4, total[LLMEM_I_NODES], len;
+    uint32_t l = sizeof slit, dom, flags;
+    int i, j;
+    memset(&t, 0, sizeof t);
+    memcpy(slit, "SLIT", 4);
+    memcpy(slit + 4, &l, 4);
+    memcpy(slit + 36, &n, 8);
+    for (i = 0; i < 4; i++)
+        for (j = 0; j < 4; j++) slit[44 + i * 4 + j] = (unsigned char)(i == j ? 10 : 10 + 4 * (i + j));
+    llmem_i_slit_apply(&t, slit, sizeof slit, prox_to_node);
+    LLT_EQ_I64(t.dist[3][3], 10);
+    LLT_EQ_I64(t.dist[3][2], 14); /* domains 0,1 */
+    LLT_EQ_I64(t.dist[0][1], 30); /* domains 3,2 */
+    t.dist[0][1] = 0;
+    llmem_i_slit_apply(&t, slit, 40, prox_to_node); /* truncated: ignored */
+    slit[0] = 'X';
+    llmem_i_slit_apply(&t, slit, sizeof slit, prox_to_node); /* wrong signature: ignored */
+    LLT_EQ_I64(t.dist[0][1], 0);
+    memset(total, 0, sizeof total);
+    memcpy(srat, "SRAT", 4);
+    l = sizeof srat;
+    memcpy(srat + 4, &l, 4);
+    for (i = 0; i < 3; i++) {
+        unsigned char *e = srat + 48 + 40 * i;
+        e[0] = 1;
+        e[1] = 40;
+        dom = i == 2 ? 0 : 1;
+        len = (uint64_t)(i + 1) << 30;
+        flags = i == 1 ? 0 : 1; /* the second range is disabled */
+        memcpy(e + 2, &dom, 4);
+        memcpy(e + 16, &len, 8);
+        memcpy(e + 28, &flags, 4);
+    }
+    llmem_i_srat_totals(srat, sizeof srat, prox_to_node, total);
+    LLT_EQ_U64(total[2], 1ull << 30); /* domain 1: 1 GiB enabled, 2 GiB disabled */
+    LLT_EQ_U64(total[3], 3ull << 30); /* domain 0 */
+    srat[48 + 1] = 0;                 /* a zero-length entry stops the walk */
+    memset(total, 0, sizeof total);
+    llmem_i_srat_totals(srat, sizeof srat, prox_to_node, total);
+    LLT_EQ_U64(total[2] + total[3], 0);
+}
+
+/* ================================ cache control ================================ */
+static void prefetch_hints(void) {
+    static unsigned char buf[1 << 16];
+    uint64_t sum = 0, want = 0;
+    size_t i;
+    int w, loc;
+    for (i = 0; i < sizeof buf; i++) {
+        buf[i] = (unsigned char)(i * 7);
+        want += buf[i];
+    }
+    for (w = 0; w < 2; w++)
+        for (loc = LLMEM_PF_NTA; loc <= LLMEM_PF_L1; loc++) llmem_prefetch(buf + 64 * (size_t)loc, w, loc);
+    llmem_prefetch(NULL, 0, LLMEM_PF_L1); /* a prefetch never faults */
+    llmem_prefetch_strided(buf, 4096, 16, 0, LLMEM_PF_L2);
+    llmem_prefetch_strided(buf, 4096, 0, 1, LLMEM_PF_L2);
+    llmem_prefetch_range(buf, 0);
+    for (i = 0; i < sizeof buf; i++) {
+        if ((i & 63) == 0) llmem_prefetch_stream(buf + i, buf + sizeof buf, 1024, LLMEM_PF_NTA);
+        sum += buf[i];
+    }
+    llmem_prefetch_stream(buf, buf, 64, LLMEM_PF_L1); /* empty range */
+    LLT_EQ_U64(sum, want);
+}
+
+#if defined(__x86_64__)
+/* what this CPU offers: LLT_CPU_FEATURES when the CPU ladder (tests/cpus.sh) sets it, else cpuid */
+static int cpu_has(const char *f) {
+    const char *env = getenv("LLT_CPU_FEATURES"), *want = !strcmp(f, "avx512") ? "avx512f" : f;
+    if (!strcmp(f, "sse2") || !strcmp(f, "none")) return 1;
+    if (env) {
+        size_t n = strlen(want);
+        const char *q = env;
+        while ((q = strstr(q, want)) != NULL) {
+            if ((q == env || q[-1] == ',') && (q[n] == ',' || q[n] == 0)) return 1;
+            q += n;
+        }
+        return 0;
+    }
+    __builtin_cpu_init();
+    if (!strcmp(f, "avx512")) return !!__builtin_cpu_supports("avx512f");
+    if (!strcmp(f, "avx2")) return !!__builtin_cpu_supports("avx2");
+    return 0;
+}
+#endif
+/* every path this CPU runs, forced in turn, against memcpy/memset at every alignment and the sizes
+   around the 64-byte blocks; the bytes around the destination stay untouched */
+static void nt_copy_fill_load(void) {
+    static const char *paths[] = {"avx512", "avx2", "sse2", "stnp", "none"};
+    static unsigned char src[70000], dst[70000 + 256], ref[70000 + 256];
+    static const size_t lens[] = {0, 1, 63, 64, 65, 127, 128, 129, 255, 4096, 4097, 65536 + 31};
+    size_t pi, li, i;
+    int so, dof, ran = 0;
+    for (i = 0; i < sizeof src; i++) src[i] = (unsigned char)(i * 131 + 7);
+    LLT_EQ_I64(llmem_nt_select("bogus"), LLMEM_EOPNOTSUPP);
+    LLT_CHECK(llmem_nt_threshold() == 1); /* LLMEM_NT_THRESHOLD=1, set in main: every size streams */
+    for (pi = 0; pi < sizeof paths / sizeof paths[0]; pi++) {
+        int r = llmem_nt_select(paths[pi]);
+#if defined(__x86_64__)
+        int want = !strcmp(paths[pi], "stnp") ? 0 : cpu_has(paths[pi]);
+#elif defined(__aarch64__)
+        int want = !strcmp(paths[pi], "stnp") || !strcmp(paths[pi], "none");
+#else
+        int want = !strcmp(paths[pi], "none");
+#endif
+        LLT_CHECKF((r == 0) == want, "path %s: select %d, cpu %s it", paths[pi], r, want ? "has" : "lacks");
+        if (r != 0) continue;
+        LLT_EQ_STR(llmem_nt_path(), paths[pi]);
+        ran++;
+        for (li = 0; li < sizeof lens / sizeof lens[0]; li++)
+            for (so = 0; so < 64; so += (lens[li] > 4096 ? 21 : 7))
+                for (dof = 0; dof < 64; dof += (lens[li] > 4096 ? 23 : 5)) {
+                    size_t n = lens[li];
+                    memset(dst, 0xEE, sizeof dst);
+                    memset(ref, 0xEE, sizeof ref);
+                    memcpy(ref + 64 + dof, src + so, n);
+                    LLT_EQ_PTR(llmem_nt_copy(dst + 64 + dof, src + so, n), dst + 64 + dof);
+                    if (memcmp(dst, ref, sizeof dst) != 0) {
+                        LLT_CHECKF(0, "%s copy len %zu src+%d dst+%d", paths[pi], n, so, dof);
+                        return;
+                    }
+                    memset(dst, 0xEE, sizeof dst);
+                    LLT_EQ_PTR(llmem_nt_load(dst + 64 + dof, src + so, n), dst + 64 + dof);
+                    if (memcmp(dst, ref, sizeof dst) != 0) {
+                        LLT_CHECKF(0, "%s load len %zu src+%d dst+%d", paths[pi], n, so, dof);
+                        return;
+                    }
+                    memset(dst, 0xEE, sizeof dst);
+                    memset(ref + 64 + dof, 0xA5, n);
+                    LLT_EQ_PTR(llmem_nt_fill(dst + 64 + dof, 0xA5, n), dst + 64 + dof);
+                    if (memcmp(dst, ref, sizeof dst) != 0) {
+                        LLT_CHECKF(0, "%s fill len %zu dst+%d", paths[pi], n, dof);
+                        return;
+                    }
+                }
+    }
+    LLT_CHECK(ran >= 1);
+    LLT_EQ_I64(llmem_nt_select(NULL), 0);
+#if defined(__x86_64__) /* the default is the best path the CPU offers */
+    LLT_EQ_STR(llmem_nt_path(), cpu_has("avx512") ? "avx512" : cpu_has("avx2") ? "avx2" : "sse2");
+    printf("  nt path: %s (%s)\n", llmem_nt_path(), getenv("LLT_CPU_MODEL") ? getenv("LLT_CPU_MODEL") : "host");
+#endif
+}
+
+static void lock_all(void) {
+    LLT_EQ_I64(llmem_lock_all(0), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_lock_all(LLMEM_LOCK_ONFAULT), LLMEM_EINVAL);
+    LLT_EQ_I64(llmem_lock_all(0x80), LLMEM_EINVAL);
+#ifdef _WIN32
+    LLT_EQ_I64(llmem_lock_all(LLMEM_LOCK_FUTURE), LLMEM_EOPNOTSUPP);
+    LLT_EQ_I64(llmem_lock_all(LLMEM_LOCK_CURRENT), 0);
+    LLT_EQ_I64(llmem_unlock_all(), 0);
+#else
+    if (T_ASAN || T_TSAN) LLT_SKIP("the sanitizer runtimes turn mlockall into a no-op");
+    {
+        pid_t pid = fork();
+        int st = 0;
+        LLT_REQUIRE(pid >= 0);
+        if (pid == 0) { /* a child: the locks must not outlive this test */
+            FILE *f;
+            char line[256];
+            long before = -1, locked = -1, after = -1;
+            int r = llmem_lock_all(LLMEM_LOCK_CURRENT | LLMEM_LOCK_FUTURE | LLMEM_LOCK_ONFAULT);
+            void *p;
+            if (r == LLMEM_EPERM || r == LLMEM_ENOMEM || r == LLMEM_EINVAL) _exit(3); /* limit / old kernel */
+            if (r != 0) _exit(1);
+            p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) _exit(1);
+            memset(p, 1, 1 << 20); /* future and touched: locked */
+            if ((f = fopen("/proc/self/status", "r")) != NULL) {
+                while (fgets(line, sizeof line, f))
+                    if (!strncmp(line, "VmLck:", 6)) locked = atol(line + 6);
+                fclose(f);
+            }
+            if (llmem_unlock_all() != 0) _exit(1);
+            if ((f = fopen("/proc/self/status", "r")) != NULL) {
+                while (fgets(line, sizeof line, f))
+                    if (!strncmp(line, "VmLck:", 6)) after = atol(line + 6);
+                fclose(f);
+            }
+            (void)before;
+            _exit(locked >= 1024 && after == 0 ? 0 : 2);
+        }
+        LLT_REQUIRE(waitpid(pid, &st, 0) == pid);
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 3) LLT_SKIP("mlockall refused here (RLIMIT_MEMLOCK or kernel)");
+        LLT_CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+    }
+#endif
+}
+
 #ifdef _WIN32
 static void win_pages(void) {
     llmem_pages pg;
@@ -1510,6 +2076,11 @@ int main(int argc, char **argv) {
 #else
     LLT_INIT("llmem", argc, argv);
 #endif
+#ifdef _WIN32 /* every copy streams, whatever its size: the kernels run on small buffers too */
+    _putenv("LLMEM_NT_THRESHOLD=1");
+#else
+    setenv("LLMEM_NT_THRESHOLD", "1", 1);
+#endif
     LLT_RUN(arena_caller_memory);
     LLT_RUN(arena_os_chunks);
     LLT_RUN(pool_errors);
@@ -1520,6 +2091,8 @@ int main(int argc, char **argv) {
     LLT_RUN(pool_cross_thread);
     LLT_RUN(pool_many_threads);
     LLT_RUN(pool_hot_window);
+    LLT_RUN(pool_bulk);
+    LLT_RUN(pool_bulk_cache_and_oom);
     LLT_RUN(stats_while_running);
     LLT_RUN(pool_thread_exit);
     LLT_RUN(pool_remote_free_writes);
@@ -1540,8 +2113,13 @@ int main(int argc, char **argv) {
 #endif
     LLT_RUN(sc_classes);
     LLT_RUN(sc_model);
+    LLT_RUN(pool_stats_figures);
+    LLT_RUN(sc_stats_figures);
+    LLT_RUN(sc_bulk);
     LLT_RUN(sc_cross_thread);
     LLT_RUN(sc_model_handoff);
+    LLT_RUN(sc_bulk_handoff);
+    LLT_RUN(pool_bulk_handoff);
     LLT_RUN(sc_cross_thread_handoff);
     LLT_RUN(pages_4k);
 #ifndef _WIN32
@@ -1561,6 +2139,14 @@ int main(int argc, char **argv) {
     LLT_RUN(cpu_pinning);
     LLT_RUN(cpu_realtime);
     LLT_RUN(cpu_aligned);
+    LLT_RUN(topology_2x96);
+    LLT_RUN(topology_4node);
+    LLT_RUN(topology_roundtrip);
+    LLT_RUN(topology_bad_records);
+    LLT_RUN(acpi_tables);
+    LLT_RUN(prefetch_hints);
+    LLT_RUN(nt_copy_fill_load);
+    LLT_RUN(lock_all);
     llmem_thread_exit();
     return LLT_FINISH();
 }

@@ -1892,6 +1892,704 @@ static void rcu_stress(void) {
     }
 }
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* concurrent hash map                                                                         */
+#if defined(LLQ_HAVE_MAP)
+
+static llq_map *map_new(size_t capacity, llq_ebr *d, const llq_map_config *cfg) {
+    size_t ms = llq_map_memsize(capacity);
+    llq_map *m = (llq_map *)amem(ms);
+    if (!m || llq_map_init(m, ms, capacity, d, cfg) != 0) abort();
+    return m;
+}
+static uint64_t hash_const(uint64_t k, void *ctx) { /* every key in one bucket chain and one stripe */
+    (void)k;
+    (void)ctx;
+    return 0x123456789abcdefULL;
+}
+typedef struct count_alloc {
+    uint64_t allocs, frees, bytes;
+} count_alloc;
+static void *ca_alloc(size_t n, void *ctx) {
+    count_alloc *c = (count_alloc *)ctx;
+    void *p = NULL;
+#if defined(_WIN32)
+    p = _aligned_malloc(n, 64);
+#else
+    if (posix_memalign(&p, 64, n) != 0) p = NULL;
+#endif
+    if (p) {
+        __atomic_fetch_add(&c->allocs, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&c->bytes, n, __ATOMIC_RELAXED);
+    }
+    return p;
+}
+static void ca_free(void *p, size_t n, void *ctx) {
+    count_alloc *c = (count_alloc *)ctx;
+    __atomic_fetch_add(&c->frees, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_sub(&c->bytes, n, __ATOMIC_RELAXED);
+#if defined(_WIN32)
+    _aligned_free(p);
+#else
+    free(p);
+#endif
+}
+
+static void map_basic(void) {
+    size_t ms = llq_ebr_memsize(4), k, n;
+    llq_ebr *d = (llq_ebr *)amem(ms);
+    llq_ebr_thread *t;
+    llq_map *m;
+    llq_map_iter it;
+    uint64_t v, key, sum;
+    LLT_REQUIRE(d && llq_ebr_init_mode(d, ms, 4, LLQ_EBR_ASYM) == 0 && llq_ebr_register(d, &t) == 0);
+    LLT_EQ_U64(llq_map_memsize(SIZE_MAX), 0);
+    m = (llq_map *)amem(llq_map_memsize(100));
+    LLT_EQ_I64(llq_map_init(NULL, llq_map_memsize(100), 100, d, NULL), LLQ_EINVAL);
+    LLT_EQ_I64(llq_map_init(m, llq_map_memsize(100), 100, NULL, NULL), LLQ_EINVAL);
+    LLT_EQ_I64(llq_map_init(m, llq_map_memsize(100) - 1, 100, d, NULL), LLQ_ENOBUFS);
+    LLT_EQ_I64(llq_map_init((llq_map *)((char *)m + 8), llq_map_memsize(100), 100, d, NULL), LLQ_EFAULT);
+    LLT_REQUIRE(llq_map_init(m, llq_map_memsize(100), 100, d, NULL) == 0);
+    LLT_EQ_I64(llq_map_insert(NULL, t, 5, 5), LLQ_EINVAL);
+    LLT_EQ_I64(llq_map_erase(NULL, 5), LLQ_EINVAL);
+    llq_ebr_enter(t);
+    LLT_CHECK(!llq_map_get(m, 42, &v));
+    for (key = 0; key < 3; key++) LLT_CHECK(!llq_map_get(m, key, &v)); /* the reserved values are keys */
+    llq_ebr_exit(t);
+    for (key = 0; key < 50; key++) LLT_EQ_I64(llq_map_insert(m, t, key, key * 10 + 1), 0);
+    LLT_EQ_I64(llq_map_insert(m, t, 7, 99), LLQ_EEXIST);
+    LLT_EQ_I64(llq_map_insert(m, t, 1, 99), LLQ_EEXIST);
+    LLT_EQ_I64(llq_map_put(m, t, 7, 700), 1);
+    LLT_EQ_I64(llq_map_put(m, t, 2, 20), 1);
+    LLT_EQ_I64(llq_map_put(m, t, UINT64_MAX, 5), 0);
+    LLT_EQ_U64(llq_map_size(m), 51);
+    llq_ebr_enter(t);
+    for (key = 0; key < 50; key++) {
+        LLT_CHECK(llq_map_get(m, key, &v));
+        LLT_EQ_U64(v, key == 7 ? 700 : key == 2 ? 20 : key * 10 + 1);
+    }
+    LLT_CHECK(llq_map_get(m, UINT64_MAX, &v) && v == 5);
+    llq_ebr_exit(t);
+    LLT_EQ_I64(llq_map_erase(m, 7), 0);
+    LLT_EQ_I64(llq_map_erase(m, 7), LLQ_ENOENT);
+    LLT_EQ_I64(llq_map_erase(m, 0), 0);
+    LLT_EQ_I64(llq_map_erase(m, 0), LLQ_ENOENT);
+    LLT_EQ_I64(llq_map_erase(m, 123456), LLQ_ENOENT);
+    LLT_EQ_U64(llq_map_size(m), 49);
+    /* iteration sees every live key once */
+    llq_ebr_enter(t);
+    llq_map_iter_init(m, &it);
+    n = 0;
+    sum = 0;
+    while (llq_map_iter_next(&it, &key, &v)) {
+        n++;
+        sum += key;
+        LLT_CHECK(key != 7 && key != 0);
+    }
+    llq_ebr_exit(t);
+    LLT_EQ_U64(n, 49);
+    LLT_EQ_U64(sum, (49 * 50 / 2) - 7 + UINT64_MAX); /* wraps: keys 1..49 but 7, plus UINT64_MAX */
+    /* growth through many sizes keeps every key (the first table holds ~100) */
+    for (key = 1000; key < 40000; key++) LLT_EQ_I64(llq_map_insert(m, t, key, ~key), 0);
+    LLT_CHECK(m->resizes >= 4);
+    llq_ebr_enter(t);
+    for (key = 1000; key < 40000; key++) {
+        if (!llq_map_get(m, key, &v) || v != ~key) {
+            LLT_CHECK(0);
+            break;
+        }
+    }
+    for (key = 1; key < 50; key++) LLT_CHECK(key == 7 ? !llq_map_get(m, key, &v) : llq_map_get(m, key, &v));
+    llq_ebr_exit(t);
+    /* erase most, then churn: tombstones are cleared by a same-size rehash, memory stays bounded */
+    for (key = 1000; key < 39000; key++) LLT_EQ_I64(llq_map_erase(m, key), 0);
+    for (k = 0; k < 200000; k++) {
+        LLT_EQ_I64(llq_map_insert(m, t, 100000 + k, k), 0);
+        LLT_EQ_I64(llq_map_erase(m, 100000 + k), 0);
+    }
+    LLT_EQ_U64(llq_map_size(m), 49 + 1000);
+    LLT_CHECK(llq_map_capacity(m) < 200000);
+    llq_ebr_barrier(t);
+    llq_map_destroy(m);
+    afree(m);
+
+    { /* a fixed table refuses to grow; a hash that sends every key to one bucket still works */
+        llq_map_config cfg;
+        size_t inserted = 0;
+        int r = 0;
+        memset(&cfg, 0, sizeof cfg);
+        cfg.fixed = 1;
+        m = map_new(100, d, &cfg);
+        for (key = 10; key < 100000 && (r = llq_map_insert(m, t, key, key)) == 0; key++) inserted++;
+        LLT_EQ_I64(r, LLQ_ENOSPC);
+        LLT_CHECK(inserted >= 100 && inserted <= llq_map_capacity(m));
+        LLT_EQ_I64(llq_map_put(m, t, 10, 11), 1); /* updates still work when full */
+        LLT_EQ_I64(llq_map_erase(m, 11), 0);
+        llq_map_destroy(m);
+        afree(m);
+        memset(&cfg, 0, sizeof cfg);
+        cfg.hash = hash_const;
+        m = map_new(16, d, &cfg);
+        for (key = 3; key < 3000; key++) LLT_EQ_I64(llq_map_insert(m, t, key, key + 1), 0);
+        llq_ebr_enter(t);
+        for (key = 3; key < 3000; key++) LLT_CHECK(llq_map_get(m, key, &v) && v == key + 1);
+        LLT_CHECK(!llq_map_get(m, 5000, &v));
+        llq_ebr_exit(t);
+        llq_ebr_barrier(t);
+        llq_map_destroy(m);
+        afree(m);
+    }
+    { /* the caller's allocator gets every table the map grows into back, through reclamation */
+        llq_map_config cfg;
+        count_alloc ca;
+        memset(&cfg, 0, sizeof cfg);
+        memset(&ca, 0, sizeof ca);
+        cfg.alloc = ca_alloc;
+        cfg.free = ca_free;
+        cfg.alloc_ctx = &ca;
+        m = (llq_map *)amem(llq_map_memsize(10));
+        cfg.free = NULL;
+        LLT_EQ_I64(llq_map_init(m, llq_map_memsize(10), 10, d, &cfg), LLQ_EINVAL); /* one without the other */
+        cfg.free = ca_free;
+        LLT_REQUIRE(llq_map_init(m, llq_map_memsize(10), 10, d, &cfg) == 0);
+        for (key = 3; key < 20000; key++) LLT_EQ_I64(llq_map_insert(m, key & 1 ? t : NULL, key, key), 0);
+        LLT_CHECK(ca.allocs >= 3);
+        llq_ebr_barrier(t);
+        LLT_EQ_U64(ca.allocs - ca.frees, 1); /* only the current table is still allocated */
+        llq_map_destroy(m);
+        LLT_EQ_U64(ca.allocs, ca.frees);
+        LLT_EQ_U64(ca.bytes, 0);
+        afree(m);
+    }
+    llq_ebr_unregister(t);
+    llq_ebr_drain(d);
+    afree(d);
+}
+
+/* writers own disjoint keys and publish each key's version after every change (odd: present with a
+   value made of key and version; even: absent); readers check every lookup against the versions
+   before and after it: no phantom key, no lost key, no value from another key or from outside the
+   call's window. The first table holds 64 keys, so the run goes through many resizes. */
+#define MAP_WRITERS 2
+#define MAP_READERS 2
+#define MAP_KEYS 4096
+typedef struct map_ctx {
+    llq_map *m;
+    llq_ebr *d;
+    uint64_t *ver; /* [MAP_KEYS] */
+    int id;
+    int *stop;
+    uint64_t ops, bad;
+} map_ctx;
+static uint64_t map_key(uint64_t i) { return mix(i) | 8; } /* spread, never a reserved value... */
+static uint64_t map_val(uint64_t key, uint64_t ver) { return mix(key ^ (ver << 20)) ^ ver; }
+static void *map_writer(void *arg) {
+    map_ctx *c = (map_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t i, n = 0;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
+        uint64_t r = mix(n++ * 77 + (uint64_t)c->id);
+        size_t idx = (size_t)((r % (MAP_KEYS / MAP_WRITERS)) * MAP_WRITERS + (uint64_t)c->id);
+        uint64_t key = idx < 3 ? idx : map_key(idx), ver = c->ver[idx], v = 0;
+        int x;
+        if (ver & 1) { /* present: update or erase */
+            if ((r >> 32) % 3 == 0) {
+                x = llq_map_erase(c->m, key);
+                if (x != 0) c->bad++;
+            } else {
+                ver += 2;
+                x = llq_map_put(c->m, t, key, map_val(key, ver));
+                if (x != 1) c->bad++;
+                __atomic_store_n(&c->ver[idx], ver, __ATOMIC_RELEASE);
+                goto check;
+            }
+            ver++;
+        } else {
+            ver++;
+            x = llq_map_insert(c->m, t, key, map_val(key, ver));
+            if (x != 0) c->bad++;
+        }
+        __atomic_store_n(&c->ver[idx], ver, __ATOMIC_RELEASE);
+    check: /* its own keys: exact */
+        llq_ebr_enter(t);
+        if (llq_map_get(c->m, key, &v) != ((ver & 1) != 0) || ((ver & 1) && v != map_val(key, ver))) c->bad++;
+        llq_ebr_exit(t);
+        if ((n & 255) == 0) thr_yield();
+        c->ops++;
+    }
+    for (i = 0; i < 4; i++) llq_ebr_poll(t);
+    llq_ebr_unregister(t);
+    return NULL;
+}
+static void *map_reader(void *arg) {
+    map_ctx *c = (map_ctx *)arg;
+    llq_ebr_thread *t;
+    uint64_t n = 0;
+    if (llq_ebr_register(c->d, &t) != 0) {
+        c->bad++;
+        return NULL;
+    }
+    while (!__atomic_load_n(c->stop, __ATOMIC_ACQUIRE)) {
+        size_t idx = (size_t)(mix(n++ * 13 + 1000003 * (uint64_t)c->id) % MAP_KEYS), w;
+        uint64_t key = idx < 3 ? idx : map_key(idx), v = 0, a, b;
+        bool found, ok = false;
+        a = __atomic_load_n(&c->ver[idx], __ATOMIC_ACQUIRE);
+        llq_ebr_enter(t);
+        found = llq_map_get(c->m, key, &v);
+        llq_ebr_exit(t);
+        b = __atomic_load_n(&c->ver[idx], __ATOMIC_ACQUIRE);
+        /* some version in the call's window explains it: from the one published before the call to the
+           one its writer may be storing after the last publication (a put moves the version by 2) */
+        for (w = a; w <= b + 2 && !ok; w++) {
+            if (found) ok = (w & 1) && v == map_val(key, w);
+            else ok = !(w & 1);
+        }
+        if (!ok) c->bad++;
+        if ((n & 1023) == 0) {
+            llq_map_iter it; /* a walk sees only well-formed entries */
+            uint64_t k2, v2;
+            llq_ebr_enter(t);
+            llq_map_iter_init(c->m, &it);
+            while (llq_map_iter_next(&it, &k2, &v2))
+                if (k2 > 2 && (k2 & 8) == 0) c->bad++;
+            llq_ebr_exit(t);
+            thr_yield();
+        }
+        c->ops++;
+    }
+    llq_ebr_unregister(t);
+    return NULL;
+}
+static void map_model_stress(void) {
+    int mode;
+    for (mode = LLQ_EBR_FENCED; mode <= LLQ_EBR_ASYM; mode++) {
+        size_t ms = llq_ebr_memsize(8), i;
+        llq_ebr *d = (llq_ebr *)amem(ms);
+        llq_map *m;
+        uint64_t *ver = (uint64_t *)calloc(MAP_KEYS, sizeof(uint64_t)), bad = 0, wops = 0, rops = 0, live = 0;
+        map_ctx c[MAP_WRITERS + MAP_READERS];
+        thr_t th[MAP_WRITERS + MAP_READERS];
+        int stop = 0, k;
+        LLT_REQUIRE(d && ver && llq_ebr_init_mode(d, ms, 8, mode) == 0);
+        m = map_new(64, d, NULL);
+        for (k = 0; k < MAP_WRITERS + MAP_READERS; k++) {
+            memset(&c[k], 0, sizeof c[k]);
+            c[k].m = m;
+            c[k].d = d;
+            c[k].ver = ver;
+            c[k].id = k < MAP_WRITERS ? k : k - MAP_WRITERS;
+            c[k].stop = &stop;
+            thr_create(&th[k], k < MAP_WRITERS ? map_writer : map_reader, &c[k]);
+        }
+        for (i = 0; i < (size_t)llt_scaled(400, 20); i++) {
+            thr_sleep_us(1000);
+            if (c[0].ops > llt_scaled(300000, 3000) && c[MAP_WRITERS].ops > llt_scaled(300000, 3000)) break;
+        }
+        __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+        for (k = 0; k < MAP_WRITERS + MAP_READERS; k++) {
+            thr_join(th[k]);
+            bad += c[k].bad;
+            if (k < MAP_WRITERS) wops += c[k].ops;
+            else rops += c[k].ops;
+        }
+        for (i = 0; i < MAP_KEYS; i++) live += ver[i] & 1;
+        LLT_EQ_U64(bad, 0);
+        LLT_CHECK(wops > 0 && rops > 0);
+        LLT_EQ_U64(llq_map_size(m), live);
+        LLT_CHECK(m->resizes >= 2);
+        llq_ebr_drain(d);
+        llq_map_destroy(m);
+        free(ver);
+        afree(m);
+        afree(d);
+    }
+}
+#else
+static void map_basic(void) { LLT_SKIP("llq_map needs 64-bit atomics (64-bit targets only)"); }
+static void map_model_stress(void) { LLT_SKIP("llq_map needs 64-bit atomics (64-bit targets only)"); }
+#endif
+
+
+/* ------------------------------------------------------------------------------------------ */
+/* backpressure                                                                                */
+
+typedef struct wm_log {
+    int ev[4096];
+    size_t n;
+    size_t low, high;  /* the marks, to check the depth each event reports */
+    int inside;        /* callbacks running now: never more than one */
+    int overlaps, bad_depth;
+    int slow;          /* yield inside the callback: widens the window other checkers race in */
+} wm_log;
+static void wm_cb(void *ctx, int event, size_t depth) {
+    wm_log *l = (wm_log *)ctx;
+    size_t i;
+    if (__atomic_fetch_add(&l->inside, 1, __ATOMIC_ACQ_REL) != 0) __atomic_fetch_add(&l->overlaps, 1, __ATOMIC_RELAXED);
+    if (l->high && (event == LLQ_WM_HIGH ? depth < l->high : depth > l->low)) l->bad_depth++;
+    i = __atomic_fetch_add(&l->n, 1, __ATOMIC_RELAXED);
+    if (i < 4096) l->ev[i] = event;
+    if (l->slow && i % 8 == 0) thr_yield();
+    __atomic_fetch_sub(&l->inside, 1, __ATOMIC_ACQ_REL);
+}
+
+static void watermark_basic(void) {
+    llq_watermark w;
+    wm_log log;
+    static const size_t depths[] = {0, 5, 9, 10, 11, 12, 10, 3, 2, 3, 5, 9, 10, 10, 2, 1, 0, 50, 2};
+    static const int want[] = {0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 2, 0, 0, 1, 2};
+    size_t i;
+    memset(&log, 0, sizeof log);
+    LLT_EQ_I64(llq_watermark_init(NULL, 2, 10, NULL, NULL), LLQ_EINVAL);
+    LLT_EQ_I64(llq_watermark_init(&w, 10, 10, NULL, NULL), LLQ_ERANGE);
+    LLT_EQ_I64(llq_watermark_init(&w, 11, 10, NULL, NULL), LLQ_ERANGE);
+    LLT_REQUIRE(llq_watermark_init(&w, 2, 10, wm_cb, &log) == 0);
+    for (i = 0; i < sizeof depths / sizeof depths[0]; i++) {
+        LLT_EQ_I64(llq_watermark_check(&w, depths[i]), want[i]);
+        LLT_EQ_U64(llq_watermark_above(&w), depths[i] >= 10 ? 1 : depths[i] <= 2 ? 0 : llq_watermark_above(&w));
+    }
+    LLT_EQ_U64(w.highs, 3);
+    LLT_EQ_U64(w.lows, 3);
+    LLT_EQ_U64(log.n, 6);
+    for (i = 0; i < 6; i++) LLT_EQ_I64(log.ev[i], i % 2 ? LLQ_WM_LOW : LLQ_WM_HIGH);
+}
+
+/* every ring kind through three fill/drain cycles: three crossings each way, reported once each */
+static void watermark_every_ring(void) {
+    enum { CAP = 64, HI = 48, LO = 8 };
+    llq_watermark w;
+    int kind;
+    for (kind = 0; kind < 5; kind++) {
+        size_t ms, cyc, k, depth = 0;
+        void *mem;
+        llq_bcast_reader r = {0, 0};
+        uint64_t v = 1;
+        unsigned char rec[16];
+        int highs = 0, lows = 0, e;
+        switch (kind) {
+        case 0: ms = llq_spsc_memsize(CAP, 8); break;
+        case 1: ms = llq_mpmc_memsize(CAP, 8); break;
+        case 2: ms = llq_mpsc_memsize(CAP, 8); break;
+        case 3: ms = llq_bytes_memsize(CAP * 16); break;
+        default: ms = llq_bcast_memsize(CAP * 2, 8); break;
+        }
+        mem = amem(ms);
+        LLT_REQUIRE(mem);
+        switch (kind) {
+        case 0: LLT_REQUIRE(llq_spsc_init((llq_spsc *)mem, ms, CAP, 8) == 0); break;
+        case 1: LLT_REQUIRE(llq_mpmc_init((llq_mpmc *)mem, ms, CAP, 8) == 0); break;
+        case 2: LLT_REQUIRE(llq_mpsc_init((llq_mpsc *)mem, ms, CAP, 8) == 0); break;
+        case 3: LLT_REQUIRE(llq_bytes_init((llq_bytes *)mem, ms, CAP * 16) == 0); break;
+        default:
+            LLT_REQUIRE(llq_bcast_init((llq_bcast *)mem, ms, CAP * 2, 8) == 0);
+            llq_bcast_reader_init((llq_bcast *)mem, &r);
+        }
+        /* bytes ring: marks in bytes (8-byte records take 16) */
+        LLT_REQUIRE(llq_watermark_init(&w, kind == 3 ? LO * 16 : LO, kind == 3 ? HI * 16 : HI, NULL, NULL) == 0);
+        for (cyc = 0; cyc < 3; cyc++) {
+            for (k = 0; k < CAP - 4; k++) { /* producer side: push, then check */
+                switch (kind) {
+                case 0: LLT_CHECK(llq_spsc_push((llq_spsc *)mem, &v)); depth = llq_spsc_size((llq_spsc *)mem); break;
+                case 1: LLT_CHECK(llq_mpmc_push((llq_mpmc *)mem, &v)); depth = llq_mpmc_size((llq_mpmc *)mem); break;
+                case 2: LLT_CHECK(llq_mpsc_push((llq_mpsc *)mem, &v)); depth = llq_mpsc_size((llq_mpsc *)mem); break;
+                case 3:
+                    LLT_CHECK(llq_bytes_write((llq_bytes *)mem, &v, 8));
+                    depth = llq_bytes_size((llq_bytes *)mem);
+                    break;
+                default:
+                    llq_bcast_publish((llq_bcast *)mem, &v);
+                    depth = llq_bcast_lag((llq_bcast *)mem, &r);
+                }
+                e = llq_watermark_check(&w, depth);
+                highs += e == LLQ_WM_HIGH;
+                lows += e == LLQ_WM_LOW;
+            }
+            for (k = 0; k < CAP - 4; k++) { /* consumer side: pop, then check */
+                size_t len;
+                switch (kind) {
+                case 0: LLT_CHECK(llq_spsc_pop((llq_spsc *)mem, &v)); depth = llq_spsc_size((llq_spsc *)mem); break;
+                case 1: LLT_CHECK(llq_mpmc_pop((llq_mpmc *)mem, &v)); depth = llq_mpmc_size((llq_mpmc *)mem); break;
+                case 2: LLT_CHECK(llq_mpsc_pop((llq_mpsc *)mem, &v)); depth = llq_mpsc_size((llq_mpsc *)mem); break;
+                case 3:
+                    LLT_EQ_I64(llq_bytes_read((llq_bytes *)mem, rec, sizeof rec, &len), 1);
+                    depth = llq_bytes_size((llq_bytes *)mem);
+                    break;
+                default:
+                    LLT_EQ_I64(llq_bcast_read((llq_bcast *)mem, &r, &v), 1);
+                    depth = llq_bcast_lag((llq_bcast *)mem, &r);
+                }
+                e = llq_watermark_check(&w, depth);
+                highs += e == LLQ_WM_HIGH;
+                lows += e == LLQ_WM_LOW;
+            }
+            LLT_EQ_U64(depth, 0);
+        }
+        LLT_EQ_I64(highs, 3);
+        LLT_EQ_I64(lows, 3);
+        LLT_EQ_U64(w.highs + w.lows, 6);
+        afree(mem);
+    }
+}
+
+/* threads checking at once: the crossings alternate HIGH, LOW, HIGH... and each is reported once */
+typedef struct wmc_ctx {
+    llq_watermark *w;
+    int id;
+    uint64_t n, got;
+} wmc_ctx;
+static void *wmc_thread(void *arg) {
+    wmc_ctx *c = (wmc_ctx *)arg;
+    uint64_t i;
+    for (i = 0; i < c->n; i++) {
+        size_t depth = (size_t)(mix(i * 31 + (uint64_t)c->id) % 100);
+        if (llq_watermark_check(c->w, depth) != LLQ_WM_NONE) c->got++;
+    }
+    return NULL;
+}
+static void watermark_concurrent(void) {
+    llq_watermark w;
+    wm_log *log = (wm_log *)calloc(1, sizeof(wm_log));
+    wmc_ctx c[4];
+    thr_t t[4];
+    uint64_t got = 0;
+    size_t i;
+    int k;
+    LLT_REQUIRE(log && llq_watermark_init(&w, 20, 80, wm_cb, log) == 0);
+    log->low = 20;
+    log->high = 80;
+    log->slow = 1;
+    for (k = 0; k < 4; k++) {
+        c[k].w = &w;
+        c[k].id = k;
+        c[k].n = llt_scaled(20000, 2000);
+        c[k].got = 0;
+        thr_create(&t[k], wmc_thread, &c[k]);
+    }
+    for (k = 0; k < 4; k++) {
+        thr_join(t[k]);
+        got += c[k].got;
+    }
+    LLT_CHECK(got > 0);
+    LLT_EQ_U64(got, log->n);                /* each crossing returned to exactly one caller... */
+    LLT_EQ_U64(got, w.highs + w.lows);      /* ...counted once... */
+    LLT_EQ_I64(log->overlaps, 0);            /* ...its callback run alone... */
+    LLT_EQ_I64(log->bad_depth, 0);           /* ...with a depth on the right side of its mark */
+    LLT_CHECK(w.highs == w.lows || w.highs == w.lows + 1);
+    LLT_EQ_U64(llq_watermark_above(&w), w.highs != w.lows);
+    for (i = 0; i < log->n && i < 4096; i++) {
+        if (log->ev[i] != (i % 2 ? LLQ_WM_LOW : LLQ_WM_HIGH)) {
+            LLT_CHECK(0); /* out of order: two reports of one crossing, or a LOW overtaking its HIGH */
+            break;
+        }
+    }
+    free(log);
+}
+
+/* producers and consumers of one MPMC ring, each checking the depth after every push and pop; the
+   producers slow down (yield) while the ring is above the high mark: events alternate, each callback
+   runs alone with a depth on the right side of its mark, every item arrives, and the state ends
+   below once the ring is empty */
+typedef struct wmr_ctx {
+    llq_mpmc *q;
+    llq_watermark *w;
+    uint64_t n, sum, *left;
+    int producer, id;
+} wmr_ctx;
+static void *wmr_thread(void *arg) {
+    wmr_ctx *c = (wmr_ctx *)arg;
+    uint64_t i, v;
+    unsigned spins = 0;
+    if (c->producer) {
+        for (i = 0; i < c->n; i++) {
+            v = ((uint64_t)c->id << 40) | i;
+            while (llq_watermark_above(c->w) && spins++ < 64) thr_yield(); /* slow down, never stop */
+            spins = 0;
+            while (!llq_mpmc_push(c->q, &v)) thr_yield();
+            llq_watermark_check(c->w, llq_mpmc_size(c->q));
+        }
+    } else {
+        while (__atomic_load_n(c->left, __ATOMIC_ACQUIRE) > 0) {
+            if (!llq_mpmc_pop(c->q, &v)) {
+                thr_yield();
+                continue;
+            }
+            __atomic_fetch_sub(c->left, 1, __ATOMIC_ACQ_REL);
+            c->sum += v;
+            llq_watermark_check(c->w, llq_mpmc_size(c->q));
+        }
+    }
+    return NULL;
+}
+static void watermark_ring_concurrent(void) {
+    enum { CAP = 256, P = 2, C = 2 };
+    size_t ms = llq_mpmc_memsize(CAP, 8);
+    llq_mpmc *q = (llq_mpmc *)amem(ms);
+    llq_watermark w;
+    wm_log *log = (wm_log *)calloc(1, sizeof(wm_log));
+    wmr_ctx c[P + C];
+    thr_t t[P + C];
+    uint64_t per = llt_scaled(100000, 5000), left = per * P, sum = 0, want = 0, i;
+    int k;
+    LLT_REQUIRE(q && log && llq_mpmc_init(q, ms, CAP, 8) == 0);
+    LLT_REQUIRE(llq_watermark_init(&w, CAP / 8, CAP * 3 / 4, wm_cb, log) == 0);
+    log->low = CAP / 8;
+    log->high = CAP * 3 / 4;
+    for (k = 0; k < P + C; k++) {
+        c[k].q = q;
+        c[k].w = &w;
+        c[k].n = per;
+        c[k].sum = 0;
+        c[k].left = &left;
+        c[k].producer = k < P;
+        c[k].id = k;
+        thr_create(&t[k], wmr_thread, &c[k]);
+    }
+    for (k = 0; k < P + C; k++) {
+        thr_join(t[k]);
+        sum += c[k].sum;
+    }
+    for (k = 0; k < P; k++)
+        for (i = 0; i < per; i++) want += ((uint64_t)k << 40) | i;
+    LLT_EQ_U64(sum, want);
+    LLT_EQ_U64(llq_mpmc_size(q), 0);
+    LLT_EQ_U64(log->n, w.highs + w.lows);
+    LLT_EQ_I64(log->overlaps, 0);
+    LLT_EQ_I64(log->bad_depth, 0);
+    LLT_CHECK(w.highs == w.lows || w.highs == w.lows + 1);
+    for (i = 0; i < log->n && i < 4096; i++) {
+        if (log->ev[i] != (i % 2 ? LLQ_WM_LOW : LLQ_WM_HIGH)) {
+            LLT_CHECK(0);
+            break;
+        }
+    }
+    /* the ring is empty now: one more check reports the pending LOW, if any, and settles below */
+    llq_watermark_check(&w, 0);
+    LLT_EQ_U64(w.highs, w.lows);
+    LLT_CHECK(!llq_watermark_above(&w));
+    afree(q);
+    free(log);
+}
+
+static void depth_sampler(void) {
+    llq_depth_sampler s;
+    llq_depth_stats st;
+    memset(&s, 0, sizeof s);
+    llq_depth_stats_get(&s, &st);
+    LLT_EQ_U64(st.samples, 0);
+    LLT_CHECK(st.mean == 0);
+    llq_depth_record(&s, 0);
+    llq_depth_record(&s, 3);
+    llq_depth_record(&s, 4);
+    llq_depth_record(&s, 100);
+    llq_depth_record(&s, 1u << 20);
+    llq_depth_stats_get(&s, &st);
+    LLT_EQ_U64(st.samples, 5);
+    LLT_EQ_U64(st.max, 1u << 20);
+    LLT_EQ_U64(st.last, 1u << 20);
+    LLT_CHECK(st.mean == (0 + 3 + 4 + 100 + (double)(1u << 20)) / 5);
+    LLT_EQ_U64(st.hist[0], 1); /* 0 */
+    LLT_EQ_U64(st.hist[1], 1); /* 1..3 */
+    LLT_EQ_U64(st.hist[2], 1); /* 4..15 */
+    LLT_EQ_U64(st.hist[4], 1); /* 64..255 */
+    LLT_EQ_U64(st.hist[7], 1); /* 4^6 and up */
+    llq_depth_stats_reset(&s);
+    llq_depth_stats_get(&s, &st);
+    LLT_EQ_U64(st.samples + st.max + st.hist[7], 0);
+}
+
+/* the token bucket on a clock the test drives: exact counts */
+static void token_bucket(void) {
+    llq_tb tb;
+    uint64_t now = 5000000000ULL, taken = 0, w;
+    int i;
+    LLT_EQ_I64(llq_tb_init(NULL, 1000, 10, now), LLQ_EINVAL);
+    LLT_EQ_I64(llq_tb_init(&tb, 0, 10, now), LLQ_ERANGE);
+    LLT_EQ_I64(llq_tb_init(&tb, 1000, 0.5, now), LLQ_ERANGE);
+    LLT_REQUIRE(llq_tb_init(&tb, 1000, 10, now) == 0); /* 1000/s, bursts of 10 */
+    for (i = 0; i < 10; i++) LLT_EQ_U64(llq_tb_take(&tb, 1, now), 0);
+    w = llq_tb_take(&tb, 1, now);
+    LLT_CHECK(w > 999000 && w <= 1000001); /* the 11th token is 1 ms away */
+    LLT_CHECK(llq_tb_take(&tb, 1, now + w - 2000) != 0);
+    LLT_EQ_U64(llq_tb_take(&tb, 1, now + w), 0);
+    LLT_EQ_U64(llq_tb_take(&tb, 20, now + 100000000), UINT64_MAX); /* more than a burst at once: never */
+    LLT_EQ_U64(llq_tb_take(&tb, UINT64_MAX, now + 100000000), UINT64_MAX);
+    LLT_EQ_U64(llq_tb_take(&tb, 0, now), 0);
+    /* a simulated second of taking as fast as allowed: the rate, plus the burst */
+    LLT_REQUIRE(llq_tb_init(&tb, 1000, 10, now) == 0);
+    for (w = 0; w <= 1000000000ULL; w += 10000) /* every 10 us */
+        while (llq_tb_take(&tb, 1, now + w) == 0) taken++;
+    LLT_CHECK(taken >= 1009 && taken <= 1011);
+    /* adaptive: a tenth of the rate from here on */
+    llq_tb_set_rate(&tb, 100);
+    taken = 0;
+    for (w = 1000000000ULL + 10000; w <= 2000000000ULL; w += 10000)
+        while (llq_tb_take(&tb, 1, now + w) == 0) taken++;
+    LLT_CHECK(taken >= 99 && taken <= 111);
+    /* the bucket's time (1/256 ns) wraps 2^56 ns (2.3 years) after init: a bucket in use (here one
+       take every 2^50 ns, 13 days) keeps its rate across the wrap */
+    LLT_REQUIRE(llq_tb_init(&tb, 1000, 10, now) == 0);
+    for (w = 0; w < (1ULL << 56) - (1ULL << 50); w += 1ULL << 50) LLT_EQ_U64(llq_tb_take(&tb, 1, now + w), 0);
+    taken = 0;
+    for (w = (1ULL << 56) - 500000000ULL; w <= (1ULL << 56) + 500000000ULL; w += 10000)
+        while (llq_tb_take(&tb, 1, now + w) == 0) taken++;
+    LLT_CHECK(taken >= 1009 && taken <= 1011);
+    /* a clock before init counts as init time */
+    LLT_REQUIRE(llq_tb_init(&tb, 1000, 1, now) == 0);
+    LLT_EQ_U64(llq_tb_take(&tb, 1, now - 100), 0);
+    LLT_CHECK(llq_tb_take(&tb, 1, now - 100) != 0);
+}
+
+/* threads taking tokens at once never exceed burst + rate x time */
+typedef struct tbc_ctx {
+    llq_tb *tb;
+    uint64_t *clock;
+    uint64_t taken;
+    int stop_at;
+} tbc_ctx;
+static void *tbc_thread(void *arg) {
+    tbc_ctx *c = (tbc_ctx *)arg;
+    for (;;) {
+        uint64_t now = __atomic_load_n(c->clock, __ATOMIC_ACQUIRE);
+        if (now == UINT64_MAX) break;
+        if (llq_tb_take(c->tb, 1, now) == 0) c->taken++;
+        else thr_yield();
+    }
+    return NULL;
+}
+static void token_bucket_concurrent(void) {
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+    llq_tb tb;
+    uint64_t clock = 1000, end = 1000 + 50000000ULL, total = 0; /* 50 ms simulated at 100k/s */
+    tbc_ctx c[3];
+    thr_t t[3];
+    int k;
+    LLT_REQUIRE(llq_tb_init(&tb, 100000, 16, clock) == 0);
+    for (k = 0; k < 3; k++) {
+        c[k].tb = &tb;
+        c[k].clock = &clock;
+        c[k].taken = 0;
+        thr_create(&t[k], tbc_thread, &c[k]);
+    }
+    while (clock < end) {
+        __atomic_store_n(&clock, clock + 2000, __ATOMIC_RELEASE);
+        thr_yield();
+    }
+    __atomic_store_n(&clock, UINT64_MAX, __ATOMIC_RELEASE);
+    for (k = 0; k < 3; k++) {
+        thr_join(t[k]);
+        total += c[k].taken;
+    }
+    LLT_CHECK(total <= 16 + 5000 + 1);
+    LLT_CHECK(total > 0);
+#else
+    LLT_SKIP("token bucket is single-threaded on 32-bit targets");
+#endif
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* blocking forms: sleeping, waking, oversubscription                                          */
 
@@ -2242,6 +2940,15 @@ int main(int argc, char **argv) {
     LLT_RUN(rcu_basic);
     LLT_RUN(rcu_synchronize_waits);
     LLT_RUN(rcu_stress);
+    LLT_RUN(map_basic);
+    LLT_RUN(map_model_stress);
+    LLT_RUN(watermark_basic);
+    LLT_RUN(watermark_every_ring);
+    LLT_RUN(watermark_concurrent);
+    LLT_RUN(watermark_ring_concurrent);
+    LLT_RUN(depth_sampler);
+    LLT_RUN(token_bucket);
+    LLT_RUN(token_bucket_concurrent);
     LLT_RUN(wait_notify);
     LLT_RUN(wait_sleeps);
     LLT_RUN(mpmc_wait_sleeps);

@@ -277,6 +277,80 @@ static void hist_overflow(void) {
     free(h);
 }
 
+/* HdrHistogram's counts_index_for as published (bucket, then sub-bucket), written out independently of
+   llstat's folded formula: the reference the record forms are checked against */
+static uint64_t hdr_counts_index(const llstat_hist *h, uint64_t v) {
+    uint32_t half = h->half_magnitude, unit = h->unit_magnitude;
+    uint64_t mask = (((uint64_t)2 << half) - 1) << unit;
+    uint32_t pow2ceiling = 64u - (uint32_t)__builtin_clzll(v | mask);
+    uint32_t bucket = pow2ceiling - unit - (half + 1u);
+    uint64_t sub = v >> (bucket + unit);
+    return ((uint64_t)(bucket + 1u) << half) + sub - ((uint64_t)1 << half);
+}
+
+/* every record form counts v in HdrHistogram's slot, or (above top_value) in the last slot and the
+   overflow count, adds v * n to the sum, touches no other counter and says whether v was in range:
+   digits 0..5, lowest from 1 to 2^40, ranges that overflow early and the whole 64-bit range, on edge
+   values (0, powers of two and their neighbours, top_value and above) and random ones */
+static void hist_record_slot(void) {
+    static const uint64_t lowests[] = {1, 3, 1000, (uint64_t)1 << 20, (uint64_t)1 << 40};
+    static const uint64_t highests[] = {0, 100000, UINT64_MAX / 4, UINT64_MAX}; /* 0: 2 * lowest */
+    uint32_t d, li, hi, form, bad = 0;
+    for (d = 0; d <= 5; d++)
+        for (li = 0; li < sizeof lowests / sizeof lowests[0]; li++)
+            for (hi = 0; hi < sizeof highests / sizeof highests[0]; hi++) {
+                uint64_t lowest = lowests[li], highest = highests[hi] ? highests[hi] : 2 * lowest;
+                uint64_t values[400], *counts;
+                size_t nv = 0, k;
+                llstat_hist *h;
+                if (highest < 2 * lowest || llstat_hist_memsize(lowest, highest, d) == 0) continue;
+                h = hist_new(lowest, highest, d);
+                LLT_REQUIRE(h);
+                counts = llstat_hist_counts(h);
+                values[nv++] = 0;
+                values[nv++] = UINT64_MAX;
+                values[nv++] = h->top_value;
+                if (h->top_value < UINT64_MAX) values[nv++] = h->top_value + 1;
+                for (k = 0; k < 64; k++) {
+                    values[nv++] = (uint64_t)1 << k;
+                    values[nv++] = ((uint64_t)1 << k) - 1;
+                    values[nv++] = ((uint64_t)1 << k) + 1;
+                }
+                while (nv < sizeof values / sizeof values[0]) values[nv++] = rng() >> (rng() % 64);
+                for (k = 0; k < nv && bad < 5; k++) {
+                    uint64_t v = values[k], in_range = v <= h->top_value;
+                    uint64_t slot = in_range ? hdr_counts_index(h, v) : h->counts_len - 1;
+                    if (in_range && llstat_hist_index(h, v) != slot) bad++;
+                    for (form = 0; form < 5; form++) {
+                        uint64_t n = form == 1 || form == 4 ? 3 : 1, sum = llstat_hist_sum(h);
+                        bool r;
+                        switch (form) {
+                        case 0: r = llstat_hist_record(h, v); break;
+                        case 1: r = llstat_hist_record_n(h, v, n); break;
+                        case 2: r = llstat_hist_record_local(h, v); break;
+                        case 3: r = llstat_hist_record_atomic(h, v); break;
+                        default: r = llstat_hist_record_n_atomic(h, v, n); break;
+                        }
+                        if ((uint64_t)r != in_range || counts[slot] != n || llstat_hist_sum(h) != sum + v * n ||
+                            llstat_hist_overflow(h) != (in_range ? 0 : n)) {
+                            if (bad++ < 5)
+                                LLT_CHECKF(0, "digits %u lowest %llu highest %llu value %llu form %u: returned %d, "
+                                        "slot %llu holds %llu",
+                                        d, (unsigned long long)lowest, (unsigned long long)highest,
+                                        (unsigned long long)v, form, (int)r, (unsigned long long)slot,
+                                        (unsigned long long)counts[slot]);
+                        }
+                        counts[slot] = 0;
+                        h->overflow = 0;
+                    }
+                }
+                /* nothing was counted anywhere else */
+                if (llstat_hist_count(h) != 0) bad++;
+                free(h);
+            }
+    LLT_CHECKF(bad == 0, "%u record forms disagreed with HdrHistogram's index", bad);
+}
+
 /* percentiles against the sorted samples: exactly HdrHistogram's definition, within the precision */
 static void hist_percentiles_exact(void) {
     size_t n = (size_t)llt_scaled(1000000, 20000), i;
@@ -1015,6 +1089,7 @@ int main(int argc, char **argv) {
     LLT_RUN(hist_layout_model);
     LLT_RUN(hist_record_basic);
     LLT_RUN(hist_overflow);
+    LLT_RUN(hist_record_slot);
     LLT_RUN(hist_percentiles_exact);
     LLT_RUN(hist_merge_layouts);
     LLT_RUN(hist_iterators);
