@@ -6,8 +6,9 @@
 #   - redis-benchmark -t ping,set,get at 50 and 1,000 connections, -P 1 and -P 16, against redis-server
 #     (persistence off), the epoll loop and the llio loop: requests/s, p99, and server CPU time per
 #     request (utime+stime from /proc/PID/stat over the same requests);
-#     The last server answers every command "+OK" unparsed (netserve --cheap): what redis-benchmark
-#     itself can drive, so that a ratio capped by the client shows as such;
+#     The last two servers answer every command "+OK" unparsed (netserve --cheap): polling, what
+#     redis-benchmark itself can drive, so that a ratio capped by the client shows as such; sleeping,
+#     the CPU per request no server built this way can go below (the kernel's share);
 #   - 10,000 idle connections held by `netserve idle` plus sockperf on one more: memory per idle
 #     connection (VmRSS) and the active connection's p99.
 # Missing tools (sockperf, redis-server, redis-benchmark) are reported and their rows skipped.
@@ -170,12 +171,13 @@ if have redis-benchmark; then
         else echo "| redis-server | did not start | | | | | |"; fi
         stop_server
     fi
-    for mode in epoll llio llio-poll cheap; do
+    for mode in epoll llio llio-poll cheap floor; do
         case $mode in
         epoll) args="--epoll"; label="epoll loop" ;;
         llio) args=""; label="netserve llio" ;;
         llio-poll) args="--poll"; label="netserve llio polling" ;;
         cheap) args="--poll --cheap"; label="client ceiling (+OK unparsed)" ;;
+        floor) args="--cheap"; label="CPU floor (+OK unparsed, sleeping)" ;;
         esac
         start_server "$work/netserve-$mode.log" "$ns" serve --echo-port "$EP" --resp-port "$RP" $args
         if wait_listen tcp "$RP"; then redis_rows "$label" "$RP"; else echo "| $label | did not start | | | | | |"; fi
@@ -185,11 +187,17 @@ if have redis-benchmark; then
     awk -F'|' '
         $1 ~ /^redis-server/ { r[$2 "|" $3 "|" $4] = $5; rc[$2 "|" $3 "|" $4] = $7; rp[$2 "|" $3 "|" $4] = $6 }
         $1 == "netserve llio" { n[$2 "|" $3 "|" $4] = $5; nc[$2 "|" $3 "|" $4] = $7; np[$2 "|" $3 "|" $4] = $6 }
+        $1 ~ /^CPU floor/ { f[$2 "|" $3 "|" $4] = $7 }
+        $1 ~ /^client ceiling/ { cl[$2 "|" $3 "|" $4] = $5 }
         END {
             for (k in n) if (r[k] > 0 && rc[k] > 0)
-                printf("- %s: netserve llio / redis-server: requests/s %.2fx, CPU per request %.2fx, p99 %s vs %s ms\n",
-                       k, n[k] / r[k], nc[k] / rc[k], np[k], rp[k])
+                printf("- %s: netserve llio / redis-server: requests/s %.2fx (client ceiling %.2fx), CPU per request %.2fx (floor %.2fx), p99 %s vs %s ms\n",
+                       k, n[k] / r[k], cl[k] / r[k], nc[k] / rc[k], f[k] / rc[k], np[k], rp[k])
         }' "$work/redis.txt" | sort
+    echo
+    echo "(client ceiling: the same redis-benchmark against a polling loop that answers +OK unparsed; CPU floor: that"
+    echo "loop sleeping in the kernel like netserve llio, so its CPU per request is the kernel's TCP and io_uring work"
+    echo "that any server on this loop pays; both as ratios to redis-server)"
     echo
 fi
 
