@@ -809,7 +809,7 @@ static void llmem_i_unlock(int *l) {
 #define LLMEM_I_NODES 64
 #define LLMEM_I_SETW (LLMEM_I_MAXCPU / 64)
 typedef struct llmem_i_topo {
-    int ready, recorded;
+    int recorded;
     int ncpu, nnode, ngroup, npkg, ncore;
     uint64_t node_mask;                     /* nodes present */
     int16_t node[LLMEM_I_MAXCPU];           /* cpu -> node */
@@ -823,6 +823,8 @@ typedef struct llmem_i_topo {
     int l1d, l2, l3, line;                  /* recorded caches (0: ask the OS) */
 } llmem_i_topo;
 static llmem_i_topo llmem_i_tp;
+/* outside llmem_i_tp: the build memsets the struct while other threads poll this flag */
+static int llmem_i_tp_ready;
 static int llmem_i_tp_lock;
 static const llmem_i_topo *llmem_i_topo_get(void);
 static void llmem_i_os_topo(llmem_i_topo *t);
@@ -3810,13 +3812,13 @@ static void llmem_i_topo_finish(llmem_i_topo *t) {
     if (t->ncore <= 0) t->ncore = t->ncpu;
 }
 static const llmem_i_topo *llmem_i_topo_get(void) {
-    if (!__atomic_load_n(&llmem_i_tp.ready, __ATOMIC_ACQUIRE)) {
+    if (!__atomic_load_n(&llmem_i_tp_ready, __ATOMIC_ACQUIRE)) {
         llmem_i_lock(&llmem_i_tp_lock);
-        if (!llmem_i_tp.ready) {
+        if (!__atomic_load_n(&llmem_i_tp_ready, __ATOMIC_RELAXED)) {
             llmem_i_topo_defaults(&llmem_i_tp);
             llmem_i_os_topo(&llmem_i_tp);
             llmem_i_topo_finish(&llmem_i_tp);
-            __atomic_store_n(&llmem_i_tp.ready, 1, __ATOMIC_RELEASE);
+            __atomic_store_n(&llmem_i_tp_ready, 1, __ATOMIC_RELEASE);
         }
         llmem_i_unlock(&llmem_i_tp_lock);
     }
@@ -3996,7 +3998,7 @@ LLMEMDEF int llmem_topology_load(const char *text) {
     int r;
     if (!text) { /* back to the OS: rebuilt on the next query */
         llmem_i_lock(&llmem_i_tp_lock);
-        __atomic_store_n(&llmem_i_tp.ready, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&llmem_i_tp_ready, 0, __ATOMIC_RELEASE);
         llmem_i_unlock(&llmem_i_tp_lock);
         return LLMEM_OK;
     }
@@ -4006,9 +4008,9 @@ LLMEMDEF int llmem_topology_load(const char *text) {
     if (r == LLMEM_OK) {
         llmem_i_topo_finish(t);
         llmem_i_lock(&llmem_i_tp_lock);
-        t->ready = 0;
+        __atomic_store_n(&llmem_i_tp_ready, 0, __ATOMIC_RELEASE);
         llmem_i_tp = *t;
-        __atomic_store_n(&llmem_i_tp.ready, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&llmem_i_tp_ready, 1, __ATOMIC_RELEASE);
         llmem_i_unlock(&llmem_i_tp_lock);
     }
     LLMEM_FREE(NULL, t);

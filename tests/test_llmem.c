@@ -1713,6 +1713,41 @@ static void *topo_unpinned_thread(void *arg) {
     return NULL;
 }
 
+/* the topology is built on first use: threads that race to it must all see the finished one (TSan in
+   make check: the build once wrote the ready flag with a memset while readers polled it) */
+typedef struct { int cpus, nodes, pin; } topo_seen;
+static volatile int topo_go;
+static void *topo_first_use_thread(void *arg) {
+    topo_seen *s = (topo_seen *)arg;
+    while (!__atomic_load_n(&topo_go, __ATOMIC_ACQUIRE)) llmem_cpu_relax();
+    s->cpus = llmem_cpu_count();
+    s->nodes = llmem_numa_node_count();
+    s->pin = llmem_pin_get(NULL, 0);
+    return NULL;
+}
+static void topology_concurrent_first_use(void) {
+    enum { T = 4, ROUNDS = 20 };
+    int round, i, want_cpus, want_nodes;
+    LLT_EQ_I64(llmem_topology_load(NULL), 0);
+    want_cpus = llmem_cpu_count();
+    want_nodes = llmem_numa_node_count();
+    for (round = 0; round < ROUNDS; round++) {
+        t_thread th[T];
+        topo_seen seen[T];
+        memset(seen, 0, sizeof seen);
+        LLT_EQ_I64(llmem_topology_load(NULL), 0); /* rebuilt on the next query */
+        topo_go = 0;
+        for (i = 0; i < T; i++) LLT_REQUIRE(t_create(&th[i], topo_first_use_thread, &seen[i]) == 0);
+        __atomic_store_n(&topo_go, 1, __ATOMIC_RELEASE);
+        for (i = 0; i < T; i++) t_join(th[i]);
+        for (i = 0; i < T; i++) {
+            LLT_EQ_I64(seen[i].cpus, want_cpus);
+            LLT_EQ_I64(seen[i].nodes, want_nodes);
+            LLT_CHECK(seen[i].pin >= 0);
+        }
+    }
+}
+
 static void topology_2x96(void) {
     llmem_topology t;
     llmem_pages pg;
@@ -2172,6 +2207,7 @@ int main(int argc, char **argv) {
     LLT_RUN(cpu_pinning);
     LLT_RUN(cpu_realtime);
     LLT_RUN(cpu_aligned);
+    LLT_RUN(topology_concurrent_first_use);
     LLT_RUN(topology_2x96);
     LLT_RUN(topology_4node);
     LLT_RUN(topology_roundtrip);
