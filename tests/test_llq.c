@@ -1891,7 +1891,9 @@ static void *rcu_writer(void *arg) {
         }
         if (v % 64 < 2) thr_yield();
     }
-    llq_ebr_unregister(w); /* its limbo stays in the domain: the final drain frees it */
+    /* with the readers still running: everything this writer retired is freed once the barrier returns */
+    if (llq_ebr_barrier(w) != 0) c->bad++;
+    llq_ebr_unregister(w);
     return NULL;
 }
 static void rcu_stress(void) {
@@ -1928,7 +1930,10 @@ static void rcu_stress(void) {
             bad += c[k].bad;
         }
         LLT_EQ_U64(bad, 0);
-        LLT_CHECK(freed_live >= n / 4);
+        /* versions 2..n each replaced one object and each writer's last barrier ran while the readers still
+           read: every replaced object was freed under them (how many went before the barriers depends on
+           the scheduler, so only the total is checked) */
+        LLT_EQ_U64(freed_live, n - 1);
         LLT_REQUIRE(llq_ebr_register(d, &w) == 0);
         if (mode == LLQ_EBR_QSBR) llq_ebr_offline(w);
         cfgp_replace(w, &slot, NULL, cfg_free);
