@@ -872,13 +872,13 @@ static void steady_pass(llmem_pool *pool, llmem_sc *sc, void **win, long iters) 
         ((char *)win[k])[sz - 1] = 1;
     }
 }
-static void steady_state_no_syscall(void) {
+/* one child: warm up, then the steady state under strict seccomp (any system call kills it); *faults gets
+   the minor+major faults the steady pass took, or stays -1 after a failed check */
+static void steady_state_child_faults(long *faults) {
     int pfd[2], st = 0;
     pid_t pid;
     long before = -1;
     struct rusage ru;
-    if (T_TSAN || T_ASAN) LLT_SKIP("sanitizer runtimes make system calls of their own");
-    if (!populate_really_works()) LLT_SKIP("under qemu-user the emulator itself makes system calls");
     LLT_REQUIRE(pipe(pfd) == 0);
     pid = fork();
     LLT_REQUIRE(pid >= 0);
@@ -893,6 +893,7 @@ static void steady_state_no_syscall(void) {
         for (w = 0; w < 3; w++) steady_pass(&pool, &sc, win, iters);
         prctl(PR_GET_SECCOMP, 0, 0, 0, 0); /* fault in the code used below before counting */
         syscall(SYS_getpid);
+        if (write(pfd[1], &before, 0) != 0) _exit(3);
         getrusage(RUSAGE_SELF, &ru);
         before = ru.ru_minflt + ru.ru_majflt;
         if (write(pfd[1], &before, sizeof before) != (ssize_t)sizeof before) _exit(3);
@@ -906,7 +907,23 @@ static void steady_state_no_syscall(void) {
     LLT_REQUIRE(wait4(pid, &st, 0, &ru) == pid);
     LLT_CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x (killed by signal %d = a system call)",
                st, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-    LLT_EQ_I64(ru.ru_minflt + ru.ru_majflt - before, 0);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) *faults = ru.ru_minflt + ru.ru_majflt - before;
+}
+static void steady_state_no_syscall(void) {
+    long faults = -1;
+    int attempt;
+    if (T_TSAN || T_ASAN) LLT_SKIP("sanitizer runtimes make system calls of their own");
+    if (!populate_really_works()) LLT_SKIP("under qemu-user the emulator itself makes system calls");
+    /* no system call in any attempt (strict seccomp kills the child); no page fault in at least one of
+       three: a steady state that touched new memory would fault every time, while the kernel may take a
+       page away for a moment (compaction, migration under memory pressure) and fault it back once */
+    for (attempt = 0; attempt < 3; attempt++) {
+        faults = -1;
+        steady_state_child_faults(&faults);
+        if (faults <= 0) break;
+        printf("  steady state, attempt %d: %ld page fault(s) in the steady pass; trying again\n", attempt + 1, faults);
+    }
+    LLT_EQ_I64(faults, 0);
 }
 #endif
 
