@@ -234,7 +234,7 @@ HAVE_MINGW := $(shell command -v $(MINGW_CC) >/dev/null 2>&1 && test -n "$(WINE)
 windows: $(if $(HAVE_MINGW),$(addprefix $(BUILD)/win/test_,$(addsuffix .exe,$(WIN_TESTS))))
 	@rm -rf $(BUILD)/logs/windows && mkdir -p $(BUILD)/logs/windows
 	@$(if $(HAVE_MINGW),$(foreach h,$(WIN_TESTS),LLT_SCALE=0.1 WINEDEBUG=-all \
-		$(RUN) run $(BUILD)/logs/windows win-$(h) $(WINE) $(BUILD)/win/test_$(h).exe;),\
+		$(RUN) run-wine $(BUILD)/logs/windows win-$(h) $(WINE) $(BUILD)/win/test_$(h).exe;),\
 		$(RUN) skip $(BUILD)/logs/windows windows "x86_64-w64-mingw32-gcc or wine not installed";)
 	@$(RUN) summary $(BUILD)/logs/windows
 

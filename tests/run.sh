@@ -3,6 +3,8 @@
 # keeps one log per program, and adds the lines up.
 #   run.sh run LOGDIR LABEL CMD...       run one program (timeout LLT_TIMEOUT s, default 900)
 #   run.sh run-tsan LOGDIR LABEL CMD...  the same, with ASLR off where ThreadSanitizer needs it
+#   run.sh run-wine LOGDIR LABEL CMD...  the same under wine; run once more (said in the log) only when the
+#                                        program printed no test line and wine itself reported the error
 #   run.sh skip LOGDIR LABEL REASON      record a check that cannot run here, and why
 #   run.sh summary LOGDIR...             "N passed, N failed, N skipped"; exit 1 if anything failed
 #   run.sh total LOGDIR...               the same, prefixed "total:"
@@ -46,6 +48,18 @@ run-tsan)
     # TSan's shadow layout does not fit the high mmap randomisation of recent kernels; ASLR off fixes it
     if command -v setarch >/dev/null; then run_one "$logdir" "$label" setarch "$(uname -m)" -R "$@"
     else run_one "$logdir" "$label" "$@"; fi ;;
+run-wine)
+    logdir=$1 label=$2; shift 2
+    run_one "$logdir" "$label" "$@" >/dev/null
+    # "wine client error: ... Connection reset by peer": the wineserver went away while the program
+    # started (an infrastructure failure, not the test's); a test line means the program ran: no retry
+    if ! grep -qE '^(PASS|FAIL|SKIP) [^:]*/' "$logdir/$label.log" && grep -qE '^wine(server)?( client error)?:' "$logdir/$label.log"; then
+        first=$(head -n 1 "$logdir/$label.log")
+        run_one "$logdir" "$label" "$@" >/dev/null
+        echo "  (run twice: the first start failed in wine itself: $first)" >>"$logdir/$label.log"
+    fi
+    if grep -q '^FAIL ' "$logdir/$label.log"; then tail -n 60 "$logdir/$label.log"
+    else grep -vE '^PASS ' "$logdir/$label.log" | tail -n 40; fi ;;
 skip)
     mkdir -p "$1"
     echo "SKIP $2: $3" | tee "$1/$2.log" ;;
@@ -54,5 +68,5 @@ summary|total)
     prefix=""; [ "$mode" = total ] && prefix="total: "
     echo "${prefix}$p passed, $f failed, $s skipped"
     [ "$f" -eq 0 ] ;;
-*) echo "usage: run.sh run|run-tsan|skip|summary|total ..." >&2; exit 2 ;;
+*) echo "usage: run.sh run|run-tsan|run-wine|skip|summary|total ..." >&2; exit 2 ;;
 esac
