@@ -1202,19 +1202,26 @@ struct llmem_i_slab {
 };
 
 /* the counts since the last reset, and the figures derived from them */
+/* counts since the last reset (base), the raw ones without */
+static void llmem_i_since(llmem_stats *st, const llmem_stats *base) {
+    st->allocs -= base->allocs;
+    st->frees -= base->frees;
+    st->misses -= base->misses;
+    st->refills -= base->refills;
+    st->flushes -= base->flushes;
+    st->bytes_allocated -= base->bytes_allocated;
+    st->bytes_freed -= base->bytes_freed;
+    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
+    st->hit_rate = st->allocs ? (double)st->hits / (double)st->allocs : 0.0;
+}
 static void llmem_i_stats_finish(llmem_stats *st, const llmem_stats *base, size_t obj_size) {
     st->bytes_allocated = st->allocs * obj_size;
     st->bytes_freed = st->frees * obj_size;
     st->live = st->allocs - st->frees;
     st->live_bytes = st->bytes_allocated - st->bytes_freed;
     if (base) {
-        st->allocs -= base->allocs;
-        st->frees -= base->frees;
-        st->misses -= base->misses;
-        st->refills -= base->refills;
-        st->flushes -= base->flushes;
-        st->bytes_allocated -= base->bytes_allocated;
-        st->bytes_freed -= base->bytes_freed;
+        llmem_i_since(st, base);
+        return;
     }
     st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
     st->hit_rate = st->allocs ? (double)st->hits / (double)st->allocs : 0.0;
@@ -2243,18 +2250,6 @@ static void llmem_i_class_stats(llmem_pool *p, uint32_t k, llmem_stats *st) {
     llmem_i_unlock(&p->lock);
     llmem_i_unlock(&llmem_i_g.lock);
     llmem_i_stats_finish(st, NULL, p->obj_size);
-}
-/* counts since the last reset (base), the raw ones without */
-static void llmem_i_since(llmem_stats *st, const llmem_stats *base) {
-    st->allocs -= base->allocs;
-    st->frees -= base->frees;
-    st->misses -= base->misses;
-    st->refills -= base->refills;
-    st->flushes -= base->flushes;
-    st->bytes_allocated -= base->bytes_allocated;
-    st->bytes_freed -= base->bytes_freed;
-    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
-    st->hit_rate = st->allocs ? (double)st->hits / (double)st->allocs : 0.0;
 }
 LLMEMDEF void llmem_pool_stats(llmem_pool *p, llmem_stats *st) {
     llmem_i_class_stats(p, 0, st);
