@@ -1968,8 +1968,20 @@ LLCRC_I_TGT_VPCL LLCRC_I_INLINE uint64_t llcrc_i_cx_short_vpcl(const llcrc_i_cx 
     const __m256i rev = _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)llcrc_i_rev16));
     const unsigned char *e = p + n;
     size_t t = n & 15, m = n >> 4;
-    __m128i rl = llcrc_i_cx_start(r, refl);
-    __m256i acc = _mm256_setzero_si256();
+    __m128i rl;
+    __m256i acc;
+    if (n == 64) { /* one cache line: both pairs side by side in straight-line code, summed as a tree
+                      (the general form below takes ~3 cycles more per call on Zen 3) */
+        __m256i y0 = _mm256_xor_si256(llcrc_i_ld256(p), _mm256_set_epi64x(0, 0, 0, (long long)(refl ? r : llcrc_i_bswap64(r))));
+        __m256i y1 = llcrc_i_ld256(p + 32);
+        __m256i k0 = llcrc_i_cx_k256(cx->kd[LLCRC_I_KD - 4]), k1 = llcrc_i_cx_k256(cx->kd[LLCRC_I_KD - 2]);
+        if (!refl) y0 = _mm256_shuffle_epi8(y0, rev), y1 = _mm256_shuffle_epi8(y1, rev);
+        acc = _mm256_xor_si256(_mm256_xor_si256(_mm256_clmulepi64_epi128(y0, k0, 0x00), _mm256_clmulepi64_epi128(y0, k0, 0x11)),
+                               _mm256_xor_si256(_mm256_clmulepi64_epi128(y1, k1, 0x00), _mm256_clmulepi64_epi128(y1, k1, 0x11)));
+        return llcrc_i_cx_barrett(cx, _mm_xor_si128(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1)), refl);
+    }
+    rl = llcrc_i_cx_start(r, refl);
+    acc = _mm256_setzero_si256();
     if (LLCRC_LIKELY((n & 31) == 0)) { /* the common lengths (blocks): straight-line code, no head, no odd lane */
         __m256i y = _mm256_xor_si256(llcrc_i_ld256(p), llcrc_i_zext256(rl));
         /* the first pair's constants: kd[KD - m], which is n bytes before the end of kd */
