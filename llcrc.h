@@ -3177,53 +3177,50 @@ LLCRC_I_INLINE void llcrc_i_mul128(uint64_t a, uint64_t b, uint64_t *lo, uint64_
 #endif
 }
 
-static llcrc_u128 llcrc_i_x3_128_short(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
+/* 0..16 bytes */
+static llcrc_u128 llcrc_i_x3_128_le16(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
     llcrc_u128 h;
-    if (len <= 16) {
-        if (len > 8) {
-            uint64_t fl = (llcrc_i_le64(s + 32) ^ llcrc_i_le64(s + 40)) - seed;
-            uint64_t fh = (llcrc_i_le64(s + 48) ^ llcrc_i_le64(s + 56)) + seed;
-            uint64_t in_lo = llcrc_i_le64(p), in_hi = llcrc_i_le64(p + len - 8), mlo, mhi, hlo, hhi;
-            llcrc_i_mul128(in_lo ^ in_hi ^ fl, LLCRC_I_P64_1, &mlo, &mhi);
-            mlo += (uint64_t)(len - 1) << 54;
-            in_hi ^= fh;
-            mhi += in_hi + (uint64_t)(uint32_t)in_hi * (LLCRC_I_P32_2 - 1);
-            mlo ^= llcrc_i_bswap64(mhi);
-            llcrc_i_mul128(mlo, LLCRC_I_P64_2, &hlo, &hhi);
-            hhi += mhi * LLCRC_I_P64_2;
-            h.lo = llcrc_i_x3_aval(hlo);
-            h.hi = llcrc_i_x3_aval(hhi);
-            return h;
-        }
-        if (len >= 4) {
-            uint64_t sd = seed ^ ((uint64_t)llcrc_i_bswap32((uint32_t)seed) << 32), mlo, mhi;
-            uint64_t in = llcrc_i_le32(p) + ((uint64_t)llcrc_i_le32(p + len - 4) << 32);
-            uint64_t keyed = in ^ ((llcrc_i_le64(s + 16) ^ llcrc_i_le64(s + 24)) + sd);
-            llcrc_i_mul128(keyed, LLCRC_I_P64_1 + ((uint64_t)len << 2), &mlo, &mhi);
-            mhi += mlo << 1;
-            mlo ^= mhi >> 3;
-            mlo ^= mlo >> 35;
-            mlo *= LLCRC_I_MX2;
-            mlo ^= mlo >> 28;
-            h.lo = mlo;
-            h.hi = llcrc_i_x3_aval(mhi);
-            return h;
-        }
-        if (len) {
-            uint32_t cl = ((uint32_t)p[0] << 16) | ((uint32_t)p[len >> 1] << 24) | p[len - 1] | ((uint32_t)len << 8);
-            uint32_t ch = llcrc_i_rotl32(llcrc_i_bswap32(cl), 13);
-            h.lo = llcrc_i_x64_aval(cl ^ ((llcrc_i_le32(s) ^ llcrc_i_le32(s + 4)) + seed));
-            h.hi = llcrc_i_x64_aval(ch ^ ((llcrc_i_le32(s + 8) ^ llcrc_i_le32(s + 12)) - seed));
-            return h;
-        }
-        h.lo = llcrc_i_x64_aval(seed ^ llcrc_i_le64(s + 64) ^ llcrc_i_le64(s + 72));
-        h.hi = llcrc_i_x64_aval(seed ^ llcrc_i_le64(s + 80) ^ llcrc_i_le64(s + 88));
+    if (len > 8) {
+        uint64_t fl = (llcrc_i_le64(s + 32) ^ llcrc_i_le64(s + 40)) - seed;
+        uint64_t fh = (llcrc_i_le64(s + 48) ^ llcrc_i_le64(s + 56)) + seed;
+        uint64_t in_lo = llcrc_i_le64(p), in_hi = llcrc_i_le64(p + len - 8), mlo, mhi, hlo, hhi;
+        llcrc_i_mul128(in_lo ^ in_hi ^ fl, LLCRC_I_P64_1, &mlo, &mhi);
+        mlo += (uint64_t)(len - 1) << 54;
+        in_hi ^= fh;
+        mhi += in_hi + (uint64_t)(uint32_t)in_hi * (LLCRC_I_P32_2 - 1);
+        mlo ^= llcrc_i_bswap64(mhi);
+        llcrc_i_mul128(mlo, LLCRC_I_P64_2, &hlo, &hhi);
+        hhi += mhi * LLCRC_I_P64_2;
+        h.lo = llcrc_i_x3_aval(hlo);
+        h.hi = llcrc_i_x3_aval(hhi);
         return h;
     }
-    {
-        /* 17..240: 32-byte rounds, each mixing one 16-byte half into each 64-bit half of the result */
-        uint64_t lo = len * LLCRC_I_P64_1, hi = 0;
-        size_t i, rounds = len / 32;
+    if (len >= 4) {
+        uint64_t sd = seed ^ ((uint64_t)llcrc_i_bswap32((uint32_t)seed) << 32), mlo, mhi;
+        uint64_t in = llcrc_i_le32(p) + ((uint64_t)llcrc_i_le32(p + len - 4) << 32);
+        uint64_t keyed = in ^ ((llcrc_i_le64(s + 16) ^ llcrc_i_le64(s + 24)) + sd);
+        llcrc_i_mul128(keyed, LLCRC_I_P64_1 + ((uint64_t)len << 2), &mlo, &mhi);
+        mhi += mlo << 1;
+        mlo ^= mhi >> 3;
+        mlo ^= mlo >> 35;
+        mlo *= LLCRC_I_MX2;
+        mlo ^= mlo >> 28;
+        h.lo = mlo;
+        h.hi = llcrc_i_x3_aval(mhi);
+        return h;
+    }
+    if (len) {
+        uint32_t cl = ((uint32_t)p[0] << 16) | ((uint32_t)p[len >> 1] << 24) | p[len - 1] | ((uint32_t)len << 8);
+        uint32_t ch = llcrc_i_rotl32(llcrc_i_bswap32(cl), 13);
+        h.lo = llcrc_i_x64_aval(cl ^ ((llcrc_i_le32(s) ^ llcrc_i_le32(s + 4)) + seed));
+        h.hi = llcrc_i_x64_aval(ch ^ ((llcrc_i_le32(s + 8) ^ llcrc_i_le32(s + 12)) - seed));
+        return h;
+    }
+    h.lo = llcrc_i_x64_aval(seed ^ llcrc_i_le64(s + 64) ^ llcrc_i_le64(s + 72));
+    h.hi = llcrc_i_x64_aval(seed ^ llcrc_i_le64(s + 80) ^ llcrc_i_le64(s + 88));
+    return h;
+}
+/* 17..240 bytes: 32-byte rounds, each mixing one 16-byte half into each 64-bit half of the result */
 #define LLCRC_I_MIX32(a, b, sec, sd)                                                   \
     do {                                                                               \
         lo += llcrc_i_x3_mix16((a), (sec), (sd));                                      \
@@ -3231,27 +3228,41 @@ static llcrc_u128 llcrc_i_x3_128_short(const unsigned char *p, size_t len, const
         hi += llcrc_i_x3_mix16((b), (sec) + 16, (sd));                                 \
         hi ^= llcrc_i_le64(a) + llcrc_i_le64((a) + 8);                                 \
     } while (0)
-        if (len <= 128) {
-            if (len > 32) {
-                if (len > 64) {
-                    if (len > 96) LLCRC_I_MIX32(p + 48, p + len - 64, s + 96, seed);
-                    LLCRC_I_MIX32(p + 32, p + len - 48, s + 64, seed);
-                }
-                LLCRC_I_MIX32(p + 16, p + len - 32, s + 32, seed);
-            }
-            LLCRC_I_MIX32(p, p + len - 16, s, seed);
-        } else {
-            for (i = 0; i < 4; i++) LLCRC_I_MIX32(p + 32 * i, p + 32 * i + 16, s + 32 * i, seed);
-            lo = llcrc_i_x3_aval(lo);
-            hi = llcrc_i_x3_aval(hi);
-            for (i = 4; i < rounds; i++) LLCRC_I_MIX32(p + 32 * i, p + 32 * i + 16, s + 3 + 32 * (i - 4), seed);
-            LLCRC_I_MIX32(p + len - 16, p + len - 32, s + 136 - 17 - 16, 0 - seed);
+LLCRC_I_INLINE llcrc_u128 llcrc_i_x3_128_end(uint64_t lo, uint64_t hi, size_t len, uint64_t seed) {
+    llcrc_u128 h;
+    h.lo = llcrc_i_x3_aval(lo + hi);
+    h.hi = 0 - llcrc_i_x3_aval(lo * LLCRC_I_P64_1 + hi * LLCRC_I_P64_4 + (len - seed) * LLCRC_I_P64_2);
+    return h;
+}
+/* 17..128 bytes: the common short message, in a function of its own so that it saves no registers the
+   longer form needs */
+static llcrc_u128 llcrc_i_x3_128_le128(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
+    uint64_t lo = len * LLCRC_I_P64_1, hi = 0;
+    if (len > 32) {
+        if (len > 64) {
+            if (len > 96) LLCRC_I_MIX32(p + 48, p + len - 64, s + 96, seed);
+            LLCRC_I_MIX32(p + 32, p + len - 48, s + 64, seed);
         }
-#undef LLCRC_I_MIX32
-        h.lo = llcrc_i_x3_aval(lo + hi);
-        h.hi = 0 - llcrc_i_x3_aval(lo * LLCRC_I_P64_1 + hi * LLCRC_I_P64_4 + (len - seed) * LLCRC_I_P64_2);
-        return h;
+        LLCRC_I_MIX32(p + 16, p + len - 32, s + 32, seed);
     }
+    LLCRC_I_MIX32(p, p + len - 16, s, seed);
+    return llcrc_i_x3_128_end(lo, hi, len, seed);
+}
+LLCRC_I_NOINLINE static llcrc_u128 llcrc_i_x3_128_le240(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
+    uint64_t lo = len * LLCRC_I_P64_1, hi = 0;
+    size_t i, rounds = len / 32;
+    for (i = 0; i < 4; i++) LLCRC_I_MIX32(p + 32 * i, p + 32 * i + 16, s + 32 * i, seed);
+    lo = llcrc_i_x3_aval(lo);
+    hi = llcrc_i_x3_aval(hi);
+    for (i = 4; i < rounds; i++) LLCRC_I_MIX32(p + 32 * i, p + 32 * i + 16, s + 3 + 32 * (i - 4), seed);
+    LLCRC_I_MIX32(p + len - 16, p + len - 32, s + 136 - 17 - 16, 0 - seed);
+    return llcrc_i_x3_128_end(lo, hi, len, seed);
+}
+#undef LLCRC_I_MIX32
+LLCRC_I_INLINE llcrc_u128 llcrc_i_x3_128_short(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
+    if (len <= 16) return llcrc_i_x3_128_le16(p, len, s, seed);
+    if (len <= 128) return llcrc_i_x3_128_le128(p, len, s, seed);
+    return llcrc_i_x3_128_le240(p, len, s, seed);
 }
 
 static llcrc_u128 llcrc_i_x3_128_merge(const uint64_t *acc, const unsigned char *s, size_t ssz, uint64_t total) {
@@ -3261,28 +3272,30 @@ static llcrc_u128 llcrc_i_x3_128_merge(const uint64_t *acc, const unsigned char 
     return h;
 }
 
+/* above 240 bytes, apart from the entries: their 64-byte aligned frames are not set up for short inputs */
+LLCRC_I_NOINLINE static llcrc_u128 llcrc_i_x3_128_long(const unsigned char *p, size_t len, const unsigned char *s, size_t ssz) {
+    uint64_t acc[8] LLCRC_I_ALIGN(64);
+    llcrc_i_x3_loop(acc, p, len, s, ssz, llcrc_i_lvl());
+    return llcrc_i_x3_128_merge(acc, s, ssz, len);
+}
+LLCRC_I_NOINLINE static llcrc_u128 llcrc_i_x3_128_long_seeded(const unsigned char *p, size_t len, uint64_t seed) {
+    unsigned char sec[192] LLCRC_I_ALIGN(64);
+    llcrc_i_x3_secret(sec, seed);
+    return llcrc_i_x3_128_long(p, len, sec, 192);
+}
+
 LLCRCDEF llcrc_u128 llcrc_xxh3_128(const void *data, size_t len, uint64_t seed) {
     const unsigned char *p = (const unsigned char *)data;
-    uint64_t acc[8] LLCRC_I_ALIGN(64);
     if (len <= 240) return llcrc_i_x3_128_short(p, len, llcrc_i_xsecret, seed);
-    if (seed == 0) {
-        llcrc_i_x3_loop(acc, p, len, llcrc_i_xsecret, 192, llcrc_i_lvl());
-        return llcrc_i_x3_128_merge(acc, llcrc_i_xsecret, 192, len);
-    } else {
-        unsigned char sec[192] LLCRC_I_ALIGN(64);
-        llcrc_i_x3_secret(sec, seed);
-        llcrc_i_x3_loop(acc, p, len, sec, 192, llcrc_i_lvl());
-        return llcrc_i_x3_128_merge(acc, sec, 192, len);
-    }
+    if (seed == 0) return llcrc_i_x3_128_long(p, len, llcrc_i_xsecret, 192);
+    return llcrc_i_x3_128_long_seeded(p, len, seed);
 }
 
 LLCRCDEF llcrc_u128 llcrc_xxh3_128_secret(const void *data, size_t len, const void *secret, size_t secret_size) {
     const unsigned char *p = (const unsigned char *)data, *s = (const unsigned char *)secret;
-    uint64_t acc[8] LLCRC_I_ALIGN(64);
     if (!s || secret_size < LLCRC_XXH3_SECRET_MIN) return llcrc_xxh3_128(data, len, 0);
     if (len <= 240) return llcrc_i_x3_128_short(p, len, s, 0);
-    llcrc_i_x3_loop(acc, p, len, s, secret_size, llcrc_i_lvl());
-    return llcrc_i_x3_128_merge(acc, s, secret_size, len);
+    return llcrc_i_x3_128_long(p, len, s, secret_size);
 }
 
 LLCRCDEF void llcrc_xxh3_128_init(llcrc_xxh3_state *st, uint64_t seed) { llcrc_xxh3_64_init(st, seed); }
