@@ -2780,55 +2780,60 @@ LLCRC_I_INLINE uint64_t llcrc_i_x3_mix16(const unsigned char *p, const unsigned 
     return llcrc_i_mulfold(llcrc_i_le64(p) ^ (llcrc_i_le64(s) + seed), llcrc_i_le64(p + 8) ^ (llcrc_i_le64(s + 8) - seed));
 }
 
-static uint64_t llcrc_i_x3_short(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
-    if (len <= 16) {
-        if (len > 8) {
-            uint64_t f1 = (llcrc_i_le64(s + 24) ^ llcrc_i_le64(s + 32)) + seed;
-            uint64_t f2 = (llcrc_i_le64(s + 40) ^ llcrc_i_le64(s + 48)) - seed;
-            uint64_t lo = llcrc_i_le64(p) ^ f1, hi = llcrc_i_le64(p + len - 8) ^ f2;
-            return llcrc_i_x3_aval(len + llcrc_i_bswap64(lo) + hi + llcrc_i_mulfold(lo, hi));
-        }
-        if (len >= 4) {
-            uint64_t sd = seed ^ (((uint64_t)(llcrc_i_bswap32(((uint32_t)seed)))) << 32);
-            uint64_t f = (llcrc_i_le64(s + 8) ^ llcrc_i_le64(s + 16)) - sd;
-            uint64_t in = llcrc_i_le32(p + len - 4) + (((uint64_t)(llcrc_i_le32(p))) << 32);
-            return llcrc_i_x3_rrmxmx(in ^ f, len);
-        }
-        if (len) {
-            uint32_t c = (((uint32_t)(p[0])) << 16) | (((uint32_t)(p[len >> 1])) << 24) |
-                         p[len - 1] | (((uint32_t)len) << 8);
-            uint64_t f = (llcrc_i_le32(s) ^ llcrc_i_le32(s + 4)) + seed;
-            return llcrc_i_x64_aval(c ^ f);
-        }
-        return llcrc_i_x64_aval(seed ^ llcrc_i_le64(s + 56) ^ llcrc_i_le64(s + 64));
+/* 0..16 bytes */
+static uint64_t llcrc_i_x3_le16(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
+    if (len > 8) {
+        uint64_t f1 = (llcrc_i_le64(s + 24) ^ llcrc_i_le64(s + 32)) + seed;
+        uint64_t f2 = (llcrc_i_le64(s + 40) ^ llcrc_i_le64(s + 48)) - seed;
+        uint64_t lo = llcrc_i_le64(p) ^ f1, hi = llcrc_i_le64(p + len - 8) ^ f2;
+        return llcrc_i_x3_aval(len + llcrc_i_bswap64(lo) + hi + llcrc_i_mulfold(lo, hi));
     }
-    if (len <= 128) {
-        uint64_t acc = len * LLCRC_I_P64_1;
-        if (len > 32) {
-            if (len > 64) {
-                if (len > 96) {
-                    acc += llcrc_i_x3_mix16(p + 48, s + 96, seed);
-                    acc += llcrc_i_x3_mix16(p + len - 64, s + 112, seed);
-                }
-                acc += llcrc_i_x3_mix16(p + 32, s + 64, seed);
-                acc += llcrc_i_x3_mix16(p + len - 48, s + 80, seed);
+    if (len >= 4) {
+        uint64_t sd = seed ^ (((uint64_t)(llcrc_i_bswap32(((uint32_t)seed)))) << 32);
+        uint64_t f = (llcrc_i_le64(s + 8) ^ llcrc_i_le64(s + 16)) - sd;
+        uint64_t in = llcrc_i_le32(p + len - 4) + (((uint64_t)(llcrc_i_le32(p))) << 32);
+        return llcrc_i_x3_rrmxmx(in ^ f, len);
+    }
+    if (len) {
+        uint32_t c = (((uint32_t)(p[0])) << 16) | (((uint32_t)(p[len >> 1])) << 24) |
+                     p[len - 1] | (((uint32_t)len) << 8);
+        uint64_t f = (llcrc_i_le32(s) ^ llcrc_i_le32(s + 4)) + seed;
+        return llcrc_i_x64_aval(c ^ f);
+    }
+    return llcrc_i_x64_aval(seed ^ llcrc_i_le64(s + 56) ^ llcrc_i_le64(s + 64));
+}
+/* 17..128 bytes: a function of its own, so that it saves no registers the longer form needs */
+static uint64_t llcrc_i_x3_le128(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
+    uint64_t acc = len * LLCRC_I_P64_1;
+    if (len > 32) {
+        if (len > 64) {
+            if (len > 96) {
+                acc += llcrc_i_x3_mix16(p + 48, s + 96, seed);
+                acc += llcrc_i_x3_mix16(p + len - 64, s + 112, seed);
             }
-            acc += llcrc_i_x3_mix16(p + 16, s + 32, seed);
-            acc += llcrc_i_x3_mix16(p + len - 32, s + 48, seed);
+            acc += llcrc_i_x3_mix16(p + 32, s + 64, seed);
+            acc += llcrc_i_x3_mix16(p + len - 48, s + 80, seed);
         }
-        acc += llcrc_i_x3_mix16(p, s, seed);
-        acc += llcrc_i_x3_mix16(p + len - 16, s + 16, seed);
-        return llcrc_i_x3_aval(acc);
-    } else {
-        /* 129..240 */
-        uint64_t acc = len * LLCRC_I_P64_1;
-        size_t i, rounds = len / 16;
-        for (i = 0; i < 8; i++) acc += llcrc_i_x3_mix16(p + 16 * i, s + 16 * i, seed);
-        acc = llcrc_i_x3_aval(acc);
-        for (i = 8; i < rounds; i++) acc += llcrc_i_x3_mix16(p + 16 * i, s + 16 * (i - 8) + 3, seed);
-        acc += llcrc_i_x3_mix16(p + len - 16, s + 136 - 17, seed);
-        return llcrc_i_x3_aval(acc);
+        acc += llcrc_i_x3_mix16(p + 16, s + 32, seed);
+        acc += llcrc_i_x3_mix16(p + len - 32, s + 48, seed);
     }
+    acc += llcrc_i_x3_mix16(p, s, seed);
+    acc += llcrc_i_x3_mix16(p + len - 16, s + 16, seed);
+    return llcrc_i_x3_aval(acc);
+}
+LLCRC_I_NOINLINE static uint64_t llcrc_i_x3_le240(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) { /* 129..240 */
+    uint64_t acc = len * LLCRC_I_P64_1;
+    size_t i, rounds = len / 16;
+    for (i = 0; i < 8; i++) acc += llcrc_i_x3_mix16(p + 16 * i, s + 16 * i, seed);
+    acc = llcrc_i_x3_aval(acc);
+    for (i = 8; i < rounds; i++) acc += llcrc_i_x3_mix16(p + 16 * i, s + 16 * (i - 8) + 3, seed);
+    acc += llcrc_i_x3_mix16(p + len - 16, s + 136 - 17, seed);
+    return llcrc_i_x3_aval(acc);
+}
+LLCRC_I_INLINE uint64_t llcrc_i_x3_short(const unsigned char *p, size_t len, const unsigned char *s, uint64_t seed) {
+    if (len <= 16) return llcrc_i_x3_le16(p, len, s, seed);
+    if (len <= 128) return llcrc_i_x3_le128(p, len, s, seed);
+    return llcrc_i_x3_le240(p, len, s, seed);
 }
 
 /* accumulate n stripes (64 bytes each, secret advancing 8 bytes per stripe) */
