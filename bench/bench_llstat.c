@@ -318,25 +318,7 @@ static double mt_measure(ctx *c, int mode, int cpus, double *err) {
    the next). Each run lasts ~5 ms; the order alternates; the result is the median of the pairs' ratios and
    *q1, *q3 their quartiles. */
 static double paired_ratio(ctx *c, llb_fn a, llb_fn b, double b_ns, double *q1, double *q3) {
-    enum { MAX_PAIRS = 31 };
-    double r[MAX_PAIRS];
-    int pairs = llb_quick() ? 5 : MAX_PAIRS, p;
-    uint64_t iters = (uint64_t)(5e6 / (b_ns > 0.05 ? b_ns : 0.05));
-    for (p = 0; p < pairs; p++) {
-        uint64_t t0, ta, tb;
-        if (p & 1) {
-            t0 = llb_now_ns(), b(c, iters), tb = llb_now_ns() - t0;
-            t0 = llb_now_ns(), a(c, iters), ta = llb_now_ns() - t0;
-        } else {
-            t0 = llb_now_ns(), a(c, iters), ta = llb_now_ns() - t0;
-            t0 = llb_now_ns(), b(c, iters), tb = llb_now_ns() - t0;
-        }
-        r[p] = (double)ta / (double)(tb ? tb : 1);
-    }
-    qsort(r, (size_t)pairs, sizeof r[0], cmp_d);
-    *q1 = r[pairs / 4];
-    *q3 = r[(3 * pairs) / 4];
-    return r[pairs / 2];
+    return llb_paired(a, b, c, b_ns, llb_quick() ? 5 : 31, q1, q3);
 }
 
 static void clock_line(void) {

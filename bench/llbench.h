@@ -68,6 +68,11 @@ uint64_t llb_now_ns(void);                                    /* monotonic clock
 int llb_pin_thread(int cpu);                                  /* 0 or -errno */
 void llb_percentiles(uint64_t *v, size_t n, double *p50, double *p99, double *p999, double *max);
 int llb_quick(void);                                          /* LLB_QUICK=1 */
+/* a against b under the same conditions: `pairs` rounds, each timing a then b (b then a every other
+   round) over the same iteration count, sized from b_ns to ~5 ms; the median of the per-round ratios
+   time(a) / time(b), quartiles in *q1 / *q3 (may be NULL). Holds where the machine's speed drifts between
+   two rows measured apart. */
+double llb_paired(llb_fn a, llb_fn b, void *ctx, double b_ns, int pairs, double *q1, double *q3);
 /* "CPU: <vendor> family F model M (name); has <features>; lacks <features>; N CPUs; kernel <os release
    arch>": the machine a table was measured on. llb_cpu_line returns it (static buffer, no newline);
    llb_print_cpu prints it to stdout (stderr under LLB_FORMAT=csv|json) unless LLB_CPU_PRINTED is set,
@@ -385,6 +390,29 @@ double llb_median(double *v, size_t n) {
     if (!n) return 0;
     qsort(v, n, sizeof *v, llb_i_cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double llb_paired(llb_fn a, llb_fn b, void *ctx, double b_ns, int pairs, double *q1, double *q3) {
+    double r[63];
+    uint64_t iters = (uint64_t)(5e6 / (b_ns > 0.05 ? b_ns : 0.05));
+    int p;
+    if (pairs > 63) pairs = 63;
+    if (pairs < 1) pairs = 1;
+    for (p = 0; p < pairs; p++) {
+        uint64_t t0, ta, tb;
+        if (p & 1) {
+            t0 = llb_now_ns(), b(ctx, iters), tb = llb_now_ns() - t0;
+            t0 = llb_now_ns(), a(ctx, iters), ta = llb_now_ns() - t0;
+        } else {
+            t0 = llb_now_ns(), a(ctx, iters), ta = llb_now_ns() - t0;
+            t0 = llb_now_ns(), b(ctx, iters), tb = llb_now_ns() - t0;
+        }
+        r[p] = (double)ta / (double)(tb ? tb : 1);
+    }
+    qsort(r, (size_t)pairs, sizeof r[0], llb_i_cmp_double);
+    if (q1) *q1 = r[pairs / 4];
+    if (q3) *q3 = r[(3 * pairs) / 4];
+    return r[pairs / 2];
 }
 
 double llb_mdape(const double *v, size_t n, double median) {
