@@ -1201,8 +1201,11 @@ struct llmem_i_slab {
     uint64_t tmp;
 };
 
-/* the counts since the last reset, and the figures derived from them */
-/* counts since the last reset (base), the raw ones without */
+static void llmem_i_hit_rate(llmem_stats *st) {
+    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
+    st->hit_rate = st->allocs ? (double)st->hits / (double)st->allocs : 0.0;
+}
+/* counts since the last reset (base), and the hit rate from them */
 static void llmem_i_since(llmem_stats *st, const llmem_stats *base) {
     st->allocs -= base->allocs;
     st->frees -= base->frees;
@@ -1211,20 +1214,16 @@ static void llmem_i_since(llmem_stats *st, const llmem_stats *base) {
     st->flushes -= base->flushes;
     st->bytes_allocated -= base->bytes_allocated;
     st->bytes_freed -= base->bytes_freed;
-    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
-    st->hit_rate = st->allocs ? (double)st->hits / (double)st->allocs : 0.0;
+    llmem_i_hit_rate(st);
 }
+/* the figures derived from the raw counts, then the counts since the last reset when base is given */
 static void llmem_i_stats_finish(llmem_stats *st, const llmem_stats *base, size_t obj_size) {
     st->bytes_allocated = st->allocs * obj_size;
     st->bytes_freed = st->frees * obj_size;
     st->live = st->allocs - st->frees;
     st->live_bytes = st->bytes_allocated - st->bytes_freed;
-    if (base) {
-        llmem_i_since(st, base);
-        return;
-    }
-    st->hits = st->allocs >= st->misses ? st->allocs - st->misses : 0;
-    st->hit_rate = st->allocs ? (double)st->hits / (double)st->allocs : 0.0;
+    if (base) llmem_i_since(st, base);
+    else llmem_i_hit_rate(st);
 }
 #if LLMEM_I_MT
 static void llmem_i_sc_held(llmem_sc *s, int64_t delta) { /* footprint over the whole allocator */

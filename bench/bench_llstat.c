@@ -86,7 +86,7 @@ typedef struct ctx {
     llstat_hist *h, *h2;
     hdr_ref ref;
     volatile uint64_t plain;
-    uint64_t plain_sum;
+    uint64_t plain_sum, plain_counts[1024]; /* the two-counter row's own memory, not the histogram's */
     llstat_counter counter;
     uint64_t acc;
 } ctx;
@@ -111,7 +111,7 @@ static void r_plain(void *vc, uint64_t iters) {
    two load-add-store sequences where the floor has one. llstat's index arithmetic is the rest. */
 static void r_two_counters(void *vc, uint64_t iters) {
     ctx *c = (ctx *)vc;
-    volatile uint64_t *counts = llstat_hist_counts(c->h), *sum = &c->plain_sum;
+    volatile uint64_t *counts = c->plain_counts, *sum = &c->plain_sum;
     uint64_t i;
     for (i = 0; i < iters; i++) {
         uint64_t v = c->samples[i & (NSAMPLES - 1)];

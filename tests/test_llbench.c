@@ -125,6 +125,59 @@ static void run_with_fake_clock(void) {
     llb_set_clock(NULL, NULL);
 }
 
+/* llb_paired: a costs 3 ns per iteration and b 2 ns; with drift, every round's first call (a in even
+   rounds, b in odd ones) costs `drift` times more - the machine changing speed between two rows. Rounds
+   alternate the order, so half the per-round ratios are 4.5/2 and half 3/3 at drift 1.5, and with an odd
+   number of rounds the median is one of them, never a blend; the quartiles bracket it. Without drift the
+   ratio is exactly 1.5. Iterations are sized from b_ns to ~5 ms. */
+typedef struct paired_work {
+    fake_clock *clock;
+    double ns_a, ns_b, drift;
+    int calls; /* calls so far: even = the first call of its round */
+    uint64_t iters_a, iters_b;
+} paired_work;
+static void paired_cost(paired_work *w, double ns, uint64_t iters) {
+    double f = (w->calls % 2 == 0) ? w->drift : 1.0;
+    w->calls++;
+    w->clock->now += (uint64_t)((double)iters * ns * f);
+}
+static void paired_a(void *ctx, uint64_t iters) {
+    paired_work *w = (paired_work *)ctx;
+    w->iters_a = iters;
+    paired_cost(w, w->ns_a, iters);
+}
+static void paired_b(void *ctx, uint64_t iters) {
+    paired_work *w = (paired_work *)ctx;
+    w->iters_b = iters;
+    paired_cost(w, w->ns_b, iters);
+}
+static void paired_ratio(void) {
+    fake_clock c = {0, 0};
+    paired_work w;
+    double q1 = 0, q3 = 0, r;
+    w.clock = &c;
+    w.ns_a = 3.0;
+    w.ns_b = 2.0;
+    w.drift = 1.5;
+    w.calls = 0;
+    llb_set_clock(fake_now, &c);
+    /* 5 rounds: a first in rounds 0, 2, 4 (4.5 / 2 = 2.25), b first in 1 and 3 (3 / 3 = 1.0) */
+    r = llb_paired(paired_a, paired_b, &w, 2.0, 5, &q1, &q3);
+    LLT_CHECKF(r > 2.249 && r < 2.251, "median %f", r);
+    LLT_CHECKF(q1 > 0.999 && q1 < 1.001, "q1 %f", q1);
+    LLT_CHECKF(q3 > 2.249 && q3 < 2.251, "q3 %f", q3);
+    LLT_EQ_U64(w.iters_a, 2500000); /* 5 ms at b's 2 ns, the same count for both */
+    LLT_EQ_U64(w.iters_b, 2500000);
+    LLT_CHECK(w.calls == 10);
+    /* no drift: exactly a's cost over b's, quartiles optional */
+    w.drift = 1.0;
+    w.calls = 0;
+    r = llb_paired(paired_a, paired_b, &w, 2.0, 4, NULL, NULL);
+    LLT_CHECKF(r > 1.4999 && r < 1.5001, "ratio %f", r);
+    LLT_CHECK(w.calls == 8);
+    llb_set_clock(NULL, NULL);
+}
+
 /* The CPU line: its shape, and on x86 its feature lists against the compiler's own detection (which also
    reads cpuid and XCR0, by other code). Nothing is assumed about which features this CPU has. */
 static int listed(const char *list, const char *name) { /* name as a whole word in list */
@@ -189,6 +242,7 @@ int main(int argc, char **argv) {
     LLT_RUN(clock_resolution_and_epoch);
     LLT_RUN(iteration_scaling);
     LLT_RUN(run_with_fake_clock);
+    LLT_RUN(paired_ratio);
     LLT_RUN(cpu_line);
     return LLT_FINISH();
 }
